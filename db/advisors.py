@@ -1,0 +1,45 @@
+"""Who is at the keyboard: advisors and managers."""
+
+from __future__ import annotations
+
+import getpass
+
+from db.clock import now
+from db.connection import writing
+from db.models import Advisor
+from db.validate import name as valid_name
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry in some containers
+        return ""
+
+
+def for_os_user(user: str | None = None) -> Advisor | None:
+    """The advisor this OS account was mapped to, if any."""
+    user = os_user() if user is None else user
+    if not user:
+        return None
+    return Advisor.get_or_none((Advisor.os_user == user) & (Advisor.active == True))  # noqa: E712
+
+
+def sign_in(name: str, user: str | None = None, remember: bool = True) -> Advisor:
+    """The advisor of this name (created on first use), remembered for this OS account."""
+    cleaned = valid_name(name, "advisor")
+    user = os_user() if user is None else user
+    with writing():
+        advisor = Advisor.get_or_none(Advisor.name == cleaned)
+        if advisor is None:
+            advisor = Advisor.create(name=cleaned, created_at=now())
+        if remember and user and advisor.os_user != user:
+            # An OS account maps to one advisor: move the mapping to this one.
+            Advisor.update(os_user=None).where(Advisor.os_user == user).execute()
+            advisor.os_user = user
+            advisor.save()
+    return advisor
+
+
+def get(advisor_id: int) -> Advisor | None:
+    return Advisor.get_or_none(Advisor.id == advisor_id)

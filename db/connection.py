@@ -1,0 +1,224 @@
+"""Opening the archive: a path or URL, pragmas, schema creation and migrations.
+
+SQLite is the default, one file in the user's data directory (XDG). Several advisors
+share it, so every connection runs in WAL mode with a busy timeout, and every writing
+transaction is ``BEGIN IMMEDIATE`` (a deferred one that reads, then writes, fails at once
+with "database is locked" when another advisor committed in between). ``writing()`` is
+the one way the program opens a writing transaction; it turns low-level failures into
+``DatabaseProblem`` with a message for the user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+from peewee import Database, DatabaseError, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
+from playhouse.migrations import Runner
+
+from db.errors import AdvisorError, DatabaseProblem
+from db.i18n import t
+from db.models import ALL_MODELS, database_proxy
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+BUSY_TIMEOUT_MS = 10_000  # design.md asks for at least 5 s; eight busy advisors need more room
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+SQLITE_PRAGMAS = {
+    "journal_mode": "wal",
+    "busy_timeout": BUSY_TIMEOUT_MS,
+    "foreign_keys": 1,
+    # FULL: a committed work order survives a power cut, not only a crash; a save is
+    # one fsync, well inside the intake's time budget.
+    "synchronous": "full",
+    "cache_size": -32_000,  # 32 MB of page cache per connection
+    "temp_store": "memory",
+}
+
+
+def default_path() -> Path:
+    """``$XDG_DATA_HOME/advisor/advisor.sqlite`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "advisor" / "advisor.sqlite"
+
+
+def resolve_target(target: str | os.PathLike | None) -> str:
+    """``--db`` beats ``ADVISOR_DB``, which beats the default file."""
+    if target:
+        return os.fspath(target)
+    return os.environ.get("ADVISOR_DB") or os.fspath(default_path())
+
+
+def describe(target: str) -> str:
+    """A target for messages: passwords in URLs are hidden."""
+    parsed = urlparse(target)
+    if parsed.scheme.startswith("postgres") and parsed.password:
+        return target.replace(f":{parsed.password}@", ":***@")
+    return target
+
+
+def _sqlite_path(target: str) -> str | None:
+    """The file path for a SQLite target, or None when the target is a URL of another kind."""
+    if target == ":memory:":
+        return target
+    parsed = urlparse(target)
+    if parsed.scheme in ("sqlite", "sqlite3"):
+        # sqlite:///relative.db, sqlite:////abs/path.db
+        return target.split("://", 1)[1][1:] or ":memory:"
+    if parsed.scheme and len(parsed.scheme) > 1 and "://" in target:
+        return None
+    return target
+
+
+def make_database(target: str) -> Database:
+    """Build (not connect) the peewee database for a path or URL."""
+    path = _sqlite_path(target)
+    if path is not None:
+        if path != ":memory:":
+            _check_sqlite_file(Path(path))
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+                              timeout=BUSY_TIMEOUT_MS / 1000)
+    parsed = urlparse(target)
+    if parsed.scheme in ("postgres", "postgresql"):
+        try:
+            import psycopg2  # noqa: F401
+        except ImportError:
+            try:
+                import psycopg  # noqa: F401
+            except ImportError:
+                raise DatabaseProblem(t("db.pg_driver_missing")) from None
+        return PostgresqlDatabase(
+            (parsed.path or "/").lstrip("/") or "postgres",
+            user=parsed.username or None,
+            password=parsed.password or None,
+            host=parsed.hostname or None,
+            port=parsed.port or None,
+            autorollback=True,
+        )
+    raise DatabaseProblem(t("db.unknown_scheme", scheme=parsed.scheme, target=describe(target)))
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse early, with a clear message, what SQLite would refuse late or obscurely."""
+    if path.exists():
+        if path.is_dir():
+            raise DatabaseProblem(t("db.is_directory", path=path))
+        if not os.access(path, os.R_OK):
+            raise DatabaseProblem(t("db.unreadable", path=path))
+        if path.stat().st_size:
+            with open(path, "rb") as fh:
+                if fh.read(16) != SQLITE_HEADER:
+                    raise DatabaseProblem(t("db.not_a_database", path=path))
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+            raise DatabaseProblem(t("db.readonly_file", path=path))
+    else:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
+        if not os.access(path.parent, os.W_OK):
+            raise DatabaseProblem(t("db.cannot_create", path=path, reason=t("db.dir_readonly")))
+
+
+def open_database(target: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) the archive, bring its schema up to date, bind the models."""
+    resolved = resolve_target(target)
+    database = make_database(resolved)
+    try:
+        database.connect(reuse_if_open=True)
+        if isinstance(database, SqliteDatabase):
+            # A file that is not a database is only noticed on the first read.
+            database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+    except (OperationalError, DatabaseError, InterfaceError) as exc:
+        raise translate(exc, resolved) from None
+    database_proxy.initialize(database)
+    if migrate:
+        upgrade(database)
+    return database
+
+
+def runner(database: Database) -> Runner:
+    return Runner(database, directory=os.fspath(MIGRATIONS_DIR))
+
+
+def schema_state(database: Database) -> tuple[list[str], list[str]]:
+    """(applied migration names, names this program does not know)."""
+    r = runner(database)
+    applied = sorted(r.applied())
+    known = {m.name for m in r.migrations()}
+    return applied, [name for name in applied if name not in known]
+
+
+def upgrade(database: Database) -> list[str]:
+    """Apply pending migrations; refuse a database written by a newer program."""
+    try:
+        _, unknown = schema_state(database)
+        if unknown:
+            raise DatabaseProblem(t("db.newer_schema", names=", ".join(unknown)))
+        r = runner(database)
+        if not any(m.applied is None for m in r.status() if m.path):
+            return []
+        with database.atomic():
+            return r.up()
+    except AdvisorError:
+        raise
+    except (OperationalError, DatabaseError, InterfaceError) as exc:
+        raise translate(exc, database.database) from None
+
+
+def close_database() -> None:
+    database = database_proxy.obj
+    if database is not None and not database.is_closed():
+        database.close()
+
+
+def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
+    """A low-level database failure as a message the user can act on."""
+    text = str(exc).lower()
+    where = describe(str(target)) if target else ""
+    if "locked" in text or "busy" in text:
+        return DatabaseProblem(t("db.locked"))
+    if "readonly" in text or "read-only" in text or "read only" in text:
+        return DatabaseProblem(t("db.readonly"))
+    if "disk is full" in text or "disk full" in text or "no space" in text:
+        return DatabaseProblem(t("db.full"))
+    if "not a database" in text or "file is encrypted" in text or "malformed" in text:
+        return DatabaseProblem(t("db.not_a_database", path=where))
+    if "unable to open" in text:
+        return DatabaseProblem(t("db.cannot_create", path=where, reason=str(exc)))
+    if "could not connect" in text or "connection refused" in text or "connection to server" in text:
+        return DatabaseProblem(t("db.cannot_connect", target=where, reason=str(exc).strip().splitlines()[0]))
+    return DatabaseProblem(t("db.failed", reason=str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__))
+
+
+@contextlib.contextmanager
+def writing() -> Iterator[None]:
+    """One writing transaction (``BEGIN IMMEDIATE`` on SQLite), all or nothing.
+
+    Nested calls become savepoints. Database failures leave as ``DatabaseProblem``;
+    ``AdvisorError`` raised inside (a refused value, a version conflict) rolls back and
+    passes through unchanged.
+    """
+    database = database_proxy.obj
+    if database is None:
+        raise DatabaseProblem(t("db.not_open"))
+    try:
+        with database.atomic():
+            yield
+    except AdvisorError:
+        raise
+    except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
+        raise translate(exc, database.database) from None
+
+
+def is_postgres(database: Database | None = None) -> bool:
+    database = database or database_proxy.obj
+    return isinstance(database, PostgresqlDatabase)
+
+
+def tables() -> list[type]:
+    return list(ALL_MODELS)

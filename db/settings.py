@@ -1,0 +1,150 @@
+"""Every business threshold, in one place, with its default.
+
+Values are stored in the ``setting`` table (JSON text) only when changed; ``get`` reads
+the table each call, so a change made by a manager takes effect without a restart. The
+registry below is the one place where a threshold is named, typed and explained.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from db.errors import Invalid
+from db.i18n import t
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    key: str
+    default: Any
+    kind: type  # int, float, str, bool
+    text_key: str  # catalogue key that explains the setting
+
+
+def _spec(key: str, default: Any) -> SettingSpec:
+    return SettingSpec(key, default, type(default), f"setting.{key}")
+
+
+SPECS: dict[str, SettingSpec] = {
+    s.key: s
+    for s in (
+        # --- warranty and maintenance (domain.md: reminders; issue 5) ---
+        _spec("warranty.years", 3),
+        _spec("warranty.km", 60000),
+        _spec("first_maintenance.months", 6),
+        _spec("first_maintenance.km", 5000),
+        _spec("maintenance.months", 6),
+        _spec("maintenance.km", 5000),
+        _spec("maintenance.default_daily_km", 40.0),
+        # --- follow-up call after a visit ---
+        _spec("follow_up.from_days", 1),
+        _spec("follow_up.to_days", 3),
+        _spec("follow_up.drop_days", 15),
+        # --- other reminders ---
+        _spec("warranty_end.days", 60),
+        _spec("warranty_end.km", 3000),
+        _spec("insurance.days", 60),
+        _spec("inspection.days", 30),
+        _spec("birthday.days", 7),
+        # --- churn ---
+        _spec("churn.drifting_months", 6),
+        _spec("churn.lost_months", 12),
+        # --- value class (last 12 months of paid visits) ---
+        _spec("value.months", 12),
+        _spec("value.a_visits", 4),
+        _spec("value.b_visits", 2),
+        _spec("value.c_visits", 1),
+        _spec("value.lift_spend", 10000),
+        # --- vehicle age segments ---
+        _spec("segment.old_years", 5),
+        # --- calls ---
+        _spec("calls.unanswered_for_letter", 5),
+        # --- work orders ---
+        _spec("work_order.format", "WO{date:%Y%m%d}-{seq:04d}"),
+        # --- backups ---
+        _spec("backup.daily", False),
+        _spec("backup.keep", 7),
+        _spec("backup.dir", ""),
+        # --- more settings: add below, one line each, grouped by area ---
+    )
+}
+
+
+def spec(key: str) -> SettingSpec:
+    try:
+        return SPECS[key]
+    except KeyError:
+        raise KeyError(f"unknown setting {key!r}") from None
+
+
+def coerce(key: str, value: Any) -> Any:
+    """Turn a typed or stored value into the setting's type, or raise ``Invalid``."""
+    s = spec(key)
+    try:
+        if s.kind is bool:
+            if isinstance(value, str):
+                low = value.strip().lower()
+                if low in ("1", "true", "yes", "on", "是"):
+                    return True
+                if low in ("0", "false", "no", "off", "否"):
+                    return False
+                raise ValueError(value)
+            return bool(value)
+        if s.kind is int:
+            number = int(str(value).strip().replace(",", ""))
+            if number < 0:
+                raise ValueError(value)
+            return number
+        if s.kind is float:
+            number = float(str(value).strip())
+            if number < 0:
+                raise ValueError(value)
+            return number
+        return str(value)
+    except (TypeError, ValueError):
+        raise Invalid(t("settings.bad_value", key=key, value=value), field=key) from None
+
+
+def get(key: str) -> Any:
+    """The setting's current value: the stored one, else the default."""
+    from db.models import Setting
+
+    s = spec(key)
+    row = Setting.get_or_none(Setting.key == key)
+    if row is None:
+        return s.default
+    return coerce(key, json.loads(row.value))
+
+
+def get_many(*keys: str) -> dict[str, Any]:
+    """Several settings in one query (for queue and segment computations)."""
+    from db.models import Setting
+
+    values = {k: spec(k).default for k in keys}
+    for row in Setting.select().where(Setting.key.in_(list(keys))):
+        values[row.key] = coerce(row.key, json.loads(row.value))
+    return values
+
+
+def set_value(key: str, value: Any, advisor_id: int | None = None) -> Any:
+    """Store a setting (validated). Role checks belong to the caller's action."""
+    from db.clock import now
+    from db.connection import writing
+    from db.models import Setting
+
+    typed = coerce(key, value)
+    with writing():
+        Setting.insert(
+            key=key, value=json.dumps(typed), updated_at=now(), updated_by=advisor_id
+        ).on_conflict(
+            conflict_target=[Setting.key],
+            update={Setting.value: json.dumps(typed), Setting.updated_at: now(),
+                    Setting.updated_by: advisor_id},
+        ).execute()
+    return typed
+
+
+def all_values() -> dict[str, Any]:
+    return get_many(*SPECS)

@@ -1,0 +1,1 @@
+"""Message catalogue modules: each defines ``TEXTS = {key: (zh, en)}`` for one area."""

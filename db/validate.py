@@ -1,0 +1,330 @@
+"""Identifiers and values an advisor types: each function returns the normalised value
+or raises ``Invalid`` with a message in the interface language.
+
+Normalisation first (trim, full-width to half-width, upper case, separators dropped),
+then the rules of domain.md: VIN (ISO 3779 check digit), plate, mobile (current number
+plan), ID number (GB 11643, ISO 7064 MOD 11-2), plus dates, money and mileage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from db.errors import Invalid
+from db.i18n import t
+
+# ---------------------------------------------------------------- normalising
+
+
+def normalise(text: object) -> str:
+    """NFKC (full-width to half-width), trimmed, inner spaces kept."""
+    if text is None:
+        return ""
+    value = unicodedata.normalize("NFKC", str(text))
+    # NFKC leaves the ideographic space alone in some inputs; treat every space alike.
+    return " ".join(value.split())
+
+
+def _compact(text: object) -> str:
+    return "".join(normalise(text).split()).upper()
+
+
+# ---------------------------------------------------------------- VIN
+
+VIN_LETTERS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"  # no I, O, Q
+_TRANSLIT = {**{str(d): d for d in range(10)},
+             **dict(zip("ABCDEFGH", range(1, 9))), **dict(zip("JKLMN", range(1, 6))),
+             "P": 7, "R": 9, **dict(zip("STUVWXYZ", range(2, 10)))}
+_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+# World manufacturer identifiers seen on Chinese-market cars: a hint for the advisor only.
+WMI_BRANDS = {
+    "LFV": "一汽-大众", "LSV": "上汽大众", "LSG": "上汽通用", "LSJ": "上汽乘用车",
+    "LZW": "上汽通用五菱", "LVS": "长安福特", "LS5": "长安汽车", "LVR": "长安马自达",
+    "LHG": "广汽本田", "LVH": "东风本田", "LVG": "广汽丰田", "LFM": "一汽丰田",
+    "LBV": "华晨宝马", "LE4": "北京奔驰", "LFP": "一汽轿车", "LFB": "一汽红旗",
+    "LGB": "东风日产", "LDC": "神龙汽车", "LJD": "东风悦达起亚", "LBE": "北京现代",
+    "LGX": "比亚迪", "LC0": "比亚迪", "LB3": "吉利汽车", "L6T": "吉利汽车",
+    "LRW": "特斯拉（上海）", "LVV": "奇瑞汽车", "LGW": "长城汽车", "LNB": "北京汽车",
+    "LGA": "东风汽车", "LFZ": "一汽奥迪", "LWV": "广汽菲克", "LUR": "长安沃尔沃",
+    "LYV": "沃尔沃亚太", "LMG": "广汽传祺", "LNP": "蔚来", "LRB": "上汽通用别克",
+}
+
+
+def vin_check_char(vin17: str) -> str:
+    """The check character (position 9) for a 17-character VIN."""
+    total = sum(_TRANSLIT[c] * w for c, w in zip(vin17, _WEIGHTS))
+    rest = total % 11
+    return "X" if rest == 10 else str(rest)
+
+
+def vin(text: object, check_digit: bool = True) -> str:
+    value = _compact(text).replace("-", "")
+    if not value:
+        raise Invalid(t("validate.vin.empty"), "vin")
+    bad = sorted({c for c in value if c in "IOQ"})
+    if bad:
+        raise Invalid(t("validate.vin.ioq", chars="、".join(bad)), "vin")
+    other = [c for c in value if c not in VIN_LETTERS]
+    if other:
+        raise Invalid(t("validate.vin.chars", chars="".join(dict.fromkeys(other))), "vin")
+    if len(value) != 17:
+        raise Invalid(t("validate.vin.length", n=len(value)), "vin")
+    if check_digit:
+        expected = vin_check_char(value)
+        if value[8] != expected:
+            raise Invalid(t("validate.vin.check", got=value[8], expected=expected), "vin")
+    return value
+
+
+def vin_brand(value: str) -> str | None:
+    """The manufacturer for a (normalised) VIN, where its code is known."""
+    return WMI_BRANDS.get(value[:3])
+
+
+# ---------------------------------------------------------------- plate
+
+PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+_PLATE_CHAR = "A-HJ-NP-Z0-9"  # serials use no I or O
+_SPECIAL_ENDINGS = "挂学警港澳领试超"
+_PLATE_RULES = (
+    # ordinary: office letter + 5
+    re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{5}}$"),
+    # new energy, small cars: D (electric) or F (hybrid) first, then a letter/digit, then 4 digits
+    re.compile(rf"^[{PROVINCES}][A-Z][DF][{_PLATE_CHAR}][0-9]{{4}}$"),
+    # new energy, large cars: 5 digits then D or F
+    re.compile(rf"^[{PROVINCES}][A-Z][0-9]{{5}}[DF]$"),
+    # trailer, coach, police, Hong Kong / Macau, consulate, test, over-size
+    re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}[{_SPECIAL_ENDINGS}]$"),
+)
+_PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_]")
+
+
+def plate(text: object) -> str:
+    value = _PLATE_SEPARATORS.sub("", normalise(text)).upper()
+    if not value:
+        raise Invalid(t("validate.plate.empty"), "plate")
+    if value[0] not in PROVINCES:
+        raise Invalid(t("validate.plate.province", first=value[0]), "plate")
+    if len(value) < 2 or not ("A" <= value[1] <= "Z"):
+        raise Invalid(t("validate.plate.office"), "plate")
+    body = value[2:]
+    if len(body) not in (5, 6):
+        raise Invalid(t("validate.plate.length", n=len(body)), "plate")
+    if any(rule.match(value) for rule in _PLATE_RULES):
+        return value
+    if len(body) == 6:
+        raise Invalid(t("validate.plate.new_energy"), "plate")
+    if any(c in "IO" for c in body):
+        raise Invalid(t("validate.plate.io"), "plate")
+    raise Invalid(t("validate.plate.chars"), "plate")
+
+
+# ---------------------------------------------------------------- mobile
+
+# Mainland mobile prefixes in use (MIIT number plan): 13x, 14[5-9], 15x but 154,
+# 16[2567], 17[0-8], 18x, 19x but 194. IoT-only ranges (140-144, 1064…) are not phones.
+_MOBILE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
+
+
+def mobile(text: object) -> str:
+    value = re.sub(r"[\s\-()（）]", "", normalise(text))
+    if value.startswith("+86"):
+        value = value[3:]
+    elif value.startswith("0086"):
+        value = value[4:]
+    elif value.startswith("86") and len(value) == 13:
+        value = value[2:]
+    if not value:
+        raise Invalid(t("validate.mobile.empty"), "mobile")
+    if not value.isdigit():
+        raise Invalid(t("validate.mobile.digits"), "mobile")
+    if len(value) != 11:
+        raise Invalid(t("validate.mobile.length", n=len(value)), "mobile")
+    if not value.startswith("1"):
+        raise Invalid(t("validate.mobile.start"), "mobile")
+    if not _MOBILE.match(value):
+        raise Invalid(t("validate.mobile.prefix", prefix=value[:3]), "mobile")
+    return value
+
+
+# ---------------------------------------------------------------- ID number
+
+# First two digits of region codes (provinces, plus 71 Taiwan, 81/82 HK/Macau, 83 for
+# residence permits of Taiwan residents). Full six-digit codes are not checked: codes are
+# retired when districts merge, yet IDs issued under them stay valid for life.
+_ID_PROVINCES = {
+    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37",
+    "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
+    "65", "71", "81", "82", "83",
+}
+_ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
+_ID_CHECK = "10X98765432"
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    return _ID_CHECK[total % 11]
+
+
+def id_number(text: object, today: dt.date | None = None) -> str:
+    value = _compact(text)
+    if not value:
+        raise Invalid(t("validate.id.empty"), "id_number")
+    if len(value) == 15 and value.isdigit():
+        raise Invalid(t("validate.id.old15"), "id_number")
+    if len(value) != 18:
+        raise Invalid(t("validate.id.length", n=len(value)), "id_number")
+    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+        raise Invalid(t("validate.id.chars"), "id_number")
+    if value[:2] not in _ID_PROVINCES:
+        raise Invalid(t("validate.id.region", code=value[:2]), "id_number")
+    try:
+        born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise Invalid(t("validate.id.birth_bad", text=value[6:14]), "id_number") from None
+    if today is None:
+        from db.clock import today as clock_today
+
+        today = clock_today()
+    if born > today or born.year < 1880:
+        raise Invalid(t("validate.id.birth_range", date=born.isoformat()), "id_number")
+    expected = id_check_char(value[:17])
+    if value[17] != expected:
+        raise Invalid(t("validate.id.check", got=value[17], expected=expected), "id_number")
+    return value
+
+
+@dataclass(frozen=True)
+class IdFacts:
+    birth_date: dt.date
+    sex: str  # "M" or "F"
+    region_code: str
+
+
+def id_facts(value: str) -> IdFacts:
+    """Birth date, sex (odd sequence = male) and region of a valid ID number."""
+    value = id_number(value)
+    born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    return IdFacts(born, "M" if int(value[16]) % 2 else "F", value[:6])
+
+
+# ---------------------------------------------------------------- dates, money, mileage
+
+_DATE_FORMS = (
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+)
+
+
+def date(text: object, field: str = "date") -> dt.date:
+    """2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501 (or a date object)."""
+    if isinstance(text, dt.datetime):
+        return text.date()
+    if isinstance(text, dt.date):
+        return text
+    value = "".join(normalise(text).split())
+    if " " in normalise(text) and ":" in normalise(text):  # "2023-05-01 00:00:00"
+        value = normalise(text).split(" ")[0]
+    if not value:
+        raise Invalid(t("validate.date.empty"), field)
+    for form in _DATE_FORMS:
+        match = form.match(value)
+        if match:
+            try:
+                return dt.date(*(int(g) for g in match.groups()))
+            except ValueError:
+                break
+    raise Invalid(t("validate.date.bad", text=value), field)
+
+
+def optional_date(text: object, field: str = "date") -> dt.date | None:
+    return None if not normalise(text) else date(text, field)
+
+
+MONEY_MAX = Decimal("10000000")
+
+
+def money(text: object, field: str = "fee") -> Decimal:
+    """A fee in yuan: not negative, at most two decimals; empty means 0."""
+    raw = normalise(text).replace(",", "").replace("¥", "").replace("元", "")
+    if not raw:
+        return Decimal("0.00")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise Invalid(t("validate.money.bad", text=raw), field) from None
+    if not value.is_finite():
+        raise Invalid(t("validate.money.bad", text=raw), field)
+    if value < 0:
+        raise Invalid(t("validate.money.negative"), field)
+    if value >= MONEY_MAX:
+        raise Invalid(t("validate.money.too_big"), field)
+    if value != value.quantize(Decimal("0.01")):
+        raise Invalid(t("validate.money.cents"), field)
+    return value.quantize(Decimal("0.01"))
+
+
+MILEAGE_MAX = 2_000_000
+
+
+def mileage(text: object, field: str = "mileage") -> int:
+    """Odometer km: a whole number from 0 to 2,000,000."""
+    raw = normalise(text).replace(",", "").lower().removesuffix("km").removesuffix("公里").strip()
+    if not raw:
+        raise Invalid(t("validate.mileage.empty"), field)
+    if not raw.isdigit():
+        raise Invalid(t("validate.mileage.bad", text=raw), field)
+    value = int(raw)
+    if value > MILEAGE_MAX:
+        raise Invalid(t("validate.mileage.too_big"), field)
+    return value
+
+
+def quantity(text: object, field: str = "quantity") -> Decimal:
+    raw = normalise(text)
+    if not raw:
+        return Decimal("1")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        raise Invalid(t("validate.quantity.bad", text=raw), field) from None
+    if not value.is_finite() or value <= 0 or value > 10000:
+        raise Invalid(t("validate.quantity.bad", text=raw), field)
+    return value.quantize(Decimal("0.01"))
+
+
+def name(text: object, field: str = "name") -> str:
+    """A person's name: required, printable, at most 60 characters; kept as typed."""
+    value = normalise(text)
+    if not value:
+        raise Invalid(t("validate.name.empty"), field)
+    if any(unicodedata.category(c).startswith("C") for c in value):
+        raise Invalid(t("validate.text.control"), field)
+    if len(value) > 60:
+        raise Invalid(t("validate.text.too_long", n=60), field)
+    return value
+
+
+def text(value: object, field: str, max_length: int = 200) -> str | None:
+    """Free text: control characters refused, trimmed, empty becomes None."""
+    cleaned = normalise(value)
+    if not cleaned:
+        return None
+    if any(unicodedata.category(c).startswith("C") for c in cleaned):
+        raise Invalid(t("validate.text.control"), field)
+    if len(cleaned) > max_length:
+        raise Invalid(t("validate.text.too_long", n=max_length), field)
+    return cleaned
+
+
+def choice(value: object, allowed: tuple[str, ...], field: str) -> str:
+    cleaned = normalise(value)
+    if cleaned not in allowed:
+        raise Invalid(t("validate.choice", value=cleaned, allowed=" / ".join(allowed)), field)
+    return cleaned

@@ -1,0 +1,41 @@
+"""The ``advisor`` command from a shell: options anywhere, clean one-line errors."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def advisor(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run([sys.executable, "-m", "tui", *args], capture_output=True, text=True,
+                          env=full_env, timeout=120)
+
+
+def test_bad_database_file_gives_one_line_and_exit_2(tmp_path):
+    path = tmp_path / "x.sqlite"
+    path.write_text("hello")
+    result = advisor("--db", str(path), "demo", "--customers", "1")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "不是本程序的数据库" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_unknown_scheme_in_english_after_the_command(tmp_path):
+    result = advisor("demo", "--db", "ftp://x/y", "--lang", "en")
+    assert result.returncode == 2
+    assert "Unknown database address" in result.stderr
+
+
+def test_bad_today(tmp_path):
+    result = advisor("--today", "2026-02-30", "demo", "--db", str(tmp_path / "a.sqlite"))
+    assert result.returncode == 2
+    assert "不是日期" in result.stderr
+
+
+def test_help_is_chinese_by_default_and_english_on_request():
+    assert "服务顾问工作台" in advisor("--help").stdout
+    assert "service advisor" in advisor("--help", "--lang", "en").stdout

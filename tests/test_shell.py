@@ -1,0 +1,81 @@
+"""The program shell: greeting, sign-in on first start, help, palette; snapshots at 80×24."""
+
+from __future__ import annotations
+
+import pytest
+
+from db.connection import open_database
+from db.models import Advisor
+from tests.tui_helpers import make_app, screen_text, settle
+
+
+@pytest.fixture
+def app_db(database, db_path):
+    return db_path
+
+
+async def test_first_start_asks_the_name_and_remembers_it(app_db, monkeypatch):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk1")
+    app = make_app(app_db, advisor=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "请输入您的姓名" in screen_text(app)
+        await pilot.press("enter")  # empty name: refused beside the field
+        assert "请填写姓名" in screen_text(app)
+        await pilot.press(*"[b]x[/b]")
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "我是服务顾问[b]x[/b]，很高兴为您服务" in text
+    assert Advisor.get(Advisor.os_user == "desk1").name == "[b]x[/b]"
+    # Next start: no question, the same name.
+    app = make_app(app_db, advisor=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "我是服务顾问[b]x[/b]" in screen_text(app)
+
+
+async def test_help_shows_keys_and_closes(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        text = screen_text(app)
+        assert "帮助" in text and "CTRL+Q" in text.upper()
+        await pilot.press("escape")
+        assert "本页按键" not in screen_text(app)
+
+
+async def test_english_switch(app_db):
+    from db.i18n import set_language
+
+    set_language("en")
+    app = make_app(app_db, advisor="Liu Yang")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "I'm service advisor Liu Yang" in screen_text(app)
+
+
+def test_snapshot_home(snapshot_db_path, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_sign_in(app_db, snap_compare, monkeypatch):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "nobody-here")
+
+    async def run_before(pilot):
+        await settle(pilot)
+
+    assert snap_compare(make_app(app_db, advisor=None), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_help(app_db, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,125 @@
+"""The Textual application: modes for the main screens, one error handler for workers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import Hit, Hits, Provider
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from db.errors import AdvisorError
+from db.i18n import t
+from tui.keys import TranslatedBindings
+from tui.screens.registry import MAIN_SCREENS, MainScreen
+
+
+def _screen_bindings() -> list[Binding]:
+    return [
+        Binding(s.key, f"app.switch_mode('{s.id}')", s.label_key, show=s.show, id=f"screen.{s.id}")
+        for s in MAIN_SCREENS
+    ]
+
+
+class ScreenCommands(Provider):
+    """Ctrl+P: every main screen by name."""
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for screen in MAIN_SCREENS:
+            title = t("palette.go", screen=t(screen.label_key))
+            score = matcher.match(title) or matcher.match(screen.id)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), partial(self.app.switch_mode, screen.id))
+
+
+class AdvisorApp(TranslatedBindings, App[int]):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    COMMANDS = App.COMMANDS | {ScreenCommands}
+    BINDINGS = [
+        Binding("f1", "help", "key.help", id="help"),
+        Binding("ctrl+q", "quit", "key.quit", show=False, id="quit", priority=True),
+        Binding("ctrl+p", "command_palette", "key.palette", show=False, id="palette", priority=True),
+        *_screen_bindings(),
+    ]
+    MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
+    DEFAULT_MODE = "home"
+
+    def __init__(self, db_target: str, advisor_name: str | None = None) -> None:
+        super().__init__()
+        from db.connection import describe
+
+        self.db_target = db_target
+        self.db_label = describe(db_target)
+        self.advisor_id: int | None = None
+        self.advisor_name: str = ""
+        self._requested_advisor = advisor_name
+        self.title = t("app.title")
+
+    # ---- who is at the keyboard
+
+    def on_mount(self) -> None:
+        self.identify_advisor(self._requested_advisor)
+
+    def identify_advisor(self, name: str | None) -> None:
+        from tui.workers import db_work
+
+        @db_work(group="advisor")
+        def lookup(app: AdvisorApp) -> None:
+            from db import advisors
+
+            advisor = advisors.sign_in(name) if name else advisors.for_os_user()
+            app.call_from_thread(app._advisor_known, advisor.id if advisor else None,
+                                 advisor.name if advisor else "")
+
+        lookup(self)
+
+    def _advisor_known(self, advisor_id: int | None, advisor_name: str) -> None:
+        if advisor_id is None:
+            from tui.screens.sign_in import SignInScreen
+
+            self.push_screen(SignInScreen(), callback=self.identify_advisor)
+            return
+        self.advisor_id, self.advisor_name = advisor_id, advisor_name
+        refresh = getattr(self.screen, "refresh_greeting", None)
+        if refresh:
+            refresh()
+
+    # ---- keys
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen, self.focused))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(t("key.help"), t("screen.home.help"), self.action_help)
+
+    # ---- the one handler for errors in workers
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, AdvisorError):
+            self.notify(str(error), severity="error", timeout=8)
+        else:
+            self.log.error("worker failed", worker=event.worker.name, error=repr(error))
+            self.notify(t("error.unexpected", reason=type(error).__name__), severity="error", timeout=8)
+        handler = getattr(event.worker.node, "on_worker_error", None)
+        if callable(handler):
+            handler(event.worker, error)
+
+    @staticmethod
+    def main_screens() -> list[MainScreen]:
+        return MAIN_SCREENS

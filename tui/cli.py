@@ -1,0 +1,92 @@
+"""The ``advisor`` command: opens the program, or runs one of its shell commands.
+
+Commands live one per module in ``tui/commands/`` (``NAME``, ``HELP_KEY``,
+``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
+touches no other file. ``--db``, ``--today`` and ``--lang`` work before or after the
+command's name. Only the interactive program imports Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from types import ModuleType
+
+from db.errors import AdvisorError
+from db.i18n import set_language, t
+
+
+def _early_language(argv: list[str]) -> None:
+    """Help texts are translated, so the language is needed before parsing."""
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_language(lang)
+
+
+def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", metavar="PATH|URL", default=default, help=t("cli.db"))
+    parser.add_argument("--today", metavar="YYYY-MM-DD", default=default, help=t("cli.today"))
+    parser.add_argument("--lang", choices=("zh", "en"), default=default, help=t("cli.lang"))
+
+
+def command_modules() -> list[ModuleType]:
+    from tui import commands
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"tui.commands.{info.name}")
+        if hasattr(module, "NAME"):
+            found.append(module)
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="advisor", description=t("cli.description"))
+    _add_common(parser, suppress=False)
+    parser.add_argument("--advisor", metavar="NAME", default=None, help=t("cli.advisor"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in command_modules():
+        cmd = sub.add_parser(module.NAME, help=t(module.HELP_KEY), description=t(module.HELP_KEY))
+        _add_common(cmd, suppress=True)
+        module.add_arguments(cmd)
+        cmd.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    set_language(args.lang)
+    try:
+        from db.clock import pin_today
+
+        if args.today:
+            pin_today(args.today)
+        elif os.environ.get("ADVISOR_TODAY"):
+            pin_today(os.environ["ADVISOR_TODAY"])
+        run = getattr(args, "run", None)
+        if run is None:
+            from tui.commands._app import run_app
+
+            return run_app(args)
+        return int(run(args) or 0)
+    except AdvisorError as exc:
+        print(t("cli.error", message=exc), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    except BrokenPipeError:  # `advisor find … | head`
+        return 0

@@ -1,0 +1,1 @@
+"""Shell commands of ``advisor``: one module each (see ``tui/cli.py``)."""

@@ -1,0 +1,1 @@
+"""Screens of the program; ``registry.py`` lists the main ones."""

@@ -1,0 +1,48 @@
+"""The main screens, their function keys and footer labels: the one list of them.
+
+Each entry is a mode of the app, imported only when first shown. Function keys follow
+green-screen habits: F1 help and F2 save everywhere, then one key per main screen.
+Add a screen by filling its line below (the blank lines keep parallel edits apart).
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from textual.screen import Screen
+
+
+@dataclass(frozen=True)
+class MainScreen:
+    id: str  # mode name and binding id
+    key: str  # function key
+    label_key: str  # catalogue key of the footer label
+    target: str  # "module:Class"
+    show: bool = True  # shown in the footer (else: F1 help and the command palette)
+
+    def load(self) -> type[Screen]:
+        module, _, cls = self.target.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+MAIN_SCREENS: list[MainScreen] = [
+    MainScreen("home", "f9", "screen.home", "tui.screens.home:HomeScreen", show=False),
+
+    # intake (issue 3): F3
+
+    # lookup and archive card (issue 4): F4
+
+    # queues (issue 5): F5
+
+    # prospects (issue 6): F6
+
+    # upkeep and import (issue 6): F7
+
+    # reports and manager (issue 8): F8
+
+]
+
+
+def by_id(screen_id: str) -> MainScreen:
+    return next(s for s in MAIN_SCREENS if s.id == screen_id)

@@ -1,0 +1,19 @@
+"""Form fields: an Input that knows its help text and honours "no animations"."""
+
+from __future__ import annotations
+
+import os
+
+from textual.widgets import Input
+
+# TEXTUAL_ANIMATIONS=none (snapshot tests, slow links) also stops the cursor blinking.
+BLINK = os.environ.get("TEXTUAL_ANIMATIONS", "full").lower() != "none"
+
+
+class TextField(Input):
+    """An Input with a catalogue key for its F1 help."""
+
+    def __init__(self, *args: object, help_key: str | None = None, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.help_key = help_key
+        self.cursor_blink = BLINK

@@ -1,0 +1,34 @@
+"""Database work off the event loop.
+
+``db_work`` is ``@work(thread=True, exclusive=True)`` that also closes the thread's
+database connection when the work ends, and lets errors reach the app's single handler
+(``AdvisorApp.on_worker_state_changed``) instead of exiting the program.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from textual import work
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def db_work(method: F | None = None, *, group: str = "default", exclusive: bool = True) -> Any:
+    def decorate(fn: F) -> Any:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            from db.models import database_proxy
+
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                database = database_proxy.obj
+                if database is not None and not database.is_closed():
+                    database.close()  # this thread's own connection (peewee keeps one per thread)
+
+        return work(thread=True, exclusive=exclusive, group=group, exit_on_error=False)(wrapper)
+
+    return decorate(method) if method is not None else decorate
