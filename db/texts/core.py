@@ -131,3 +131,4 @@ TEXTS = {
     "cli.demo.progress": ("已生成 {done}/{total} 位客户（{rate:.0f} 位/秒）", "{done}/{total} customers made ({rate:.0f}/s)"),
     "cli.demo.done": ("完成：{customers} 位客户、{vehicles} 辆车、{visits} 张工单，用时 {seconds:.1f} 秒，数据库 {size}", "Done: {customers} customers, {vehicles} vehicles, {visits} work orders in {seconds:.1f} s; database {size}"),
 }
+TEXTS["versioning.someone"] = ("另一位顾问", "Another advisor")

@@ -1,0 +1,52 @@
+"""Optimistic locking for archive edits: save only over the version you read.
+
+Two advisors may open the same archive. Each edit carries the version it was read at;
+the UPDATE matches on it and bumps it. Nothing matched means someone saved first: the
+caller gets ``Conflict`` with who and when, and keeps its typed input.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from peewee import Model
+
+from db.clock import now
+from db.errors import Conflict, NotFound
+from db.i18n import t
+
+
+def update_versioned(model: type[Model], row_id: int, expected_version: int,
+                     changes: dict[str, Any]) -> int:
+    """Apply ``changes`` to one row if it is still at ``expected_version``; return the new version.
+
+    Call inside ``writing()``. ``changes`` maps field names to values.
+    """
+    values = {getattr(model, name): value for name, value in changes.items()}
+    values[model.version] = expected_version + 1
+    if hasattr(model, "updated_at"):
+        values[model.updated_at] = now()
+    matched = (model.update(values)
+               .where((model.id == row_id) & (model.version == expected_version))
+               .execute())
+    if matched:
+        return expected_version + 1
+    current = model.get_or_none(model.id == row_id)
+    if current is None:
+        raise NotFound(t("db.not_found"))
+    raise Conflict(_conflict_message(model, row_id, current))
+
+
+def _conflict_message(model: type[Model], row_id: int, current: Model) -> str:
+    from db.models import AuditEntry, Customer
+
+    who, when = "", getattr(current, "updated_at", None)
+    if model is Customer:
+        entry = (AuditEntry.select().where((AuditEntry.customer == row_id) & (AuditEntry.action == "edit"))
+                 .order_by(AuditEntry.at.desc()).first())
+        if entry is not None and entry.advisor_id:
+            who = entry.advisor.name
+            when = entry.at
+    who = who or t("versioning.someone")
+    when_text = when.strftime("%H:%M:%S") if hasattr(when, "strftime") else "?"
+    return t("db.conflict", who=who, when=when_text)
