@@ -46,7 +46,9 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         for node in (self._for_screen, self.app):
             for binding in node._bindings:  # (key, Binding) pairs, descriptions translated
                 binding = binding[1]
-                if not binding.description:
+                # Only the program's own declared bindings (all carry an id); Textual's
+                # built-in ones (Tab, copy) are in the README.
+                if not binding.description or not binding.id:
                     continue
                 key = binding.key_display or binding.key.split(",")[0]
                 if key in seen:
