@@ -1,0 +1,172 @@
+"""Lookup in db/: every query type finds the expected customer, ranked; nasty text is harmless."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db import search
+from db.models import Customer
+from tests import archive_fixtures as fx
+
+
+@pytest.fixture
+def station(database):
+    """A few archives whose keys overlap on purpose (shared tails, shared pinyin)."""
+    zhang = fx.customer("张伟", "13812348000", employer="华为技术有限公司")
+    zhang_car = fx.vehicle(zhang, fx.make_vin("LSVAB2BM5KN12345"), "京A12345")
+    fx.visit(zhang_car, zhang, "WO20261120-0007", dt.date(2026, 11, 20), 12000)
+    wei = fx.customer("张卫东", "13900001234")
+    wei_car = fx.vehicle(wei, fx.make_vin("LFVCD3CM6LN77345"), "沪BA12345")
+    second = fx.vehicle(wei, fx.make_vin("LFVCD3CM6LN88888"), "粤B88888")
+    lonely = fx.customer("李娜", "13700005678", employer="华夏银行")
+    markup = fx.customer("[@click=app.quit]x[/]")
+    shan = fx.customer("单田芳", "13600002222")
+    return dict(zhang=zhang, zhang_car=zhang_car, wei=wei, wei_car=wei_car, second=second,
+                lonely=lonely, markup=markup, shan=shan)
+
+
+def first(query: str) -> search.Hit:
+    hits = search.find(query)
+    assert hits, query
+    return hits[0]
+
+
+def ids(query: str, **kw) -> list[tuple[int, int | None]]:
+    return [(h.customer_id, h.vehicle_id) for h in search.find(query, **kw)]
+
+
+def test_whole_plate_with_or_without_province_ranks_first(station):
+    for query in ("京A12345", "京a 12345", "a12345", "A·12345"):
+        hit = first(query)
+        assert (hit.customer_id, hit.plate, hit.match, hit.rank) == (station["zhang"].id, "京A12345", "exact_plate", 0)
+    # "A12345" is also the tail of 沪BA12345: found, but after the exact plate
+    assert ids("A12345") == [(station["zhang"].id, station["zhang_car"].id),
+                             (station["wei"].id, station["wei_car"].id)]
+
+
+@pytest.mark.parametrize("tail", ["345", "2345", "12345"])
+def test_plate_tail_of_three_or_more(station, tail):
+    found = {h.plate for h in search.find(tail) if h.match == "plate_tail"}
+    assert found == {"京A12345", "沪BA12345"}
+
+
+def test_plate_tail_shorter_than_three_finds_nothing(station):
+    assert not [h for h in search.find("45") if h.match.startswith("plate")]
+
+
+def test_vin_whole_and_tails(station):
+    vin = station["zhang_car"].vin
+    hit = first(vin.lower())
+    assert (hit.vehicle_id, hit.match, hit.rank) == (station["zhang_car"].id, "vin", 0)
+    for n in (6, 7, 8):
+        hit = first(vin[-n:])
+        assert hit.vehicle_id == station["zhang_car"].id
+        assert hit.match in ("vin_tail", "plate_tail")
+    assert first(vin[-8:]).match == "vin_tail"
+
+
+def test_mobile_last_four_or_more_digits(station):
+    assert first("8000").customer_id == station["zhang"].id
+    assert first("48000").customer_id == station["zhang"].id
+    assert first("13812348000").customer_id == station["zhang"].id
+    assert first("+86 138 1234 8000").customer_id == station["zhang"].id
+    assert first("5678").customer_id == station["lonely"].id
+    assert search.find("000") == [] or all(h.match != "mobile_tail" for h in search.find("000"))
+
+
+def test_mobile_is_masked_in_hits(station):
+    hit = first("8000")
+    assert hit.mobile_masked == "138****8000"
+    assert "13812348000" not in repr(search.find("8000"))
+
+
+def test_name_exact_before_prefix(station):
+    hits = search.find("张")
+    assert {h.customer_id for h in hits} == {station["zhang"].id, station["wei"].id}
+    assert [h.match for h in hits] == ["name"] * 3
+    hits = search.find("张伟")
+    assert [(h.customer_id, h.rank) for h in hits] == [(station["zhang"].id, search.RANKS["name_exact"])]
+
+
+def test_pinyin_full_and_initials(station):
+    assert first("zhangwei").customer_id == station["zhang"].id
+    assert first("ZhangWei").match == "pinyin"
+    hits = search.find("zw")
+    assert hits[0].customer_id == station["zhang"].id and hits[0].match == "initials"
+    assert [h.customer_id for h in hits] == [station["zhang"].id, station["wei"].id, station["wei"].id]
+    assert {h.customer_id for h in search.find("zwd")} == {station["wei"].id}
+    # a surname read as a surname: 单 is shan
+    assert first("shantianfang").customer_id == station["shan"].id
+    assert first("stf").customer_id == station["shan"].id
+
+
+def test_work_order_exact_and_prefix(station):
+    hit = first("wo20261120-0007")
+    assert (hit.customer_id, hit.vehicle_id, hit.match, hit.rank) == (
+        station["zhang"].id, station["zhang_car"].id, "work_order", search.RANKS["work_order"])
+    assert first("WO2026112").customer_id == station["zhang"].id
+
+
+def test_employer_prefix(station):
+    assert {h.customer_id for h in search.find("华为")} == {station["zhang"].id}
+    assert {h.customer_id for h in search.find("华")} == set()  # one character: too broad
+    assert {h.customer_id for h in search.find("华夏")} == {station["lonely"].id}
+
+
+def test_one_row_per_vehicle_and_customers_without_vehicles(station):
+    wei = [h for h in search.find("张卫东")]
+    assert {h.plate for h in wei} == {"沪BA12345", "粤B88888"}
+    lonely = search.find("李娜")
+    assert [(h.customer_id, h.vehicle_id, h.plate) for h in lonely] == [(station["lonely"].id, None, None)]
+
+
+def test_merged_archives_are_left_out(station):
+    Customer.update(merged_into=station["zhang"].id).where(Customer.id == station["lonely"].id).execute()
+    assert search.find("李娜") == []
+
+
+def test_last_visit_comes_from_the_vehicle(station):
+    assert first("京A12345").last_visit == dt.date(2026, 11, 20)
+    assert first("粤B88888").last_visit is None
+
+
+def test_wildcards_are_plain_characters(station):
+    # "_" is a separator like "-" or "·" (people type 京A-12345), never "any character"
+    assert ids("_345") == ids("345") and ids("345")
+    assert search.find("1_345") == []  # would match 12345 if "_" were a wildcard
+    assert search.find("%345") == search.find("3%5") == []
+
+
+@pytest.mark.parametrize("query", ["%", "%%", "_", "__", "%5", "'", "\"", "' OR 1=1 --",
+                                   "[b]", "[/]", "\x00", "\x1b[31m", "\t", "   ", "", "\\", "*"])
+def test_nasty_queries_give_no_error_and_no_false_match(station, query):
+    assert search.find(query) == []
+
+
+def test_markup_name_found_literally(station):
+    hit = first("[@click")
+    assert hit.name == "[@click=app.quit]x[/]"
+
+
+def test_paging_and_has_more(database):
+    people = [fx.customer(f"王{n:02d}", f"1390000{n:04d}") for n in range(25)]
+    page1 = search.search("王", limit=10)
+    page2 = search.search("王", limit=10, offset=10)
+    page3 = search.search("王", limit=10, offset=20)
+    assert page1.has_more and page2.has_more and not page3.has_more
+    seen = [h.customer_id for p in (page1, page2, page3) for h in p.hits]
+    assert sorted(seen) == sorted(p.id for p in people) and len(seen) == 25
+
+
+def test_paging_past_repeated_work_orders(database):
+    """One car with many matching work orders is one row; paging still reaches the others."""
+    owner = fx.customer("赵一", "13500000001")
+    car = fx.vehicle(owner, fx.make_vin("LSVAB2BM5KN00001"), "京C00001")
+    for n in range(30):
+        fx.visit(car, owner, f"WO20260101-{n:04d}", dt.date(2026, 1, 1), 1000 + n)
+    other = fx.customer("钱二", "13500000002")
+    car2 = fx.vehicle(other, fx.make_vin("LSVAB2BM5KN00002"), "京C00002")
+    fx.visit(car2, other, "WO20260101-9999", dt.date(2026, 1, 1), 500)
+    assert ids("WO20260101", limit=5) == [(owner.id, car.id), (other.id, car2.id)]
