@@ -32,7 +32,9 @@ def sign_in(name: str, user: str | None = None, remember: bool = True) -> Adviso
     with writing():
         advisor = Advisor.get_or_none(Advisor.name == cleaned)
         if advisor is None:
-            advisor = Advisor.create(name=cleaned, created_at=now())
+            from db.roles import role_for_new_advisor  # the first advisor becomes manager
+
+            advisor = Advisor.create(name=cleaned, role=role_for_new_advisor(), created_at=now())
         if remember and user and advisor.os_user != user:
             # An OS account maps to one advisor: move the mapping to this one.
             Advisor.update(os_user=None).where(Advisor.os_user == user).execute()

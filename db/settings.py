@@ -68,6 +68,9 @@ SPECS: dict[str, SettingSpec] = {
         _spec("backup.keep", 7),
         _spec("backup.dir", ""),
         # --- more settings: add below, one line each, grouped by area ---
+        # --- manager's desk (issue 8) ---
+        _spec("advisors.self_register", True),
+        _spec("report.reminder_return_days", 30),
     )
 }
 

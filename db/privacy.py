@@ -1,0 +1,277 @@
+"""The customer's rights under PIPL: marketing consent, a copy of their archive, erasure.
+
+Decisions (issue 8):
+- Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
+  queues read ``Customer.marketing_consent`` on every count, so the change is at once.
+- A customer's own archive, exported for them, holds every value unmasked; that makes it
+  an unmasked export, which only a manager may make (roles.require_manager), logged.
+- Anonymisation (manager only) erases every personal field of the archive and of what
+  hangs on it (contacts' notes, a converted prospect, old values in the audit log), and
+  keeps the rows that carry the station's figures: visits with their fees and parts,
+  contacts' outcomes, the vehicle. The customer row itself stays as a stub so that
+  visits, contacts and ownership history keep pointing at one (anonymous) customer: the
+  return-rate and churn figures count customers, and would change if the visits lost
+  their customer. The vehicle loses its owner link (``Vehicle.owner = None``) and the
+  open ownership row is closed; ownership rows stay, pointing at the stub, so the car's
+  history of hands is kept without saying whose hands.
+- ``PERSONAL`` and ``KEPT`` below classify every field of the models that hold personal
+  data; a test fails when a field is added to one of them without being classified.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from peewee import ForeignKeyField, Model
+
+from db import audit
+from db.clock import now, today
+from db.connection import writing
+from db.errors import Invalid, NotFound
+from db.i18n import t
+from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState,
+                       Vehicle, Visit, VisitPart)
+from db.roles import require_manager
+from db.search import customer_keys
+
+ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
+
+# Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
+PERSONAL: dict[type[Model], frozenset[str]] = {
+    Customer: frozenset({
+        "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
+        "hobbies", "education", "income", "employer", "employer_address", "interests",
+        "payment_method", "value_class_reason",
+        # search keys are copies of personal values
+        "name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+    }),
+    Contact: frozenset({"traits", "events", "tags", "note"}),
+    Prospect: frozenset({"name", "mobile", "current_car", "heard_from", "interest", "next_step",
+                         "name_key", "mobile_rev"}),
+}
+# Fields kept, with the reason in a word: coarse categories that feed the segment
+# figures, life-cycle facts, keys and links.
+KEPT: dict[type[Model], frozenset[str]] = {
+    Customer: frozenset({
+        "id", "district", "occupation_category",  # region / occupation segments, coarse
+        "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
+        "value_class_manual", "value_class_set_by", "value_class_set_at",
+        "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
+    }),
+    Contact: frozenset({"id", "customer", "prospect", "vehicle", "visit", "advisor", "contact_at",
+                        "channel", "purpose", "outcome", "booked_date", "next_contact_date"}),
+    Prospect: frozenset({"id", "district", "next_contact_date", "status", "customer",
+                         "marketing_consent", "created_by", "created_at", "updated_at", "version"}),
+}
+
+# Internal columns left out of a customer's own copy (keys, links, locks).
+_NOT_EXPORTED = {"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+                 "plate_rev", "vin_rev", "version", "merged_into", "value_class_set_by",
+                 "created_by", "customer", "vehicle", "visit", "prospect"}
+
+
+# ---- consent ---------------------------------------------------------------------
+
+def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
+                channel: str = "desk") -> Customer:
+    """Record the customer's answer to "may we send you offers?" (``None``: not asked)."""
+    from db.validate import choice
+
+    channel = choice(channel, ("desk", "phone", "sms", "wechat", "letter"), "channel")
+    with writing():
+        customer = _live_customer(customer_id)
+        before = customer.marketing_consent
+        Customer.update(marketing_consent=consent, consent_at=now() if consent is not None else None,
+                        consent_channel=channel if consent is not None else None,
+                        version=Customer.version + 1, updated_at=now()
+                        ).where(Customer.id == customer_id).execute()
+        audit.record("consent", advisor_id=advisor_id, customer_id=customer_id,
+                     field="marketing_consent", before=before, after=consent, detail=channel)
+    return Customer.get_by_id(customer_id)
+
+
+def _live_customer(customer_id: int) -> Customer:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None or customer.anonymised_at is not None:
+        raise NotFound(t("db.not_found"))
+    return customer
+
+
+# ---- the customer's own copy -----------------------------------------------------
+
+def _value(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return f"{value:.2f}"  # money and quantities: two places, as on the work order
+    return value
+
+
+def _row(instance: Model) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for field in instance._meta.sorted_fields:
+        if field.name in _NOT_EXPORTED:
+            continue
+        if isinstance(field, ForeignKeyField) and field.rel_model.__name__ == "Advisor":
+            advisor = getattr(instance, field.name)  # the person who served them, by name
+            value = advisor.name if advisor is not None else None
+        elif isinstance(field, ForeignKeyField):
+            value = getattr(instance, field.column_name)  # an id, not the whole row
+        else:
+            value = getattr(instance, field.name)
+        out[field.name] = _value(value)
+    return out
+
+
+def customer_archive(customer_id: int) -> dict[str, Any]:
+    """Everything the station holds about one customer, in the four groups plus contacts."""
+    customer = _live_customer(customer_id)
+    ids = [customer_id] + [c.id for c in Customer.select(Customer.id).where(Customer.merged_into == customer_id)]
+    ownerships = list(Ownership.select().where(Ownership.customer.in_(ids)).order_by(Ownership.start_date))
+    vehicle_ids = sorted({o.vehicle_id for o in ownerships}
+                         | {v.id for v in Vehicle.select(Vehicle.id).where(Vehicle.owner.in_(ids))})
+    vehicles = []
+    for vehicle in Vehicle.select().where(Vehicle.id.in_(vehicle_ids)).order_by(Vehicle.id):
+        row = _row(vehicle)
+        row["ownership"] = [{"start_date": _value(o.start_date), "end_date": _value(o.end_date)}
+                            for o in ownerships if o.vehicle_id == vehicle.id]
+        vehicles.append(row)
+    visits = []
+    for visit in (Visit.select().where(Visit.customer.in_(ids))
+                  .order_by(Visit.visit_date, Visit.id)):
+        row = _row(visit)
+        row["vin"] = visit.vehicle.vin
+        row["parts"] = [_row(p) for p in VisitPart.select().where(VisitPart.visit == visit.id)]
+        visits.append(row)
+    contacts = [_row(c) for c in Contact.select().where(Contact.customer.in_(ids))
+                .order_by(Contact.contact_at)]
+    observation = {"education", "income", "employer", "employer_address", "interests",
+                   "payment_method"}
+    data = _row(customer)
+    return {
+        "exported_at": now().isoformat(),
+        "customer": {k: v for k, v in data.items() if k not in observation},
+        "vehicles": vehicles,
+        "visits": visits,
+        "observation": {k: v for k, v in data.items() if k in observation},
+        "contacts": contacts,
+    }
+
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+
+
+def export_customer(actor_id: int, customer_id: int, path: str | Path) -> ExportResult:
+    """Write the customer's own archive, unmasked, to ``path`` (.json, .csv or .xlsx)."""
+    actor = require_manager(actor_id, "roles.action.export_unmasked")
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise Invalid(t("privacy.export_format", formats=", ".join(FORMATS)), field="path")
+    data = customer_archive(customer_id)
+    rows = _flatten(data)
+    try:
+        if fmt == "json":
+            target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
+        elif fmt == "csv":
+            with target.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel reads Chinese
+                writer = csv.writer(fh)
+                writer.writerow(["group", "row", "field", "value"])
+                writer.writerows(rows)
+        else:
+            _write_xlsx(target, rows)
+    except OSError as exc:
+        raise Invalid(t("privacy.export_failed", path=target, reason=exc.strerror or exc), field="path") from None
+    with writing():
+        audit.record("export", advisor_id=actor.id, customer_id=customer_id,
+                     detail=f"customer copy {fmt}, {len(rows)} values: {target.name}")
+    return ExportResult(target, len(rows))
+
+
+def _flatten(data: dict[str, Any]) -> list[list[Any]]:
+    """(group, row number, field, value) rows: one layout for CSV and the sheet."""
+    out: list[list[Any]] = []
+    for group in ("customer", "observation", "vehicles", "visits", "contacts"):
+        items = data[group] if isinstance(data[group], list) else [data[group]]
+        for n, item in enumerate(items, 1):
+            for key, value in item.items():
+                if isinstance(value, list):
+                    value = json.dumps(value, ensure_ascii=False)
+                out.append([group, n, key, "" if value is None else value])
+    return out
+
+
+def _write_xlsx(target: Path, rows: list[list[Any]]) -> None:
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise Invalid(t("privacy.xlsx_missing"), field="path") from None
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("archive")
+    sheet.append(["group", "row", "field", "value"])
+    for row in rows:
+        sheet.append(row)
+    book.save(target)
+
+
+# ---- anonymisation ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnonymiseResult:
+    customers: int
+    contacts: int
+    prospects: int
+    vehicles_unlinked: int
+    audit_entries_cleared: int
+
+
+def _erase(model: type[Model], stub: dict[str, Any]) -> dict[Any, Any]:
+    return {getattr(model, name): stub.get(name) for name in PERSONAL[model]}
+
+
+def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
+    """Erase the customer's personal data for good; keep visits, fees and the vehicles."""
+    actor = require_manager(actor_id, "roles.action.anonymise")
+    with writing():
+        _live_customer(customer_id)
+        ids = [customer_id] + [c.id for c in Customer.select(Customer.id)
+                               .where(Customer.merged_into == customer_id)]
+        keys = customer_keys(ANONYMOUS_NAME, None, None).as_dict()
+        customer_stub = {"name": ANONYMOUS_NAME, **keys}
+        customers = (Customer.update({**_erase(Customer, customer_stub),
+                                      Customer.marketing_consent: False,
+                                      Customer.consent_at: now(), Customer.consent_channel: None,
+                                      Customer.anonymised_at: now(), Customer.updated_at: now(),
+                                      Customer.version: Customer.version + 1})
+                     .where(Customer.id.in_(ids)).execute())
+        contacts = Contact.update(_erase(Contact, {})).where(Contact.customer.in_(ids)).execute()
+        prospect_stub = {"name": ANONYMOUS_NAME, "name_key": keys["name_key"]}
+        prospects = (Prospect.update(_erase(Prospect, prospect_stub))
+                     .where(Prospect.customer.in_(ids)).execute())
+        vehicles = (Vehicle.update(owner=None, updated_at=now(), version=Vehicle.version + 1)
+                    .where(Vehicle.owner.in_(ids)).execute())
+        (Ownership.update(end_date=today(), note=None)
+         .where(Ownership.customer.in_(ids) & Ownership.end_date.is_null()).execute())
+        Ownership.update(note=None).where(Ownership.customer.in_(ids)).execute()
+        QueueState.delete().where(QueueState.customer.in_(ids)).execute()
+        # Old values in the log are personal data too: keep who did what and when.
+        cleared = (AuditEntry.update(before=None, after=None)
+                   .where(AuditEntry.customer.in_(ids)
+                          & (AuditEntry.before.is_null(False) | AuditEntry.after.is_null(False)))
+                   .execute())
+        audit.record("anonymise", advisor_id=actor.id, customer_id=customer_id,
+                     detail=f"customers={customers} contacts={contacts} prospects={prospects} "
+                            f"vehicles={vehicles} audit_cleared={cleared}")
+    return AnonymiseResult(customers, contacts, prospects, vehicles, cleared)

@@ -1,0 +1,257 @@
+"""Roles: advisor and service manager, PINs, and the manager's entry points.
+
+Two roles (``Advisor.role``). What only a manager may do (issue 8): change settings,
+merge or anonymise archives, export unmasked, read the audit log, manage advisors.
+Every such action calls ``require_manager`` inside its own function in ``db/`` (not only
+in the interface), so a script or a shell command meets the same check.
+
+Identification: the OS account (``Advisor.os_user``, e.g. the SSH login) mapped to an
+advisor, or the advisor's name plus a PIN when the advisor has one. PINs are stored only
+as salted scrypt hashes (``scrypt$n$r$p$salt$hash``), compared in constant time.
+
+Bootstrap: an advisor created while the database has no active manager becomes the
+manager (the first person to sign in to a new station). The last active manager can be
+neither retired nor demoted, so the station never locks itself out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+from typing import Any
+
+from db import audit
+from db.clock import now
+from db.connection import writing
+from db.errors import Forbidden, Invalid, NotFound
+from db.i18n import t
+from db.models import Advisor
+from db.validate import name as valid_name
+
+ADVISOR = "advisor"
+MANAGER = "manager"
+ROLES = (ADVISOR, MANAGER)
+
+# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper;
+# about 30 ms here, invisible at sign-in and slow enough to make guessing 6 digits dear.
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+_PIN = re.compile(r"^\d{4,8}$")
+
+
+# ---- PINs ------------------------------------------------------------------------
+
+def hash_pin(pin: str) -> str:
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(pin.encode(), salt=salt, dklen=32, **_SCRYPT)
+    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(stored: str | None, pin: str | None) -> bool:
+    if not stored or pin is None:
+        return False
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != "scrypt":
+            return False
+        got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), dklen=len(digest) // 2,
+                             n=int(n), r=int(r), p=int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got.hex(), digest)
+
+
+def valid_pin(pin: str) -> str:
+    pin = (pin or "").strip()
+    if not _PIN.match(pin):
+        raise Invalid(t("roles.pin_rule"), field="pin")
+    return pin
+
+
+# ---- checks ------------------------------------------------------------------------
+
+def _advisor(advisor_id: int | None) -> Advisor:
+    advisor = Advisor.get_or_none(Advisor.id == advisor_id) if advisor_id else None
+    if advisor is None:
+        raise Forbidden(t("roles.not_signed_in"))
+    return advisor
+
+
+def is_manager(advisor_id: int | None) -> bool:
+    if not advisor_id:
+        return False
+    return (Advisor.select().where((Advisor.id == advisor_id) & (Advisor.role == MANAGER)
+                                   & (Advisor.active == True))  # noqa: E712
+            .exists())
+
+
+def require_manager(advisor_id: int | None, action_key: str = "roles.action.manage") -> Advisor:
+    """The signed-in manager, or ``Forbidden`` naming the refused action."""
+    advisor = _advisor(advisor_id)
+    if advisor.role != MANAGER or not advisor.active:
+        raise Forbidden(t("roles.forbidden", name=advisor.name, action=t(action_key)))
+    return advisor
+
+
+def _active_managers() -> int:
+    return Advisor.select().where((Advisor.role == MANAGER) & (Advisor.active == True)).count()  # noqa: E712
+
+
+# ---- identification ---------------------------------------------------------------
+
+class PinNeeded(Forbidden):
+    """The named advisor has a PIN and none (or a wrong one) was given."""
+
+    def __init__(self, message: str, advisor_name: str, wrong: bool) -> None:
+        super().__init__(message)
+        self.advisor_name = advisor_name
+        self.wrong = wrong
+
+
+def role_for_new_advisor() -> str:
+    """A new advisor of a station without an active manager becomes its manager."""
+    return ADVISOR if _active_managers() else MANAGER
+
+
+def identify(name: str, pin: str | None = None, user: str | None = None,
+             remember: bool = True) -> Advisor:
+    """Sign in by name: the PIN is asked when the advisor has one (unless this OS
+    account is already that advisor's); a retired advisor is refused; a new name makes a
+    new advisor when the station allows it (setting ``advisors.self_register``)."""
+    from db import advisors, settings
+
+    cleaned = valid_name(name, "advisor")
+    user = advisors.os_user() if user is None else user
+    existing = Advisor.get_or_none(Advisor.name == cleaned)
+    if existing is None:
+        if not settings.get("advisors.self_register") and Advisor.select().exists():
+            raise Forbidden(t("roles.unknown_advisor", name=cleaned))
+    else:
+        if not existing.active:
+            raise Forbidden(t("roles.retired_cannot_sign_in", name=cleaned))
+        own_account = bool(user) and existing.os_user == user
+        if existing.pin_hash and not own_account and not pin_matches(existing.pin_hash, pin):
+            key = "roles.pin_wrong" if pin else "roles.pin_needed"
+            raise PinNeeded(t(key, name=cleaned), cleaned, wrong=bool(pin))
+    return advisors.sign_in(cleaned, user=user, remember=remember)
+
+
+# ---- managing advisors (manager only) ---------------------------------------------
+
+def list_advisors(include_retired: bool = True) -> list[Advisor]:
+    query = Advisor.select().order_by(Advisor.active.desc(), Advisor.name)
+    if not include_retired:
+        query = query.where(Advisor.active == True)  # noqa: E712
+    return list(query)
+
+
+def _log(actor: Advisor, action: str, target: Advisor, before: Any, after: Any) -> None:
+    audit.record(action, advisor_id=actor.id, field="advisor", before=before, after=after,
+                 detail=f"advisor #{target.id}")
+
+
+def add_advisor(actor_id: int, name: str, role: str = ADVISOR, pin: str | None = None) -> Advisor:
+    actor = require_manager(actor_id, "roles.action.advisors")
+    cleaned = valid_name(name, "advisor")
+    if role not in ROLES:
+        raise Invalid(t("roles.bad_role"), field="role")
+    pin_hash = hash_pin(valid_pin(pin)) if pin else None
+    with writing():
+        if Advisor.select().where(Advisor.name == cleaned).exists():
+            raise Invalid(t("roles.name_taken", name=cleaned), field="name")
+        advisor = Advisor.create(name=cleaned, role=role, pin_hash=pin_hash, created_at=now())
+        _log(actor, "advisor.add", advisor, None, {"name": cleaned, "role": role})
+    return advisor
+
+
+def _target(advisor_id: int) -> Advisor:
+    target = Advisor.get_or_none(Advisor.id == advisor_id)
+    if target is None:
+        raise NotFound(t("db.not_found"))
+    return target
+
+
+def rename_advisor(actor_id: int, advisor_id: int, new_name: str) -> Advisor:
+    """Work orders and contacts point at the advisor's row, so they follow the new name."""
+    actor = require_manager(actor_id, "roles.action.advisors")
+    cleaned = valid_name(new_name, "advisor")
+    with writing():
+        target = _target(advisor_id)
+        if cleaned == target.name:
+            return target
+        if Advisor.select().where((Advisor.name == cleaned) & (Advisor.id != advisor_id)).exists():
+            raise Invalid(t("roles.name_taken", name=cleaned), field="name")
+        _log(actor, "advisor.rename", target, {"name": target.name}, {"name": cleaned})
+        target.name = cleaned
+        target.save()
+    return target
+
+
+def _keeps_a_manager(target: Advisor) -> None:
+    if target.role == MANAGER and target.active and _active_managers() <= 1:
+        raise Forbidden(t("roles.last_manager"))
+
+
+def set_active(actor_id: int, advisor_id: int, active: bool) -> Advisor:
+    """Retire (``active=False``) or bring back an advisor; nothing of theirs is deleted.
+    A retired advisor's OS account mapping is dropped so the account no longer signs in."""
+    actor = require_manager(actor_id, "roles.action.advisors")
+    with writing():
+        target = _target(advisor_id)
+        if target.active == active:
+            return target
+        if not active:
+            _keeps_a_manager(target)
+        _log(actor, "advisor.retire" if not active else "advisor.return", target,
+             {"active": target.active}, {"active": active})
+        target.active = active
+        if not active:
+            target.os_user = None
+        target.save()
+    return target
+
+
+def set_role(actor_id: int, advisor_id: int, role: str) -> Advisor:
+    actor = require_manager(actor_id, "roles.action.advisors")
+    if role not in ROLES:
+        raise Invalid(t("roles.bad_role"), field="role")
+    with writing():
+        target = _target(advisor_id)
+        if target.role == role:
+            return target
+        if role != MANAGER:
+            _keeps_a_manager(target)
+        _log(actor, "advisor.role", target, {"role": target.role}, {"role": role})
+        target.role = role
+        target.save()
+    return target
+
+
+def set_pin(actor_id: int, advisor_id: int, pin: str | None) -> None:
+    """Set or clear (``pin=None``) a PIN: one's own, or anyone's by a manager."""
+    actor = _advisor(actor_id)
+    if actor.id != advisor_id:
+        require_manager(actor_id, "roles.action.advisors")
+    pin_hash = hash_pin(valid_pin(pin)) if pin else None
+    with writing():
+        target = _target(advisor_id)
+        target.pin_hash = pin_hash
+        target.save()
+        # The log says that the PIN changed, never the PIN or its hash.
+        _log(actor, "advisor.pin", target, None, {"pin": "set" if pin_hash else "cleared"})
+
+
+# ---- settings (manager only) ------------------------------------------------------
+
+def change_setting(actor_id: int, key: str, value: Any) -> Any:
+    """The one way the program changes a business threshold: manager only, logged."""
+    from db import settings
+
+    actor = require_manager(actor_id, "roles.action.settings")
+    with writing():  # the change and its log entry land together (writing() nests)
+        before = settings.get(key)
+        typed = settings.set_value(key, value, advisor_id=actor.id)
+        if typed != before:
+            audit.record("setting", advisor_id=actor.id, field=key, before=before, after=typed)
+    return typed
