@@ -1,0 +1,206 @@
+"""The reception brief: what an advisor should know in the first seconds with a customer.
+
+Customer and car at a glance (mobile masked), the car's age and warranty, the last
+visits, the work declined last time, traits and events noted at earlier contacts,
+reminders due now, and which standard fields of the four groups are still missing so
+the advisor can ask for them now. ``segments`` is the place for the segment badges
+and treatment hint (db.segments fills it when present).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from db.due import NextMaintenance, Warranty, age_years, next_maintenance, warranty
+from db.errors import NotFound
+from db.i18n import t
+from db.masking import mask_mobile
+from db.models import Contact, Customer, Vehicle, Visit
+
+LAST_VISITS = 3
+LAST_CONTACTS = 3
+
+# The standard archive's fields (domain.md: four groups), as (group, model field).
+STANDARD_FIELDS: tuple[tuple[str, str], ...] = (
+    ("customer", "name"), ("customer", "mobile"), ("customer", "id_number"),
+    ("customer", "occupation"), ("customer", "home_address"), ("customer", "hobbies"),
+    ("vehicle", "vin"), ("vehicle", "model"), ("vehicle", "plate"), ("vehicle", "engine_no"),
+    ("vehicle", "transmission_no"), ("vehicle", "color"), ("vehicle", "purchase_date"),
+    ("vehicle", "first_maintenance_date"),
+    ("observation", "education"), ("observation", "income"), ("observation", "employer"),
+    ("observation", "employer_address"), ("observation", "interests"),
+    ("observation", "payment_method"),
+)
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    visit_date: dt.date
+    mileage: int
+    kind: str
+    work: str  # what was asked or done
+    work_order_no: str
+
+
+@dataclass(frozen=True)
+class ContactNote:
+    contact_at: dt.datetime
+    traits: str
+    events: str
+    tags: tuple[str, ...]
+
+
+@dataclass
+class Brief:
+    customer_id: int
+    vehicle_id: int | None
+    name: str
+    mobile_masked: str
+    sex: str | None
+    source: str
+    plate: str | None
+    vin: str | None
+    car: str  # brand and model
+    color: str | None
+    purchase_date: dt.date | None
+    car_age_years: float | None
+    warranty: Warranty | None
+    next_maintenance: NextMaintenance | None
+    last_mileage: int | None
+    other_vehicles: list[tuple[int, str]]  # (vehicle id, plate or VIN) of the customer's other cars
+    visits: list[VisitLine]
+    last_declined: tuple[dt.date, str] | None
+    contacts: list[ContactNote]
+    reminders: list[str]
+    missing: dict[str, list[str]]  # group -> fields missing, in the standard order
+    # Segment badges and a treatment hint: the segments engineer fills these (issue 5).
+    segments: list[str] = field(default_factory=list)
+    treatment: str | None = None
+
+
+def brief(vehicle_id: int | None = None, customer_id: int | None = None) -> Brief:
+    """The brief for a car (its owner, or ``customer_id`` who brought it) or for a customer."""
+    vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id) if vehicle_id else None
+    if customer_id is None:
+        customer_id = vehicle.owner_id if vehicle is not None else None
+    customer = Customer.get_or_none(Customer.id == customer_id) if customer_id else None
+    if customer is None:
+        raise NotFound(t("db.not_found"))
+    cars = list(Vehicle.select(Vehicle.id, Vehicle.plate, Vehicle.vin, Vehicle.last_visit_date)
+                .where(Vehicle.owner == customer.id)
+                .order_by(Vehicle.last_visit_date.desc(nulls="LAST"), Vehicle.id))
+    if vehicle is None and cars:
+        vehicle = Vehicle.get_by_id(cars[0].id)
+    visits = _visits(vehicle, customer)
+    declined = (Visit.select(Visit.visit_date, Visit.declined_work)
+                .where((Visit.vehicle == vehicle.id if vehicle else Visit.customer == customer.id)
+                       & Visit.declined_work.is_null(False) & (Visit.declined_work != ""))
+                .order_by(Visit.visit_date.desc(), Visit.id.desc()).first())
+    result = Brief(
+        customer_id=customer.id,
+        vehicle_id=vehicle.id if vehicle else None,
+        name=customer.name,
+        mobile_masked=mask_mobile(customer.mobile),
+        sex=customer.sex,
+        source=customer.source,
+        plate=vehicle.plate if vehicle else None,
+        vin=vehicle.vin if vehicle else None,
+        car=" ".join(x for x in (vehicle.brand, vehicle.model) if x) if vehicle else "",
+        color=vehicle.color if vehicle else None,
+        purchase_date=vehicle.purchase_date if vehicle else None,
+        car_age_years=age_years(vehicle.purchase_date) if vehicle else None,
+        warranty=_warranty(vehicle),
+        next_maintenance=_next(vehicle),
+        last_mileage=vehicle.last_mileage if vehicle else None,
+        other_vehicles=[(c.id, c.plate or c.vin) for c in cars if not vehicle or c.id != vehicle.id],
+        visits=visits,
+        last_declined=(declined.visit_date, declined.declined_work) if declined else None,
+        contacts=_contacts(customer.id),
+        reminders=_reminders(customer.id),
+        missing=missing_fields(customer, vehicle, has_visits=bool(visits)),
+    )
+    _segments(result)
+    return result
+
+
+def _warranty(vehicle: Vehicle | None) -> Warranty | None:
+    if vehicle is None:
+        return None
+    return warranty(vehicle.purchase_date, vehicle.last_mileage,
+                    end_date=vehicle.warranty_end_date, end_km=vehicle.warranty_end_km)
+
+
+def _next(vehicle: Vehicle | None) -> NextMaintenance | None:
+    if vehicle is None:
+        return None
+    return next_maintenance(
+        purchase_date=vehicle.purchase_date, last_maintenance_date=vehicle.last_maintenance_date,
+        last_maintenance_mileage=vehicle.last_maintenance_mileage, last_mileage=vehicle.last_mileage,
+        last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km)
+
+
+def _visits(vehicle: Vehicle | None, customer: Customer) -> list[VisitLine]:
+    where = Visit.vehicle == vehicle.id if vehicle is not None else Visit.customer == customer.id
+    rows = (Visit.select(Visit.visit_date, Visit.mileage, Visit.kind, Visit.work_requested,
+                         Visit.work_done, Visit.work_order_no)
+            .where(where).order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(LAST_VISITS))
+    return [VisitLine(r.visit_date, r.mileage, r.kind, r.work_done or r.work_requested or "",
+                      r.work_order_no) for r in rows]
+
+
+def _contacts(customer_id: int) -> list[ContactNote]:
+    rows = (Contact.select(Contact.contact_at, Contact.traits, Contact.events, Contact.tags)
+            .where((Contact.customer == customer_id)
+                   & (Contact.traits.is_null(False) | Contact.events.is_null(False)
+                      | Contact.tags.is_null(False)))
+            .order_by(Contact.contact_at.desc()).limit(LAST_CONTACTS))
+    return [ContactNote(r.contact_at, r.traits or "", r.events or "",
+                        tuple(x for x in (r.tags or "").split(",") if x)) for r in rows]
+
+
+def _reminders(customer_id: int) -> list[str]:
+    """What the call lists hold for this customer today (db.queues, when that module exists)."""
+    try:
+        from db import queues
+    except ImportError:
+        return []
+    for name in ("due_for_customer", "for_customer", "customer_due"):
+        func = getattr(queues, name, None)
+        if callable(func):
+            return [_reminder_text(item) for item in func(customer_id)]
+    return []
+
+
+def _reminder_text(item: Any) -> str:
+    for attr in ("label", "title", "text", "queue"):
+        value = getattr(item, attr, None)
+        if value:
+            return str(value)
+    return str(item)
+
+
+def _segments(result: Brief) -> None:
+    """Segment badges and the treatment hint (db.segments, when that module exists)."""
+    try:
+        from db import segments
+    except ImportError:
+        return
+    func = getattr(segments, "badges_for", None)
+    if callable(func):
+        badges = func(result.customer_id, result.vehicle_id)
+        result.segments = [str(b) for b in getattr(badges, "badges", badges) or []]
+        result.treatment = getattr(badges, "treatment", None)
+
+
+def missing_fields(customer: Customer, vehicle: Vehicle | None, *, has_visits: bool) -> dict[str, list[str]]:
+    """Which standard fields of the four groups are empty, by group (repair: no visit yet)."""
+    missing: dict[str, list[str]] = {}
+    for group, name in STANDARD_FIELDS:
+        source = vehicle if group == "vehicle" else customer
+        if source is None or getattr(source, name) in (None, ""):
+            missing.setdefault(group, []).append(name)
+    if not has_visits:
+        missing.setdefault("repair", []).append("work_order_no")
+    return missing

@@ -1,0 +1,111 @@
+"""What a car's own dates and mileage say: its age, its warranty, its next maintenance.
+
+One place for these rules, read by the reception brief and the saved-intake summary
+(and open to the queues): the warranty ends at whichever comes first of its end date
+and its end mileage, taken from the vehicle's own terms or else from the settings; the
+next maintenance falls due by date or by km, whichever comes first, the km estimated
+into a date with the car's own daily-km trend.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from db import settings
+from db.clock import today
+
+# A mileage trend is only worth its name over a week or more; shorter gaps are noise.
+TREND_MIN_DAYS = 7
+# Weight of the newest stretch in the running km-per-day figure.
+TREND_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Warranty:
+    end_date: dt.date | None
+    end_km: int
+    in_warranty: bool | None  # None: no purchase date, cannot tell
+
+
+@dataclass(frozen=True)
+class NextMaintenance:
+    first: bool  # the first maintenance (首保) is still to come
+    due_km: int | None
+    due_date: dt.date | None  # by the calendar
+    km_date: dt.date | None  # when the car should reach due_km at its trend
+    when: dt.date | None  # whichever comes first
+
+
+def age_years(purchase_date: dt.date | None, on: dt.date | None = None) -> float | None:
+    if purchase_date is None:
+        return None
+    return max(0.0, ((on or today()) - purchase_date).days / 365.25)
+
+
+def warranty(purchase_date: dt.date | None, mileage: int | None, *,
+             end_date: dt.date | None = None, end_km: int | None = None,
+             on: dt.date | None = None) -> Warranty:
+    """The car's own terms where set, the station's settings otherwise; whichever ends first."""
+    values = settings.get_many("warranty.years", "warranty.km")
+    if end_date is None and purchase_date is not None:
+        end_date = purchase_date + relativedelta(years=values["warranty.years"])
+    km = end_km if end_km is not None else values["warranty.km"]
+    if end_date is None:
+        inside = None
+    else:
+        inside = (on or today()) <= end_date and (mileage or 0) <= km
+    return Warranty(end_date, km, inside)
+
+
+def mileage_trend(old_daily_km: float | None, last_date: dt.date | None, last_mileage: int | None,
+                  new_date: dt.date, new_mileage: int, *,
+                  purchase_date: dt.date | None = None) -> float | None:
+    """The running km-per-day figure after a new odometer reading.
+
+    Uses the stretch since the last reading (or since purchase, from zero, for a car's
+    first visit here), blended with the figure so far; too short a stretch, or a lower
+    reading (odometer replaced), leaves the figure as it was.
+    """
+    if last_date is None or last_mileage is None:
+        last_date, last_mileage = purchase_date, 0
+    if last_date is None:
+        return old_daily_km
+    days = (new_date - last_date).days
+    if days < TREND_MIN_DAYS or new_mileage < last_mileage:
+        return old_daily_km
+    stretch = (new_mileage - last_mileage) / days
+    if old_daily_km is None:
+        return round(stretch, 2)
+    return round(TREND_WEIGHT * stretch + (1 - TREND_WEIGHT) * old_daily_km, 2)
+
+
+def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt.date | None,
+                     last_maintenance_mileage: int | None, last_mileage: int | None,
+                     last_visit_date: dt.date | None, daily_km: float | None) -> NextMaintenance:
+    """When the next maintenance falls due: the first one from purchase, later ones from the last."""
+    values = settings.get_many("first_maintenance.months", "first_maintenance.km",
+                               "maintenance.months", "maintenance.km",
+                               "maintenance.default_daily_km")
+    first = last_maintenance_date is None
+    if first:
+        base_date, base_km = purchase_date, 0
+        months, km = values["first_maintenance.months"], values["first_maintenance.km"]
+        if base_date is None:  # a car with no purchase date and no maintenance here yet
+            base_date, base_km = last_visit_date, last_mileage or 0
+            months, km = values["maintenance.months"], values["maintenance.km"]
+    else:
+        base_date, base_km = last_maintenance_date, last_maintenance_mileage or 0
+        months, km = values["maintenance.months"], values["maintenance.km"]
+    due_km = base_km + km
+    due_date = base_date + relativedelta(months=months) if base_date else None
+    km_date = None
+    rate = daily_km or values["maintenance.default_daily_km"]
+    reading_date = last_visit_date or base_date
+    reading = last_mileage if last_mileage is not None else base_km
+    if reading_date is not None and rate > 0:
+        km_date = reading_date + dt.timedelta(days=max(0, round((due_km - reading) / rate)))
+    candidates = [d for d in (due_date, km_date) if d is not None]
+    return NextMaintenance(first, due_km, due_date, km_date, min(candidates) if candidates else None)

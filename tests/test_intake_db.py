@@ -1,0 +1,193 @@
+"""Intake logic without the interface: one reception, one transaction, or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from db import advisors, clock, drafts, settings
+from db.brief import brief
+from db.connection import writing
+from db.errors import Conflict
+from db.intake import (ConfirmationNeeded, CustomerForm, IntakeData, IntakeInvalid, PartLine,
+                       save_intake, start_for, validate)
+from db.models import AuditEntry, Contact, Counter, Customer, Draft, Ownership, Vehicle, Visit, VisitPart
+from db.versioning import update_versioned
+from tests.conftest import TODAY
+from tests.intake_helpers import make_id, make_vin, reception
+
+
+@pytest.fixture
+def advisor(database):
+    return advisors.sign_in("刘洋", user="")
+
+
+def test_new_customer_writes_every_table_in_one_save(advisor):
+    data = reception(name="[@click=app.quit]x[/]", parts=[PartLine("机油", "4", "45"), PartLine()])
+    data.customer.id_number = make_id()
+    data.contact.traits = "注重细节"
+    data.contact.tags = ["detail_minded"]
+    saved = save_intake(data, advisor.id)
+
+    customer = Customer.get_by_id(saved.customer_id)
+    assert customer.name == "[@click=app.quit]x[/]"  # stored literally
+    assert customer.birth_date == dt.date(1985, 3, 2) and customer.sex == "M"  # from the ID number
+    assert customer.mobile_rev == "87654321931" and customer.name_key
+    vehicle = Vehicle.get_by_id(saved.vehicle_id)
+    assert vehicle.owner_id == customer.id and vehicle.brand == "一汽-大众"  # brand from the VIN
+    assert vehicle.plate_rev == "54321A京" and vehicle.vin_rev == make_vin(1)[::-1]
+    assert (vehicle.last_visit_date, vehicle.last_mileage) == (TODAY, 12000)
+    assert (vehicle.last_maintenance_date, vehicle.last_maintenance_mileage) == (TODAY, 12000)
+    assert vehicle.daily_km == pytest.approx(12000 / (TODAY - dt.date(2024, 5, 1)).days, abs=0.01)
+    assert Ownership.get(Ownership.vehicle == vehicle.id).end_date is None
+    visit = Visit.get_by_id(saved.visit_id)
+    assert visit.work_order_no == "WO20261126-0001"
+    assert visit.parts_fee == Decimal("180.00") and visit.total_fee == Decimal("380.00")
+    assert [p.name for p in VisitPart.select()] == ["机油"]  # the blank line is not a part
+    contact = Contact.get()
+    assert (contact.visit_id, contact.traits, contact.tags) == (visit.id, "注重细节", "detail_minded")
+    assert saved.next_maintenance.due_km == 17000
+    assert saved.warranty.in_warranty is True and saved.warranty.end_date == dt.date(2027, 5, 1)
+
+
+def test_work_order_numbers_count_per_day_and_follow_the_setting(advisor):
+    first = save_intake(reception(), advisor.id)
+    second = save_intake(reception(name="李雷", mobile="13800138000", vin=make_vin(2), plate="京B12345"),
+                         advisor.id)
+    assert (first.work_order_no, second.work_order_no) == ("WO20261126-0001", "WO20261126-0002")
+    settings.set_value("work_order.format", "{date:%y%m}-{seq:05d}")
+    clock.pin_today(TODAY + dt.timedelta(days=1))
+    data = start_for(vehicle_id=first.vehicle_id)
+    data.order.mileage = "12500"
+    third = save_intake(data, advisor.id)
+    assert third.work_order_no == "2611-00001"
+    assert Counter.select().count() == 2
+
+
+def test_every_bad_field_is_reported_at_once(advisor):
+    data = reception(name="", mobile="1234", vin="LFV2A21K0MN00000I", plate="X12345", mileage="abc",
+                     labour_fee="-5", other_fee="十元", parts=[PartLine("", "1", "x")])
+    data.customer.id_number = "110105198503021234"
+    errors = validate(data)
+    assert set(errors) == {"customer.name", "customer.mobile", "customer.id_number", "vehicle.vin",
+                           "vehicle.plate", "order.mileage", "order.labour_fee", "order.other_fee",
+                           "order.parts.0.name", "order.parts.0.unit_price"}
+    assert errors["order.labour_fee"] == "金额不能为负数"
+    assert errors["customer.name"] == "请填写姓名"
+    with pytest.raises(IntakeInvalid) as caught:
+        save_intake(data, advisor.id)
+    assert caught.value.errors == errors
+    assert Customer.select().count() == 0 and Visit.select().count() == 0
+
+
+def test_a_part_line_needs_a_name():
+    assert validate(reception(parts=[PartLine("", "2", "10")])) == {"order.parts.0.name": "请填写配件名称"}
+
+
+def test_returning_customer_keeps_archive_fills_missing_and_bumps_versions(advisor):
+    first = save_intake(reception(), advisor.id)
+    clock.pin_today(TODAY + dt.timedelta(days=100))
+    data = start_for(vehicle_id=first.vehicle_id)
+    assert data.customer.id == first.customer_id and data.vehicle.plate == "京A12345"
+    data.customer.occupation = "教师"
+    data.order.mileage, data.order.kind = "16000", "repair"
+    second = save_intake(data, advisor.id)
+    customer = Customer.get_by_id(first.customer_id)
+    assert customer.occupation == "教师" and customer.version == 2
+    assert Customer.select().count() == 1 and Vehicle.select().count() == 1
+    vehicle = Vehicle.get_by_id(first.vehicle_id)
+    assert vehicle.last_mileage == 16000 and vehicle.last_visit_date == TODAY + dt.timedelta(days=100)
+    assert vehicle.last_maintenance_mileage == 12000  # a repair is not a maintenance
+    assert vehicle.version == 2
+    assert second.work_order_no == "WO20270306-0001"
+    assert AuditEntry.select().where(AuditEntry.action == "edit").count() == 1
+
+
+def test_concurrent_edit_is_refused_and_nothing_is_written(advisor):
+    first = save_intake(reception(), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)
+    other = advisors.sign_in("陈静", user="")
+    with writing():  # another advisor saves the archive card meanwhile
+        update_versioned(Customer, first.customer_id, 1, {"hobbies": "钓鱼"})
+        AuditEntry.create(at=clock.now(), advisor=other.id, action="edit", customer=first.customer_id)
+    data.customer.hobbies = "登山"
+    data.order.mileage = "13000"
+    with pytest.raises(Conflict, match="陈静"):
+        save_intake(data, advisor.id)
+    assert Customer.get_by_id(first.customer_id).hobbies == "钓鱼"
+    assert Visit.select().count() == 1
+
+
+def test_owner_change_asks_then_moves_the_car_and_keeps_history(advisor):
+    first = save_intake(reception(), advisor.id)
+    data = reception(name="赵六", mobile="13700001111", mileage="15000")
+    with pytest.raises(ConfirmationNeeded) as caught:
+        save_intake(data, advisor.id)
+    assert caught.value.kind == "owner_change" and "王芳" in str(caught.value)
+    assert Customer.select().count() == 1  # the refused save wrote nothing
+    data.owner_change_confirmed = True
+    saved = save_intake(data, advisor.id)
+    assert saved.owner_changed and saved.vehicle_id == first.vehicle_id
+    vehicle = Vehicle.get_by_id(first.vehicle_id)
+    assert vehicle.owner_id == saved.customer_id
+    rows = list(Ownership.select().order_by(Ownership.id))
+    assert [(r.customer_id, r.end_date) for r in rows] == [(first.customer_id, TODAY), (saved.customer_id, None)]
+    assert Visit.select().where(Visit.vehicle == vehicle.id).count() == 2
+
+
+def test_owner_change_declined_records_the_visit_under_the_bringer(advisor):
+    first = save_intake(reception(), advisor.id)
+    data = reception(name="赵六", mobile="13700001111", mileage="15000")
+    data.owner_change_confirmed = False
+    saved = save_intake(data, advisor.id)
+    assert Vehicle.get_by_id(first.vehicle_id).owner_id == first.customer_id
+    assert Visit.get_by_id(saved.visit_id).customer_id == saved.customer_id
+
+
+def test_lower_mileage_needs_confirmation_and_is_noted(advisor):
+    first = save_intake(reception(mileage="12000"), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)
+    data.order.mileage = "300"
+    with pytest.raises(ConfirmationNeeded) as caught:
+        save_intake(data, advisor.id)
+    assert caught.value.kind == "lower_mileage" and "12000" in str(caught.value)
+    data.lower_mileage_confirmed = True
+    saved = save_intake(data, advisor.id)
+    assert "12000 → 300" in Visit.get_by_id(saved.visit_id).odometer_note
+    assert Vehicle.get_by_id(first.vehicle_id).last_mileage == 300
+
+
+def test_drafts_survive_and_go_with_the_save(advisor):
+    data = reception(name="孙七")
+    drafts.save_draft(advisor.id, {"stage": "form", "data": data.to_json()})
+    loaded = drafts.load_draft(advisor.id)
+    assert IntakeData.from_json(loaded.data["data"]) == data
+    drafts.save_draft(advisor.id, {"stage": "form", "data": replace(data, prospect_id=None).to_json()})
+    assert Draft.select().count() == 1
+    save_intake(data, advisor.id)
+    assert drafts.load_draft(advisor.id) is None
+
+
+def test_brief_of_a_returning_customer(advisor):
+    data = reception(declined_work="更换刹车片")
+    data.contact.traits = "赶时间"
+    first = save_intake(data, advisor.id)
+    result = brief(vehicle_id=first.vehicle_id)
+    assert result.name == "王芳" and result.mobile_masked == "139****5678"
+    assert result.car == "一汽-大众 帕萨特" and result.warranty.in_warranty
+    assert round(result.car_age_years, 1) == 2.6
+    assert [v.mileage for v in result.visits] == [12000]
+    assert result.last_declined == (TODAY, "更换刹车片")
+    assert result.contacts[0].traits == "赶时间"
+    assert "id_number" in result.missing["customer"] and "engine_no" in result.missing["vehicle"]
+    assert "repair" not in result.missing
+    assert result.segments == [] and result.reminders == []
+
+
+def test_warranty_ends_at_the_km_limit_first(advisor):
+    saved = save_intake(reception(mileage="61000"), advisor.id)
+    assert saved.warranty.in_warranty is False
+    assert CustomerForm().name == ""
