@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from db import completeness
 from db.due import NextMaintenance, Warranty, age_years, next_maintenance, warranty
 from db.errors import NotFound
 from db.i18n import t
@@ -21,19 +22,6 @@ from db.models import Contact, Customer, Vehicle, Visit
 
 LAST_VISITS = 3
 LAST_CONTACTS = 3
-
-# The standard archive's fields (domain.md: four groups), as (group, model field).
-STANDARD_FIELDS: tuple[tuple[str, str], ...] = (
-    ("customer", "name"), ("customer", "mobile"), ("customer", "id_number"),
-    ("customer", "occupation"), ("customer", "home_address"), ("customer", "hobbies"),
-    ("vehicle", "vin"), ("vehicle", "model"), ("vehicle", "plate"), ("vehicle", "engine_no"),
-    ("vehicle", "transmission_no"), ("vehicle", "color"), ("vehicle", "purchase_date"),
-    ("vehicle", "first_maintenance_date"),
-    ("observation", "education"), ("observation", "income"), ("observation", "employer"),
-    ("observation", "employer_address"), ("observation", "interests"),
-    ("observation", "payment_method"),
-)
-
 
 @dataclass(frozen=True)
 class VisitLine:
@@ -74,7 +62,7 @@ class Brief:
     last_declined: tuple[dt.date, str] | None
     contacts: list[ContactNote]
     reminders: list[str]
-    missing: dict[str, list[str]]  # group -> fields missing, in the standard order
+    missing: dict[str, list[str]]  # group -> labels of missing standard fields
     # Segment badges and a treatment hint: the segments engineer fills these (issue 5).
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
@@ -119,7 +107,7 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None) -> Brie
         last_declined=(declined.visit_date, declined.declined_work) if declined else None,
         contacts=_contacts(customer.id),
         reminders=_reminders(customer.id),
-        missing=missing_fields(customer, vehicle, has_visits=bool(visits)),
+        missing=missing_fields(customer, vehicle),
     )
     _segments(result)
     return result
@@ -194,13 +182,20 @@ def _segments(result: Brief) -> None:
         result.treatment = getattr(badges, "treatment", None)
 
 
-def missing_fields(customer: Customer, vehicle: Vehicle | None, *, has_visits: bool) -> dict[str, list[str]]:
-    """Which standard fields of the four groups are empty, by group (repair: no visit yet)."""
-    missing: dict[str, list[str]] = {}
-    for group, name in STANDARD_FIELDS:
-        source = vehicle if group == "vehicle" else customer
-        if source is None or getattr(source, name) in (None, ""):
-            missing.setdefault(group, []).append(name)
-    if not has_visits:
-        missing.setdefault("repair", []).append("work_order_no")
-    return missing
+def missing_fields(customer: Customer, vehicle: Vehicle | None) -> dict[str, list[str]]:
+    """Which standard fields (db.completeness, the one list) are empty for this customer and car.
+
+    Groups in the standard order, each with the labels of its missing fields; the repair
+    group counts this car's work orders without the work done.
+    """
+    result = completeness.Completeness()
+    for f in completeness.CUSTOMER_FIELDS:
+        result.count(f, getattr(customer, f.name))
+    if vehicle is not None:
+        for f in completeness.vehicle_fields_for(vehicle, completeness.first_maintenance_cutoff()):
+            result.count(f, getattr(vehicle, f.name), vehicle.id)
+        visits = Visit.select(Visit.id, Visit.work_done).where(Visit.vehicle == vehicle.id)
+        for visit in visits.order_by(Visit.id.desc()).limit(LAST_VISITS):
+            for f in completeness.VISIT_FIELDS:
+                result.count(f, getattr(visit, f.name), visit.id)
+    return {group: labels for group, labels in result.by_group().items() if labels}

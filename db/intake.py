@@ -565,14 +565,10 @@ def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle,
 
 
 def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None) -> None:
-    """Hand the prospect over to the new archive (db.prospects, when that module exists)."""
-    try:
-        from db import prospects
-    except ImportError:
-        return
-    convert = getattr(prospects, "convert", None)
-    if convert is not None:
-        convert(prospect_id, customer_id, advisor_id)
+    """Hand the prospect over to the new archive, inside this transaction (a savepoint)."""
+    from db.prospects import convert
+
+    convert(prospect_id, customer_id, advisor_id)
 
 
 # ---------------------------------------------------------------- starting an intake
@@ -605,3 +601,46 @@ def _shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the archive already holds for a value typed on the new-archive path."""
+
+    vehicle_id: int | None = None  # a car with this VIN or plate (e.g. from the sales import)
+    owner_name: str | None = None
+    plate: str | None = None
+    customer_name: str | None = None  # a customer with this mobile: search for them instead
+    prospect_id: int | None = None  # an open prospect with this mobile: prefill, convert on save
+    prospect_name: str | None = None
+    prospect_district: str | None = None
+
+
+def known_for(path: str, value: str) -> Known:
+    """Look a typed VIN, plate or mobile up, so the new archive is prefilled, not duplicated."""
+    if path in ("vehicle.vin", "vehicle.plate"):
+        try:
+            key = v.vin(value) if path == "vehicle.vin" else v.plate(value)
+        except Invalid:
+            return Known()
+        column = Vehicle.vin if path == "vehicle.vin" else Vehicle.plate
+        car = Vehicle.get_or_none(column == key)
+        if car is None:
+            return Known()
+        owner = Customer.get_or_none(Customer.id == car.owner_id) if car.owner_id else None
+        return Known(vehicle_id=car.id, owner_name=owner.name if owner else None, plate=car.plate)
+    if path == "customer.mobile":
+        from db.prospects import find_by_mobile
+
+        try:
+            number = v.mobile(value)
+        except Invalid:
+            return Known()
+        customer = (Customer.select(Customer.name)
+                    .where((Customer.mobile == number) & Customer.merged_into.is_null()).first())
+        prospect = find_by_mobile(number)
+        return Known(customer_name=customer.name if customer else None,
+                     prospect_id=prospect.id if prospect else None,
+                     prospect_name=prospect.name if prospect else None,
+                     prospect_district=prospect.district if prospect else None)
+    return Known()

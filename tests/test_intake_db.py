@@ -182,8 +182,9 @@ def test_brief_of_a_returning_customer(advisor):
     assert [v.mileage for v in result.visits] == [12000]
     assert result.last_declined == (TODAY, "更换刹车片")
     assert result.contacts[0].traits == "赶时间"
-    assert "id_number" in result.missing["customer"] and "engine_no" in result.missing["vehicle"]
-    assert "repair" not in result.missing
+    assert "身份证号" in result.missing["customer"] and "发动机号" in result.missing["vehicle"]
+    assert result.missing["repair"]  # the work done is not typed at reception
+    assert "付款方式" in result.missing["observation"]
     assert result.segments == [] and result.reminders == []
 
 
@@ -191,3 +192,21 @@ def test_warranty_ends_at_the_km_limit_first(advisor):
     saved = save_intake(reception(mileage="61000"), advisor.id)
     assert saved.warranty.in_warranty is False
     assert CustomerForm().name == ""
+
+
+def test_prospect_with_the_same_mobile_is_found_and_converted(advisor):
+    from db import prospects
+
+    prospect = prospects.create({"name": "周八", "mobile": "13600001234", "district": "朝阳"}, advisor.id)
+    from db.intake import known_for
+
+    known = known_for("customer.mobile", "136 0000 1234")
+    assert (known.prospect_id, known.prospect_name) == (prospect.id, "周八")
+    data = reception(name="周八", mobile="13600001234")
+    data.prospect_id = known.prospect_id
+    saved = save_intake(data, advisor.id)
+    customer = Customer.get_by_id(saved.customer_id)
+    assert customer.source == "prospect" and customer.district == "朝阳"
+    assert prospects.get(prospect.id).status == "converted"
+    assert known_for("vehicle.vin", make_vin(1)).owner_name == "周八"
+    assert known_for("customer.mobile", "13600001234").customer_name == "周八"
