@@ -97,7 +97,6 @@ def make_database(target: str) -> Database:
             password=parsed.password or None,
             host=parsed.hostname or None,
             port=parsed.port or None,
-            autorollback=True,
         )
     raise DatabaseProblem(t("db.unknown_scheme", scheme=parsed.scheme, target=describe(target)))
 
@@ -163,6 +162,12 @@ def upgrade(database: Database) -> list[str]:
         if not any(m.applied is None for m in r.status() if m.path):
             return []
         with database.atomic():
+            if isinstance(database, PostgresqlDatabase):
+                # Two programs starting on a fresh server must not both create the tables.
+                _take_write_lock(database, UPGRADE_LOCK_KEY)
+                r = runner(database)
+                if not any(m.applied is None for m in r.status() if m.path):
+                    return []
             return r.up()
     except AdvisorError:
         raise
@@ -180,7 +185,7 @@ def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
     """A low-level database failure as a message the user can act on."""
     text = str(exc).lower()
     where = describe(str(target)) if target else ""
-    if "locked" in text or "busy" in text:
+    if "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
         return DatabaseProblem(t("db.locked"))
     if "readonly" in text or "read-only" in text or "read only" in text:
         return DatabaseProblem(t("db.readonly"))
@@ -206,13 +211,32 @@ def writing() -> Iterator[None]:
     database = database_proxy.obj
     if database is None:
         raise DatabaseProblem(t("db.not_open"))
+    outermost = database.transaction_depth() == 0
     try:
         with database.atomic():
+            if outermost and isinstance(database, PostgresqlDatabase):
+                _take_write_lock(database)
             yield
     except AdvisorError:
         raise
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
         raise translate(exc, database.database) from None
+
+
+# One advisory lock taken by every writing transaction on PostgreSQL: writers queue one
+# after another exactly as ``BEGIN IMMEDIATE`` makes them queue on SQLite, so the
+# read-then-write paths (find the vehicle by VIN, else create it; next work-order number)
+# behave the same on both backends without serialisation failures to retry. Under READ
+# COMMITTED each statement after the lock sees everything committed before it. Writes
+# are a few milliseconds each, so one queue is no bottleneck for a station or a group.
+WRITE_LOCK_KEY = 0x61647669  # "advi"
+UPGRADE_LOCK_KEY = WRITE_LOCK_KEY + 1
+
+
+def _take_write_lock(database: Database, key: int = WRITE_LOCK_KEY) -> None:
+    """Wait (as long as SQLite's busy timeout) for the writers' lock of this transaction."""
+    database.execute_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+    database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (key,))
 
 
 def is_postgres(database: Database | None = None) -> bool:

@@ -13,7 +13,58 @@ from db import clock
 from db.connection import close_database, open_database
 from db.i18n import set_language
 
+from tests import pg_support
+
 TODAY = dt.date(2026, 11, 26)
+BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--heavy", action="store_true",
+                     help="run the heavy load and crash tests (always on when CI is set)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only: a test of SQLite itself (pragmas, files)")
+    config.addinivalue_line("markers", "backends(*names): run only on these backends")
+    config.addinivalue_line("markers", "heavy: long load or crash test; runs in CI or with --heavy")
+
+
+def pytest_generate_tests(metafunc):
+    """Every test using ``database`` runs on both backends, unless it needs a file."""
+    if "backend" not in metafunc.fixturenames:
+        return
+    file_bound = "db_path" in metafunc.fixturenames or metafunc.definition.get_closest_marker("sqlite_only")
+    marker = metafunc.definition.get_closest_marker("backends")
+    backends = marker.args if marker else (("sqlite",) if file_bound else BACKENDS)
+    if tuple(backends) != ("sqlite",):  # SQLite alone keeps the test's plain name (snapshots)
+        metafunc.parametrize("backend", backends, indirect=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("--heavy") or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="heavy test: run with --heavy (CI runs it always)")
+    for item in items:
+        if item.get_closest_marker("heavy"):
+            item.add_marker(skip)
+
+
+@pytest.fixture
+def backend(request):
+    """"sqlite" or "postgres"; PostgreSQL's absence skips (fails in CI) with how to run it."""
+    name = getattr(request, "param", "sqlite")
+    if name == "postgres":
+        request.getfixturevalue("pg_server")
+    return name
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A database of this run's own on the server at ADVISOR_TEST_PG, dropped at the end."""
+    server = pg_support.TestServer.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -35,11 +86,29 @@ def db_path(tmp_path):
 
 
 @pytest.fixture
-def database(db_path):
-    """An opened, migrated, empty archive in a real file."""
-    database = open_database(db_path)
+def database(backend, request):
+    """An opened, migrated, empty archive: a real SQLite file, or a PostgreSQL database.
+
+    Tests asking for it run once per backend (see ``pytest_generate_tests``); a test that
+    also asks for ``db_path`` works with a file, and runs on SQLite only.
+    """
+    if backend == "postgres":
+        target = request.getfixturevalue("pg_server").fresh()
+    else:
+        target = request.getfixturevalue("db_path")
+    database = open_database(target)
     yield database
     close_database()
+
+
+@pytest.fixture
+def db_target(database):
+    """What ``--db`` would be for ``database``: the file's path or the server's URL."""
+    from db.connection import is_postgres
+
+    if is_postgres(database):
+        return pg_support.url_of(database)
+    return database.database
 
 
 @pytest.fixture

@@ -22,12 +22,14 @@ def _customer(name: str, mobile: str | None = None) -> Customer:
                            **customer_keys(name, mobile, None).as_dict())
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas(database):
     assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert database.execute_sql("PRAGMA busy_timeout").fetchone()[0] >= 5000
     assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
 
 
+@pytest.mark.sqlite_only
 def test_writes_begin_immediate(database):
     # A second connection cannot take the write lock while a writing() block holds it.
     other = sqlite3.connect(database.database, timeout=0)
