@@ -132,10 +132,13 @@ def customer_filled_sql():
     return expression
 
 
-def station() -> Completeness:
-    """The whole station: every live archive's fields summed, in three aggregate queries."""
+def station(where=None) -> Completeness:
+    """The whole station: every live archive's fields summed, in three aggregate queries.
+    ``where`` narrows it to some customers (the report: the archives one advisor made)."""
     result = Completeness()
     live = Customer.merged_into.is_null() & Customer.anonymised_at.is_null()
+    if where is not None:
+        live = live & where
     sums = [fn.SUM(filled_sql(Customer, f.name)) for f in CUSTOMER_FIELDS]
     row = Customer.select(fn.COUNT(Customer.id), *sums).where(live).tuples().first()
     customers = row[0] or 0

@@ -66,24 +66,38 @@ class AdvisorApp(TranslatedBindings, App[int]):
     def on_mount(self) -> None:
         self.identify_advisor(self._requested_advisor)
 
-    def identify_advisor(self, name: str | None) -> None:
+    def identify_advisor(self, answer: str | tuple[str, str | None] | None) -> None:
+        """By name (with the PIN when the advisor has one), else by this OS account."""
         from tui.workers import db_work
+
+        name, pin = answer if isinstance(answer, tuple) else (answer, None)
 
         @db_work(group="advisor")
         def lookup(app: AdvisorApp) -> None:
-            from db import advisors
+            from db import advisors, roles
+            from db.errors import Forbidden
 
-            advisor = advisors.sign_in(name) if name else advisors.for_os_user()
+            try:
+                advisor = roles.identify(name, pin) if name else advisors.for_os_user()
+            except roles.PinNeeded as exc:
+                app.call_from_thread(app._ask_sign_in, exc.advisor_name, str(exc))
+                return
+            except Forbidden as exc:  # retired, or unknown where self-registration is off
+                app.call_from_thread(app._ask_sign_in, None, str(exc))
+                return
             app.call_from_thread(app._advisor_known, advisor.id if advisor else None,
                                  advisor.name if advisor else "")
 
         lookup(self)
 
+    def _ask_sign_in(self, pin_for: str | None = None, message: str = "") -> None:
+        from tui.screens.sign_in import SignInScreen
+
+        self.push_screen(SignInScreen(pin_for=pin_for, message=message), callback=self.identify_advisor)
+
     def _advisor_known(self, advisor_id: int | None, advisor_name: str) -> None:
         if advisor_id is None:
-            from tui.screens.sign_in import SignInScreen
-
-            self.push_screen(SignInScreen(), callback=self.identify_advisor)
+            self._ask_sign_in()
             return
         self.advisor_id, self.advisor_name = advisor_id, advisor_name
         refresh = getattr(self.screen, "refresh_greeting", None)

@@ -24,6 +24,7 @@ TEXTS = {
     "setting.advisors.self_register": ("新姓名登录时自动建立顾问账号", "A new name at sign-in creates an advisor"),
     "setting.report.reminder_return_days": ("保养提醒后多少天内来站算作回厂", "A visit within this many days of a maintenance reminder counts as its return"),
     # ---- sign-in with a PIN
+    "signin.other_name": ("换个姓名", "Another name"),
     "signin.pin_placeholder": ("PIN（4–8 位数字）", "PIN (4–8 digits)"),
     "signin.pin_help": ("该顾问设有 PIN：输入后按回车。PIN 只保存为加盐散列。", "This advisor has a PIN: type it and press Enter. PINs are kept only as salted hashes."),
     # ---- privacy
@@ -35,3 +36,6 @@ TEXTS = {
     "privacy.anonymised": ("档案已匿名化：个人信息已清除，工单和费用保留", "The archive is anonymised: personal data erased, work orders and fees kept"),
     "privacy.exported": ("已导出客户本人档案：{path}（{rows} 项）", "The customer's own archive was exported: {path} ({rows} values)"),
 }
+TEXTS.update({
+    "report.bad_period": ("结束日期 {end} 早于开始日期 {start}", "The end date {end} is before the start date {start}"),
+})

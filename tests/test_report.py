@@ -1,0 +1,121 @@
+"""The report's numbers against hand-computed values on a small fixed station.
+
+Today is pinned to 2026-11-26; ``churn.lost_months`` is 12; the period is Dec 2025 – Mar 2026.
+
+    customer  created by  car (bought, use)        visits (date, fee)
+    A         X           2024-01-10 private       2025-06-10 100, 2026-03-05 200
+    B         X           2020-01-01 official      2025-03-15 300
+    C         Y           2022-06-01 commercial    2026-03-20 400
+    D         —           2024-01-10 private       2024-12-01 50
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+
+from db import report
+from db.models import Vehicle
+from tests.manager_fixtures import advisor, contact, customer, vehicle, visit
+
+FROM, TO = dt.date(2025, 12, 1), dt.date(2026, 3, 31)
+
+
+@pytest.fixture
+def station(database):
+    x, y = advisor("顾问X"), advisor("顾问Y")
+    a = customer("甲", "13800000001", created_by=x)
+    b = customer("乙", "13800000002", created_by=x)
+    c = customer("丙", "13800000003", created_by=y)
+    d = customer("丁", "13800000004")
+    car_a = vehicle(a, dt.date(2024, 1, 10), usage="private")
+    car_b = vehicle(b, dt.date(2020, 1, 1), usage="official")
+    car_c = vehicle(c, dt.date(2022, 6, 1), usage="commercial")
+    vehicle(d, dt.date(2024, 1, 10), usage="private")
+    visit(car_a, a, dt.date(2025, 6, 10), "100", by=x)
+    visit(car_a, a, dt.date(2026, 3, 5), "200", by=x)
+    visit(car_b, b, dt.date(2025, 3, 15), "300", by=x)
+    visit(car_c, c, dt.date(2026, 3, 20), "400", by=y)
+    visit(Vehicle.get(Vehicle.owner == d.id), d, dt.date(2024, 12, 1), "50")
+    # calls in the period
+    contact(a, x, dt.datetime(2026, 1, 5, 10), purpose="follow_up", outcome="reached")
+    contact(b, x, dt.datetime(2026, 1, 6, 10), purpose="follow_up", outcome="no_answer")
+    contact(a, x, dt.datetime(2026, 2, 20, 10), purpose="maintenance", outcome="booked", car=car_a)
+    contact(b, y, dt.datetime(2026, 1, 10, 10), purpose="maintenance", outcome="reached", car=car_b)
+    contact(c, y, dt.datetime(2026, 1, 11, 10), purpose="maintenance", outcome="no_answer", car=car_c)
+    # not counted: a reception at the desk, a call outside the period
+    contact(c, y, dt.datetime(2026, 3, 20, 9), purpose="reception", outcome="visit", channel="desk")
+    contact(a, x, dt.datetime(2026, 4, 2, 10), purpose="follow_up", outcome="reached")
+    return x, y
+
+
+def test_months_return_and_churn(station):
+    lines = [report.month_line(a, b, 12) for a, b in report._months(FROM, TO)]
+    got = [(m.month, m.visits, m.revenue, m.active, m.returned, m.churned) for m in lines]
+    assert got == [
+        ("2025-12", 0, Decimal("0.00"), 3, 0, 1),  # D's last visit turned a year old on 12-01
+        ("2026-01", 0, Decimal("0.00"), 2, 0, 0),
+        ("2026-02", 0, Decimal("0.00"), 2, 0, 0),
+        ("2026-03", 2, Decimal("600.00"), 2, 1, 1),  # A came back; B lost on 03-15; C is new
+    ]
+    assert lines[3].return_rate == 0.5 and lines[3].churn_rate == 0.5
+    assert lines[1].return_rate == 0.0 and abs(lines[0].churn_rate - 1 / 3) < 1e-9
+
+
+def test_calls_per_advisor(station):
+    lines = {c.advisor: c for c in report.call_lines(FROM, TO)}
+    assert (lines["顾问X"].calls, lines["顾问X"].follow_ups) == (3, 2)
+    assert lines["顾问X"].outcomes == {"reached": 1, "booked": 1, "no_answer": 1, "declined": 0, "other": 0}
+    assert (lines["顾问Y"].calls, lines["顾问Y"].follow_ups) == (2, 0)
+    assert list(lines) == ["顾问X", "顾问Y"]  # most calls first
+
+
+def test_reminders_and_returns(station):
+    got = report.reminders(FROM, TO)
+    # X's booked reminder (02-20) was followed by A's visit on 03-05; Y's reached reminder
+    # to B was not; Y's unanswered call to C was not a reminder sent.
+    assert (got.sent, got.came_back, got.within_days, got.rate) == (2, 1, 30, 0.5)
+
+
+def test_completeness_station_and_per_advisor(station):
+    # Each archive: 2 of 12 customer fields (name, mobile), 2 of 8 vehicle fields (VIN,
+    # purchase date), 0 of 1 per visit (work done). A 4/22, B 4/21, C 4/21, D 4/21.
+    score, lines = report.completeness_lines()
+    assert score == round(100 * 16 / 85, 1)
+    assert [(line.advisor, line.archives, line.score) for line in lines] == [
+        ("顾问X", 2, round(100 * 8 / 43, 1)), ("顾问Y", 1, round(100 * 4 / 21, 1))]
+
+
+def test_segments(station):
+    pytest.importorskip("db.segments")
+    lines = {(s.kind, s.code): (s.customers, s.visits, s.revenue) for s in report.segment_lines(FROM, TO)}
+    # age at 2026-03-31: A and D in warranty, C out of warranty (< 5 years), B over 5 years
+    assert lines[("age", "warranty")] == (2, 1, Decimal("200.00"))
+    assert lines[("age", "mid")] == (1, 1, Decimal("400.00"))
+    assert lines[("age", "old")] == (1, 0, Decimal("0.00"))
+    assert lines[("use", "private")] == (2, 1, Decimal("200.00"))
+    assert lines[("use", "official")] == (1, 0, Decimal("0.00"))
+    assert lines[("use", "commercial")] == (1, 1, Decimal("400.00"))
+    # value over the 12 months to 2026-03-31: A two paid visits (B), C one (C), B and D none (D)
+    assert lines[("value", "B")] == (1, 1, Decimal("200.00"))
+    assert lines[("value", "C")] == (1, 1, Decimal("400.00"))
+    assert lines[("value", "D")][0] == 2 and lines[("value", "A")] == (0, 0, Decimal("0.00"))
+
+
+def test_whole_report_as_json(station):
+    pytest.importorskip("db.segments")
+    data = report.build("2025-12-01", "2026-03-31").as_json()
+    json.dumps(data, ensure_ascii=False)  # plain values only
+    assert (data["visits"], data["revenue"]) == (2, "600.00")
+    assert data["months"][3]["return_rate"] == 0.5 and data["reminders"]["rate"] == 0.5
+
+
+def test_bad_period_refused(database):
+    from db.errors import Invalid
+
+    with pytest.raises(Invalid, match="早于"):
+        report.parse_period("2026-03-01", "2026-01-01")
+    assert report.parse_period(None, None) == (dt.date(2025, 12, 1), dt.date(2026, 11, 26))
