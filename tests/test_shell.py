@@ -63,19 +63,19 @@ def test_snapshot_home(snapshot_db_path, snap_compare):
     assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_sign_in(app_db, snap_compare, monkeypatch):
+def test_snapshot_sign_in(snapshot_db_path, snap_compare, monkeypatch):
     monkeypatch.setattr("db.advisors.os_user", lambda: "nobody-here")
 
     async def run_before(pilot):
         await settle(pilot)
 
-    assert snap_compare(make_app(app_db, advisor=None), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(snapshot_db_path, advisor=None), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_help(app_db, snap_compare):
+def test_snapshot_help(snapshot_db_path, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
         await pilot.press("f1")
         await pilot.pause()
 
-    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
