@@ -54,7 +54,7 @@ class Customer(BaseModel):
     name = CharField(max_length=60)
     mobile = CharField(max_length=11, null=True)
     id_number = CharField(max_length=18, null=True)
-    birth_date = DateField(null=True)
+    birth_date = DateField(null=True, index=True)  # birthday queue
     sex = CharField(max_length=1, null=True)  # M | F, from the ID number or typed
     occupation = CharField(max_length=60, null=True)
     occupation_category = CharField(max_length=20, null=True)  # db.segments fills it
@@ -107,16 +107,16 @@ class Vehicle(BaseModel):
     engine_no = CharField(max_length=30, null=True)
     transmission_no = CharField(max_length=30, null=True)
     color = CharField(max_length=20, null=True)
-    purchase_date = DateField(null=True)
+    purchase_date = DateField(null=True, index=True)  # first-maintenance and warranty queues
     first_maintenance_date = DateField(null=True)
     first_maintenance_mileage = IntegerField(null=True)
     usage = CharField(max_length=12, default="private")  # private | official | commercial
     vehicle_class = CharField(max_length=10, default="mid")  # economy | mid | premium
     sold_here = BooleanField(default=False)
-    warranty_end_date = DateField(null=True)  # None: purchase date + warranty.years
+    warranty_end_date = DateField(null=True, index=True)  # None: purchase date + warranty.years
     warranty_end_km = IntegerField(null=True)  # None: warranty.km
-    registration_date = DateField(null=True)
-    insurance_expiry = DateField(null=True)
+    registration_date = DateField(null=True, index=True)  # inspection queue
+    insurance_expiry = DateField(null=True, index=True)  # insurance queue
     status = CharField(max_length=10, default="active")  # active | sold | scrapped
     # the current owner, kept with Ownership in one transaction (lookup joins on it)
     owner = ForeignKeyField(Customer, null=True, backref="vehicles", on_delete="SET NULL")

@@ -71,6 +71,15 @@ SPECS: dict[str, SettingSpec] = {
         # --- manager's desk (issue 8) ---
         _spec("advisors.self_register", True),
         _spec("report.reminder_return_days", 30),
+        # queues (issue 5): call ahead / keep overdue rows; declined work; inspection cadence
+        _spec("maintenance.lead_days", 7),
+        _spec("maintenance.overdue_days", 60),
+        _spec("declined.from_days", 7),
+        _spec("declined.to_days", 90),
+        _spec("inspection.free_years", 6),
+        _spec("inspection.every_years", 2),
+        _spec("inspection.yearly_after_years", 10),
+        _spec("calls.retry_days", 1),
     )
 }
 
