@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -39,12 +38,13 @@ from dateutil.relativedelta import relativedelta
 from peewee import JOIN, Case, Expression, Value, fn
 
 from db import segments, settings
-from db.audit import record
 from db.clock import now, today
 from db.connection import is_postgres, writing
+from db.due import next_maintenance, warranty
 from db.errors import Invalid
 from db.i18n import t
 from db.masking import mask_mobile
+from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
 
 SERVICE, MARKETING = "service", "marketing"
@@ -108,6 +108,11 @@ class DueItem:
     @property
     def title(self) -> str:
         return t(f"queue.{self.queue}")
+
+    @property
+    def label(self) -> str:
+        """One line for the intake brief's reminders."""
+        return f"{self.title}：{self.reason}"
 
 
 @dataclass
@@ -187,28 +192,26 @@ def _any(terms: list[Expression]) -> Expression:
     return _any(terms[:middle]) | _any(terms[middle:])
 
 
-# ---- mileage prediction: the SQL test and the Python date, side by side --------------
+# ---- mileage prediction ------------------------------------------------------------------
+# The rule itself is ``db.due.next_maintenance`` (the brief shows it): due at the earlier
+# of the calendar date and the day the car's trend reaches the km, that day being the last
+# reading's date plus round(km left / km a day), never before the reading. The SQL below
+# answers "is that day on or before D?" for a whole table without computing it per row.
 
 def _daily(ctx: Ctx, column=Vehicle.daily_km):
-    return fn.COALESCE(column, ctx.s["maintenance.default_daily_km"])
+    # ``daily_km or default`` in db.due: an unknown or zero trend takes the default
+    return fn.COALESCE(fn.NULLIF(column, 0), ctx.s["maintenance.default_daily_km"])
 
 
 def _km_reached_by(day: dt.date, target, from_date, from_km, ctx: Ctx) -> Expression:
-    """SQL: the predicted mileage on ``day`` has reached ``target``."""
-    return from_km + _daily(ctx) * _days(day, from_date) >= target
-
-
-def km_due_date(target: int, from_date: dt.date, from_km: int, daily: float | None, ctx: Ctx) -> dt.date | None:
-    """Python: the first day the predicted mileage reaches ``target`` (same line as above)."""
-    daily = ctx.s["maintenance.default_daily_km"] if daily is None else daily
-    if daily <= 0:
-        return dt.date.min if from_km >= target else None
-    return from_date + dt.timedelta(days=math.ceil((target - from_km) / daily))
+    """SQL: the km date is on or before ``day``: round(left / rate) <= days since the reading."""
+    elapsed = _days(day, from_date)
+    return (elapsed >= 0) & (target - from_km < _daily(ctx) * (elapsed + 0.5))
 
 
 def _interval_window(ctx: Ctx, base, months: int, target, from_date, from_km) -> Expression:
-    """Due = the earlier of ``base + months`` and the predicted day of ``target`` km; the
-    row shows while due is within [today - overdue, today + lead]."""
+    """Due = the earlier of ``base + months`` and the km date; the row shows while due is
+    within [today - overdue, today + lead]."""
     lo = ctx.days(-ctx.s["maintenance.overdue_days"])
     hi = ctx.days(ctx.s["maintenance.lead_days"])
     by_date_hi = base <= hi - relativedelta(months=months)
@@ -217,22 +220,19 @@ def _interval_window(ctx: Ctx, base, months: int, target, from_date, from_km) ->
             & ~_km_reached_by(lo - dt.timedelta(days=1), target, from_date, from_km, ctx))
 
 
-def _interval_due(base: dt.date, months: int, target: int, from_date: dt.date, from_km: int,
-                  daily: float | None, ctx: Ctx) -> tuple[dt.date, bool]:
-    by_date = base + relativedelta(months=months)
-    by_km = km_due_date(target, from_date, from_km, daily, ctx)
-    if by_km is not None and by_km < by_date:
-        return by_km, True
-    return by_date, False
-
-
-def _basis(by_km: bool) -> str:
-    return t("queue.basis.km" if by_km else "queue.basis.date")
-
-
-def _km_now(row: dict, ctx: Ctx, from_date: dt.date, from_km: int) -> int:
-    daily = ctx.s["maintenance.default_daily_km"] if row["daily_km"] is None else row["daily_km"]
-    return int(from_km + daily * max((ctx.day - from_date).days, 0))
+def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
+    """(due, reason basis, late, km now) for a row, from the shared rule."""
+    due = next_maintenance(purchase_date=row["purchase_date"], last_maintenance_date=row["last_maintenance_date"],
+                           last_maintenance_mileage=row["last_maintenance_mileage"],
+                           last_mileage=row["last_mileage"], last_visit_date=row["last_visit_date"],
+                           daily_km=row["daily_km"])
+    by_km = due.km_date is not None and due.due_date is not None and due.km_date < due.due_date
+    reading_date = row["last_visit_date"] or row["last_maintenance_date"] or row["purchase_date"]
+    reading = row["last_mileage"] or row["last_maintenance_mileage"] or 0
+    rate = row["daily_km"] or ctx.s["maintenance.default_daily_km"]
+    km_now = int(reading + rate * max((ctx.day - reading_date).days, 0))
+    basis = t("queue.basis.km" if by_km else "queue.basis.date")
+    return due.when, basis, due.when < ctx.day, km_now
 
 
 # ---- the queues ----------------------------------------------------------------------
@@ -246,10 +246,9 @@ def _first_maintenance(ctx: Ctx, name: str) -> Plan:
              & _interval_window(ctx, Vehicle.purchase_date, months, target, from_date, from_km))
 
     def explain(row: dict, ctx: Ctx):
-        start, km = row["last_visit_date"] or row["purchase_date"], row["last_mileage"] or 0
-        due, by_km = _interval_due(row["purchase_date"], months, target, start, km, row["daily_km"], ctx)
-        return due, t("queue.reason.first_maintenance", purchase=row["purchase_date"],
-                      km=f"{_km_now(row, ctx, start, km):,}", due=due, basis=_basis(by_km)), due < ctx.day
+        due, basis, late, km_now = _next_maintenance(row, ctx)
+        return due, t("queue.reason.first_maintenance", purchase=row["purchase_date"], km=f"{km_now:,}",
+                      due=due, basis=basis), late
 
     query = _vehicle_query(name, ctx, _key(Vehicle.purchase_date), False, where)
     return Plan(query, [Vehicle.purchase_date, Vehicle.id], explain)
@@ -264,13 +263,10 @@ def _maintenance(ctx: Ctx, name: str) -> Plan:
              & _interval_window(ctx, Vehicle.last_maintenance_date, months, target, from_date, from_km))
 
     def explain(row: dict, ctx: Ctx):
-        last_km = row["last_maintenance_mileage"] or 0
-        start = row["last_visit_date"] or row["last_maintenance_date"]
-        km = row["last_mileage"] if row["last_mileage"] is not None else last_km
-        due, by_km = _interval_due(row["last_maintenance_date"], months, last_km + step, start, km,
-                                   row["daily_km"], ctx)
-        return due, t("queue.reason.maintenance", last=row["last_maintenance_date"], last_km=f"{last_km:,}",
-                      km=f"{_km_now(row, ctx, start, km):,}", due=due, basis=_basis(by_km)), due < ctx.day
+        due, basis, late, km_now = _next_maintenance(row, ctx)
+        return due, t("queue.reason.maintenance", last=row["last_maintenance_date"],
+                      last_km=f"{row['last_maintenance_mileage'] or 0:,}", km=f"{km_now:,}",
+                      due=due, basis=basis), late
 
     query = _vehicle_query(name, ctx, _key(Vehicle.last_maintenance_date), False, where)
     return Plan(query, [Vehicle.last_maintenance_date, Vehicle.id], explain)
@@ -298,18 +294,16 @@ def _warranty_end(ctx: Ctx, name: str) -> Plan:
                                  ctx.s["warranty_end.days"], ctx.s["warranty_end.km"])
     hi = ctx.days(days)
     born = segments.born()
-    # The default end is the day before the anniversary: end <= hi  <=>  born <= hi + 1 - years.
     ends_soon = ((Vehicle.warranty_end_date.is_null(False) & (Vehicle.warranty_end_date <= hi))
-                 | (Vehicle.warranty_end_date.is_null()
-                    & (born <= hi + dt.timedelta(days=1) - relativedelta(years=years))))
+                 | (Vehicle.warranty_end_date.is_null() & (born <= hi - relativedelta(years=years))))
     km_soon = fn.COALESCE(Vehicle.last_mileage, 0) >= fn.COALESCE(Vehicle.warranty_end_km, km) - km_ahead
     where = segments.in_warranty(ctx) & (ends_soon | km_soon)
 
     def explain(row: dict, ctx: Ctx):
-        end = row["warranty_end_date"] or (
-            (row["purchase_date"] or row["registration_date"]) + relativedelta(years=years) - dt.timedelta(days=1))
-        return end, t("queue.reason.warranty_end", end=end, end_km=f"{row['warranty_end_km'] or km:,}",
-                      km=f"{row['last_mileage'] or 0:,}"), False
+        terms = warranty(row["purchase_date"] or row["registration_date"], row["last_mileage"],
+                         end_date=row["warranty_end_date"], end_km=row["warranty_end_km"], on=ctx.day)
+        return terms.end_date, t("queue.reason.warranty_end", end=terms.end_date, end_km=f"{terms.end_km:,}",
+                                 km=f"{row['last_mileage'] or 0:,}"), False
 
     key = fn.COALESCE(_key(Vehicle.warranty_end_date), "").concat(":").concat(
         fn.COALESCE(_key(Vehicle.warranty_end_km), ""))
@@ -610,8 +604,8 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
             attempts = (state.attempts if state else 0) + 1 if outcome == "no_answer" else 0
             _save_state(item, handled=outcome != "no_answer", attempts=attempts, last_outcome=outcome,
                         postponed_until=retry if outcome == "no_answer" else None, last_contact=contact.id)
-        if outcome == "do_not_call":
-            _withdraw_consent(item, advisor_id)
+        if outcome == "do_not_call" and item.customer_id:
+            set_consent(advisor_id, item.customer_id, False, channel="phone")  # logged there
     return contact
 
 
@@ -622,16 +616,6 @@ def _prospect_outcome(item: DueItem, outcome: str, retry: dt.date) -> None:
     if outcome == "do_not_call":
         changes[Prospect.marketing_consent] = False
     Prospect.update(changes).where(Prospect.id == item.prospect_id).execute()
-
-
-def _withdraw_consent(item: DueItem, advisor_id: int | None) -> None:
-    if not item.customer_id:
-        return
-    customer = Customer.get_by_id(item.customer_id)
-    Customer.update(marketing_consent=False, consent_at=now(), consent_channel="phone",
-                    updated_at=now(), version=Customer.version + 1).where(Customer.id == item.customer_id).execute()
-    record("consent", advisor_id=advisor_id, customer_id=item.customer_id, field="marketing_consent",
-           before=customer.marketing_consent, after=False, detail=t("queue.consent_log"))
 
 
 def postpone(item: DueItem, until: dt.date, advisor_id: int | None = None) -> None:

@@ -12,9 +12,9 @@ Vehicle segments (age, use, class) describe a customer's active cars; customer s
 catalogue texts ``segment.<kind>.<code>[.traits|.hint]`` (db/texts/segments.py).
 
 Boundaries (decided here; the course is silent):
-- The warranty covers up to the day before the anniversary ``purchase + warranty.years``
-  (``warranty_end_date``, when a car has its own, is the last covered day) and while the
-  mileage is under ``warranty_end_km`` or ``warranty.km``: whichever ends first.
+- The warranty covers up to its end date, ``warranty_end_date`` or else the anniversary
+  ``purchase + warranty.years``, and up to ``warranty_end_km`` or else ``warranty.km``:
+  whichever ends first (the same terms as ``db.due.warranty``, which the brief shows).
 - A car is "over 5 years" from the day after its fifth anniversary. The car's age counts
   from the purchase date, else the registration date; a car with neither has no age badge.
 - Value class over the last ``value.months`` months: a paid visit is one with a fee that
@@ -89,6 +89,17 @@ class Badge:
     def title(self) -> str:
         return f"{t('segment.kind.' + self.kind)}·{self.label}"
 
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class CustomerSegments:
+    """What the intake brief and the archive card show: badges and the leading hint."""
+
+    badges: list[Badge]
+    treatment: str
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -122,8 +133,8 @@ def born(vehicle=Vehicle):
 
 def in_warranty(limits: Limits, vehicle=Vehicle) -> Expression:
     by_date = ((vehicle.warranty_end_date.is_null(False) & (vehicle.warranty_end_date >= limits.day))
-               | (vehicle.warranty_end_date.is_null() & (born(vehicle) > limits.years_ago(limits["warranty.years"]))))
-    by_km = fn.COALESCE(vehicle.last_mileage, 0) < fn.COALESCE(vehicle.warranty_end_km, limits["warranty.km"])
+               | (vehicle.warranty_end_date.is_null() & (born(vehicle) >= limits.years_ago(limits["warranty.years"]))))
+    by_km = fn.COALESCE(vehicle.last_mileage, 0) <= fn.COALESCE(vehicle.warranty_end_km, limits["warranty.km"])
     return by_date & by_km
 
 
@@ -342,6 +353,19 @@ def make_badge(kind: str, code: str, detail: str = "", district: str = "") -> Ba
     return Badge(kind, code, t(base), traits, hint, detail)
 
 
+def _vehicle_badges(where: Expression, limits: Limits) -> dict[int, list[Badge]]:
+    """Age, use and class badges of the active cars matching ``where``, by owner."""
+    rows = (Vehicle.select(Vehicle.owner, age_expr(limits).alias("age"), Vehicle.usage, Vehicle.vehicle_class)
+            .where(where & (Vehicle.status == "active"))
+            .order_by(Vehicle.owner, Vehicle.purchase_date.desc(nulls="last"), Vehicle.id).dicts())
+    found: dict[int, list[Badge]] = {}
+    for row in rows:
+        for kind, code in (("age", row["age"]), ("use", row["usage"]), ("class", row["vehicle_class"])):
+            if code and code in codes(kind):
+                found.setdefault(row["owner"], []).append(make_badge(kind, code))
+    return found
+
+
 def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict[int, list[Badge]]:
     """Badges of several customers in three queries (a queue page, an intake brief)."""
     ids = sorted(set(customer_ids))
@@ -349,15 +373,7 @@ def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict
     if not ids:
         return result
     limits = Limits.now(day)
-    vehicle_rows = (Vehicle.select(Vehicle.owner, age_expr(limits).alias("age"), Vehicle.usage,
-                                   Vehicle.vehicle_class)
-                    .where(Vehicle.owner.in_(ids) & (Vehicle.status == "active"))
-                    .order_by(Vehicle.owner, Vehicle.purchase_date.desc(nulls="last"), Vehicle.id).dicts())
-    per_vehicle: dict[int, list[Badge]] = {cid: [] for cid in ids}
-    for row in vehicle_rows:
-        for kind, code in (("age", row["age"]), ("use", row["usage"]), ("class", row["vehicle_class"])):
-            if code and code in codes(kind):
-                per_vehicle[row["owner"]].append(make_badge(kind, code))
+    per_vehicle = _vehicle_badges(Vehicle.owner.in_(ids), limits)
     customer_rows = (Customer.select(Customer.id, Customer.occupation, Customer.occupation_category,
                                      Customer.district, Customer.value_class_manual,
                                      Customer.value_class_reason,
@@ -377,7 +393,7 @@ def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict
             badges.append(make_badge("region", row["district"]))
         seen: set[tuple[str, str]] = set()
         ordered = []
-        for badge in per_vehicle[row["id"]] + badges:
+        for badge in per_vehicle.get(row["id"], []) + badges:
             if (badge.kind, badge.code) not in seen:
                 seen.add((badge.kind, badge.code))
                 ordered.append(badge)
@@ -389,6 +405,18 @@ def badges(customer_id: int, day: dt.date | None = None) -> list[Badge]:
     """A customer's segments as badges, in the order age, use, value, occupation, region,
     class; the intake brief and the archive card show them with ``hint(...)``."""
     return badges_many([customer_id], day).get(customer_id, [])
+
+
+def badges_for(customer_id: int, vehicle_id: int | None = None,
+               day: dt.date | None = None) -> CustomerSegments:
+    """The brief's segments: the customer's badges, the car's own when one is named
+    (the car at the desk, whoever owns it), and the leading treatment hint."""
+    found = badges(customer_id, day)
+    if vehicle_id is not None:
+        car = _vehicle_badges(Vehicle.id == vehicle_id, Limits.now(day))
+        own = [b for bs in car.values() for b in bs]
+        found = sorted(own + [b for b in found if b.kind not in VEHICLE_KINDS], key=lambda b: KINDS.index(b.kind))
+    return CustomerSegments(found, hint(found))
 
 
 def value_class(customer_id: int, day: dt.date | None = None) -> tuple[str, str | None]:
@@ -423,6 +451,6 @@ def choices() -> list[tuple[str, str, str]]:
     return rows
 
 
-__all__ = ["Badge", "Limits", "badges", "badges_many", "hint", "value_class", "set_value_class",
+__all__ = ["Badge", "CustomerSegments", "Limits", "badges", "badges_for", "badges_many", "hint", "value_class", "set_value_class",
            "occupation_category", "recompute_occupation_categories", "segment_counts",
            "spec_condition", "parse_spec", "spec_label", "choices", "regions", "live_customer"]

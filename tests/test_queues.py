@@ -70,10 +70,10 @@ def test_first_maintenance_by_time(exact, purchase, listed):
     assert in_queue("first_maintenance") == ([car.id] if listed else [])
 
 
-@pytest.mark.parametrize("daily, listed", [(100.0, True), (103.0, False), (99.9, False)])
+@pytest.mark.parametrize("daily, listed", [(100.0, True), (103.0, False), (98.0, False)])
 def test_first_maintenance_by_predicted_km_whichever_first(exact, daily, listed):
     # Bought 50 days ago at 0 km: at 100 km a day the 5,000 km fall due today; at 103
-    # yesterday (day 49), at 99.9 tomorrow (day 51).
+    # yesterday (round(48.5) = day 49), at 98 tomorrow (round(51.02) = day 51).
     car = make.vehicle(make.customer(), purchase_date=days(-50), daily_km=daily)
     assert in_queue("first_maintenance") == ([car.id] if listed else [])
     if listed:
@@ -111,14 +111,18 @@ def test_maintenance_by_time(exact, last, listed):
     assert in_queue("maintenance") == ([car.id] if listed else [])
 
 
-@pytest.mark.parametrize("mileage_now, listed", [(24_900, True), (24_999, True), (24_899, False), (25_000, False)])
+@pytest.mark.parametrize("mileage_now, listed", [(24_900, True), (24_949, True), (24_951, False), (24_849, False)])
 def test_maintenance_by_the_cars_own_trend(exact, mileage_now, listed):
-    # Serviced at 20,000 km; seen yesterday at `mileage_now`, 100 km a day: 25,000 km is
-    # reached today from 24,900 to 24,999; tomorrow from 24,899; yesterday at 25,000.
+    # Serviced at 20,000 km; seen yesterday at `mileage_now`, 100 km a day: the day of
+    # 25,000 km is yesterday + round(km left / 100): today for 24,900 and 24,949,
+    # yesterday for 24,951, tomorrow for 24,849.
     car = make.vehicle(make.customer(), daily_km=100.0)
     make.visit(car, days(-60), mileage=20000)
     make.visit(car, days(-1), mileage=mileage_now, kind="repair")
     assert in_queue("maintenance") == ([car.id] if listed else [])
+    if listed:
+        item = queues.rows("maintenance")[0]
+        assert item.due_date == TODAY and "按里程推算" in item.reason
 
 
 def test_maintenance_setting_change_applies_at_once(exact):
@@ -132,19 +136,21 @@ def test_maintenance_setting_change_applies_at_once(exact):
 # ---- warranty, insurance, inspection -----------------------------------------------------------
 
 @pytest.mark.parametrize("purchase, listed", [
-    (years(-3) + dt.timedelta(days=61), True),  # warranty's last day is today + 60
-    (years(-3) + dt.timedelta(days=62), False),  # today + 61
-    (years(-3) + D, True),  # last day today
-    (years(-3), False),  # already ended
+    (years(-3) + dt.timedelta(days=60), True),  # warranty's last day is today + 60
+    (years(-3) + dt.timedelta(days=61), False),  # today + 61
+    (years(-3), True),  # last day today
+    (years(-3) - D, False),  # already ended
 ])
 def test_warranty_end_by_date(database, purchase, listed):
     car = make.vehicle(make.customer(), purchase_date=purchase, last_mileage=1000)
     assert in_queue("warranty_end") == ([car.id] if listed else [])
+    if listed:
+        assert queues.rows("warranty_end")[0].due_date == purchase + relativedelta(years=3)
 
 
 @pytest.mark.parametrize("mileage, end_km, listed", [
-    (56_999, None, False), (57_000, None, True), (59_999, None, True), (60_000, None, False),
-    (76_999, 80_000, False), (77_000, 80_000, True),
+    (56_999, None, False), (57_000, None, True), (60_000, None, True), (60_001, None, False),
+    (76_999, 80_000, False), (77_000, 80_000, True), (80_001, 80_000, False),
 ])
 def test_warranty_end_by_km(database, mileage, end_km, listed):
     car = make.vehicle(make.customer(), purchase_date=years(-1), last_mileage=mileage, warranty_end_km=end_km)

@@ -27,11 +27,10 @@ def age_of(car) -> str | None:
 
 
 @pytest.mark.parametrize("purchase, mileage, expected", [
-    (years_ago(3) + D, 0, "warranty"),  # last covered day is the day before the anniversary
-    (years_ago(3), 0, "mid"),  # the anniversary: out
+    (years_ago(3), 0, "warranty"),  # the anniversary is the warranty's last day
     (years_ago(3) - D, 0, "mid"),
-    (years_ago(1), 59_999, "warranty"),  # km limit: whichever first
-    (years_ago(1), 60_000, "mid"),
+    (years_ago(1), 60_000, "warranty"),  # km limit: whichever first
+    (years_ago(1), 60_001, "mid"),
     (years_ago(5), 0, "mid"),  # five years exactly: still "up to 5 years"
     (years_ago(5) - D, 0, "old"),
     (None, 0, None),  # no purchase or registration date: no age badge
@@ -46,8 +45,8 @@ def test_vehicle_age_boundaries(database, purchase, mileage, expected):
 @pytest.mark.parametrize("end, end_km, mileage, expected", [
     (TODAY, None, 0, "warranty"),  # the car's own end date is its last covered day
     (TODAY - D, None, 0, "mid"),
-    (TODAY + D, 80_000, 70_000, "warranty"),  # its own km limit
-    (TODAY + D, 80_000, 80_000, "mid"),
+    (TODAY + D, 80_000, 80_000, "warranty"),  # its own km limit
+    (TODAY + D, 80_000, 80_001, "mid"),
 ])
 def test_vehicles_own_warranty_terms(database, end, end_km, mileage, expected):
     car = make.vehicle(make.customer(), purchase_date=years_ago(4), warranty_end_date=end,

@@ -53,7 +53,6 @@ TEXTS = {
     "queue.unknown": ("没有名为 {name} 的队列；可选：{names}", "There is no queue called {name}; choose from: {names}"),
     "queue.campaign_needed": ("细分营销队列需先选定客户细分", "Choose a segment for the campaign queue first"),
     "queue.gone": ("这一行已不在队列中（可能已被其他顾问处理）", "This row is no longer in the queue (another advisor may have handled it)"),
-    "queue.consent_log": ("通话中客户要求勿再致电：撤回营销同意", "Customer asked on the phone not to be called: marketing consent withdrawn"),
     # ---- settings added by the queues
     "setting.maintenance.lead_days": ("保养类提醒：提前几天开始致电", "Maintenance reminders: call this many days ahead"),
     "setting.maintenance.overdue_days": ("保养类提醒：逾期多少天后不再列出", "Maintenance reminders: keep overdue rows this many days"),
