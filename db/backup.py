@@ -1,0 +1,326 @@
+"""Backups of the archive, their checks, restoring one, and the daily copy with rotation.
+
+SQLite: the online backup API copies the live file page by page while advisors keep
+working. The copy runs inside one read transaction on the source, so it is one
+consistent moment of the archive (in WAL mode a reader never blocks a writer, and the
+copy is not restarted by their commits); the row counts taken in that same transaction
+are what the finished copy must hold. The copy is written to ``<name>.partial`` and only
+renamed to its name once ``PRAGMA integrity_check`` and the counts agree, so a backup
+file that exists is a whole one, whatever happened meanwhile (a cancel, a kill, a full disk).
+
+PostgreSQL: ``pg_dump`` in its custom format, checked by ``pg_restore --list``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import Database, PostgresqlDatabase
+
+from db.errors import AdvisorError, DatabaseProblem
+from db.i18n import t
+from db.models import ALL_MODELS, database_proxy
+
+Progress = Callable[[int, int], None]  # (done, total) pages
+STEP_PAGES = 1024  # 4 MB a step: a progress tick every few milliseconds
+DAILY_PREFIX = "advisor-daily-"
+
+
+class Cancelled(AdvisorError):
+    """The person stopped the backup; nothing was left behind."""
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    counts: dict[str, int]  # rows per table, as checked in the copy
+    size: int  # bytes
+
+
+def table_names() -> list[str]:
+    return [m._meta.table_name for m in ALL_MODELS]
+
+
+def _count_rows(conn: sqlite3.Connection) -> dict[str, int]:
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return {name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
+            for name in table_names() if name in present}
+
+
+def _current() -> Database:
+    database = database_proxy.obj
+    if database is None:
+        raise DatabaseProblem(t("db.not_open"))
+    return database
+
+
+def backup(dest: str | os.PathLike, progress: Progress | None = None) -> BackupResult:
+    """Copy the open archive to ``dest`` and check the copy. ``progress`` may raise to cancel."""
+    database = _current()
+    dest = Path(dest)
+    if dest.is_dir():
+        raise DatabaseProblem(t("backup.dest_is_dir", path=dest))
+    if isinstance(database, PostgresqlDatabase):
+        return _pg_dump(database, dest)
+    if Path(database.database).resolve() == dest.resolve():
+        raise DatabaseProblem(t("backup.same_file", path=dest))
+    return _sqlite_backup(database.database, dest, progress)
+
+
+def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> BackupResult:
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        source = sqlite3.connect(source_path, timeout=10, isolation_level=None)
+        try:
+            source.execute("BEGIN")  # one snapshot for the copy and for the counts
+            counts = _count_rows(source)
+            partial.unlink(missing_ok=True)
+            target = sqlite3.connect(partial, isolation_level=None)
+            try:
+                def step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                source.backup(target, pages=STEP_PAGES, progress=step)
+                # The copy keeps the source's WAL mode flag; make it a plain single file.
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            source.execute("COMMIT")
+        finally:
+            source.close()
+        _verify_copy(partial, counts)
+        os.replace(partial, dest)
+        return BackupResult(dest, counts, dest.stat().st_size)
+    except BaseException as exc:  # a cancel (KeyboardInterrupt, Cancelled) too: leave nothing half-made
+        partial.unlink(missing_ok=True)
+        if isinstance(exc, (sqlite3.Error, OSError)):
+            raise _problem(exc, dest) from None
+        raise
+
+
+def _verify_copy(path: Path, counts: dict[str, int]) -> None:
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        check = conn.execute("PRAGMA integrity_check").fetchall()
+        if check != [("ok",)]:
+            raise DatabaseProblem(t("backup.check_failed", path=path, reason=check[0][0]))
+        copied = _count_rows(conn)
+    finally:
+        conn.close()
+    if copied != counts:
+        raise DatabaseProblem(t("backup.counts_differ", path=path))
+
+
+def _problem(exc: BaseException, path: Path) -> DatabaseProblem:
+    from db.connection import translate
+
+    if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
+        if exc.errno == 28:  # ENOSPC
+            return DatabaseProblem(t("backup.disk_full", path=path))
+        return DatabaseProblem(t("backup.cannot_write", path=path, reason=exc.strerror or exc))
+    problem = translate(exc, str(path))
+    return problem if isinstance(problem, DatabaseProblem) else DatabaseProblem(str(problem))
+
+
+# ---------------------------------------------------------------------- PostgreSQL
+
+
+def _pg_env(database: PostgresqlDatabase) -> tuple[list[str], dict[str, str]]:
+    params = database.connect_params
+    args = ["--dbname", database.database]
+    if params.get("host"):
+        args += ["--host", str(params["host"])]
+    if params.get("port"):
+        args += ["--port", str(params["port"])]
+    if params.get("user"):
+        args += ["--username", str(params["user"])]
+    env = dict(os.environ)
+    if params.get("password"):
+        env["PGPASSWORD"] = str(params["password"])  # never on the command line
+    return args, env
+
+
+def _pg_dump(database: PostgresqlDatabase, dest: Path) -> BackupResult:
+    if shutil.which("pg_dump") is None:
+        raise DatabaseProblem(t("backup.no_pg_dump"))
+    args, env = _pg_env(database)
+    partial = dest.with_name(dest.name + ".partial")
+    try:
+        done = subprocess.run(["pg_dump", "--format=custom", "--no-password", "--file", str(partial), *args],
+                              env=env, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise DatabaseProblem(t("backup.pg_dump_failed", reason=_first_line(done.stderr)))
+        listed = subprocess.run(["pg_restore", "--list", str(partial)], capture_output=True, text=True)
+        if listed.returncode != 0 or "TABLE DATA" not in listed.stdout:
+            raise DatabaseProblem(t("backup.check_failed", path=dest, reason=_first_line(listed.stderr)))
+        os.replace(partial, dest)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
+    return BackupResult(dest, counts, dest.stat().st_size)
+
+
+def _first_line(text: str) -> str:
+    lines = [line for line in (text or "").strip().splitlines() if line.strip()]
+    return lines[0] if lines else "?"
+
+
+# ---------------------------------------------------------------------- restore
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path
+    set_aside: Path | None
+    counts: dict[str, int]
+
+
+def check_archive(path: Path) -> dict[str, int]:
+    """Refuse, with the reason, a file that is not a whole archive of a schema we know."""
+    from db.connection import SQLITE_HEADER, runner
+
+    if not path.is_file():
+        raise DatabaseProblem(t("restore.missing", path=path))
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise DatabaseProblem(t("db.not_a_database", path=path))
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+                raise DatabaseProblem(t("restore.damaged", path=path))
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if "schema_migration" not in tables:
+                raise DatabaseProblem(t("restore.not_an_archive", path=path))
+            applied = [r[0] for r in conn.execute("SELECT name FROM schema_migration")]
+            counts = _count_rows(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        raise DatabaseProblem(t("db.not_a_database", path=path)) from None
+    from peewee import SqliteDatabase
+
+    known = {m.name for m in runner(SqliteDatabase(":memory:")).migrations()}
+    newer = [name for name in applied if name not in known]
+    if newer:
+        raise DatabaseProblem(t("db.newer_schema", names=", ".join(newer)))
+    if "0001_initial" not in applied:
+        raise DatabaseProblem(t("restore.not_an_archive", path=path))
+    return counts
+
+
+def aside_name(path: Path, stamp: dt.datetime) -> Path:
+    return path.with_name(f"{path.stem}.replaced-{stamp:%Y%m%d-%H%M%S}{path.suffix}")
+
+
+def restore(source: str | os.PathLike, target: str | os.PathLike,
+            progress: Progress | None = None) -> RestoreResult:
+    """Put the archive ``source`` in place of the database file ``target``.
+
+    The replaced database is kept beside it (``<name>.replaced-<time>.sqlite``), copied
+    through the backup API so that its last commits in the WAL are in the copy.
+    """
+    from db.clock import now
+    from db.connection import _sqlite_path
+
+    source, target_text = Path(source), os.fspath(target)
+    target_path_text = _sqlite_path(target_text)
+    if target_path_text is None:
+        raise DatabaseProblem(t("restore.pg_manual", file=source))
+    target_path = Path(target_path_text)
+    counts = check_archive(source)
+    if target_path.exists() and target_path.resolve() == source.resolve():
+        raise DatabaseProblem(t("backup.same_file", path=source))
+    aside = None
+    if target_path.exists():
+        aside = aside_name(target_path, now())
+        try:
+            check_archive(target_path)
+        except DatabaseProblem:  # not a sound database: move the file itself out of the way
+            os.replace(target_path, aside)
+            for extra in ("-wal", "-shm"):
+                Path(target_text + extra).unlink(missing_ok=True)
+        else:
+            _sqlite_backup(os.fspath(target_path), aside, None)
+    try:
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(target_path, timeout=10)
+        try:
+            def step(status: int, remaining: int, total: int) -> None:
+                if progress is not None:
+                    progress(total - remaining, total)
+
+            # Into the live file: other connections see the old archive or the new one.
+            src.backup(dst, pages=STEP_PAGES, progress=step)
+            dst.execute("PRAGMA journal_mode = WAL")
+            if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _count_rows(dst) != counts:
+                raise DatabaseProblem(t("backup.check_failed", path=target_path, reason="restore"))
+        finally:
+            src.close()
+            dst.close()
+    except (sqlite3.Error, OSError) as exc:
+        raise _problem(exc, target_path) from None
+    return RestoreResult(target_path, aside, counts)
+
+
+# ---------------------------------------------------------------------- daily backups
+
+
+def backup_dir(database: Database) -> Path:
+    """Setting ``backup.dir``, else ``backups/`` beside the database file (or the data dir)."""
+    from db import settings
+    from db.connection import default_path
+
+    configured = settings.get("backup.dir")
+    if configured:
+        return Path(configured).expanduser()
+    if isinstance(database, PostgresqlDatabase):
+        return default_path().parent / "backups"
+    return Path(database.database).resolve().parent / "backups"
+
+
+def daily_path(folder: Path, day: dt.date, postgres: bool) -> Path:
+    return folder / f"{DAILY_PREFIX}{day.isoformat()}.{'dump' if postgres else 'sqlite'}"
+
+
+def daily_due() -> Path | None:
+    """Where today's backup goes, when setting ``backup.daily`` is on and it is missing."""
+    from db import settings
+    from db.clock import today
+
+    database = _current()
+    if not settings.get("backup.daily"):
+        return None
+    path = daily_path(backup_dir(database), today(), isinstance(database, PostgresqlDatabase))
+    return None if path.exists() else path
+
+
+def daily_backup(progress: Progress | None = None) -> BackupResult | None:
+    """Take today's backup if it is due, then keep only the newest ``backup.keep``."""
+    from db import settings
+
+    path = daily_due()
+    if path is None:
+        return None
+    result = backup(path, progress)
+    rotate(path.parent, settings.get("backup.keep"))
+    return result
+
+
+def rotate(folder: Path, keep: int) -> list[Path]:
+    """Delete the oldest daily backups beyond ``keep`` (never one taken by hand)."""
+    daily = sorted(p for p in folder.glob(f"{DAILY_PREFIX}*") if not p.name.endswith(".partial"))
+    doomed = daily[:-keep] if keep > 0 else []
+    for old in doomed:
+        old.unlink(missing_ok=True)
+    return doomed

@@ -1,0 +1,41 @@
+"""Texts of data safety: backup, restore, daily copies, moving to PostgreSQL."""
+
+TEXTS = {
+    # ---- backup
+    "backup.dest_is_dir": ("{path} 是一个目录：请给出备份文件的名字", "{path} is a folder: give the backup file a name"),
+    "backup.same_file": ("备份文件不能就是数据库本身（{path}）", "The backup cannot be the database file itself ({path})"),
+    "backup.check_failed": ("备份 {path} 校验未通过（{reason}），已删除这份不完整的备份", "The backup {path} failed its check ({reason}); the incomplete copy was removed"),
+    "backup.counts_differ": ("备份 {path} 的记录数与数据库不一致，已删除这份备份", "The backup {path} does not hold the same number of rows as the database; it was removed"),
+    "backup.disk_full": ("磁盘已满，无法写完备份 {path}；数据库未受影响", "The disk is full; the backup {path} could not be finished. The database is untouched"),
+    "backup.cannot_write": ("无法写入备份 {path}：{reason}", "Cannot write the backup {path}: {reason}"),
+    "backup.no_pg_dump": ("备份 PostgreSQL 数据库需要 pg_dump 程序（postgresql-client），本机没有安装", "Backing up a PostgreSQL database needs the pg_dump program (postgresql-client), which is not installed here"),
+    "backup.pg_dump_failed": ("pg_dump 失败：{reason}", "pg_dump failed: {reason}"),
+    "backup.cancelled": ("备份已取消，没有留下文件", "Backup cancelled; no file was left behind"),
+    "backup.progress": ("备份中 {percent:.0f}%（{done}/{total} 页）", "Backing up {percent:.0f}% ({done}/{total} pages)"),
+    "backup.done": ("备份完成：{path}（{size}，{rows} 条记录，已校验）", "Backup done: {path} ({size}, {rows} rows, checked)"),
+    "backup.daily_taking": ("正在做今天的自动备份…（Ctrl+C 跳过）", "Taking today's automatic backup… (Ctrl+C skips it)"),
+    "backup.daily_skipped": ("今天的自动备份已跳过", "Today's automatic backup was skipped"),
+    "backup.daily_failed": ("今天的自动备份没有成功：{message}", "Today's automatic backup failed: {message}"),
+    "cli.backup.help": ("把数据库备份到一个文件（可在顾问工作时进行，完成后校验）", "back the database up to a file (works while advisors keep working; checked afterwards)"),
+    "cli.backup.file": ("备份文件", "the backup file"),
+    # ---- restore
+    "restore.missing": ("找不到备份文件 {path}", "The backup file {path} does not exist"),
+    "restore.damaged": ("{path} 已损坏（完整性检查未通过），不能用来恢复", "{path} is damaged (integrity check failed) and cannot be restored"),
+    "restore.not_an_archive": ("{path} 是 SQLite 数据库，但不是本程序的档案", "{path} is a SQLite database but not an archive of this program"),
+    "restore.pg_manual": ("PostgreSQL 数据库请由管理员用 pg_restore --clean --dbname … {file} 恢复", "A PostgreSQL database is restored by its administrator: pg_restore --clean --dbname … {file}"),
+    "restore.progress": ("恢复中 {percent:.0f}%", "Restoring {percent:.0f}%"),
+    "restore.cancelled": ("恢复已取消，数据库保持原样", "Restore cancelled; the database is as it was"),
+    "restore.done": ("已从 {source} 恢复，共 {rows} 条记录", "Restored from {source}: {rows} rows"),
+    "restore.aside": ("原来的数据库保存在 {path}", "The replaced database was kept as {path}"),
+    "cli.restore.help": ("用备份文件替换数据库（原数据库另存一份）", "replace the database with a backup file (the replaced one is kept aside)"),
+    "cli.restore.file": ("备份文件（advisor backup 生成的）", "the backup file (made by advisor backup)"),
+    # ---- move to PostgreSQL
+    "migrate.help": ("把 SQLite 档案完整复制到 PostgreSQL 数据库", "copy a SQLite archive into a PostgreSQL database"),
+    "migrate.url": ("目标 PostgreSQL 地址 postgresql://用户@主机/库名", "the target, postgresql://user@host/dbname"),
+    "migrate.not_postgres": ("目标必须是 postgresql:// 地址，不是“{target}”", "The target must be a postgresql:// URL, not “{target}”"),
+    "migrate.source_not_sqlite": ("来源必须是 SQLite 数据库文件（用 --db 指定）", "The source must be a SQLite database file (give it with --db)"),
+    "migrate.target_not_empty": ("目标数据库 {target} 里已经有档案（{table}），只能迁入空数据库", "The target {target} already holds data ({table}); moving goes into an empty database only"),
+    "migrate.progress": ("{table}：{done}/{total}", "{table}: {done}/{total}"),
+    "migrate.counts_differ": ("表 {table} 迁移后记录数不一致（来源 {source}，目标 {target}），已撤销", "Table {table} differs after the move (source {source}, target {target}); rolled back"),
+    "migrate.done": ("已迁入 {target}：{rows} 条记录，各表记录数一致。以后请用 --db {target} 或 ADVISOR_DB", "Moved into {target}: {rows} rows, every table's count checked. From now on use --db {target} or ADVISOR_DB"),
+}

@@ -1,0 +1,31 @@
+"""``advisor backup FILE``: a checked copy of the archive, taken while others keep working."""
+
+from __future__ import annotations
+
+import argparse
+
+from db.i18n import t
+
+NAME = "backup"
+HELP_KEY = "cli.backup.help"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help=t("cli.backup.file"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from db.backup import backup
+    from db.connection import open_database, resolve_target
+    from tui.commands._progress import end_line, human_size, progress_printer
+
+    open_database(resolve_target(args.db))
+    try:
+        result = backup(args.file, progress_printer("backup.progress"))
+    except KeyboardInterrupt:
+        end_line()
+        print(t("backup.cancelled"))
+        return 130
+    end_line()
+    print(t("backup.done", path=result.path, size=human_size(result.size), rows=sum(result.counts.values())))
+    return 0
