@@ -198,6 +198,12 @@ def _vin_spelling():
     return expression
 
 
+def _vin_near():
+    """Maker code (positions 1–3) and serial part (10–17) of the VIN's spelling."""
+    spelling = _vin_spelling()
+    return fn.SUBSTR(spelling, 1, 3).concat(fn.SUBSTR(spelling, 10, 8))
+
+
 def _group_keys(kind: str):
     """(key expression, model, extra condition) for each kind: GROUP BY key HAVING COUNT > 1."""
     if kind == "mobile_names":
@@ -214,7 +220,7 @@ def _group_keys(kind: str):
         key = _vin_spelling()
         return Vehicle.select(key.alias("k")).group_by(key).having(fn.COUNT(Vehicle.id) > 1)
     if kind == "vin_near":
-        key = fn.SUBSTR(Vehicle.vin, 1, 3).concat(fn.SUBSTR(Vehicle.vin_rev, 1, 8))
+        key = _vin_near()
         return (Vehicle.select(key.alias("k")).group_by(key)
                 .having(fn.COUNT(fn.DISTINCT(_vin_spelling())) > 1))
     raise ValueError(kind)
@@ -234,8 +240,7 @@ def _members(kind: str, keys: list[str]) -> dict[str, list[Member]]:
             if key_of(c) in found:
                 found[key_of(c)].append(Member(c.id, c.name, c.mobile, c.id_number))
         return found
-    key = _vin_spelling() if kind == "vin_spelling" else fn.SUBSTR(Vehicle.vin, 1, 3).concat(
-        fn.SUBSTR(Vehicle.vin_rev, 1, 8))
+    key = _vin_spelling() if kind == "vin_spelling" else _vin_near()
     query = (Vehicle.select(key.alias("k"), Vehicle.id, Vehicle.vin, Customer.id, Customer.name,
                             Customer.mobile, Customer.id_number)
              .join(Customer, JOIN.LEFT_OUTER, on=(Vehicle.owner == Customer.id))
