@@ -49,3 +49,27 @@ def visit(car: Vehicle, who: Customer, work_order_no: str, day: dt.date, mileage
     if car.last_visit_date is None or day >= car.last_visit_date:
         Vehicle.update(last_visit_date=day, last_mileage=mileage).where(Vehicle.id == car.id).execute()
     return row
+
+
+def sample_station(extra_zhangs: int = 60) -> dict:
+    """The lookup and card tests' station: a resold car with visits and parts, a markup
+    name, and enough 张 to need a second page."""
+    from db.models import Ownership
+
+    me = advisor("刘洋")
+    seller = customer("钱多多", "13500001111")
+    owner = customer("张伟", "13812348000", employer="华为技术有限公司", id_number="110105199001011236",
+                     occupation="工程师", home_address="北京市朝阳区望京街道 8 号")
+    car = vehicle(owner, make_vin("LSVAB2BM5KN12345"), "京A12345", since=dt.date(2023, 5, 1),
+                  model="朗逸", brand="上汽大众", color="白")
+    Ownership.create(vehicle=car, customer=seller, start_date=dt.date(2020, 1, 1), end_date=dt.date(2023, 5, 1))
+    visit(car, owner, "WO20250601-0001", dt.date(2025, 6, 1), 20000, labour="200",
+          parts=[("机油", "4", "60"), ("机滤", "1", "45")], work_done="常规保养")
+    visit(car, owner, "WO20251201-0002", dt.date(2025, 12, 1), 26000, labour="300")
+    visit(car, owner, "WO20261101-0003", dt.date(2026, 11, 1), 32000, labour="100")
+    wei = customer("张卫东", "13900001234")
+    vehicle(wei, make_vin("LFVCD3CM6LN77345"), "沪BA12345")
+    markup = customer("[@click=app.quit]x[/]", "13700005678")
+    for n in range(extra_zhangs):
+        customer(f"张{n:02d}号", f"1390000{n:04d}")
+    return dict(me=me, owner=owner, seller=seller, car=car, wei=wei, markup=markup)

@@ -170,3 +170,23 @@ def test_paging_past_repeated_work_orders(database):
     car2 = fx.vehicle(other, fx.make_vin("LSVAB2BM5KN00002"), "京C00002")
     fx.visit(car2, other, "WO20260101-9999", dt.date(2026, 1, 1), 500)
     assert ids("WO20260101", limit=5) == [(owner.id, car.id), (other.id, car2.id)]
+
+
+def test_advisor_find_json_from_the_shell(station, db_target):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "tui", "find", "zw", "--json", "--db", db_target],
+                            capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "ADVISOR_TODAY": "2026-11-26"})
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert rows[0]["customer_id"] == station["zhang"].id
+    assert rows[0]["mobile"] == "138****8000" and rows[0]["plate"] == "京A12345"
+    assert rows[0]["last_visit"] == "2026-11-20" and rows[0]["vin"] == station["zhang_car"].vin
+    assert "13812348000" not in result.stdout
+    plain = subprocess.run([sys.executable, "-m", "tui", "find", "[@click", "--db", db_target],
+                           capture_output=True, text=True, timeout=120)
+    assert "[@click=app.quit]x[/]" in plain.stdout

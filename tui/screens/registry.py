@@ -32,6 +32,7 @@ MAIN_SCREENS: list[MainScreen] = [
     # intake (issue 3): F3
 
     # lookup and archive card (issue 4): F4
+    MainScreen("lookup", "f4", "screen.lookup", "tui.screens.lookup:LookupScreen"),
 
     # queues (issue 5): F5
 

@@ -1,0 +1,393 @@
+"""The archive card's data: one customer's four groups plus the contact log, and its edits.
+
+Reading is one ``load_card`` call returning plain dataclasses (the card never touches a
+model). Every edit validates with ``db.validate`` (the intake's rules), saves through
+``update_versioned`` (the archive's version: saving over a newer one raises ``Conflict``),
+refreshes the search keys and writes an ``edit`` AuditEntry with before and after.
+Mobiles and ID numbers leave this module masked unless ``reveal`` is called, which is
+itself recorded (PIPL: who looked, when, at which field of whose archive).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+from peewee import JOIN, fn
+
+from db import audit
+from db import validate as v
+from db.clock import now, today
+from db.connection import writing
+from db.errors import Invalid, NotFound
+from db.i18n import t
+from db.masking import mask_id, mask_mobile
+from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
+from db.search import customer_keys, vehicle_keys
+from db.versioning import update_versioned
+
+# ---------------------------------------------------------------- editable fields
+
+# customer table fields of the card, by group, with their free-text length limits
+CUSTOMER_GROUP = ("name", "mobile", "id_number", "occupation", "home_address", "hobbies")
+OBSERVATION_GROUP = ("education", "income", "employer", "employer_address", "interests",
+                     "payment_method")
+_CUSTOMER_TEXT = {"occupation": 60, "home_address": 200, "hobbies": 200, "education": 20,
+                  "income": 40, "employer": 100, "employer_address": 200, "interests": 200,
+                  "payment_method": 20}
+VEHICLE_FIELDS = ("plate", "vin", "brand", "model", "engine_no", "transmission_no", "color",
+                  "purchase_date", "first_maintenance_date", "first_maintenance_mileage", "usage")
+_VEHICLE_TEXT = {"brand": 40, "model": 60, "engine_no": 30, "transmission_no": 30, "color": 20}
+USAGES = ("private", "official", "commercial")
+VISIT_FIELDS = ("work_done", "labour_fee", "other_fee", "payment_method")
+REVEALABLE = ("mobile", "id_number")
+SENSITIVE = {"mobile": mask_mobile, "id_number": mask_id}  # masked in audit entries too
+CHART_MONTHS = 24  # the observation chart: visits per month over the last two years
+
+
+# ---------------------------------------------------------------- what the card shows
+
+
+@dataclass(frozen=True)
+class OwnerRow:
+    customer_id: int
+    name: str
+    start_date: dt.date
+    end_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class VehicleCard:
+    id: int
+    version: int
+    values: dict[str, Any]  # VEHICLE_FIELDS plus last_visit_date, last_mileage, status
+    owners: list[OwnerRow]  # ownership history, newest first
+    owned_now: bool  # False: a car this customer sold on (kept for the history)
+
+
+@dataclass(frozen=True)
+class PartLine:
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class VisitRow:
+    id: int
+    work_order_no: str
+    visit_date: dt.date
+    plate: str | None
+    mileage: int
+    kind: str
+    work_done: str | None
+    labour_fee: Decimal
+    parts_fee: Decimal
+    other_fee: Decimal
+    total_fee: Decimal
+    payment_method: str | None
+    parts: list[PartLine]
+
+
+@dataclass(frozen=True)
+class Observation:
+    visits: int
+    first_visit: dt.date | None
+    last_visit: dt.date | None
+    interval_days: int | None  # mean days between visits; None below two visits
+    total_spend: Decimal
+    per_month: list[tuple[str, int]]  # ("2026-11", visits), oldest first, CHART_MONTHS long
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    id: int
+    at: dt.datetime
+    advisor: str
+    channel: str
+    purpose: str | None
+    outcome: str | None
+    traits: str | None
+    events: str | None
+    tags: str | None
+    note: str | None
+    next_contact_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Card:
+    customer_id: int
+    version: int
+    values: dict[str, Any]  # CUSTOMER_GROUP + OBSERVATION_GROUP, mobile and ID masked
+    merged_into: int | None
+    marketing_consent: bool | None
+    vehicles: list[VehicleCard]
+    visits: list[VisitRow]
+    observation: Observation
+    contacts: list[ContactRow]
+    segment_badges: list[str] = field(default_factory=list)
+
+
+def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 100) -> Card:
+    customer = Customer.get_or_none(Customer.id == customer_id)
+    if customer is None:
+        raise NotFound(t("card.not_found"))
+    values = {name: getattr(customer, name) for name in CUSTOMER_GROUP + OBSERVATION_GROUP}
+    for name, mask in SENSITIVE.items():
+        values[name] = mask(values[name])
+    return Card(
+        customer_id=customer.id, version=customer.version, values=values,
+        merged_into=customer.merged_into_id, marketing_consent=customer.marketing_consent,
+        vehicles=_vehicles(customer_id), visits=_visits(customer_id, visit_limit),
+        observation=observation(customer_id), contacts=_contacts(customer_id, contact_limit),
+        segment_badges=segment_badges(customer_id),
+    )
+
+
+def segment_badges(customer_id: int) -> list[str]:
+    """SEGMENT BADGES: the customer's segments as short labels (issue 5 fills this from
+    ``db.segments``); the card shows whatever this returns beside the name."""
+    return []
+
+
+def _vehicles(customer_id: int) -> list[VehicleCard]:
+    """Cars owned now, then cars owned before (resold), each with its owner history."""
+    owned = {o.vehicle_id for o in Ownership.select(Ownership.vehicle).where(Ownership.customer == customer_id)}
+    cars = list(Vehicle.select().where((Vehicle.owner == customer_id) | Vehicle.id.in_(owned or {0})))
+    history: dict[int, list[OwnerRow]] = {car.id: [] for car in cars}
+    if cars:
+        rows = (Ownership.select(Ownership, Customer.name).join(Customer)
+                .where(Ownership.vehicle.in_(list(history)))
+                .order_by(Ownership.start_date.desc(), Ownership.id.desc()))
+        for row in rows:
+            history[row.vehicle_id].append(OwnerRow(row.customer_id, row.customer.name, row.start_date, row.end_date))
+    cards = []
+    for car in cars:
+        values = {name: getattr(car, name) for name in VEHICLE_FIELDS}
+        values.update(last_visit_date=car.last_visit_date, last_mileage=car.last_mileage, status=car.status)
+        cards.append(VehicleCard(car.id, car.version, values, history[car.id], car.owner_id == customer_id))
+    cards.sort(key=lambda c: (not c.owned_now, c.values["plate"] or "", c.id))
+    return cards
+
+
+def _visits(customer_id: int, limit: int) -> list[VisitRow]:
+    rows = list(Visit.select(Visit, Vehicle.plate).join(Vehicle)
+                .where(Visit.customer == customer_id)
+                .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(limit))
+    parts: dict[int, list[PartLine]] = {row.id: [] for row in rows}
+    if rows:
+        for p in VisitPart.select().where(VisitPart.visit.in_(list(parts))).order_by(VisitPart.id):
+            parts[p.visit_id].append(PartLine(p.name, p.quantity, p.unit_price))
+    return [VisitRow(r.id, r.work_order_no, r.visit_date, r.vehicle.plate, r.mileage, r.kind, r.work_done,
+                     r.labour_fee, r.parts_fee, r.other_fee, r.total_fee, r.payment_method, parts[r.id])
+            for r in rows]
+
+
+def observation(customer_id: int) -> Observation:
+    """Visit interval and total spend from the visits (never typed), and visits per month."""
+    count, first, last, spend = (Visit.select(fn.COUNT(Visit.id), fn.MIN(Visit.visit_date),
+                                              fn.MAX(Visit.visit_date), fn.SUM(Visit.total_fee))
+                                 .where(Visit.customer == customer_id).tuples().first())
+    first, last = _as_date(first), _as_date(last)
+    interval = round((last - first).days / (count - 1)) if count and count > 1 else None
+    start = (today().replace(day=1) - relativedelta(months=CHART_MONTHS - 1))
+    months = [(start + relativedelta(months=n)).strftime("%Y-%m") for n in range(CHART_MONTHS)]
+    per_month = dict.fromkeys(months, 0)
+    for (day,) in (Visit.select(Visit.visit_date)
+                   .where((Visit.customer == customer_id) & (Visit.visit_date >= start)).tuples()):
+        key = _as_date(day).strftime("%Y-%m")
+        if key in per_month:
+            per_month[key] += 1
+    return Observation(count or 0, first, last, interval, Decimal(spend or 0).quantize(Decimal("0.01")),
+                       list(per_month.items()))
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])  # SQLite aggregates return text
+
+
+def _contacts(customer_id: int, limit: int) -> list[ContactRow]:
+    rows = (Contact.select(Contact, Advisor.name).join(Advisor, JOIN.LEFT_OUTER)
+            .where(Contact.customer == customer_id)
+            .order_by(Contact.contact_at.desc(), Contact.id.desc()).limit(limit))
+    return [ContactRow(c.id, c.contact_at, getattr(c.advisor, "name", None) or "", c.channel, c.purpose,
+                       c.outcome, c.traits, c.events, c.tags, c.note, c.next_contact_date) for c in rows]
+
+
+# ---------------------------------------------------------------- edits
+
+
+def clean_customer(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The typed customer fields validated (only those given); raises ``Invalid`` naming one."""
+    values: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name == "name":
+            values["name"] = v.name(raw)
+        elif name == "mobile":
+            values["mobile"] = v.mobile(raw) if v.normalise(raw) else None
+        elif name == "id_number":
+            values["id_number"] = v.id_number(raw) if v.normalise(raw) else None
+        elif name in _CUSTOMER_TEXT:
+            values[name] = v.text(raw, name, _CUSTOMER_TEXT[name])
+        else:
+            raise Invalid(t("card.unknown_field", field=name), name)
+    return values
+
+
+def update_customer(customer_id: int, expected_version: int, data: Mapping[str, Any],
+                    advisor_id: int | None) -> int:
+    """Save typed customer/observation fields over ``expected_version``; the new version.
+
+    A masked value sent back unchanged (the card shows 138****8000) keeps the stored one.
+    """
+    data = {k: val for k, val in data.items() if not (k in SENSITIVE and _is_mask(val))}
+    changes = clean_customer(data)
+    with writing():
+        current = Customer.get_or_none(Customer.id == customer_id)
+        if current is None:
+            raise NotFound(t("card.not_found"))
+        before = {name: getattr(current, name) for name in changes}
+        if "id_number" in changes and changes["id_number"]:
+            facts = v.id_facts(changes["id_number"])
+            changes.update(birth_date=facts.birth_date, sex=facts.sex)
+        merged = {"name": current.name, "mobile": current.mobile, "employer": current.employer, **changes}
+        changes.update(customer_keys(merged["name"], merged["mobile"], merged["employer"]).as_dict())
+        version = update_versioned(Customer, customer_id, expected_version, changes)
+        old, new = audit.changes(before, {k: changes[k] for k in before})
+        if new:
+            audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field=",".join(new),
+                         before=_masked(old), after=_masked(new))
+    return version
+
+
+def _is_mask(value: Any) -> bool:
+    return isinstance(value, str) and "*" in value
+
+
+def _masked(values: dict[str, Any]) -> dict[str, Any]:
+    """Audit entries name a changed mobile or ID number without spreading it."""
+    return {k: (SENSITIVE[k](val) if k in SENSITIVE and val else val) for k, val in values.items()}
+
+
+def clean_vehicle(data: Mapping[str, Any]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name == "vin":
+            values["vin"] = v.vin(raw)
+        elif name == "plate":
+            values["plate"] = v.plate(raw) if v.normalise(raw) else None
+        elif name in ("purchase_date", "first_maintenance_date"):
+            values[name] = v.optional_date(raw, name)
+        elif name == "first_maintenance_mileage":
+            values[name] = v.mileage(raw, name) if v.normalise(raw) else None
+        elif name == "usage":
+            values[name] = v.choice(raw, USAGES, name)
+        elif name in _VEHICLE_TEXT:
+            values[name] = v.text(raw, name, _VEHICLE_TEXT[name])
+        else:
+            raise Invalid(t("card.unknown_field", field=name), name)
+    return values
+
+
+def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, Any],
+                   advisor_id: int | None) -> int:
+    changes = clean_vehicle(data)
+    with writing():
+        current = Vehicle.get_or_none(Vehicle.id == vehicle_id)
+        if current is None:
+            raise NotFound(t("card.not_found"))
+        if "vin" in changes and changes["vin"] != current.vin:
+            if Vehicle.select().where((Vehicle.vin == changes["vin"]) & (Vehicle.id != vehicle_id)).exists():
+                raise Invalid(t("card.vin_taken"), "vin")
+        before = {name: getattr(current, name) for name in changes}
+        changes.update(vehicle_keys(changes.get("vin", current.vin), changes.get("plate", current.plate)))
+        version = update_versioned(Vehicle, vehicle_id, expected_version, changes)
+        old, new = audit.changes(before, {k: changes[k] for k in before})
+        if new:
+            audit.record("edit", advisor_id=advisor_id, customer_id=current.owner_id,
+                         field=",".join(new), before=old, after=new, detail=f"vehicle {vehicle_id}")
+    return version
+
+
+def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
+                 advisor_id: int | None) -> int:
+    """Correct a work order's text and fees. Work orders carry no version of their own:
+    the archive's (customer) version guards them; returns the customer's new version."""
+    changes: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name == "work_done":
+            changes[name] = v.text(raw, name, 2000)
+        elif name in ("labour_fee", "other_fee"):
+            changes[name] = v.money(raw, name)
+        elif name == "payment_method":
+            changes[name] = v.text(raw, name, 20)
+        else:
+            raise Invalid(t("card.unknown_field", field=name), name)
+    with writing():
+        visit = Visit.get_or_none(Visit.id == visit_id)
+        if visit is None:
+            raise NotFound(t("card.not_found"))
+        before = {name: getattr(visit, name) for name in changes}
+        version = update_versioned(Customer, visit.customer_id, customer_version, {})
+        merged = {"labour_fee": visit.labour_fee, "other_fee": visit.other_fee, **changes}
+        changes["total_fee"] = merged["labour_fee"] + visit.parts_fee + merged["other_fee"]
+        Visit.update(changes).where(Visit.id == visit_id).execute()
+        old, new = audit.changes(before, {k: changes[k] for k in before})
+        if new:
+            audit.record("edit", advisor_id=advisor_id, customer_id=visit.customer_id, field=",".join(new),
+                         before=old, after=new, detail=f"visit {visit.work_order_no}")
+    return version
+
+
+def reveal(customer_id: int, field_name: str, advisor_id: int | None) -> str:
+    """The full mobile or ID number, on the advisor's explicit request; recorded."""
+    if field_name not in REVEALABLE:
+        raise Invalid(t("card.unknown_field", field=field_name), field_name)
+    with writing():
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None:
+            raise NotFound(t("card.not_found"))
+        audit.record("reveal", advisor_id=advisor_id, customer_id=customer_id, field=field_name)
+    return getattr(customer, field_name) or ""
+
+
+def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
+                purpose: str | None = None, outcome: str | None = None, traits: str | None = None,
+                events: str | None = None, tags: str | None = None, note: str | None = None,
+                next_contact_date: Any = None, vehicle_id: int | None = None,
+                visit_id: int | None = None) -> int:
+    """Log one contact with a customer (traits and typical events it showed); its id.
+
+    "Do not call" as the outcome withdraws marketing consent on the archive (PIPL).
+    """
+    values = dict(
+        channel=v.choice(channel or "desk", CHANNELS, "channel"),
+        purpose=v.text(purpose, "purpose", 24),
+        outcome=v.choice(outcome, OUTCOMES, "outcome") if v.normalise(outcome) else None,
+        traits=v.text(traits, "traits", 500), events=v.text(events, "events", 500),
+        tags=v.text(tags, "tags", 200), note=v.text(note, "note", 1000),
+        next_contact_date=v.optional_date(next_contact_date, "next_contact_date"),
+    )
+    if not any(values[k] for k in ("outcome", "traits", "events", "note", "tags")):
+        raise Invalid(t("card.contact_empty"), "traits")
+    with writing():
+        customer = Customer.get_or_none(Customer.id == customer_id)
+        if customer is None:
+            raise NotFound(t("card.not_found"))
+        contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
+                                 advisor=advisor_id, contact_at=now(), **values)
+        if values["outcome"] == "do_not_call" and customer.marketing_consent is not False:
+            update_versioned(Customer, customer_id, customer.version,
+                             {"marketing_consent": False, "consent_at": now(),
+                              "consent_channel": values["channel"]})
+            audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field="marketing_consent",
+                         before={"marketing_consent": customer.marketing_consent},
+                         after={"marketing_consent": False})
+    return contact.id

@@ -1,0 +1,216 @@
+"""F4 lookup and the archive card, driven with Pilot; snapshots at 80×24."""
+
+from __future__ import annotations
+
+import pytest
+
+from db import archive
+from db.models import AuditEntry, Contact, Customer
+from tests import archive_fixtures as fx
+from tests.tui_helpers import make_app, screen_text, settle
+from tui.screens.card import ArchiveCard
+from tui.screens.card_forms import FieldForm
+from tui.screens.lookup import LookupScreen
+
+
+@pytest.fixture
+def station(database, db_path):
+    data = fx.sample_station()
+    data["path"] = db_path
+    return data
+
+
+async def type_query(pilot, text: str) -> None:
+    await pilot.press("f4")
+    await settle(pilot)
+    await pilot.press(*text)
+    await pilot.pause(0.25)  # the debounce timer, then the search worker
+    await settle(pilot)
+
+
+async def test_results_follow_typing_with_masked_mobiles(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "zw")
+        text = screen_text(app)
+        assert isinstance(app.screen, LookupScreen)
+        lines = [line for line in text.splitlines() if "张伟" in line]
+        assert lines and "138****8000" in lines[0] and "京A12345" in lines[0]
+        assert "13812348000" not in text
+        await pilot.press("backspace", "backspace", *"京a12345")
+        await pilot.pause(0.25)
+        await settle(pilot)
+        first_row = app.screen._hits[0]
+        assert (first_row.name, first_row.match) == ("张伟", "exact_plate")
+
+
+async def test_stale_answer_is_dropped(station):
+    from db.search import search
+
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "钱多多")
+        screen = app.screen
+        stale = LookupScreen.Answer(screen._generation - 1, "张", 0, search("张"))
+        screen.post_message(stale)
+        await settle(pilot)
+        assert [h.name for h in screen._hits] == ["钱多多"]
+
+
+async def test_markup_name_is_shown_literally(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "[@click")
+        assert "[@click=app.quit]x[/]" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArchiveCard)
+        assert "[@click=app.quit]x[/]" in screen_text(app)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "   "])
+async def test_nasty_queries_show_nothing_and_no_error(station, query):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, query)
+        assert app.screen._hits == []
+        assert "错误" not in screen_text(app)
+
+
+async def test_first_page_at_once_more_on_demand(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "张")
+        screen = app.screen
+        assert len(screen._hits) == 30 and "已显示 30 条" in screen_text(app)
+        await pilot.press("down")  # into the table
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert len(screen._hits) == 60
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert len(screen._hits) == 62 and "找到 62 条" in screen_text(app)
+
+
+async def open_card(pilot, query: str = "zhangwei") -> ArchiveCard:
+    await type_query(pilot, query)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ArchiveCard)
+    return pilot.app.screen
+
+
+async def test_card_sections_switch_by_keys(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        assert "110105********1236" in screen_text(app)
+        expected = {"2": "钱多多：2020-01-01 起，至 2023-05-01", "3": "· 机油 × 4 @ ¥60.00",
+                    "4": "平均来站间隔：259 天", "5": "还没有联系记录", "1": "138****8000"}
+        for key, seen in expected.items():
+            await pilot.press(key)
+            await settle(pilot)
+            assert seen in screen_text(app), key
+        await pilot.press("escape")
+        assert isinstance(app.screen, LookupScreen)
+
+
+async def test_reveal_shows_the_number_and_records_it(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        assert "13812348000" not in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "13812348000" in screen_text(app)
+        assert "110105199001011236" not in screen_text(app)
+    entry = AuditEntry.get(AuditEntry.action == "reveal")
+    assert (entry.customer_id, entry.field, entry.advisor_id) == (station["owner"].id, "mobile", station["me"].id)
+
+
+async def test_edit_conflict_keeps_the_typed_input(station):
+    owner = station["owner"]
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, FieldForm)
+        form.query_one("#field-occupation").value = "医生"
+        # Meanwhile another advisor saves the same archive.
+        other = fx.advisor("王芳")
+        archive.update_customer(owner.id, 1, {"hobbies": "钓鱼"}, other.id)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert app.screen is form
+        assert "王芳" in screen_text(app) and "没有覆盖" in screen_text(app)
+        assert form.query_one("#field-occupation").value == "医生"
+        assert Customer.get_by_id(owner.id).occupation == "工程师"
+        await pilot.press("f2")  # told, looked, saves over the newer version
+        await settle(pilot)
+        assert isinstance(app.screen, ArchiveCard)
+    row = Customer.get_by_id(owner.id)
+    assert (row.occupation, row.hobbies, row.version) == ("医生", "钓鱼", 3)
+
+
+async def test_bad_value_is_shown_beside_its_field(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("2", "e")
+        await settle(pilot)
+        app.screen.query_one("#field-plate").value = "XX12345"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldForm)
+        assert "车牌应以省份简称开头" in screen_text(app)
+        assert app.screen.query_one("#field-plate").value == "XX12345"
+
+
+async def test_add_contact_from_the_card(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        form.query_one("#field-outcome").value = "reached"
+        form.query_one("#field-traits").value = "守时 喜欢先看报价"
+        form.query_one("#field-events").value = "[b]上次[/b]等车太久"
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "特质：守时 喜欢先看报价" in text and "典型事件：[b]上次[/b]等车太久" in text
+    assert Contact.select().where(Contact.customer == station["owner"].id).count() == 1
+
+
+# ---- snapshots at 80×24
+
+
+def _snap(snapshot_db_path, snap_compare, *keys: str, query: str = "zhangwei"):
+    fx.sample_station(extra_zhangs=3)
+
+    async def run_before(pilot):
+        await type_query(pilot, query)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_results(snapshot_db_path, snap_compare):
+    assert _snap(snapshot_db_path, snap_compare, query="zh")
+
+
+@pytest.mark.parametrize("section", ["1", "2", "3", "4", "5"])
+def test_snapshot_card_section(snapshot_db_path, snap_compare, section):
+    assert _snap(snapshot_db_path, snap_compare, "enter", section)
+
+
+def test_snapshot_edit_form(snapshot_db_path, snap_compare):
+    assert _snap(snapshot_db_path, snap_compare, "enter", "e")

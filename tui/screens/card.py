@@ -1,0 +1,185 @@
+"""The archive card: one customer's four groups and the contact log, pushed over any screen.
+
+``ArchiveCard(customer_id)`` is all a caller needs. Keys 1–5 switch groups, E edits the
+group shown, M / I reveal the mobile / ID number (recorded by ``db.archive.reveal``),
+C adds a contact, N steps through the vehicles or visits, Esc closes the card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from db.i18n import t
+from tui.keys import TranslatedBindings
+from tui.screens import card_render as render
+from tui.screens.card_forms import FieldForm
+from tui.screens.worker_errors import ReportWorkerErrors
+from tui.workers import db_work
+
+SECTIONS = render.SECTIONS
+
+
+def _section_binding(n: int, name: str) -> Binding:
+    return Binding(str(n), f"section('{name}')", "card.key.section", show=n == 1,
+                   key_display="1-5" if n == 1 else None, id=f"card.section.{name}")
+
+
+class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
+    HELP_KEY = "card.help"
+    CSS_PATH = "card.tcss"
+    BINDINGS = [
+        *(_section_binding(n, name) for n, name in enumerate(SECTIONS, start=1)),
+        Binding("e", "edit", "card.key.edit", id="card.edit"),
+        Binding("c", "add_contact", "card.key.contact", id="card.contact"),
+        Binding("m", "reveal('mobile')", "card.key.reveal_mobile", id="card.reveal_mobile"),
+        Binding("i", "reveal('id_number')", "card.key.reveal_id", id="card.reveal_id"),
+        Binding("n", "next_item", "card.key.next_vehicle", show=False, id="card.next"),
+        Binding("escape", "close", "card.key.close", id="card.close"),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        card: object  # db.archive.Card
+
+    @dataclass
+    class Revealed(Message):
+        field: str
+        value: str
+
+    def __init__(self, customer_id: int, section: str = "customer") -> None:
+        super().__init__()
+        self.customer_id = customer_id
+        self.card = None
+        self.section = section
+        self.revealed: dict[str, str] = {}
+        self.selected = {"vehicles": 0, "visits": 0}
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("card.loading")), id="card-head")
+        yield Static(Text(""), id="card-tabs")
+        with ContentSwitcher(initial=f"section-{self.section}", id="card-sections"):
+            for name in SECTIONS:
+                with VerticalScroll(id=f"section-{name}", classes="card-section"):
+                    yield Static(Text(""), id=f"body-{name}")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._paint_tabs()
+        self.load()
+
+    # ---- reading
+
+    @db_work(group="card")
+    def load(self) -> None:
+        from db.archive import load_card
+
+        self.post_message(self.Loaded(load_card(self.customer_id)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.card = message.card
+        for key in self.selected:
+            self.selected[key] = min(self.selected[key], max(0, len(getattr(self.card, key)) - 1))
+        self._paint()
+
+    def _paint(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        head = Text(t("card.title", name=card.values["name"]), style="bold")
+        head.append(f"  #{card.customer_id}", style="dim")
+        if card.merged_into:
+            head.append("  " + t("card.merged", id=card.merged_into), style="italic")
+        # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges.
+        for badge in card.segment_badges:
+            head.append("  ")
+            head.append(f" {badge} ", style="reverse")
+        self.query_one("#card-head", Static).update(head)
+        bodies = {
+            "customer": lambda: render.customer(card, self.revealed),
+            "vehicles": lambda: render.vehicles(card, self.selected["vehicles"]),
+            "visits": lambda: render.visits(card, self.selected["visits"]),
+            "observation": lambda: render.observation(card),
+            "contacts": lambda: render.contacts(card),
+        }
+        for name, body in bodies.items():
+            self.query_one(f"#body-{name}", Static).update(body())
+
+    def _paint_tabs(self) -> None:
+        text = Text()
+        for name in SECTIONS:
+            text.append(f" {t(f'card.tab.{name}')} ", style="reverse bold" if name == self.section else "")
+        self.query_one("#card-tabs", Static).update(text)
+
+    # ---- keys
+
+    def action_section(self, name: str) -> None:
+        self.section = name
+        self.query_one("#card-sections", ContentSwitcher).current = f"section-{name}"
+        self.query_one(f"#section-{name}").focus()
+        self._paint_tabs()
+
+    def action_next_item(self) -> None:
+        if self.card is None or self.section not in self.selected:
+            return
+        count = len(getattr(self.card, self.section))
+        if count:
+            self.selected[self.section] = (self.selected[self.section] + 1) % count
+            self._paint()
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_reveal(self, field: str) -> None:
+        if self.card is not None:
+            self._reveal(field, getattr(self.app, "advisor_id", None))
+
+    @db_work(group="card-reveal")
+    def _reveal(self, field: str, advisor_id: int | None) -> None:
+        from db.archive import reveal
+
+        self.post_message(self.Revealed(field, reveal(self.customer_id, field, advisor_id)))
+
+    @on(Revealed)
+    def revealed_value(self, message: Revealed) -> None:
+        self.revealed[message.field] = message.value
+        self.notify(t("card.revealed"), timeout=3)
+        self.action_section("customer")
+        self._paint()
+
+    # ---- editing
+
+    def action_edit(self) -> None:
+        from tui.screens import card_edit
+
+        if self.card is None:
+            return
+        form = card_edit.form_for(self, self.section)
+        if form is not None:
+            self.app.push_screen(form, callback=self._after_form)
+
+    def action_add_contact(self) -> None:
+        from tui.screens import card_edit
+
+        if self.card is not None:
+            self.app.push_screen(card_edit.contact_form(self), callback=self._after_form)
+
+    def _after_form(self, saved: bool | None) -> None:
+        if saved:
+            self.notify(t("card.saved"), timeout=3)
+            self.load()
+
+    def advisor_id(self) -> int | None:
+        return getattr(self.app, "advisor_id", None)
+
+
+__all__ = ["ArchiveCard", "FieldForm"]

@@ -1,0 +1,65 @@
+"""Which form edits which section of the card, and what its F2 calls in ``db.archive``.
+
+Saves read the card's version when they run: after a conflict the card reloads, and a
+second F2 (the advisor has now been told who changed it) saves over the newer version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from db.i18n import t
+from tui.screens.card_forms import FieldForm
+
+CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date")
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def form_for(screen, section: str) -> FieldForm | None:
+    from db import archive
+
+    card = screen.card
+    advisor = screen.advisor_id()
+    title = t("card.edit_title", group=t(f"card.tab.{section}"))
+    if section in ("customer", "observation"):
+        names = archive.CUSTOMER_GROUP if section == "customer" else archive.OBSERVATION_GROUP
+        initial = [(n, _text(screen.revealed.get(n) or card.values.get(n))) for n in names]
+        return FieldForm(title, initial, lambda values: archive.update_customer(
+            screen.customer_id, screen.card.version, values, advisor), on_conflict=screen.load)
+    if section == "vehicles" and card.vehicles:
+        car = card.vehicles[screen.selected["vehicles"]]
+        initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
+        return FieldForm(title, initial, lambda values: archive.update_vehicle(
+            car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
+            placeholders={"usage": "/".join(archive.USAGES)})
+    if section == "visits" and card.visits:
+        visit = card.visits[screen.selected["visits"]]
+        initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]
+        return FieldForm(title, initial, lambda values: archive.update_visit(
+            visit.id, screen.card.version, values, advisor), on_conflict=screen.load)
+    if section == "contacts":
+        return contact_form(screen)
+    return None
+
+
+def _vehicle_version(screen, vehicle_id: int) -> int:
+    return next(c.version for c in screen.card.vehicles if c.id == vehicle_id)
+
+
+def contact_form(screen) -> FieldForm:
+    from db import archive
+
+    advisor = screen.advisor_id()
+    initial = [(n, "desk" if n == "channel" else "") for n in CONTACT_FIELDS]
+
+    def save(values: dict[str, str]) -> None:
+        archive.add_contact(screen.customer_id, advisor, values["channel"], values["purpose"],
+                            values["outcome"], values["traits"], values["events"], values["tags"],
+                            values["note"], values["next_contact_date"])
+
+    return FieldForm(t("card.contact_title"), initial, save,
+                     placeholders={"channel": "/".join(archive.CHANNELS), "outcome": "/".join(archive.OUTCOMES),
+                                   "next_contact_date": "2026-12-01"}, only_changed=False)

@@ -1,0 +1,103 @@
+"""The archive card's forms: edit one group, or add a contact. F2 saves, Esc cancels.
+
+The form stays open until the save succeeds: a refused value is shown beside its field,
+a version conflict at the top, and everything typed stays where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from db.errors import Conflict, Invalid
+from db.i18n import t
+from tui.keys import TranslatedBindings
+from tui.screens.card_render import field_label, hint_key
+from tui.widgets.fields import TextField
+from tui.screens.worker_errors import ReportWorkerErrors
+from tui.workers import db_work
+
+Save = Callable[[dict[str, str]], Any]  # runs in a worker thread; raises AdvisorError to refuse
+
+
+class FieldForm(ReportWorkerErrors, TranslatedBindings, ModalScreen[bool]):
+    """A column of labelled fields. ``save`` gets {field: typed text}."""
+
+    CSS_PATH = "card.tcss"
+    AUTO_FOCUS = "TextField"
+
+    BINDINGS = [
+        Binding("f2", "save", "key.save", id="card.form.save"),
+        Binding("escape", "cancel", "card.key.cancel", id="card.form.cancel"),
+    ]
+
+    def __init__(self, title: str, initial: list[tuple[str, str]], save: Save,
+                 on_conflict: Callable[[], None] | None = None,
+                 placeholders: dict[str, str] | None = None, only_changed: bool = True) -> None:
+        super().__init__()
+        self._only_changed = only_changed
+        self._placeholders = placeholders or {}
+        self._title = title
+        self._initial = initial
+        self._save = save
+        self._on_conflict = on_conflict
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box"):
+            yield Static(Text(self._title, style="bold"), id="form-title")
+            yield Static(Text(""), id="form-error", classes="error form-field-error")
+            with VerticalScroll(id="form-fields"):
+                for name, value in self._initial:
+                    with Horizontal(classes="form-row"):
+                        yield Static(Text(field_label(name)), classes="form-label")
+                        yield TextField(value, id=f"field-{name}", help_key=hint_key(name), compact=True,
+                                        placeholder=self._placeholders.get(name, ""))
+                    yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
+
+    def values(self) -> dict[str, str]:
+        """Only what the advisor changed: a save after a conflict must not put back the
+        other advisor's fields as this form first showed them."""
+        typed = {name: self.query_one(f"#field-{name}", Input).value for name, _ in self._initial}
+        if not self._only_changed:
+            return typed
+        return {name: value for (name, first), value in zip(self._initial, typed.values()) if value != first}
+
+    @on(Input.Submitted)
+    def next_field(self) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        for static in self.query(".error"):
+            self._say(static, "")
+        self._run_save(self.values())
+
+    @db_work(group="card-form")
+    def _run_save(self, values: dict[str, str]) -> None:
+        self._save(values)
+        self.app.call_from_thread(self.dismiss, True)
+
+    def on_worker_error(self, worker: object, error: BaseException) -> None:
+        """The app's handler calls this after its notification: show it where it belongs."""
+        if isinstance(error, Invalid) and error.field and self.query(f"#error-{error.field}"):
+            self._say(self.query_one(f"#error-{error.field}", Static), str(error))
+            self.query_one(f"#field-{error.field}", Input).focus()
+            return
+        self._say(self.query_one("#form-error", Static), str(error))
+        if isinstance(error, Conflict) and self._on_conflict is not None:
+            self._on_conflict()
+
+    @staticmethod
+    def _say(static: Static, message: str) -> None:
+        static.update(Text(message))
+        static.display = bool(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

@@ -1,0 +1,148 @@
+"""The archive card's sections as ``rich.text.Text``: customer values are never markup."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from db.i18n import has, t
+
+SPARK = " ▁▂▃▄▅▆▇█"
+SECTIONS = ("customer", "vehicles", "visits", "observation", "contacts")
+LABEL_WIDTH = 14  # display cells for a field label
+
+
+def field_label(name: str) -> str:
+    """The standard fields share their labels with the completeness list."""
+    key = f"completeness.field.{name}"
+    return t(key) if has(key) else t(f"card.field.{name}")
+
+
+def hint_key(name: str) -> str | None:
+    """F1 help for a form field: its allowed values, where it has a fixed list."""
+    key = f"card.hint.{name}"
+    return key if has(key) else "card.help"
+
+
+def money(value: object) -> str:
+    return f"{value:,.2f}" if value is not None else ""
+
+
+def _pad(label: str, width: int = LABEL_WIDTH) -> Text:
+    text = Text(label, style="bold")
+    text.pad_right(max(0, width - text.cell_len))
+    return text
+
+
+def _value(value: object) -> str:
+    return t("card.none") if value in (None, "") else str(value)
+
+
+def fields(text: Text, names: tuple[str, ...], values: dict, revealed: dict | None = None) -> None:
+    for name in names:
+        shown = (revealed or {}).get(name) or values.get(name)
+        text.append_text(_pad(field_label(name)))
+        text.append(_value(shown) + "\n")
+
+
+def customer(card, revealed: dict) -> Text:
+    from db.archive import CUSTOMER_GROUP
+
+    text = Text()
+    fields(text, CUSTOMER_GROUP, card.values, revealed)
+    if card.marketing_consent is False:
+        text.append("\n" + t("card.consent_no") + "\n", style="italic")
+    return text
+
+
+def vehicles(card, selected: int) -> Text:
+    text = Text()
+    if not card.vehicles:
+        return Text(t("card.no_vehicles"), style="dim")
+    for index, car in enumerate(card.vehicles):
+        values = car.values
+        head = Text("▶ " if index == selected else "  ", style="bold")
+        head.append(values["plate"] or t("card.none"), style="bold")
+        head.append(f"  {values['vin']}  {values.get('brand') or ''} {values.get('model') or ''}".rstrip())
+        if not car.owned_now:
+            head.append(" " + t("card.vehicle_sold"), style="dim")
+        text.append_text(head)
+        text.append("\n")
+        if index != selected:
+            continue
+        from db.archive import VEHICLE_FIELDS
+
+        shown = {**values, "usage": t(f"card.usage.{values['usage']}") if values.get("usage") else None}
+        fields(text, tuple(f for f in VEHICLE_FIELDS if f not in ("plate", "vin")), shown)
+        if values.get("last_visit_date"):
+            text.append(t("card.last_visit", date=values["last_visit_date"], km=values.get("last_mileage") or 0) + "\n")
+        text.append(t("card.owners") + "\n", style="bold")
+        for owner in car.owners:
+            until = t("card.owner_until", end=owner.end_date) if owner.end_date else ""
+            text.append("  " + t("card.owner_row", name=owner.name, start=owner.start_date, end=until) + "\n")
+    return text
+
+
+def visits(card, selected: int) -> Text:
+    if not card.visits:
+        return Text(t("card.no_visits"), style="dim")
+    text = Text()
+    for index, visit in enumerate(card.visits):
+        marker = "▶ " if index == selected else "  "
+        text.append(marker + t("card.visit_line", date=visit.visit_date, no=visit.work_order_no,
+                               plate=visit.plate or "", km=visit.mileage, total=money(visit.total_fee)) + "\n",
+                    style="bold" if index == selected else "")
+        text.append("    " + t("card.visit_fees", labour=money(visit.labour_fee), parts=money(visit.parts_fee),
+                                 other=money(visit.other_fee)) + "\n", style="dim")
+        if visit.work_done:
+            text.append("    " + visit.work_done + "\n")
+        for part in visit.parts:
+            text.append("    " + t("card.visit_part", name=part.name, qty=part.quantity.normalize(),
+                                   price=money(part.unit_price)) + "\n")
+    return text
+
+
+def sparkline(per_month: list[tuple[str, int]]) -> str:
+    """One cell a month: the busiest month is a full block, an empty one a blank."""
+    top = max((n for _, n in per_month), default=0)
+    if not top:
+        return "·" * len(per_month)
+    return "".join(SPARK[min(8, -(-n * 8 // top))] if n else "·" for _, n in per_month)
+
+
+def observation(card) -> Text:
+    from db.archive import OBSERVATION_GROUP
+
+    obs = card.observation
+    text = Text()
+    fields(text, OBSERVATION_GROUP, card.values)
+    text.append("\n" + t("card.obs.visits", n=obs.visits) + "\n")
+    if obs.first_visit:
+        text.append(t("card.obs.span", first=obs.first_visit, last=obs.last_visit) + "\n")
+    text.append((t("card.obs.interval", days=obs.interval_days) if obs.interval_days is not None
+                 else t("card.obs.interval_none")) + "\n")
+    text.append(t("card.obs.spend", total=money(obs.total_spend)) + "\n")
+    text.append(t("card.obs.chart", months=len(obs.per_month)) + "\n")
+    if obs.per_month:
+        first, last = obs.per_month[0][0], obs.per_month[-1][0]
+        text.append(f"{first} ", style="dim")
+        text.append(sparkline(obs.per_month), style="bold")
+        text.append(f" {last}\n", style="dim")
+    return text
+
+
+def contacts(card) -> Text:
+    if not card.contacts:
+        return Text(t("card.no_contacts"), style="dim")
+    text = Text()
+    for contact in card.contacts:
+        outcome = t(f"card.outcome.{contact.outcome}") if contact.outcome else ""
+        channel = t(f"card.channel.{contact.channel}") if has(f"card.channel.{contact.channel}") else contact.channel
+        text.append(t("card.contact_line", at=contact.at.strftime("%Y-%m-%d %H:%M"), advisor=contact.advisor,
+                      channel=channel, outcome=outcome).rstrip() + "\n", style="bold")
+        for key, value in (("card.traits", contact.traits), ("card.events", contact.events),
+                           ("card.note", contact.note)):
+            if value:
+                text.append("  " + t(key, text=value) + "\n")
+        if contact.next_contact_date:
+            text.append("  " + t("card.next_contact", date=contact.next_contact_date) + "\n", style="dim")
+    return text

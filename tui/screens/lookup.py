@@ -1,0 +1,164 @@
+"""F4: find an archive while typing, and open its card.
+
+Typing restarts a short timer; when it fires, one exclusive worker runs ``db.search``.
+Each search carries a generation number, and an answer for an older generation is
+dropped, so a slow answer never overwrites a newer one. The table holds pages of rows
+(the first at once, the next when the cursor reaches the end), never every match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from db.i18n import t
+from tui.screens.base import DeskScreen
+from tui.widgets.fields import TextField
+from tui.screens.worker_errors import ReportWorkerErrors
+from tui.workers import db_work
+
+DEBOUNCE_S = 0.15  # long enough to skip most keystrokes of a fast typist, short enough to feel instant
+PAGE_SIZE = 30  # a screenful and a half at 80×24
+COLUMNS = ("name", "mobile", "plate", "vin", "last_visit", "match")
+
+
+class LookupScreen(ReportWorkerErrors, DeskScreen):
+    HELP_KEY = "screen.lookup.help"
+    CSS_PATH = "lookup.tcss"
+    AUTO_FOCUS = "#lookup-query"
+    BINDINGS = [
+        Binding("ctrl+f", "focus_query", "lookup.key.search", id="lookup.search"),
+        Binding("down", "focus_results", "lookup.key.open", show=False, id="lookup.results"),
+        Binding("ctrl+n", "more", "lookup.key.more", show=False, id="lookup.more"),
+    ]
+
+    @dataclass
+    class Answer(Message):
+        """One page of results for the search of ``generation``."""
+
+        generation: int
+        query: str
+        offset: int
+        page: object  # db.search.Page
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._generation = 0
+        self._timer: Timer | None = None
+        self._hits: list = []
+        self._has_more = False
+        self._loading_more = False
+        self._query = ""
+
+    def compose_body(self) -> ComposeResult:
+        yield TextField(placeholder=t("lookup.placeholder"), id="lookup-query", help_key="lookup.field_help")
+        yield Static(Text(t("lookup.status.idle")), id="lookup-status")
+        table: DataTable = DataTable(id="lookup-results", cursor_type="row", zebra_stripes=True)
+        for column in COLUMNS:
+            table.add_column(t(f"lookup.col.{column}"), key=column)
+        yield table
+
+    # ---- typing
+
+    @on(Input.Changed, "#lookup-query")
+    def typed(self, event: Input.Changed) -> None:
+        self._generation += 1  # anything in flight is stale from now on
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_S, self._start_search)
+
+    def _start_search(self) -> None:
+        query = self.query_one("#lookup-query", Input).value
+        self._query = query
+        if not query.strip():
+            self._show_page(query, 0, None)
+            return
+        self.run_search(self._generation, query, 0)
+
+    @db_work(group="lookup")
+    def run_search(self, generation: int, query: str, offset: int) -> None:
+        from db.search import search
+
+        self.post_message(self.Answer(generation, query, offset, search(query, limit=PAGE_SIZE, offset=offset)))
+
+    @on(Answer)
+    def answered(self, message: Answer) -> None:
+        if message.generation != self._generation:
+            return  # typed on since: a newer search is coming
+        self._show_page(message.query, message.offset, message.page)
+
+    # ---- showing
+
+    def _show_page(self, query: str, offset: int, page) -> None:
+        table = self.query_one("#lookup-results", DataTable)
+        self._loading_more = False
+        if offset == 0:
+            table.clear()
+            self._hits = []
+        hits = page.hits if page is not None else []
+        self._has_more = bool(page and page.has_more)
+        for hit in hits:
+            table.add_row(*self._cells(hit), key=str(len(self._hits)))
+            self._hits.append(hit)
+        self._update_status(query)
+
+    @staticmethod
+    def _cells(hit) -> list[Text]:
+        # Customer values as Text: a name like "[b]x[/b]" is shown as typed, never as markup.
+        return [
+            Text(hit.name), Text(hit.mobile_masked or ""), Text(hit.plate or ""), Text(hit.vin or ""),
+            Text(hit.last_visit.isoformat() if hit.last_visit else ""),
+            Text(t(f"lookup.match.{hit.match}"), style="dim"),
+        ]
+
+    def _update_status(self, query: str) -> None:
+        status = self.query_one("#lookup-status", Static)
+        if not query.strip():
+            status.update(Text(t("lookup.status.idle")))
+        elif not self._hits:
+            status.update(Text(t("lookup.status.none", query=query.strip())))
+        elif self._has_more:
+            status.update(Text(t("lookup.status.more", n=len(self._hits))))
+        else:
+            status.update(Text(t("lookup.status.some", n=len(self._hits))))
+
+    # ---- paging and opening
+
+    @on(DataTable.RowHighlighted, "#lookup-results")
+    def near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self._hits) - 1:
+            self.action_more()
+
+    def action_more(self) -> None:
+        if self._has_more and not self._loading_more:
+            self._loading_more = True
+            self.run_search(self._generation, self._query, len(self._hits))
+
+    @on(Input.Submitted, "#lookup-query")
+    def open_from_box(self) -> None:
+        if self._hits:
+            self._open(self.query_one("#lookup-results", DataTable).cursor_row)
+
+    @on(DataTable.RowSelected, "#lookup-results")
+    def open_row(self, event: DataTable.RowSelected) -> None:
+        self._open(event.cursor_row)
+
+    def _open(self, index: int) -> None:
+        if 0 <= index < len(self._hits):
+            from tui.screens.card import ArchiveCard
+
+            self.app.push_screen(ArchiveCard(self._hits[index].customer_id))
+
+    def action_focus_query(self) -> None:
+        self.query_one("#lookup-query", Input).focus()
+
+    def action_focus_results(self) -> None:
+        if self._hits:
+            self.query_one("#lookup-results", DataTable).focus()
