@@ -73,6 +73,31 @@ def test_same_seed_same_rows_other_seed_other_rows(tmp_path):
     assert _digest(first) != _digest(other)
 
 
+def test_worker_processes_make_the_same_rows_as_one_process(tmp_path, monkeypatch):
+    import db.demo as demo
+
+    monkeypatch.setattr(demo, "CHUNK", 40)  # 200 customers: five chunks, two workers
+    _build(tmp_path / "workers.sqlite", 200, seed=5)
+    monkeypatch.setattr(demo.mp, "get_all_start_methods", lambda: ["spawn"])  # inline
+    _build(tmp_path / "inline.sqlite", 200, seed=5)
+    assert _digest(tmp_path / "workers.sqlite") == _digest(tmp_path / "inline.sqlite")
+
+
+def test_builds_on_either_backend_and_leaves_ids_ready_for_real_work(database):
+    result = generate(customers=80, seed=2)
+    assert (result.customers, result.vehicles, result.visits) == (
+        Customer.select().count(), Vehicle.select().count(), Visit.select().count())
+    assert Customer.select().where(Customer.id > 80).count() == 0
+    numbers = [n for (n,) in Visit.select(Visit.work_order_no).tuples()]
+    assert len(set(numbers)) == len(numbers) == result.visits
+    # the serial counters moved past the demo rows: a new archive gets a fresh id
+    now = dt.datetime(2026, 11, 26, 9, 0)
+    fresh = Customer.create(name="新客户", name_key="新客户", created_at=now, updated_at=now)
+    assert fresh.id == 81
+    owned = {o.vehicle_id: o.customer_id for o in Ownership.select().where(Ownership.end_date.is_null())}
+    assert all(car.owner_id == owned.get(car.id) for car in Vehicle.select())
+
+
 def test_counts_reported_match_the_database(demo):
     assert demo.customers == SIZE == Customer.select().count()
     assert demo.vehicles == Vehicle.select().count() > SIZE
@@ -103,7 +128,7 @@ def test_every_identifier_passes_the_validators(demo):
 
 
 def test_surnames_include_compound_ones():
-    station = Station(1, TODAY, get_many(*_SETTING_KEYS), [1], "WO{seq}")
+    station = Station(1, TODAY, get_many(*_SETTING_KEYS), [1], chunk_size=100)
     r = random.Random(3).random
     names = [station._person(r, customer=False).fields["name"] for _ in range(4000)]
     compound = {s for s, _ in cat.SURNAMES if len(s) == 2}

@@ -8,7 +8,9 @@ give the same database content.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import multiprocessing as mp
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from db import settings
@@ -17,6 +19,7 @@ from db.connection import describe, writing
 from db.demo import bulk
 from db.demo import catalogue as cat
 from db.demo import station as st
+from db.demo.numbering import WorkOrderNumbers
 from db.errors import AdvisorError
 from db.i18n import t
 from db.models import (
@@ -24,6 +27,7 @@ from db.models import (
 )
 
 CHUNK = 5000  # customers per transaction: big enough to amortise, small enough for memory
+WORKERS = 2  # processes making chunks while this one loads them
 _TABLES = (
     (Customer, st.CUSTOMER_FIELDS, "customers"),
     (Prospect, st.PROSPECT_FIELDS, "prospects"),
@@ -66,26 +70,88 @@ def _advisors() -> list[int]:
     return ids
 
 
+def _sizes(customers: int) -> list[int]:
+    return [min(CHUNK, customers - start) for start in range(0, customers, CHUNK)]
+
+
+Packed = tuple[object, dict[str, int]]  # what a carrier carries, and the chunk's row counts
+
+
+def _make(station: st.Station, carrier, number: int, size: int) -> Packed:
+    rows = station.chunk(number, size)
+    return carrier.pack(number, rows), rows.counts()
+
+
+def _produce(station: st.Station, carrier, sizes: list[int], first: int, step: int, queue) -> None:
+    """A making process: chunks first, first + step, … into its queue."""
+    try:
+        for number in range(first, len(sizes), step):
+            queue.put(_make(station, carrier, number, sizes[number]))
+    except BaseException as exc:  # noqa: BLE001 - handed over to the loading process
+        queue.put(exc)
+
+
+@contextlib.contextmanager
+def _chunks(station: st.Station, carrier, sizes: list[int]) -> Iterator[Iterator[Packed]]:
+    """Every chunk, packed, in order; made by other processes when that pays.
+
+    Making rows costs more than loading them, and the machine has cores to spare: forked
+    workers make chunks (each depends only on its number) while this process loads them
+    in order. A queue per worker holds two chunks at most, which bounds memory. Small
+    builds, and systems without fork, make chunks inline.
+    """
+    if len(sizes) <= 2 or "fork" not in mp.get_all_start_methods():
+        yield (_make(station, carrier, number, size) for number, size in enumerate(sizes))
+        return
+    context = mp.get_context("fork")
+    workers = min(WORKERS, len(sizes))
+    queues = [context.Queue(maxsize=2) for _ in range(workers)]
+    children = [context.Process(target=_produce, daemon=True,
+                                args=(station, carrier, sizes, w, workers, queues[w]))
+                for w in range(workers)]
+    for child in children:
+        child.start()
+
+    def receive() -> Iterator[Packed]:
+        for number in range(len(sizes)):
+            item = queues[number % workers].get()
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    try:
+        yield receive()
+    finally:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+            child.join()
+
+
 def generate(customers: int, seed: int,
              progress: Callable[[int, int], None] | None = None) -> DemoResult:
     """Fill the open (empty) database with ``customers`` customers and their history."""
     refuse_if_not_empty()
     database = database_proxy.obj
     values = settings.get_many(*_SETTINGS)
-    station = st.Station(seed, today(), values, _advisors(), values["work_order.format"])
-    tables = [(bulk.Table(model, fields), attr) for model, fields, attr in _TABLES]
-    vehicles = visits = 0
-    done = 0
-    with bulk.fast_load(database, [model for model, _, _ in _TABLES]):
-        for number, start in enumerate(range(0, customers, CHUNK)):
-            count = min(CHUNK, customers - start)
-            rows = station.chunk(number, count)
-            with writing():
-                for table, attr in tables:
-                    table.insert(database, getattr(rows, attr))
-            vehicles += len(rows.vehicles)
-            visits += len(rows.visits)
-            done += count
-            if progress is not None:
-                progress(done, customers)
-    return DemoResult(customers=done, vehicles=vehicles, visits=visits)
+    station = st.Station(seed, today(), values, _advisors(), CHUNK)
+    # Work-order numbers run per day across chunks: given at load, in load order.
+    numbers = WorkOrderNumbers(values["work_order.format"])
+    tables = [bulk.Table(model, fields, attr, st.OFFSETS[model._meta.table_name],
+                         renumber="work_order_no" if model is Visit else None)
+              for model, fields, attr in _TABLES]
+    carrier = bulk.carrier(database, tables)
+    # Rows so far per table: a chunk's local ids start after them.
+    shift = dict.fromkeys(("customer", "prospect", "vehicle", "ownership", "visit"), 0)
+    try:
+        with bulk.fast_load(database, [model for model, _, _ in _TABLES]), \
+                _chunks(station, carrier, _sizes(customers)) as chunks:
+            for payload, counts in chunks:
+                carrier.load(database, payload, shift, numbers.next)
+                for key, count in counts.items():
+                    shift[key] += count
+                if progress is not None:
+                    progress(shift["customer"], customers)
+    finally:
+        carrier.close()
+    return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

@@ -8,6 +8,9 @@ and still look scattered rather than counted.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import itertools
+import math
 
 from db.validate import VIN_LETTERS, id_check_char, vin_check_char
 
@@ -15,8 +18,10 @@ from db.validate import VIN_LETTERS, id_check_char, vin_check_char
 _YEAR_CODES = "ABCDEFGHJKLMNPRSTVWXY"
 _PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # no I or O
 _PLATE_DIGITS = "0123456789"
-# Serial templates of ordinary plates (L letter, N digit): at most two letters.
-_PLATE_TEMPLATES = ("LNNNN", "LLNNN", "LNLNN", "NLNNN", "NNLNN", "LNNNL", "NNNNN")
+# Serial templates of ordinary plates (L letter, N digit): at most two letters, anywhere.
+_PLATE_TEMPLATES = tuple(
+    "".join("L" if i in letters else "N" for i in range(5))
+    for count in (0, 1, 2) for letters in itertools.combinations(range(5), count))
 
 
 def _capacity(template: str) -> int:
@@ -27,14 +32,23 @@ def _capacity(template: str) -> int:
 
 
 _TEMPLATE_SIZES = tuple(_capacity(tpl) for tpl in _PLATE_TEMPLATES)
-PLATE_CAPACITY = sum(_TEMPLATE_SIZES)  # distinct ordinary serials: about 2.5 million
+PLATE_CAPACITY = sum(_TEMPLATE_SIZES)  # distinct ordinary serials: about 7 million
 NEV_CAPACITY = 34 * 10_000  # per D (electric) or F (hybrid)
-_SCRAMBLE = 7919  # a prime sharing no factor with the capacities below
+
+
+@functools.lru_cache(maxsize=None)
+def _multiplier(capacity: int) -> int:
+    """A step near the golden section of ``capacity`` sharing no factor with it: successive
+    numbers land far apart, and every number below ``capacity`` is reached once."""
+    step = int(capacity * 0.6180339887)
+    while math.gcd(step, capacity) != 1:
+        step += 1
+    return step
 
 
 def _scatter(n: int, capacity: int, offset: int) -> int:
     """A permutation of 0..capacity-1: distinct n give distinct results."""
-    return (n * _SCRAMBLE + offset) % capacity
+    return (n * _multiplier(capacity) + offset) % capacity
 
 
 def plate_serial(n: int) -> str:

@@ -15,26 +15,28 @@ class WorkOrderNumbers:
 
     def __init__(self, pattern: str) -> None:
         self.parts = list(string.Formatter().parse(pattern))
-        self.days: dict[int, list[tuple[str, str | None]]] = {}
+        self.days: dict[int, tuple[str, str, str]] = {}
         self.counts: dict[int, int] = {}
 
-    def _day(self, ordinal: int) -> list[tuple[str, str | None]]:
+    def _day(self, ordinal: int) -> tuple[str, str, str]:
+        """(text before seq, seq's format spec, text after) with the date fields filled."""
         day = dt.date.fromordinal(ordinal)
-        pieces: list[tuple[str, str | None]] = []
-        for literal, field, spec, conversion in self.parts:
-            pieces.append((literal, None))
-            if field is None:
-                continue
-            if field == "seq":
-                pieces.append(("", spec or ""))
-            else:
-                value = {"date": day}[field]
-                pieces.append((format(value, spec or ""), None))
+        before, spec, after = [], None, []
+        for literal, field, field_spec, _ in self.parts:
+            (after if spec is not None else before).append(literal)
+            if field == "seq" and spec is None:
+                spec = field_spec or ""
+            elif field is not None:
+                value = format({"date": day, "seq": 0}[field], field_spec or "")
+                (after if spec is not None else before).append(value)
+        if spec is None:  # a format without {seq} would repeat itself: number at the end
+            before.append("-")
+        pieces = ("".join(before), spec or "", "".join(after))
         self.days[ordinal] = pieces
         return pieces
 
     def next(self, ordinal: int) -> str:
         seq = self.counts.get(ordinal, 0) + 1
         self.counts[ordinal] = seq
-        pieces = self.days.get(ordinal) or self._day(ordinal)
-        return "".join(text if spec is None else format(seq, spec) for text, spec in pieces)
+        before, spec, after = self.days.get(ordinal) or self._day(ordinal)
+        return before + format(seq, spec) + after

@@ -1,9 +1,12 @@
 """The synthetic station, a chunk of customers at a time: people, cars, visits, contacts.
 
 Days are ordinals (``date.toordinal``) throughout; text forms are made once per day.
-A chunk draws from its own generator, seeded from the seed and the chunk's number, and
-numbers its rows from counters carried between chunks: the same seed and today give
-the same rows, whatever the machine.
+A chunk depends on nothing but the seed, today, the settings and its own number: it draws
+from its own generator, numbers its rows from 1 (the loader adds each table's offset, see
+``OFFSETS``) and takes serial numbers (VIN, plate, engine) from a block reserved for its
+number. So chunks can be made in any order, by several processes, and the same seed and
+today still give the same rows. Work-order numbers run per day across the whole station,
+so the loader gives them: a visit row carries its day's ordinal in their place.
 
 How a car's history is simulated (the rules the tests check):
 - maintenance falls due every ``maintenance.months`` or ``maintenance.km``, whichever
@@ -29,16 +32,15 @@ from dateutil.relativedelta import relativedelta
 
 from db.demo import catalogue as cat
 from db.demo import identity
-from db.demo.jobs import Job, JobMaker
-from db.demo.numbering import WorkOrderNumbers
+from db.demo.jobs import JobMaker
 from db.search import customer_keys, prospect_keys
 
 HISTORY_YEARS = 3
 PURCHASE_YEARS = 10
 NEVER = 10**7  # an ordinal later than any day used
 MAINTENANCE_KINDS = ("first_maintenance", "maintenance")
-ARCHIVE_TIME = "08:00:00"  # archives from the sales sheet are opened before the first customer
-_TIMES = tuple(f"{h:02d}:{m:02d}:00" for h in range(8, 18) for m in range(0, 60) if (h, m) >= (8, 30))
+ARCHIVE_TIME = " 08:00:00"  # archives from the sales sheet are opened before the first customer
+_TIMES = tuple(f" {h:02d}:{m:02d}:00" for h in range(8, 18) for m in range(0, 60) if (h, m) >= (8, 30))
 
 # Bulk-insert column orders (field names of db.models).
 CUSTOMER_FIELDS = (
@@ -64,6 +66,16 @@ PROSPECT_FIELDS = (
     "id", "name", "mobile", "district", "current_car", "heard_from", "interest", "next_step",
     "next_contact_date", "status", "customer", "marketing_consent", "created_by", "created_at",
     "updated_at", "version", "name_key", "mobile_rev")
+# Which columns hold a chunk-local id, and whose: the loader adds that table's offset.
+OFFSETS = {
+    "customer": {"id": "customer"},
+    "prospect": {"id": "prospect", "customer": "customer"},
+    "vehicle": {"id": "vehicle", "owner": "customer"},
+    "ownership": {"id": "ownership", "vehicle": "vehicle", "customer": "customer"},
+    "visit": {"id": "visit", "vehicle": "vehicle", "customer": "customer"},
+    "visit_part": {"visit": "visit"},
+    "contact": {"customer": "customer", "prospect": "prospect", "vehicle": "vehicle", "visit": "visit"},
+}
 CONTACT_FIELDS = (
     "customer", "prospect", "vehicle", "visit", "advisor", "contact_at", "channel", "purpose",
     "outcome", "booked_date", "traits", "events", "tags", "note", "next_contact_date")
@@ -80,6 +92,12 @@ class Rows:
     visits: list[tuple] = field(default_factory=list)
     parts: list[tuple] = field(default_factory=list)
     contacts: list[tuple] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Rows per id counter (see ``OFFSETS``)."""
+        return {"customer": len(self.customers), "prospect": len(self.prospects),
+                "vehicle": len(self.vehicles), "ownership": len(self.ownerships),
+                "visit": len(self.visits)}
 
 
 @dataclass
@@ -131,23 +149,30 @@ class Picker:
 
 
 class Station:
-    """State carried across chunks: id counters, serial numbers, work-order numbers."""
+    """What every chunk shares (settings, tables, pickers), and the chunk being made."""
 
     def __init__(self, seed: int, today: dt.date, settings: dict, advisors: list[int],
-                 wo_format: str) -> None:
+                 chunk_size: int) -> None:
         self.seed = seed
+        # Serial-number blocks per chunk: at most 3 cars a customer; new-energy plates are
+        # about one car in seven, so a third of the chunk's size leaves a wide margin.
+        self.car_block = 3 * chunk_size
+        self.nev_block = max(100, chunk_size // 3)
         self.today = today.toordinal()
         self.this_year = today.year
         self.window = (today - relativedelta(years=HISTORY_YEARS)).toordinal()
         self.oldest = (today - relativedelta(years=PURCHASE_YEARS)).toordinal()
         self.s = settings
         self.advisors = advisors
-        self.numbers = WorkOrderNumbers(wo_format)
-        self.next_id = {"customer": 1, "vehicle": 1, "ownership": 1, "visit": 1, "prospect": 1}
-        self.car_no = 0
-        self.plate_no = 0
+        self.next_id: dict[str, int] = {}
+        self.car_no = self.plate_no = 0
         self.nev_no = {"D": 0, "F": 0}
-        self._days: dict[int, str] = {}
+        self.nev_base = 0
+        # Every day a row can name, as text, made once (dates and times are stored as text).
+        self.days = {o: dt.date.fromordinal(o).isoformat()
+                     for o in range(self.oldest - 800, self.today + 800)}
+        self.warranty_days = int(settings["warranty.years"] * 365.25)
+        self.warranty_km = settings["warranty.km"]
         self.surname = Picker(*zip(*cat.SURNAMES))
         self.job = Picker(cat.OCCUPATIONS, [j.weight for j in cat.OCCUPATIONS])
         self.district = Picker(range(len(cat.DISTRICTS)), cat.DISTRICT_WEIGHTS)
@@ -174,13 +199,12 @@ class Station:
     # ------------------------------------------------------------ small helpers
 
     def day(self, ordinal: int) -> str:
-        text = self._days.get(ordinal)
-        if text is None:
-            text = self._days[ordinal] = dt.date.fromordinal(ordinal).isoformat()
-        return text
+        text = self.days.get(ordinal)
+        return text if text is not None else dt.date.fromordinal(ordinal).isoformat()
 
     def stamp(self, ordinal: int, r: Callable[[], float]) -> str:
-        return f"{self.day(ordinal)} {_TIMES[int(r() * len(_TIMES))]}"
+        """A time of day in opening hours."""
+        return self.days[ordinal] + _TIMES[int(r() * len(_TIMES))]
 
     def take(self, table: str) -> int:
         value = self.next_id[table]
@@ -190,6 +214,11 @@ class Station:
     # ------------------------------------------------------------ a chunk
 
     def chunk(self, number: int, count: int) -> Rows:
+        """``count`` customers with everything about them; ids local, numbered from 1."""
+        self.next_id = {"customer": 1, "vehicle": 1, "ownership": 1, "visit": 1, "prospect": 1}
+        self.car_no = self.plate_no = number * self.car_block
+        self.nev_base = number * self.nev_block
+        self.nev_no = {"D": 0, "F": 0}
         rng = random.Random(self.seed * 1_000_003 + number)
         r = rng.random
         rows = Rows()
@@ -332,7 +361,7 @@ class Station:
         opening), or the first visit here (that work order's time)."""
         if not o.from_sale and o.arrival >= self.window and o.first_stamp is not None:
             return o.first_seen, o.first_stamp
-        return o.arrival, f"{self.day(o.arrival)} {ARCHIVE_TIME}"
+        return o.arrival, self.days[o.arrival] + ARCHIVE_TIME
 
     def _owner(self, r, p: Person, start: int, end: int, known_from: int) -> Owner:
         churn = NEVER
@@ -378,7 +407,7 @@ class Station:
             status, gone = "sold", max(purchase + 200, self.window) + int(r() * 300)
             gone = min(gone, today - 2)
             owners[-1].end = gone
-        events = self._events(r, model, purchase, owners, min(gone, today - 1), sold_here)
+        events = self._events(r, purchase, owners, min(gone, today - 1))
         visits = self._visits(r, rows, vehicle_id, model, purchase, owners, events, p.consent)
         self._vehicle_row(r, rows, vehicle_id, vin, plate, model, usage, purchase, sold_here,
                           status, owners, visits)
@@ -390,7 +419,7 @@ class Station:
             self.plate_no += 1
         else:
             letter = "D" if model.energy == "electric" else "F"
-            serial = identity.nev_serial(self.nev_no[letter], letter)
+            serial = identity.nev_serial(self.nev_base + self.nev_no[letter] % self.nev_block, letter)
             self.nev_no[letter] += 1
         return prefix + serial
 
@@ -404,80 +433,88 @@ class Station:
             start = o.end
         return km
 
-    def _owner_at(self, owners: list[Owner], t: float) -> Owner:
+    @staticmethod
+    def _owner_at(owners: list[Owner], t: float) -> Owner:
         for o in owners:
             if t < o.end:
                 return o
         return owners[-1]
 
-    def _events(self, r, model, purchase: int, owners: list[Owner], last_day: int,
-                sold_here: bool) -> list[tuple[int, str, int]]:
+    def _events(self, r, purchase: int, owners: list[Owner], last_day: int) -> list[tuple[int, str, int]]:
         """(day, kind, service number) of every visit recorded here, in order."""
         window = self.window
-        due_events: list[tuple[int, str, int]] = []
+        events: list[tuple[int, str, int]] = []
+        append = events.append
+        single = len(owners) == 1
+        d = owners[0].daily_km
+        every = min(self.every_days, self.every_km / d)
         # Maintenance: from the purchase, or from a service just before the window.
         t, number = float(purchase), 0
-        regular = min(self.every_days, self.every_km / owners[0].daily_km)
-        if purchase < window - 2 * regular:
-            t = window - r() * regular
-            number = 1 + int((t - purchase) / regular)
+        if purchase < window - 2 * every:
+            t = window - r() * every
+            number = 1 + int((t - purchase) / every)
+        else:
+            t += min(self.first_days, self.first_km / d) * (0.8 + r() * 0.3)
+            if t <= last_day and t >= window:
+                append((int(t), "first_maintenance", 0))
+            number = 1
         while True:
-            d = self._owner_at(owners, t).daily_km
-            if number == 0:
-                due = min(self.first_days, self.first_km / d)
-                drift = 0.8 + r() * 0.3
-            else:
-                due = min(self.every_days, self.every_km / d)
-                drift = 0.9 + r() * 0.35 if r() < 0.9 else 1.25 + r() * 0.3
-            t += due * drift
+            if not single:
+                every = min(self.every_days, self.every_km / self._owner_at(owners, t).daily_km)
+            # Mostly a little early or late; now and then much later (skipped a service).
+            t += every * (0.9 + r() * 0.35 if r() < 0.9 else 1.25 + r() * 0.3)
             if t > last_day:
                 break
             if t >= window:
-                due_events.append((int(t), "first_maintenance" if number == 0 else "maintenance", number))
+                append((int(t), "maintenance", number))
             number += 1
         # Repairs and the like: more as the car ages; fleet cars wear faster.
-        wear = 2.0 if owners[0].daily_km > 140 else 1.0
+        wear = 2.0 if d > 140 else 1.0
         t = float(max(purchase + 30, window))  # the first month rarely needs the workshop
+        log = math.log
         while True:
             age = (t - purchase) / 365.25
-            rate = wear * (0.25 if age < 3 else 0.5 if age < 6 else 0.7) + 0.08 + 0.05
-            t += rng_exp(r, rate / 365.25)
+            rate = wear * (0.25 if age < 3 else 0.5 if age < 6 else 0.7) + 0.13
+            t += -log(1.0 - r()) * 365.25 / rate  # exponential waiting time, in days
             if t > last_day:
                 break
             roll = r() * rate
-            kind = "repair" if roll < rate - 0.13 else ("accident" if roll < rate - 0.05 else "other")
-            due_events.append((int(t), kind, -1))
-        due_events.sort()
-        return self._keep(r, purchase, owners, due_events)
+            append((int(t), "repair" if roll < rate - 0.13 else ("accident" if roll < rate - 0.05 else "other"), -1))
+        events.sort()
+        return self._keep(r, purchase, owners, events)
 
     def _keep(self, r, purchase: int, owners: list[Owner], events) -> list[tuple[int, str, int]]:
         """The visits that happen here: after the station knows the owner, before churn."""
         kept: list[tuple[int, str, int]] = []
-        for t, kind, number in events:
-            o = self._owner_at(owners, t)
+        window = self.window
+        o = owners[0]
+        for event in events:
+            t, kind, number = event
+            if t >= o.end:
+                o = self._owner_at(owners, t)
             if t < o.arrival or t > o.churn:
                 continue
-            if o.first_seen is None and o.arrival >= self.window and not o.from_sale:
+            if o.first_seen is None and o.arrival >= window and not o.from_sale:
                 o.first_seen = t  # the first visit: the one that brought them here
-                kept.append((t, kind, number))
+                kept.append(event)
                 continue
-            age = (t - purchase) / 365.25
-            if kind in MAINTENANCE_KINDS:
+            if number >= 0:
                 # Private owners drift away from dealer servicing as the car ages.
-                chance = o.loyalty - 0.05 * max(0.0, age - 2)
+                age = (t - purchase) / 365.25
+                chance = o.loyalty - 0.05 * (age - 2) if age > 2 else o.loyalty
             else:
-                chance = max(o.loyalty, 0.6)
+                chance = o.loyalty if o.loyalty > 0.6 else 0.6
             if r() < chance:
                 if o.first_seen is None:
                     o.first_seen = t
-                kept.append((t, kind, number))
+                kept.append(event)
         # An owner who arrived in the window came at least once: that visit opened the archive.
         for o in owners:
-            if (o.first_seen is None and not o.from_sale and self.window <= o.arrival < self.today
+            if (o.first_seen is None and not o.from_sale and window <= o.arrival < self.today
                     and o.arrival <= o.churn):
                 o.first_seen = o.arrival
                 kept.append((o.arrival, "repair", -1))
-        kept.sort()
+                kept.sort()
         return kept
 
     def _visits(self, r, rows: Rows, vehicle_id: int, model, purchase: int, owners: list[Owner],
@@ -485,55 +522,73 @@ class Station:
         """Work orders, part lines and the contacts around them; returns (day, km, kind, time)."""
         jobs = self.jobs[model.vehicle_class]
         electric = model.energy == "electric"
-        warranty_end = purchase + int(self.s["warranty.years"] * 365.25)
-        warranty_km = self.s["warranty.km"]
-        last_km = 0
-        done = []
+        warranty_end = purchase + self.warranty_days
+        warranty_km = self.warranty_km
+        days, times, n_times = self.days, _TIMES, len(_TIMES)
+        advisors, n_advisors = self.advisors, len(self.advisors)
+        visits, parts, contacts = rows.visits, rows.parts, rows.contacts
+        declined_texts = cat.DECLINED
+        notes = cat.FOLLOW_UP_NOTES
         today = self.today
+        single = len(owners) == 1
+        o = owners[0]
+        last_km = 0
+        visit_id = self.next_id["visit"]
+        done = []
         for t, kind, number in events:
-            o = self._owner_at(owners, t)
-            km = max(last_km, int(self._mileage(owners, purchase, t + r())))
+            if not single:
+                o = self._owner_at(owners, t)
+                km = int(self._mileage(owners, purchase, t + r()))
+            else:
+                km = int((t + r() - purchase) * o.daily_km)
+            if km < last_km:
+                km = last_km
             last_km = km
             pay = o.pay
-            if kind in MAINTENANCE_KINDS:
-                job = jobs.maintenance(number, electric, kind == "first_maintenance", r)
+            declined = None
+            if number >= 0:
+                job = jobs.service(number, electric, kind == "first_maintenance")
+                if r() < 0.12:
+                    declined = declined_texts[int(r() * len(declined_texts))]
             elif kind == "repair":
-                job = jobs.repair(r)
-                if t < warranty_end and km < warranty_km and r() < 0.75:
-                    kind, pay = "warranty", "warranty"
-                    job = Job(job.requested, "保修：" + job.done, job.parts, job.labour, 0)
+                covered = t < warranty_end and km < warranty_km and r() < 0.75
+                job = jobs.repair(r, covered)
+                if covered:
+                    kind = pay = "warranty"
             elif kind == "accident":
                 job, pay = jobs.accident(r), "insurance"
             else:
                 job = jobs.other(r)
-            visit_id = self.take("visit")
-            advisor = o.advisor if r() < 0.7 else self.advisors[int(r() * len(self.advisors))]
-            stamp = self.stamp(t, r)
-            parts_fee = job.parts_fee
-            rows.visits.append((
-                visit_id, self.numbers.next(t), vehicle_id, o.customer, advisor, self.day(t), km,
-                kind, job.requested, job.done, job.labour, parts_fee, job.other,
-                job.labour + parts_fee + job.other, pay, job.declined, stamp))
-            for name, qty, price in job.parts:
-                rows.parts.append((visit_id, name, qty, price))
+            advisor = o.advisor if r() < 0.7 else advisors[int(r() * n_advisors)]
+            day = days[t]
+            stamp = day + times[int(r() * n_times)]
+            requested, work, lines, labour, other, parts_fee = job
+            visits.append((visit_id, t, vehicle_id, o.customer, advisor, day, km, kind,
+                           requested, work, labour, parts_fee, other, labour + parts_fee + other,
+                           pay, declined, stamp))
+            for name, qty, price in lines:
+                parts.append((visit_id, name, qty, price))
             if o.first_stamp is None and t == o.first_seen:
                 o.first_stamp = stamp
             done.append((t, km, kind, stamp))
             # The follow-up call a day or three later (visits of the last days still wait).
-            call = t + 1 + int(r() * 3)
-            if call < today and r() < 0.3:
-                reached = r() < 0.78
-                rows.contacts.append((
-                    o.customer, None, vehicle_id, visit_id, advisor, self.stamp(call, r),
-                    "phone" if r() < 0.8 else "wechat", "follow_up",
-                    "reached" if reached else "no_answer", None, None, None, None,
-                    cat.FOLLOW_UP_NOTES[int(r() * len(cat.FOLLOW_UP_NOTES))] if reached else None,
-                    None))
+            if r() < 0.3:
+                call = t + 1 + int(r() * 3)
+                if call < today:
+                    reached = r() < 0.78
+                    contacts.append((
+                        o.customer, None, vehicle_id, visit_id, advisor,
+                        days[call] + times[int(r() * n_times)], "phone" if r() < 0.8 else "wechat",
+                        "follow_up", "reached" if reached else "no_answer", None, None, None, None,
+                        notes[int(r() * len(notes))] if reached else None, None))
             # Some services were booked by a reminder call the week before.
-            if kind == "maintenance" and r() < 0.1 and consent is not False:
-                rows.contacts.append((
-                    o.customer, None, vehicle_id, None, advisor, self.stamp(t - 7 - int(r() * 4), r),
-                    "phone", "maintenance", "booked", self.day(t), None, None, None, None, None))
+            if number > 0 and consent is not False and r() < 0.1:
+                contacts.append((
+                    o.customer, None, vehicle_id, None, advisor,
+                    days[t - 7 - int(r() * 4)] + times[int(r() * n_times)], "phone", "maintenance",
+                    "booked", day, None, None, None, None, None))
+            visit_id += 1
+        self.next_id["visit"] = visit_id
         return done
 
     def _vehicle_row(self, r, rows: Rows, vehicle_id: int, vin: str, plate: str, model,
@@ -639,11 +694,6 @@ class Station:
             consent = True if r() < 0.6 else None
             self._prospect_row(r, rows, self.take("prospect"), p.fields["name"], p.fields["mobile"],
                                p.fields["district"], status, None, created, next_day, consent)
-
-
-def rng_exp(r: Callable[[], float], rate: float) -> float:
-    """An exponential waiting time (days) from one uniform number."""
-    return -math.log(1.0 - r()) / rate
 
 
 def add_years(ordinal: int, years: int) -> int:
