@@ -150,9 +150,11 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
 
 
 def segment_badges(customer_id: int) -> list[str]:
-    """SEGMENT BADGES: the customer's segments as short labels (issue 5 fills this from
-    ``db.segments``); the card shows whatever this returns beside the name."""
-    return []
+    """SEGMENT BADGES: the customer's segments (``db.segments``) as short labels; the card
+    shows whatever this returns beside the name."""
+    from db import segments
+
+    return [badge.label for badge in segments.badges(customer_id)]
 
 
 def _vehicles(customer_id: int) -> list[VehicleCard]:

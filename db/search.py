@@ -97,24 +97,29 @@ def prospect_keys(name: str, mobile: str | None) -> dict[str, str | None]:
 # ====================================================================== queries
 #
 # One typed text may be several kinds of value at once ("12345" is a plate tail, a
-# mobile tail and a work-order prefix), so ``find`` asks every key that could hold it,
-# each a B-tree prefix range ``key >= p AND key < p || U+10FFFF`` on its own index, and
-# merges the answers by rank. User text only ever reaches SQL as a bound parameter in a
-# comparison, never in LIKE, so ``%``, ``_`` and quotes are ordinary characters.
+# mobile tail and a work-order prefix), so ``search`` asks every key that could hold it,
+# each a B-tree prefix range ``key >= p AND key < p || U+10FFFF`` on its own index (the
+# whole value is the start of its own range, so one range per key serves exact and
+# prefix alike), all in ONE statement (``UNION ALL`` of small ordered, limited parts),
+# and merges the rows by rank in Python. User text only ever reaches SQL as a bound
+# parameter in a comparison, never in LIKE: ``%``, ``_`` and quotes are plain characters.
+#
+# The statements are plain text with the simplest shapes, the same on SQLite and on
+# PostgreSQL (where the key columns are ``COLLATE "C"``, migration 0002, so a range is a
+# prefix there too). Building them with the ORM cost ten times the queries themselves.
 
 import datetime as dt  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
-from peewee import JOIN  # noqa: E402
-
 from db.masking import mask_mobile  # noqa: E402
 
 TOP = "\U0010FFFF"  # sorts after every character in a key (binary / "C" collation)
-CJK = "\u4e00"  # the first common CJK ideograph: province characters sort at or after it
 MIN_PLATE_TAIL = 3
 MIN_MOBILE_TAIL = 4
 MIN_VIN_TAIL = 6
+MIN_WORK_ORDER = 3
+MIN_EMPLOYER = 2  # one character would match a good part of the station
 
 # Rank of each kind of match (lower is better): an exact identifier first.
 RANKS = {
@@ -127,7 +132,10 @@ RANKS = {
     "pinyin": 6, "initials": 6,
     "employer": 7,
 }
-_PLATE_EXTRA = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超")
+# What a Hit reports (exact and prefix variants share a name).
+_REPORTED = {"name_exact": "name", "pinyin_exact": "pinyin", "initials_exact": "initials",
+             "work_order_prefix": "work_order", "mobile": "mobile_tail"}
+_PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超")
 
 
 @dataclass(frozen=True)
@@ -166,148 +174,148 @@ def clean_query(query: object) -> str:
     return normalise(text)
 
 
-def _range(field, prefix: str):
-    """``field`` starts with ``prefix``: an index range, never LIKE."""
-    return (field >= prefix) & (field < prefix + TOP)
+# ---------------------------------------------------------------- the statement's parts
+
+_COLUMNS = ("c.id AS cid, c.name AS cname, c.mobile AS cmobile, v.plate AS vplate, v.vin AS vvin, "
+            "v.id AS vid, v.last_visit_date AS vlast")
+# table part, the key column, the order tail: {key} is the indexed key of the range
+_BY_VEHICLE = ("FROM vehicle v JOIN customer c ON c.id = v.owner_id", "v.id")
+_BY_CUSTOMER = ("FROM customer c LEFT JOIN vehicle v ON v.owner_id = c.id", "c.id, v.id")
+_BY_VISIT = ("FROM visit w JOIN customer c ON c.id = w.customer_id JOIN vehicle v ON v.id = w.vehicle_id",
+             "w.id")
 
 
-# A source yields (match kind, query) pairs; the query returns rows of
-# (customer_id, name, mobile, plate, vin, vehicle_id, last_visit_date, exact?).
+@dataclass(frozen=True)
+class Source:
+    """One key's prefix range, and how its rows rank (exact value or mere prefix)."""
+
+    tables: tuple[str, str]  # (FROM … JOIN …, order after the key)
+    column: str  # the indexed key, e.g. "v.plate_rev"
+    prefix: str  # the range's start
+    classify: Callable[[str, tuple], str]  # (key of the row, row) -> kind in RANKS
+    best: str  # the best kind this source can give (its exact kind)
+
+    def sql(self, param: str, number: int) -> str:
+        joins, order = self.tables
+        return (f"SELECT {number} AS src, {self.column} AS k, {_COLUMNS} {joins} "
+                f"WHERE {self.column} >= {param} AND {self.column} < {param} AND c.merged_into_id IS NULL "
+                f"ORDER BY {self.column}, {order} LIMIT {param}")
+
+    def params(self, limit: int) -> tuple:
+        return (self.prefix, self.prefix + TOP, limit)
 
 
-def _customer_rows(where, order):
-    """Customers matching ``where`` with each current vehicle (or none), in ``order``."""
-    from db.models import Customer, Vehicle
-
-    return (Customer
-            .select(Customer.id, Customer.name, Customer.mobile, Vehicle.plate, Vehicle.vin,
-                    Vehicle.id, Vehicle.last_visit_date)
-            .join(Vehicle, join_type=JOIN.LEFT_OUTER, on=(Vehicle.owner == Customer.id))
-            .where(where & Customer.merged_into.is_null())
-            .order_by(order, Customer.id, Vehicle.id))
+def _exact_or(exact: str, prefix: str, value: str) -> Callable[[str, tuple], str]:
+    return lambda key, row: exact if key == value else prefix
 
 
-def _vehicle_rows(where, order):
-    """Vehicles matching ``where`` with their current owner, in ``order``."""
-    from db.models import Customer, Vehicle
-
-    return (Vehicle
-            .select(Customer.id, Customer.name, Customer.mobile, Vehicle.plate, Vehicle.vin,
-                    Vehicle.id, Vehicle.last_visit_date)
-            .join(Customer, on=(Vehicle.owner == Customer.id))
-            .where(where & Customer.merged_into.is_null())
-            .order_by(order, Vehicle.id))
-
-
-def _visit_rows(where, order):
-    """Work orders matching ``where``: the customer who brought the car, and the car."""
-    from db.models import Customer, Vehicle, Visit
-
-    return (Visit
-            .select(Customer.id, Customer.name, Customer.mobile, Vehicle.plate, Vehicle.vin,
-                    Vehicle.id, Vehicle.last_visit_date)
-            .join(Customer, on=(Visit.customer == Customer.id))
-            .switch(Visit)
-            .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
-            .where(where & Customer.merged_into.is_null())
-            .order_by(order, Visit.id))
-
-
-def _exact_or_prefix(field, value: str, exact_kind: str, prefix_kind: str, rows):
-    """Two sources: the key equal to ``value``, then the key merely starting with it."""
-    yield exact_kind, rows(field == value, field)
-    yield prefix_kind, rows(_range(field, value) & (field != value), field)
-
-
-def _sources(text: str) -> Iterator[tuple[str, object]]:
-    """Every (kind, query) that could hold ``text``, best kinds first."""
-    from db.models import Customer, Vehicle, Visit
-
+def _sources(text: str) -> Iterator[Source]:
+    """Every key range that could hold ``text``."""
     key = compact_key(text)
     if not key:
         return
     ascii_alnum = key.isascii() and key.isalnum()
-    # plates: whole, or any tail of 3+ with or without the province character
-    if len(key) >= MIN_PLATE_TAIL and all(c.isascii() and c.isalnum() or c in _PLATE_EXTRA for c in key):
-        yield "exact_plate", _vehicle_rows(Vehicle.plate == key, Vehicle.plate)
-        rev = key[::-1]
-        if key.isascii():
-            # The whole plate typed without its province: the reversed key is followed
-            # by one CJK character (every province sorts at or after U+4E00).
-            yield "exact_plate", _vehicle_rows((Vehicle.plate_rev >= rev + CJK) & (Vehicle.plate_rev < rev + TOP),
-                                               Vehicle.plate_rev)
-        yield "plate_tail", _vehicle_rows(_range(Vehicle.plate_rev, rev) & (Vehicle.plate != key),
-                                          Vehicle.plate_rev)
-    # VINs: whole (17) or the last 6–16 characters
-    if ascii_alnum and len(key) == 17:
-        yield "vin", _vehicle_rows(Vehicle.vin == key, Vehicle.vin)
-    if ascii_alnum and MIN_VIN_TAIL <= len(key) < 17:
-        yield "vin_tail", _vehicle_rows(_range(Vehicle.vin_rev, key[::-1]), Vehicle.vin_rev)
-    # mobiles: the last 4+ digits (+86 allowed on a whole number)
+    # plates: the whole plate, or any tail of 3+, with or without the province character;
+    # a whole plate typed without its province ranks as exact (one CJK character short)
+    if len(key) >= MIN_PLATE_TAIL and all(c.isascii() and c.isalnum() or c in _PLATE_CHARS for c in key):
+        def plate_kind(_: str, row: tuple, key: str = key) -> str:
+            plate = row[5] or ""
+            whole = plate == key or (key.isascii() and plate[1:] == key)
+            return "exact_plate" if whole else "plate_tail"
+
+        yield Source(_BY_VEHICLE, "v.plate_rev", key[::-1], plate_kind, "exact_plate")
+    # VINs: the whole VIN or its last 6+ characters
+    if ascii_alnum and MIN_VIN_TAIL <= len(key) <= 17:
+        yield Source(_BY_VEHICLE, "v.vin_rev", key[::-1],
+                     lambda _, row, key=key: "vin" if row[6] == key else "vin_tail", "vin")
+    # mobiles: the last 4+ digits; a whole number (+86 allowed) ranks as exact
     digits = key[3:] if key.startswith("+86") else key
-    if digits.isdigit() and digits.isascii() and len(digits) >= MIN_MOBILE_TAIL:
-        if len(digits) == 11:
-            yield "mobile", _customer_rows(Customer.mobile == digits, Customer.mobile)
-        else:
-            yield "mobile_tail", _customer_rows(_range(Customer.mobile_rev, digits[::-1]),
-                                                Customer.mobile_rev)
-    # work orders: exact or prefix, as printed (separators kept)
+    if digits.isascii() and digits.isdigit() and len(digits) >= MIN_MOBILE_TAIL:
+        yield Source(_BY_CUSTOMER, "c.mobile_rev", digits[::-1],
+                     lambda _, row, d=digits: "mobile" if row[4] == d else "mobile_tail",
+                     "mobile" if len(digits) == 11 else "mobile_tail")
+    # work orders: as printed (separators kept), exact or prefix
     order_no = "".join(text.split()).upper()
-    if len(order_no) >= 3:
-        yield from _exact_or_prefix(Visit.work_order_no, order_no, "work_order", "work_order_prefix",
-                                    _visit_rows)
-    # names: exact or prefix of the compact name
-    yield from _exact_or_prefix(Customer.name_key, key, "name_exact", "name", _customer_rows)
+    if len(order_no) >= MIN_WORK_ORDER:
+        yield Source(_BY_VISIT, "w.work_order_no", order_no,
+                     _exact_or("work_order", "work_order_prefix", order_no), "work_order")
+    # names: the compact name, exact or prefix
+    yield Source(_BY_CUSTOMER, "c.name_key", key, _exact_or("name_exact", "name", key), "name_exact")
     # pinyin: full spelling or initials, lower case letters only
     spelled = key.lower()
     if spelled.isascii() and spelled.isalpha():
-        yield from _exact_or_prefix(Customer.pinyin_full, spelled, "pinyin_exact", "pinyin",
-                                    _customer_rows)
-        yield from _exact_or_prefix(Customer.pinyin_initials, spelled, "initials_exact", "initials",
-                                    _customer_rows)
-    # employer: prefix of the compact name (2+ characters, or every customer would match)
-    if len(key) >= 2:
-        yield "employer", _customer_rows(_range(Customer.employer_key, key), Customer.employer_key)
+        yield Source(_BY_CUSTOMER, "c.pinyin_full", spelled,
+                     _exact_or("pinyin_exact", "pinyin", spelled), "pinyin_exact")
+        yield Source(_BY_CUSTOMER, "c.pinyin_initials", spelled,
+                     _exact_or("initials_exact", "initials", spelled), "initials_exact")
+    # employer: the start of the compact name
+    if len(key) >= MIN_EMPLOYER:
+        yield Source(_BY_CUSTOMER, "c.employer_key", key, lambda _, row: "employer", "employer")
 
 
-# The kinds a Hit reports (exact and prefix variants share a name).
-_REPORTED = {"name_exact": "name", "pinyin_exact": "pinyin", "initials_exact": "initials",
-             "work_order_prefix": "work_order", "mobile": "mobile_tail"}
+def _as_date(value: object) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value  # type: ignore[return-value]
+    return dt.date.fromisoformat(str(value)[:10])  # SQLite hands dates back as text
+
+
+def _fetch(sources: list[Source], limit: int) -> list[tuple]:
+    """Every source's first ``limit`` rows, in one statement."""
+    from db.models import database_proxy
+
+    database = database_proxy.obj
+    param = database.param
+    parts, params = [], []
+    for number, source in enumerate(sources):
+        parts.append(f"SELECT * FROM ({source.sql(param, number)}) s{number}")
+        params.extend(source.params(limit))
+    return database.execute_sql(" UNION ALL ".join(parts), params).fetchall()
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0) -> Page:
     """One page of results for what an advisor typed, best first, and whether more follow."""
-    text = clean_query(query)
-    limit = max(1, int(limit))
-    offset = max(0, int(offset))
-    sources = [(RANKS[kind], n, kind, q) for n, (kind, q) in enumerate(_sources(text))]
-    sources.sort(key=lambda s: (s[0], s[1]))
-    need = offset + limit + 1
-    merged: dict[tuple[int, int | None], Hit] = {}
-    for rank, _, kind, q in sources:
-        if len(merged) >= need:
+    sources = list(_sources(clean_query(query)))
+    limit, offset = max(1, int(limit)), max(0, int(offset))
+    need = offset + limit + 1  # one more than the page: is there a next one?
+    if not sources:
+        return Page([], False)
+    batch = need
+    while True:
+        rows = _fetch(sources, batch)
+        hits, short = _merge(sources, rows, batch, need)
+        if not short:
             break
-        _take(q, kind, rank, need, merged)
-    hits = list(merged.values())
+        # One car's many work orders filled a source with repeats: read further.
+        batch *= 4
     return Page(hits[offset:offset + limit], len(hits) > offset + limit)
 
 
-def _take(q, kind: str, rank: int, need: int, merged: dict) -> None:
-    """Add rows of one source until ``need`` distinct (customer, vehicle) pairs are known."""
-    batch = need
-    start = 0
-    while len(merged) < need:
-        rows = list(q.limit(batch).offset(start).tuples())
-        for cid, name, mobile, plate, vin, vid, last in rows:
-            pair = (cid, vid)
-            if pair not in merged:
-                merged[pair] = Hit(cid, name, mask_mobile(mobile), plate, vin, vid, last,
-                                   _REPORTED.get(kind, kind), rank)
-        if len(rows) < batch:
-            return
-        # Repeated pairs (one car's several work orders) used up the batch: read on.
-        start += batch
-        batch *= 2
+def _merge(sources: list[Source], rows: list[tuple], batch: int, need: int) -> tuple[list[Hit], bool]:
+    """Rows ranked and made unique per (customer, vehicle); and whether a source that was
+    cut at ``batch`` rows gave fewer than ``need`` distinct pairs (then read more)."""
+    ranked = []
+    per_source: dict[int, set] = {}
+    counts: dict[int, int] = {}
+    for row in rows:
+        number, key = row[0], row[1]
+        kind = sources[number].classify(key, row)
+        # Within a source, rows come in key order; ties by the source's order columns.
+        ranked.append((RANKS[kind], number, key, row[2], row[7] or 0, kind, row))
+        per_source.setdefault(number, set()).add((row[2], row[7]))
+        counts[number] = counts.get(number, 0) + 1
+    short = any(counts[n] == batch and len(per_source[n]) < need for n in counts)
+    ranked.sort(key=lambda r: r[:5])
+    seen: set = set()
+    hits = []
+    for rank, _, _, cid, _, kind, row in ranked:
+        pair = (cid, row[7])
+        if pair in seen:
+            continue
+        seen.add(pair)
+        _, _, _, name, mobile, plate, vin, vid, last = row
+        hits.append(Hit(cid, name, mask_mobile(mobile), plate, vin, vid, _as_date(last),
+                        _REPORTED.get(kind, kind), rank))
+    return hits, short
 
 
 def find(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:
