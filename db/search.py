@@ -234,11 +234,14 @@ def _sources(text: str) -> Iterator[Source]:
         yield Source(_BY_CUSTOMER, "c.mobile_rev", digits[::-1],
                      lambda _, row, d=digits: "mobile" if row[4] == d else "mobile_tail",
                      "mobile" if len(digits) == 11 else "mobile_tail")
-    # work orders: as printed (separators kept), exact or prefix
+    # work orders: as printed (separators kept), exact or prefix; they carry digits
     order_no = "".join(text.split()).upper()
-    if len(order_no) >= MIN_WORK_ORDER:
+    code_like = key.isascii() and any(c.isdigit() for c in key)  # a plate tail, a mobile, …
+    if len(order_no) >= MIN_WORK_ORDER and code_like:
         yield Source(_BY_VISIT, "w.work_order_no", order_no,
                      _exact_or("work_order", "work_order_prefix", order_no), "work_order")
+    if code_like:
+        return  # Latin letters with digits: a code, never a person's or employer's name
     # names: the compact name, exact or prefix
     yield Source(_BY_CUSTOMER, "c.name_key", key, _exact_or("name_exact", "name", key), "name_exact")
     # pinyin: full spelling or initials, lower case letters only
