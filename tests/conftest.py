@@ -112,16 +112,13 @@ def db_target(database):
 
 
 @pytest.fixture
-def snapshot_db_path():
-    """A fixed path, so that screens showing the database's name snapshot the same each run."""
-    import shutil
-    import tempfile
+def snapshot_db_path(tmp_path, monkeypatch):
+    """A relative path in a private folder: screens that show the database's name show
+    the same ``station.sqlite`` on every run, and parallel runs never share the file."""
     from pathlib import Path
 
-    folder = Path(tempfile.gettempdir()) / "advisor-snapshot"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir()
-    path = folder / "station.sqlite"
+    monkeypatch.chdir(tmp_path)
+    path = Path("station.sqlite")
     open_database(path)
     yield path
     close_database()
