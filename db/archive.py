@@ -27,6 +27,7 @@ from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.intake import PAYMENTS  # the work order's payment methods, as at the intake
 from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
 from db.search import customer_keys, vehicle_keys
 from db.versioning import update_versioned
@@ -233,7 +234,7 @@ def clean_customer(data: Mapping[str, Any]) -> dict[str, Any]:
         if name == "name":
             values["name"] = v.name(raw)
         elif name == "mobile":
-            values["mobile"] = v.mobile(raw) if v.normalise(raw) else None
+            values["mobile"] = v.mobile(raw)  # required, as at the intake
         elif name == "id_number":
             values["id_number"] = v.id_number(raw) if v.normalise(raw) else None
         elif name in _CUSTOMER_TEXT:
@@ -287,6 +288,8 @@ def clean_vehicle(data: Mapping[str, Any]) -> dict[str, Any]:
             values["plate"] = v.plate(raw) if v.normalise(raw) else None
         elif name in ("purchase_date", "first_maintenance_date"):
             values[name] = v.optional_date(raw, name)
+            if values[name] is not None and values[name] > today():
+                raise Invalid(t("intake.date_future"), name)
         elif name == "first_maintenance_mileage":
             values[name] = v.mileage(raw, name) if v.normalise(raw) else None
         elif name == "usage":
@@ -329,7 +332,7 @@ def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
         elif name in ("labour_fee", "other_fee"):
             changes[name] = v.money(raw, name)
         elif name == "payment_method":
-            changes[name] = v.text(raw, name, 20)
+            changes[name] = v.choice(v.normalise(raw), PAYMENTS, name) or None
         else:
             raise Invalid(t("card.unknown_field", field=name), name)
     with writing():

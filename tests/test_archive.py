@@ -164,3 +164,19 @@ def test_do_not_call_withdraws_consent(card_data):
     archive.add_contact(owner.id, card_data["me"].id, "phone", None, "do_not_call", None, None, None, None, None)
     row = Customer.get_by_id(owner.id)
     assert row.marketing_consent is False and row.version == 2
+
+
+def test_same_rules_as_the_intake(card_data):
+    owner, car, me = card_data["owner"], card_data["car"], card_data["me"]
+    with pytest.raises(Invalid) as empty:
+        archive.update_customer(owner.id, 1, {"mobile": ""}, me.id)  # an archive keeps its mobile
+    assert empty.value.field == "mobile"
+    with pytest.raises(Invalid) as future:
+        archive.update_vehicle(car.id, 1, {"purchase_date": "2027-01-01"}, me.id)
+    assert future.value.field == "purchase_date"
+    visit = Visit.get(Visit.work_order_no == "WO20251201-0002")
+    with pytest.raises(Invalid) as pay:
+        archive.update_visit(visit.id, 1, {"payment_method": "bitcoin"}, me.id)
+    assert pay.value.field == "payment_method"
+    archive.update_visit(visit.id, 1, {"payment_method": "wechat"}, me.id)
+    assert Visit.get_by_id(visit.id).payment_method == "wechat"

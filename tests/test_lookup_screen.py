@@ -24,8 +24,19 @@ async def type_query(pilot, text: str) -> None:
     await pilot.press("f4")
     await settle(pilot)
     await pilot.press(*text)
-    await pilot.pause(0.25)  # the debounce timer, then the search worker
-    await settle(pilot)
+    await answered(pilot)
+
+
+async def answered(pilot) -> None:
+    """Until the answer to the last key is on the screen (the debounce timer may still be
+    pending when no worker runs, so waiting for workers alone is not enough)."""
+    screen = pilot.app.screen
+    for _ in range(500):
+        await settle(pilot)
+        if screen.painted[0] >= screen._generation:
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the lookup never answered")
 
 
 async def test_results_follow_typing_with_masked_mobiles(station):
@@ -38,8 +49,7 @@ async def test_results_follow_typing_with_masked_mobiles(station):
         assert lines and "138****8000" in lines[0] and "京A12345" in lines[0]
         assert "13812348000" not in text
         await pilot.press("backspace", "backspace", *"京a12345")
-        await pilot.pause(0.25)
-        await settle(pilot)
+        await answered(pilot)
         first_row = app.screen._hits[0]
         assert (first_row.name, first_row.match) == ("张伟", "exact_plate")
 

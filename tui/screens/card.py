@@ -22,6 +22,8 @@ from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.screens import card_render as render
 from tui.screens.card_forms import FieldForm
+from tui.screens.base import DeskScreen
+from tui.widgets.greeting import GreetingBanner
 from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
 
@@ -41,9 +43,9 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         Binding("e", "edit", "card.key.edit", id="card.edit"),
         Binding("c", "add_contact", "card.key.contact", id="card.contact"),
         Binding("m", "reveal('mobile')", "card.key.reveal_mobile", id="card.reveal_mobile"),
-        Binding("i", "reveal('id_number')", "card.key.reveal_id", id="card.reveal_id"),
+        Binding("i", "reveal('id_number')", "card.key.reveal_id", show=False, id="card.reveal_id"),
         Binding("n", "next_item", "card.key.next_vehicle", show=False, id="card.next"),
-        Binding("escape", "close", "card.key.close", id="card.close"),
+        Binding("escape", "close", "card.key.close", show=False, id="card.close"),
     ]
 
     @dataclass
@@ -64,6 +66,7 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         self.selected = {"vehicles": 0, "visits": 0}
 
     def compose(self) -> ComposeResult:
+        yield GreetingBanner(id="greeting")
         yield Static(Text(t("card.loading")), id="card-head")
         yield Static(Text(""), id="card-tabs")
         with ContentSwitcher(initial=f"section-{self.section}", id="card-sections"):
@@ -72,7 +75,11 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
                     yield Static(Text(""), id=f"body-{name}")
         yield Footer(compact=True)
 
+    # The greeting stays on top over the card too (the same code as the main screens').
+    refresh_greeting = DeskScreen.refresh_greeting
+
     def on_mount(self) -> None:
+        self.refresh_greeting()
         self._paint_tabs()
         self.load()
 

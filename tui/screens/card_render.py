@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from db.i18n import has, t
@@ -23,6 +24,20 @@ def hint_key(name: str) -> str | None:
     return key if has(key) else "card.help"
 
 
+def indented(value: str, indent: int, width: int = 76) -> str:
+    """``value`` broken into lines of ``width`` cells, each indented (wide characters count two)."""
+    lines, line, used = [], "", indent
+    for char in value:
+        size = cell_len(char)
+        if used + size > width:
+            lines.append(line)
+            line, used = "", indent
+        line += char
+        used += size
+    lines.append(line)
+    return "".join(" " * indent + part + "\n" for part in lines)
+
+
 def money(value: object) -> str:
     return f"{value:,.2f}" if value is not None else ""
 
@@ -37,9 +52,15 @@ def _value(value: object) -> str:
     return t("card.none") if value in (None, "") else str(value)
 
 
+def code_text(name: str, value: object) -> object:
+    """A stored code in words (payment ``card`` is 刷卡), where the catalogue has it."""
+    key = {"payment_method": "intake.pay.{}", "usage": "card.usage.{}"}.get(name, "").format(value)
+    return t(key) if key and value and has(key) else value
+
+
 def fields(text: Text, names: tuple[str, ...], values: dict, revealed: dict | None = None) -> None:
     for name in names:
-        shown = (revealed or {}).get(name) or values.get(name)
+        shown = code_text(name, (revealed or {}).get(name) or values.get(name))
         text.append_text(_pad(field_label(name)))
         text.append(_value(shown) + "\n")
 
@@ -71,8 +92,7 @@ def vehicles(card, selected: int) -> Text:
             continue
         from db.archive import VEHICLE_FIELDS
 
-        shown = {**values, "usage": t(f"card.usage.{values['usage']}") if values.get("usage") else None}
-        fields(text, tuple(f for f in VEHICLE_FIELDS if f not in ("plate", "vin")), shown)
+        fields(text, tuple(f for f in VEHICLE_FIELDS if f not in ("plate", "vin")), values)
         if values.get("last_visit_date"):
             text.append(t("card.last_visit", date=values["last_visit_date"], km=values.get("last_mileage") or 0) + "\n")
         text.append(t("card.owners") + "\n", style="bold")
@@ -91,10 +111,13 @@ def visits(card, selected: int) -> Text:
         text.append(marker + t("card.visit_line", date=visit.visit_date, no=visit.work_order_no,
                                plate=visit.plate or "", km=visit.mileage, total=money(visit.total_fee)) + "\n",
                     style="bold" if index == selected else "")
-        text.append("    " + t("card.visit_fees", labour=money(visit.labour_fee), parts=money(visit.parts_fee),
-                                 other=money(visit.other_fee)) + "\n", style="dim")
+        fees = t("card.visit_fees", labour=money(visit.labour_fee), parts=money(visit.parts_fee),
+                 other=money(visit.other_fee))
+        if visit.payment_method:
+            fees += "  " + str(code_text("payment_method", visit.payment_method))
+        text.append("    " + fees + "\n", style="dim")
         if visit.work_done:
-            text.append("    " + visit.work_done + "\n")
+            text.append(indented(visit.work_done, 4))
         for part in visit.parts:
             text.append("    " + t("card.visit_part", name=part.name, qty=part.quantity.normalize(),
                                    price=money(part.unit_price)) + "\n")

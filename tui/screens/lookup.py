@@ -96,6 +96,7 @@ class LookupScreen(ReportWorkerErrors, DeskScreen):
         self._query = query
         if not query.strip():
             self._show_page(query, 0, None)
+            self.call_after_refresh(self._painted, self._generation)
             return
         self.run_search(self._generation, query, 0)
 
