@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import resource
@@ -143,7 +144,7 @@ def _timed(run, queries: list[str]) -> list[float]:
 
 def _stats(times: list[float]) -> tuple[float, float]:
     ordered = sorted(times)
-    return statistics.median(ordered), ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    return statistics.median(ordered), ordered[min(len(ordered), math.ceil(len(ordered) * 0.95)) - 1]
 
 
 def raw_runner(database, sql: str, params):
