@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from urllib.parse import urlparse, urlunparse
 
@@ -144,16 +146,56 @@ class TestServer:
         return self.url
 
     def extra_database(self) -> str:
-        """Another empty (unmigrated) database of this run, for tests that need two."""
-        name = f"{self.name}_x{len(self._extra)}"
-        create_database(self.admin, name)
-        self._extra.append(name)
-        return with_database(server_url(), name)
+        """A second, empty (unmigrated) database of this run, for tests that need two.
+
+        One scratch database serves every such test: emptied by dropping its schema,
+        which is quick, where CREATE/DROP DATABASE wait for a server checkpoint.
+        """
+        name = f"{self.name}_x"
+        url = with_database(server_url(), name)
+        if not self._extra:
+            create_database(self.admin, name)
+            self._extra.append(name)
+        else:
+            conn = _connect(url)
+            try:
+                with conn.cursor() as cur:
+                    cur.execute("SET lock_timeout = '20s'")
+                    cur.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+            finally:
+                conn.close()
+        return url
+
+    def _stale(self) -> list[str]:
+        """Databases of earlier runs on this machine whose process is gone (killed runs)."""
+        if urlparse(server_url()).hostname not in ("127.0.0.1", "localhost", "::1", None):
+            return []  # another machine's pids mean nothing here
+        with self.admin.cursor() as cur:
+            cur.execute("SELECT datname FROM pg_database WHERE datname LIKE 'advisor\\_test\\_%'")
+            names = [row[0] for row in cur.fetchall()]
+        stale = []
+        for name in names:
+            try:
+                pid = int(name.split("_")[2])
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                stale.append(name)
+            except (ValueError, IndexError, PermissionError):
+                continue
+        return stale
 
     def stop(self) -> None:
         from db.connection import close_database
 
         close_database()
-        for name in [*self._extra, self.name]:
-            drop_database(self.admin, name)
+        stale = self._stale()
         self.admin.close()
+        # DROP DATABASE waits for a checkpoint (seconds on a busy server): let a detached
+        # process do it so that the run need not wait.
+        script = ("import sys; from tests.pg_support import admin_connection, drop_database\n"
+                  "admin = admin_connection(sys.argv[1])\n"
+                  "for name in sys.argv[2:]: drop_database(admin, name)\n")
+        names = [*self._extra, self.name, *stale]
+        subprocess.Popen([sys.executable, "-c", script, server_url(), *names],
+                         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
