@@ -220,7 +220,18 @@ def writing() -> Iterator[None]:
     except AdvisorError:
         raise
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
-        raise translate(exc, database.database) from None
+        raise translate(_first_failure(exc), database.database) from None
+
+
+def _first_failure(exc: BaseException) -> BaseException:
+    """The failure that ended the transaction, not the ROLLBACK that came after it.
+
+    SQLite rolls a transaction back by itself on some errors (a full disk, an I/O error);
+    peewee's ROLLBACK then fails with "no transaction is active" and would hide the cause.
+    """
+    while "no transaction is active" in str(exc) and exc.__context__ is not None:
+        exc = exc.__context__
+    return exc
 
 
 # One advisory lock taken by every writing transaction on PostgreSQL: writers queue one
