@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import sqlite3
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -206,21 +209,62 @@ def writing() -> Iterator[None]:
 
     Nested calls become savepoints. Database failures leave as ``DatabaseProblem``;
     ``AdvisorError`` raised inside (a refused value, a version conflict) rolls back and
-    passes through unchanged.
+    passes through unchanged. Waiting for the writers' lock is patient (see
+    ``_begin_patiently``): a busy database delays a save, it does not refuse it.
     """
     database = database_proxy.obj
     if database is None:
         raise DatabaseProblem(t("db.not_open"))
-    outermost = database.transaction_depth() == 0
     try:
-        with database.atomic():
-            if outermost and isinstance(database, PostgresqlDatabase):
-                _take_write_lock(database)
+        if database.transaction_depth() > 0:
+            with database.atomic():
+                yield
+            return
+        transaction = _begin_patiently(database)
+        try:
             yield
+        except BaseException:
+            transaction.__exit__(*sys.exc_info())  # rolls back
+            raise
+        transaction.__exit__(None, None, None)  # commits (or rolls back and raises)
     except AdvisorError:
         raise
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
         raise translate(_first_failure(exc), database.database) from None
+
+
+WRITE_PATIENCE_S = 60.0  # beyond the busy timeout: a queue of desks on a slow disk still lands
+
+
+def _is_busy(exc: BaseException) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text or "lock timeout" in text
+
+
+def _begin_patiently(database: Database):
+    """Enter the outermost transaction, holding the writers' lock; retry while it is busy.
+
+    Only the start is retried: nothing has been written yet, so trying again is safe.
+    SQLite's busy handler already waits ``BUSY_TIMEOUT_MS``, but in WAL mode
+    ``BEGIN IMMEDIATE`` can also fail at once (during another connection's checkpoint or
+    WAL restart) and a long queue of desks can outlast one timeout.
+    """
+    deadline = time.monotonic() + WRITE_PATIENCE_S
+    delay = 0.01
+    while True:
+        transaction = database.atomic()
+        try:
+            transaction.__enter__()
+            if isinstance(database, PostgresqlDatabase):
+                _take_write_lock(database)
+            return transaction
+        except (OperationalError, DatabaseError, sqlite3.Error) as exc:
+            if database.transaction_depth() > 0:  # begun, then the lock timed out
+                transaction.__exit__(type(exc), exc, exc.__traceback__)
+            if not _is_busy(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay * (1 + random.random()))  # jitter: waiting desks do not retry in step
+        delay = min(delay * 2, 0.5)
 
 
 def _first_failure(exc: BaseException) -> BaseException:
