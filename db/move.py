@@ -10,16 +10,18 @@ moved past the copied ids so that new rows do not collide with them.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from peewee import AutoField, Database, PostgresqlDatabase, SqliteDatabase
+from peewee import AutoField, BooleanField, Database, PostgresqlDatabase, SqliteDatabase
 
 from db.errors import DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, Customer
 
 BATCH = 2000
+LOWEST_KEY = -(2**63)  # below every integer key; SQLite sorts any text key above it too
 MoveProgress = Callable[[str, int, int], None]  # (table, rows done, rows in table)
 
 # Self references are copied empty and filled in a second pass: a customer merged into
@@ -62,6 +64,7 @@ def move_to_postgres(source: Database, url: str, progress: MoveProgress | None =
             for model, names in SELF_REFERENCES.items():
                 _copy_self_references(model, names, source, target)
             _reset_sequences(target)
+        target.execute_sql("ANALYZE")  # planner statistics for the new rows, before the first lookup
         return MoveResult(counts)
     except DatabaseProblem:
         raise
@@ -83,44 +86,52 @@ def _refuse_unknown_tables(source: Database) -> None:
 
 def _copy_table(model, source: Database, target: Database, progress: MoveProgress | None) -> int:
     fields = list(model._meta.sorted_fields)
-    deferred = set(SELF_REFERENCES.get(model, ()))
+    deferred = {i for i, f in enumerate(fields) if f.name in SELF_REFERENCES.get(model, ())}
+    flags = {i for i, f in enumerate(fields) if isinstance(f, BooleanField)}
     total = model.select().bind(source).count()
-    pk = model._meta.primary_key
-    done = 0
-    last = None
+    table, pk = model._meta.table_name, model._meta.primary_key
+    columns = ", ".join(f'"{f.column_name}"' for f in fields)
+    # Raw rows: SQLite's text dates and numbers are what PostgreSQL parses anyway; only
+    # its 0/1 flags need to become booleans. (Through the models, converting every value
+    # twice cost most of the time on a busy machine.)
+    select = (f'SELECT {columns} FROM "{table}" WHERE "{pk.column_name}" > ? '
+              f'ORDER BY "{pk.column_name}" LIMIT {BATCH}')
+    # COPY, not INSERT: the server neither parses nor plans thousands of literals a batch.
+    copy = f'COPY "{table}" ({columns}) FROM STDIN'
+    key = fields.index(pk)
+    done, last = 0, None
     while True:
         # Keyset pagination: each batch is an index range, not an ever-growing OFFSET.
-        query = model.select(*fields).order_by(pk).limit(BATCH)
-        if last is not None:
-            query = query.where(pk > last)
-        rows = list(query.bind(source).tuples())
+        rows = source.execute_sql(select, (LOWEST_KEY if last is None else last,)).fetchall()
         if not rows:
             break
-        last = rows[-1][fields.index(pk)]
-        if deferred:
-            blank = [i for i, f in enumerate(fields) if f.name in deferred]
-            rows = [tuple(None if i in blank else v for i, v in enumerate(row)) for row in rows]
-        _insert(target, model, fields, rows)
+        last = rows[-1][key]
+        text = "".join("\t".join(_copy_value(None if i in deferred else v, i in flags)
+                                 for i, v in enumerate(row)) + "\n" for row in rows)
+        target.cursor().copy_expert(copy, io.StringIO(text))
         done += len(rows)
         if progress is not None:
-            progress(model._meta.table_name, done, total)
+            progress(table, done, total)
     copied = model.select().bind(target).count()
     if copied != total or done != total:
-        raise DatabaseProblem(t("migrate.counts_differ", table=model._meta.table_name,
-                                source=total, target=copied))
+        raise DatabaseProblem(t("migrate.counts_differ", table=table, source=total, target=copied))
     if progress is not None and total == 0:
-        progress(model._meta.table_name, 0, 0)
+        progress(table, 0, 0)
     return copied
 
 
-def _insert(target: Database, model, fields, rows) -> None:
-    """One multi-row INSERT through the driver (peewee's SQL building is the slow part here)."""
-    from psycopg2.extras import execute_values
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
-    columns = ", ".join(f'"{f.column_name}"' for f in fields)
-    rows = [tuple(f.db_value(v) for f, v in zip(fields, row)) for row in rows]
-    execute_values(target.cursor(), f'INSERT INTO "{model._meta.table_name}" ({columns}) VALUES %s',
-                   rows, page_size=BATCH)
+
+def _copy_value(value, flag: bool) -> str:
+    """One value in COPY's text format (\\N for NULL, t/f for flags, escaped text)."""
+    if value is None:
+        return "\\N"
+    if flag:
+        return "t" if value else "f"
+    if isinstance(value, str):
+        return value.translate(_ESCAPES)
+    return str(value)
 
 
 def _copy_self_references(model, names, source: Database, target: Database) -> None:

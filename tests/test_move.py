@@ -26,6 +26,7 @@ def _station() -> dict[str, list]:
                             marketing_consent=False, **customer_keys("张伟", "13800138000", None).as_dict())
     second = Customer.create(name="张伟", mobile="13900139000", created_at=NOW, updated_at=NOW,
                              birth_date=dt.date(1985, 3, 9), marketing_consent=True,
+                             hobbies="钓鱼\t登山\\N 路亚\n\r摄影 \\",  # COPY's own marks, as text
                              **customer_keys("张伟", "13900139000", None).as_dict())
     first.merged_into = second
     first.save()
