@@ -100,6 +100,9 @@ async def test_first_page_at_once_more_on_demand(station):
         assert f"已显示 {PAGE_SIZE} 条" in screen_text(app)
         await pilot.press("down")  # into the list
         assert app.focused is results
+        await pilot.press("escape")  # back to the box, not away from the screen
+        assert app.focused is screen.query_one("#lookup-query")
+        await pilot.press("down")
         await pilot.press("end")  # the last row asks for the next page
         await settle(pilot)
         assert results.row_count == 2 * PAGE_SIZE

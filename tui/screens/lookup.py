@@ -177,6 +177,13 @@ class LookupScreen(ReportWorkerErrors, DeskScreen):
 
             self.app.push_screen(ArchiveCard(self._hits[index].customer_id))
 
+    def action_back(self) -> None:
+        """Esc in the list returns to the box (to type again); Esc in the box leaves."""
+        if self.focused is self.query_one("#lookup-results", ResultList):
+            self.action_focus_query()
+        else:
+            super().action_back()
+
     def action_focus_query(self) -> None:
         self.query_one("#lookup-query", Input).focus()
 
