@@ -212,3 +212,22 @@ def test_postgres_backup_through_pg_dump(database, tmp_path, monkeypatch):
     with pytest.raises(DatabaseProblem, match="pg_dump"):
         bk.backup(tmp_path / "again.dump")
     assert not (tmp_path / "again.dump").exists()
+
+
+@pytest.mark.sqlite_only
+def test_program_start_takes_the_daily_backup_first(database, db_path, tmp_path, capsys, monkeypatch):
+    from tui.commands._app import _daily_backup
+
+    _daily_backup()  # off: nothing said, nothing written
+    assert capsys.readouterr().err == "" and not (tmp_path / "backups").exists()
+    settings.set_value("backup.daily", True)
+    _daily_backup()
+    assert "今天的自动备份" in capsys.readouterr().err
+    assert (tmp_path / "backups" / "advisor-daily-2026-11-26.sqlite").exists()
+    _daily_backup()  # taken already today: silent
+    assert capsys.readouterr().err == ""
+    # A failing backup is reported and the program still opens (no exception).
+    (tmp_path / "backups" / "advisor-daily-2026-11-26.sqlite").unlink()
+    monkeypatch.setattr(bk, "backup", lambda *a, **k: (_ for _ in ()).throw(DatabaseProblem("满了")))
+    _daily_backup()
+    assert "没有成功：满了" in capsys.readouterr().err
