@@ -50,6 +50,7 @@ OUTCOME_COLUMNS = ("reached", "booked", "no_answer", "declined", "other")
 class SegmentLine:
     kind: str
     code: str
+    kind_label: str
     label: str
     customers: int  # live customers (value) or active cars (age, use) in it today
     visits: int
@@ -112,6 +113,7 @@ class Report:
     completeness: float = 100.0
     completeness_by_advisor: list[AdvisorCompleteness] = field(default_factory=list)
     reminders: Reminders = field(default_factory=lambda: Reminders(0, 0, 0))
+    lost_months: int = 12  # churn.lost_months when the report was made (the months' base)
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``advisor report --json`` (money as strings, rates rounded)."""
@@ -172,7 +174,7 @@ def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
         money = {row["code"]: (row["n"], _money(row["fee"])) for row in query.dicts()}
         for code in segments.codes(kind):
             n, fee = money.get(code, (0, _money(0)))
-            lines.append(SegmentLine(kind, code, segments.segment_label(kind, code),
+            lines.append(SegmentLine(kind, code, t(f"segment.kind.{kind}"), segments.segment_label(kind, code),
                                      counts.get(code, 0), n, fee))
     return lines
 
@@ -281,11 +283,14 @@ def reminders(date_from: dt.date, date_to: dt.date) -> Reminders:
 # ---- the whole report ------------------------------------------------------------------
 
 def parse_period(date_from: str | dt.date | None, date_to: str | dt.date | None) -> tuple[dt.date, dt.date]:
+    """The period asked for; an empty end is today, an empty start 11 months before."""
     from db.validate import date as valid_date
 
     default_from, default_to = default_period()
-    start = valid_date(date_from) if isinstance(date_from, str) and date_from else (date_from or default_from)
-    end = valid_date(date_to) if isinstance(date_to, str) and date_to else (date_to or default_to)
+    start = valid_date(date_from, "date_from") if date_from else default_from
+    end = valid_date(date_to, "date_to") if date_to else default_to
+    if not date_from and end < start:
+        start = end.replace(day=1) - relativedelta(months=11)
     if start > end:
         raise Invalid(t("report.bad_period", start=start, end=end), field="date_from")
     return start, end
@@ -297,7 +302,7 @@ def build(date_from: str | dt.date | None = None, date_to: str | dt.date | None 
     row = Visit.select(fn.COUNT(Visit.id), fn.SUM(Visit.total_fee)).where(_period_visits(start, end)).tuples().first()
     report.visits, report.revenue = row[0] or 0, _money(row[1])
     report.segments = segment_lines(start, end)
-    lost = int(settings.get("churn.lost_months"))
+    lost = report.lost_months = int(settings.get("churn.lost_months"))
     report.months = [month_line(a, b, lost) for a, b in _months(start, end)]
     report.calls = call_lines(start, end)
     report.completeness, report.completeness_by_advisor = completeness_lines()

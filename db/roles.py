@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from db import audit
@@ -255,3 +256,30 @@ def change_setting(actor_id: int, key: str, value: Any) -> Any:
         if typed != before:
             audit.record("setting", advisor_id=actor.id, field=key, before=before, after=typed)
     return typed
+
+
+# ---- the advisors' list for the manager ------------------------------------------------
+
+@dataclass(frozen=True)
+class AdvisorLine:
+    id: int
+    name: str
+    role: str
+    active: bool
+    has_pin: bool
+    os_user: str
+    work_orders: int
+    contacts: int
+
+
+def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
+    """Every advisor, retired ones last, with how much work carries their name."""
+    from peewee import fn
+
+    from db.models import Contact, Visit
+
+    require_manager(actor_id, "roles.action.advisors")
+    orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
+    contacts = dict(Contact.select(Contact.advisor, fn.COUNT(Contact.id)).group_by(Contact.advisor).tuples())
+    return [AdvisorLine(a.id, a.name, a.role, a.active, bool(a.pin_hash), a.os_user or "",
+                        orders.get(a.id, 0), contacts.get(a.id, 0)) for a in list_advisors()]

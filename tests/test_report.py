@@ -18,38 +18,14 @@ from decimal import Decimal
 import pytest
 
 from db import report
-from db.models import Vehicle
-from tests.manager_fixtures import advisor, contact, customer, vehicle, visit
+from tests.manager_fixtures import small_station
 
 FROM, TO = dt.date(2025, 12, 1), dt.date(2026, 3, 31)
 
 
 @pytest.fixture
 def station(database):
-    x, y = advisor("顾问X"), advisor("顾问Y")
-    a = customer("甲", "13800000001", created_by=x)
-    b = customer("乙", "13800000002", created_by=x)
-    c = customer("丙", "13800000003", created_by=y)
-    d = customer("丁", "13800000004")
-    car_a = vehicle(a, dt.date(2024, 1, 10), usage="private")
-    car_b = vehicle(b, dt.date(2020, 1, 1), usage="official")
-    car_c = vehicle(c, dt.date(2022, 6, 1), usage="commercial")
-    vehicle(d, dt.date(2024, 1, 10), usage="private")
-    visit(car_a, a, dt.date(2025, 6, 10), "100", by=x)
-    visit(car_a, a, dt.date(2026, 3, 5), "200", by=x)
-    visit(car_b, b, dt.date(2025, 3, 15), "300", by=x)
-    visit(car_c, c, dt.date(2026, 3, 20), "400", by=y)
-    visit(Vehicle.get(Vehicle.owner == d.id), d, dt.date(2024, 12, 1), "50")
-    # calls in the period
-    contact(a, x, dt.datetime(2026, 1, 5, 10), purpose="follow_up", outcome="reached")
-    contact(b, x, dt.datetime(2026, 1, 6, 10), purpose="follow_up", outcome="no_answer")
-    contact(a, x, dt.datetime(2026, 2, 20, 10), purpose="maintenance", outcome="booked", car=car_a)
-    contact(b, y, dt.datetime(2026, 1, 10, 10), purpose="maintenance", outcome="reached", car=car_b)
-    contact(c, y, dt.datetime(2026, 1, 11, 10), purpose="maintenance", outcome="no_answer", car=car_c)
-    # not counted: a reception at the desk, a call outside the period
-    contact(c, y, dt.datetime(2026, 3, 20, 9), purpose="reception", outcome="visit", channel="desk")
-    contact(a, x, dt.datetime(2026, 4, 2, 10), purpose="follow_up", outcome="reached")
-    return x, y
+    return small_station()
 
 
 def test_months_return_and_churn(station):

@@ -122,17 +122,20 @@ class AdvisorApp(TranslatedBindings, App[int]):
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state != WorkerState.ERROR:
-            return
-        error = event.worker.error
+        """Workers of the app itself. ``Worker.StateChanged`` does not bubble, so workers
+        of screens and widgets reach ``worker_error`` through ``tui.workers.db_work``."""
+        if event.state == WorkerState.ERROR and event.worker.node is self:
+            self.worker_error(event.worker, event.worker.error)
+
+    def worker_error(self, worker: Worker, error: BaseException) -> None:
         if isinstance(error, AdvisorError):
             self.notify(str(error), severity="error", timeout=8)
         else:
-            self.log.error("worker failed", worker=event.worker.name, error=repr(error))
+            self.log.error("worker failed", worker=worker.name, error=repr(error))
             self.notify(t("error.unexpected", reason=type(error).__name__), severity="error", timeout=8)
-        handler = getattr(event.worker.node, "on_worker_error", None)
+        handler = getattr(worker.node, "on_worker_error", None)
         if callable(handler):
-            handler(event.worker, error)
+            handler(worker, error)
 
     @staticmethod
     def main_screens() -> list[MainScreen]:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from textual import work
+from textual.worker import get_current_worker
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +25,14 @@ def db_work(method: F | None = None, *, group: str = "default", exclusive: bool 
 
             try:
                 return fn(*args, **kwargs)
+            except Exception as error:
+                # Worker.StateChanged does not bubble: a screen's or widget's worker would
+                # never reach the app's handler. Hand the error over here, then fail as usual.
+                node = args[0] if args else None
+                app = getattr(node, "app", None)
+                if app is not None and node is not app and hasattr(app, "worker_error"):
+                    app.call_from_thread(app.worker_error, get_current_worker(), error)
+                raise
             finally:
                 database = database_proxy.obj
                 if database is not None and not database.is_closed():

@@ -41,6 +41,7 @@ MAIN_SCREENS: list[MainScreen] = [
     # upkeep and import (issue 6): F7
 
     # reports and manager (issue 8): F8
+    MainScreen("report", "f8", "screen.report", "tui.screens.report:ReportScreen"),
 
 ]
 

@@ -1,0 +1,152 @@
+"""The manager's desk in the program: report (F8), audit log, advisors; refusals for an
+advisor; snapshots at 80×24."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db.models import Advisor, AuditEntry
+from db.roles import pin_matches
+from tests.manager_fixtures import advisor, customer, small_station
+from tests.tui_helpers import make_app, screen_text, settle
+
+
+@pytest.fixture
+def desk(database, db_path, monkeypatch):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk1")
+    manager = advisor("王经理", role="manager")
+    small_station()
+    names = ["甲", "[@click=app.quit]x[/]"]
+    people = [customer(n, f"1390000000{i}") for i, n in enumerate(names)]
+    x = Advisor.get(Advisor.name == "顾问X")
+    for i in range(20):  # fixed times, so the snapshot is the same every run
+        AuditEntry.create(at=dt.datetime(2026, 11, 1 + i, 9, 30), advisor=x if i % 2 else manager,
+                          action="reveal" if i % 3 else "edit", customer=people[i % 2], field="mobile",
+                          before='"13900000001"' if i % 3 == 0 else None,
+                          after='"13911112222"' if i % 3 == 0 else None)
+    return db_path
+
+
+async def _open(app, pilot, *keys):
+    await settle(pilot)
+    await pilot.press("f8")
+    await settle(pilot)
+    for key in keys:
+        await pilot.press(key)
+        await settle(pilot)
+
+
+async def test_report_screen_shows_the_period_asked(desk):
+    app = make_app(desk, advisor="顾问X")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot)
+        assert "统计期 2025-12-01 至 2026-11-26" in screen_text(app)
+        await pilot.click("#report-from")
+        from_field = app.screen.query_one("#report-from")
+        from_field.value = "2025-12-01"
+        app.screen.query_one("#report-to").value = "2026-03-31"
+        from_field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "统计期 2025-12-01 至 2026-03-31 · 工单 2 张 · 营业额 ¥600" in text
+        assert "保修期内" in text and "¥200" in text
+        # a bad date: the reason beside the fields, the typed text kept
+        from_field.value = "2026-02-30"
+        from_field.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "不是日期" in screen_text(app) and from_field.value == "2026-02-30"
+
+
+@pytest.mark.parametrize("key,screen", [("ctrl+o", "audit"), ("ctrl+u", "advisors")])
+async def test_manager_screens_refused_for_an_advisor(desk, key, screen):
+    app = make_app(desk, advisor="顾问X")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, key)
+        text = screen_text(app)
+        assert "只能由服务经理操作" in text
+        assert "13900000001" not in text and "王经理" not in text.split("\n", 1)[1]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "统计期" in screen_text(app)
+
+
+async def test_audit_screen_filters_and_pages(desk):
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+o")
+        text = screen_text(app)
+        assert "第 1/2 页 · 共 20 条" in text
+        assert "[@click=app.quit]x[/]" in text  # a markup name, shown literally
+        assert "139****0001 → 139****2222" in text  # values masked on the screen
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert "第 2/2 页" in screen_text(app)
+        app.screen.query_one("#audit-customer").value = "甲"
+        app.screen.query_one("#audit-from").value = "2026-11-10"
+        app.screen.query_one("#audit-customer").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        # days 10–20 of November, customer 甲 (the even ones): 11-11, 11-13, …, 11-19
+        assert "共 5 条" in text and "[@click" not in text
+
+
+async def test_advisors_screen_adds_renames_retires_and_sets_a_pin(desk):
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+u")
+        assert "顾问X" in screen_text(app)
+        await pilot.press("n")
+        await pilot.press(*"小周", "enter", *"12", "f2")  # a 2-digit PIN is refused…
+        await settle(pilot)
+        assert "4 到 8 位数字" in screen_text(app)
+        assert not Advisor.select().where(Advisor.name == "小周").exists()
+        await pilot.press("tab", "backspace", "backspace", *"2468", "f2")  # …the name kept
+        await settle(pilot)
+        added = Advisor.get(Advisor.name == "小周")
+        assert added.role == "advisor" and pin_matches(added.pin_hash, "2468")
+        assert "小周" in screen_text(app)
+        table = app.screen.query_one("#advisors-table")
+        table.move_cursor(row=[r.name for r in app.screen.advisor_rows.values()].index("顾问X"))
+        await pilot.press("r", *"顾问新", "f2")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        x = Advisor.get_by_id(Advisor.get(Advisor.name == "顾问新").id)
+        assert not x.active
+        assert "停用" in screen_text(app)
+        actions = [e.action for e in AuditEntry.select().where(AuditEntry.action.startswith("advisor"))
+                   .order_by(AuditEntry.id)]
+        assert actions == ["advisor.add", "advisor.rename", "advisor.retire"]
+
+
+def test_snapshot_report(desk, snap_compare):
+    async def run_before(pilot):
+        await _open(pilot.app, pilot)
+
+    assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_audit(desk, snap_compare):
+    async def run_before(pilot):
+        await _open(pilot.app, pilot, "ctrl+o")
+
+    assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_advisors(desk, snap_compare):
+    async def run_before(pilot):
+        await _open(pilot.app, pilot, "ctrl+u")
+
+    assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_refusal(desk, snap_compare):
+    async def run_before(pilot):
+        await _open(pilot.app, pilot, "ctrl+u")
+
+    assert snap_compare(make_app(desk, advisor="顾问X"), terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,139 @@
+"""The report drawn as text: bars and sparklines that fit 80 columns.
+
+Shared by the report screen (a Rich ``Text`` in a Static) and ``advisor report`` (its
+plain text). Uses Rich only, not Textual, so the shell command stays light. Padding is
+by terminal cells (``rich.cells.cell_len``): Chinese labels are two cells wide.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rich.cells import cell_len
+from rich.text import Text
+
+from db.i18n import t
+from db.report import OUTCOME_COLUMNS, Report
+
+BLOCKS = " ▏▎▍▌▋▊▉█"
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def pad(text: str, width: int, right: bool = False) -> str:
+    """Pad or cut ``text`` to ``width`` terminal cells."""
+    while cell_len(text) > width:
+        text = text[:-1]
+    gap = " " * (width - cell_len(text))
+    return gap + text if right else text + gap
+
+
+def bar(value: float, largest: float, width: int) -> str:
+    """A horizontal bar in eighths of a cell."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = round(width * 8 * min(value / largest, 1.0))
+    return "█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
+
+
+def spark(values: list[float]) -> str:
+    """Each value as one block, scaled from the smallest to the largest (a flat series
+    draws a flat middle line)."""
+    low, high = min(values, default=0), max(values, default=0)
+    if high <= low:
+        return SPARKS[3] * len(values)
+    top = len(SPARKS) - 1
+    return "".join(SPARKS[int((v - low) / (high - low) * top + 0.5)] for v in values)
+
+
+def money(value: Decimal) -> str:
+    return f"¥{value:,.0f}"
+
+
+def rate(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def _title(text: Text, key: str, **values: object) -> None:
+    text.append("\n" + t(key, **values) + "\n", style="bold")
+
+
+def render(report: Report, width: int = 78) -> Text:
+    text = Text()
+    text.append(t("report.period", start=report.date_from, end=report.date_to,
+                  visits=report.visits, revenue=money(report.revenue)) + "\n", style="bold")
+    _segments(text, report, width)
+    _months(text, report)
+    _calls(text, report)
+    _completeness(text, report, width)
+    r = report.reminders
+    _title(text, "report.reminders.title")
+    text.append(t("report.reminders.line", sent=r.sent, came_back=r.came_back, days=r.within_days,
+                  rate=rate(r.rate)) + "\n")
+    return text
+
+
+def _segments(text: Text, report: Report, width: int) -> None:
+    _title(text, "report.segments.title")
+    text.append(pad("", 16) + pad(t("report.col.customers"), 9, True) + pad(t("report.col.visits"), 7, True)
+                + pad(t("report.col.revenue"), 12, True) + "\n", style="dim")
+    largest = max((float(s.revenue) for s in report.segments), default=0)
+    kind = None
+    for s in report.segments:
+        if s.kind != kind:
+            kind = s.kind
+            text.append(s.kind_label + "\n", style="italic")
+        text.append(pad("  " + s.label, 16) + pad(f"{s.customers:,}", 9, True) + pad(f"{s.visits:,}", 7, True)
+                    + pad(money(s.revenue), 12, True) + " ")
+        text.append(bar(float(s.revenue), largest, width - 46) + "\n", style="green")
+
+
+def _months(text: Text, report: Report) -> None:
+    months = report.months
+    _title(text, "report.months.title", how=t("report.months.how", months=report.lost_months))
+    if not months:
+        return
+    label = 10
+    for key, values, shown in (
+        ("report.col.revenue", [float(m.revenue) for m in months], money(months[-1].revenue)),
+        ("report.col.return_rate", [m.return_rate or 0 for m in months], rate(months[-1].return_rate)),
+        ("report.col.churn_rate", [m.churn_rate or 0 for m in months], rate(months[-1].churn_rate)),
+    ):
+        text.append(pad(t(key), label))
+        text.append(spark(values), style="cyan")
+        text.append(f"  {months[0].month}…{months[-1].month}  {t('report.last')} {shown}\n")
+    text.append(pad(t("report.col.month"), 9) + pad(t("report.col.visits"), 7, True)
+                + pad(t("report.col.revenue"), 12, True) + pad(t("report.col.active"), 9, True)
+                + pad(t("report.col.returned"), 7, True) + pad(t("report.col.return_rate"), 9, True)
+                + pad(t("report.col.churned"), 7, True) + pad(t("report.col.churn_rate"), 9, True) + "\n",
+                style="dim")
+    for m in months:
+        text.append(pad(m.month, 9) + pad(f"{m.visits:,}", 7, True) + pad(money(m.revenue), 12, True)
+                    + pad(f"{m.active:,}", 9, True) + pad(f"{m.returned:,}", 7, True)
+                    + pad(rate(m.return_rate), 9, True) + pad(f"{m.churned:,}", 7, True)
+                    + pad(rate(m.churn_rate), 9, True) + "\n")
+
+
+def _calls(text: Text, report: Report) -> None:
+    _title(text, "report.calls.title")
+    header = pad(t("report.col.advisor"), 12) + pad(t("report.col.calls"), 7, True) + pad(t("report.col.follow_ups"), 7, True)
+    for outcome in OUTCOME_COLUMNS:
+        header += pad(t(f"report.outcome.{outcome}"), 9, True)
+    text.append(header + "\n", style="dim")
+    if not report.calls:
+        text.append(t("report.none") + "\n", style="italic")
+    for line in report.calls:
+        text.append(pad(line.advisor, 12) + pad(f"{line.calls:,}", 7, True) + pad(f"{line.follow_ups:,}", 7, True))
+        for outcome in OUTCOME_COLUMNS:
+            text.append(pad(f"{line.outcomes[outcome]:,}", 9, True))
+        text.append("\n")
+
+
+def _completeness(text: Text, report: Report, width: int) -> None:
+    _title(text, "report.completeness.title")
+    span = width - 36
+    text.append(pad(t("report.station"), 12) + pad("", 10) + pad(f"{report.completeness:.1f}%", 8, True) + " ")
+    text.append(bar(report.completeness, 100, span) + "\n", style="green")
+    for line in report.completeness_by_advisor:
+        text.append(pad(line.advisor, 12) + pad(t("report.archives", n=line.archives), 10, True)
+                    + pad(f"{line.score:.1f}%", 8, True) + " ")
+        text.append(bar(line.score, 100, span) + "\n", style="green")

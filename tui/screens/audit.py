@@ -1,0 +1,161 @@
+"""The audit log for the manager: filter by advisor, customer and dates; paged."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from db.errors import Invalid
+from db.i18n import has, t
+from tui.screens.manager_base import ManagerScreen
+from tui.widgets.fields import TextField
+from tui.workers import db_work
+
+
+def action_label(action: str) -> str:
+    key = f"audit.action.{action}"
+    return t(key) if has(key) else action
+
+
+def field_label(name: str) -> str:
+    """The standard field's own label where there is one (手机 for mobile), else the name."""
+    for key in (f"completeness.field.{name}", f"setting.{name}"):
+        if has(key):
+            return t(key)
+    return name
+
+
+class AuditScreen(ManagerScreen):
+    HELP_KEY = "audit.help"
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "audit.key.next", id="audit.next", priority=True),
+        Binding("pageup", "page(-1)", "audit.key.previous", id="audit.previous", priority=True),
+        Binding("ctrl+r", "apply", "audit.key.apply", id="audit.apply"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, page: object, advisors: list[tuple[str, int]] | None) -> None:
+            super().__init__()
+            self.page = page
+            self.advisors = advisors
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page_offset = 0
+        self.entry_total = 0
+        self.entries: dict[str, object] = {}
+
+    def compose_desk(self) -> ComposeResult:
+        yield Static(Text(t("audit.title"), style="bold"), classes="status")
+        with Horizontal(classes="filters"):
+            yield Select([], prompt=t("audit.all_advisors"), id="audit-advisor", compact=True)
+            yield TextField(placeholder=t("audit.customer"), id="audit-customer", help_key="audit.help.customer",
+                            compact=True, max_length=30)
+            yield TextField(placeholder=t("audit.from"), id="audit-from", help_key="audit.help.dates",
+                            compact=True, max_length=10)
+            yield TextField(placeholder=t("audit.to"), id="audit-to", help_key="audit.help.dates",
+                            compact=True, max_length=10)
+        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        yield Static(Text(""), id="audit-detail")
+        yield Static(Text(""), id="audit-status", classes="status")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        table = self.query_one(DataTable)
+        for key, width in (("audit.col.at", 11), ("audit.col.advisor", 8), ("audit.col.action", 8),
+                           ("audit.col.customer", 10), ("audit.col.what", 32)):
+            table.add_column(t(key), width=width)
+        self.load(first=True)
+
+    # ---- loading
+
+    def _filter(self):
+        from db.auditlog import AuditFilter
+        from db.validate import date as valid_date
+
+        advisor = self.query_one("#audit-advisor", Select).value
+        values = {}
+        for name in ("from", "to"):
+            text = self.query_one(f"#audit-{name}", Input).value.strip()
+            values[name] = valid_date(text, f"audit-{name}") if text else None
+        return AuditFilter(advisor_id=advisor if isinstance(advisor, int) else None,
+                           customer=self.query_one("#audit-customer", Input).value,
+                           date_from=values["from"], date_to=values["to"])
+
+    def load(self, first: bool = False) -> None:
+        try:
+            flt = self._filter()
+        except Invalid as exc:
+            self.query_one("#audit-status", Static).update(Text(str(exc), style="bold red"))
+            self.query_one(f"#{exc.field}", Input).focus()
+            return
+        self._load(flt, self.page_offset, self.app.advisor_id, first)
+
+    @db_work(group="audit-load")
+    def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
+        from db import auditlog
+        from db.roles import list_advisors
+
+        page = auditlog.page(actor_id, flt, offset)
+        advisors = [(a.name, a.id) for a in list_advisors()] if first else None
+        self.post_message(self.Loaded(page, advisors))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        if message.advisors is not None:
+            self.query_one("#audit-advisor", Select).set_options(message.advisors)
+        page = message.page
+        self.entry_total = page.total
+        table = self.query_one(DataTable)
+        table.clear()
+        self.entries = {}
+        for row in page.rows:
+            what = " → ".join(x for x in (row.before, row.after) if x) or row.detail
+            field = field_label(row.field) if row.field else ""
+            label = f"{field}: {what}" if field and what else (field or what)
+            key = table.add_row(Text(row.at.strftime("%m-%d %H:%M")), Text(row.advisor), Text(action_label(row.action)),
+                                Text(row.customer), Text(label), key=str(row.id))
+            self.entries[key.value] = row
+        pages = max((page.total + page.limit - 1) // page.limit, 1)
+        self.query_one("#audit-status", Static).update(Text(t(
+            "audit.status", page=page.offset // page.limit + 1, pages=pages, total=page.total)))
+        self.query_one("#audit-detail", Static).update(Text(t("audit.empty") if not page.rows else ""))
+        if page.rows and self.focused is None:
+            table.focus()
+
+    @on(DataTable.RowHighlighted)
+    def detail(self, event: DataTable.RowHighlighted) -> None:
+        row = self.entries.get(event.row_key.value)
+        if row is None:
+            return
+        text = Text()
+        text.append(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {action_label(row.action)}  {row.customer}\n")
+        if row.before or row.after:
+            text.append(f"{field_label(row.field)}: {row.before or '∅'} → {row.after or '∅'}\n")
+        if row.detail:
+            text.append(row.detail)
+        self.query_one("#audit-detail", Static).update(text)
+
+    # ---- keys
+
+    @on(Input.Submitted)
+    @on(Select.Changed)
+    def action_apply(self) -> None:
+        self.page_offset = 0
+        self.load()
+
+    def action_page(self, step: int) -> None:
+        from db.auditlog import PAGE_SIZE
+
+        new = max(self.page_offset + step * PAGE_SIZE, 0)
+        if new == self.page_offset or new >= self.entry_total:
+            return
+        self.page_offset = new
+        self.load()
