@@ -18,7 +18,12 @@ def _dump(value: Any) -> str | None:
 def record(action: str, *, advisor_id: int | None, customer_id: int | None = None,
            field: str | None = None, before: Any = None, after: Any = None,
            detail: str | None = None) -> AuditEntry:
-    """Write one entry. Call inside the writing transaction of the change it describes."""
+    """Write one entry. Call inside the writing transaction of the change it describes.
+    ``field`` may list several names ("a,b,c"); it is clipped to the column (the full
+    names are the keys of ``before``/``after``)."""
+    limit = AuditEntry.field.max_length
+    if field and len(field) > limit:
+        field = field[:limit - 1] + "…"
     return AuditEntry.create(at=now(), advisor=advisor_id, action=action, customer=customer_id,
                              field=field, before=_dump(before), after=_dump(after), detail=detail)
 

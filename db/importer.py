@@ -469,6 +469,15 @@ class _Insert:
         return cursor.fetchone()[0] if self.returning else cursor.lastrowid
 
 
+def _audit_fill(customer_id: int | None, fill: dict[str, Any], advisor_id: int | None,
+                detail: str | None = None) -> None:
+    """An existing archive filled from the sheet: logged on it, in the batch's transaction
+    (search keys left out: they are copies). New archives are counted in the run's entry."""
+    shown = {k: v for k, v in fill.items() if not k.endswith(("_key", "_rev")) and not k.startswith("pinyin")}
+    audit.record("import", advisor_id=advisor_id, customer_id=customer_id, field=",".join(shown),
+                 after=shown, detail=detail)
+
+
 def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     """Write one batch; call inside ``writing()``."""
     counts = BatchCounts()
@@ -501,6 +510,7 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
                 fill.update(customer_keys(person.name, person.mobile, person.employer).as_dict())
                 Customer.update(**fill, updated_at=stamp, version=Customer.version + 1).where(
                     Customer.id == person.id).execute()
+                _audit_fill(person.id, fill, advisor_id)
                 people.add(person)
                 changed = True
         car_fields = {k: values[k] for k in VEHICLE_FIELDS if values.get(k) is not None}
@@ -528,6 +538,7 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
                 fill.update(vehicle_keys(car.vin, fill["plate"]))
             Vehicle.update(**fill, updated_at=stamp, version=Vehicle.version + 1).where(
                 Vehicle.id == car.id).execute()
+            _audit_fill(fill.get("owner", car.owner_id), fill, advisor_id, f"vehicle {car.id}")
             for k, value in fill.items():
                 setattr(car, k if k != "owner" else "owner_id", value)
             changed = True

@@ -394,7 +394,9 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
             vehicle = Vehicle.get_or_none(Vehicle.vin == clean.vehicle["vin"])
         owner_changed = _check_owner(data, vehicle, customer)
         note = _check_mileage(data, vehicle, clean.order["mileage"])
+        before = _vehicle_state(vehicle)
         vehicle = _save_vehicle(data.vehicle, clean, vehicle, customer, day, stamp, owner_changed)
+        _audit_vehicle(before, vehicle, advisor_id)
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
         if data.prospect_id:
@@ -516,6 +518,32 @@ def _save_vehicle(form: VehicleForm, clean: Clean, vehicle: Vehicle | None, cust
     expected = form.version if (form.id == vehicle.id and form.version is not None) else vehicle.version
     update_versioned(Vehicle, vehicle.id, expected, changes)
     return Vehicle.get_by_id(vehicle.id)
+
+
+# The vehicle group as typed at reception, and its owner: what the audit log follows.
+# (The last-known mileage and dates are the visit's own record, not an edit.)
+_AUDITED_VEHICLE = tuple(f.name for f in fields(VehicleForm) if f.name not in ("id", "version")) + ("owner_id",)
+
+
+def _vehicle_state(vehicle: Vehicle | None) -> dict[str, Any] | None:
+    return None if vehicle is None else {name: getattr(vehicle, name) for name in _AUDITED_VEHICLE}
+
+
+def _audit_vehicle(before: dict[str, Any] | None, vehicle: Vehicle, advisor_id: int | None) -> None:
+    """A known car's retyped fields on its owner's archive; a change of hands on both
+    archives. A new car is part of its archive's ``create``/``edit`` entry."""
+    if before is None:
+        return
+    old, new = audit.changes(before, _vehicle_state(vehicle) or {})
+    old_owner, new_owner = old.pop("owner_id", None), new.pop("owner_id", None)
+    detail = f"vehicle {vehicle.id}"
+    if new:
+        audit.record("edit", advisor_id=advisor_id, customer_id=vehicle.owner_id, field=",".join(new),
+                     before=old, after=new, detail=detail)
+    if new_owner is not None:
+        for customer_id in {old_owner, new_owner} - {None}:
+            audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field="owner",
+                         before={"owner": old_owner}, after={"owner": new_owner}, detail=detail)
 
 
 def _first_maintenance(values: dict[str, Any], typed: dict[str, Any], kind: str, day: dt.date,

@@ -76,7 +76,11 @@ def plan(keep_id: int, lose_id: int) -> MergePlan:
 
 def merge(keep_id: int, lose_id: int, advisor_id: int | None,
           expected: tuple[int, int] | None = None) -> MergePlan:
-    """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed."""
+    """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed.
+    Only a service manager merges (db.roles)."""
+    from db.roles import require_manager
+
+    require_manager(advisor_id, "roles.action.merge")
     with writing():
         done = plan(keep_id, lose_id)
         if expected is not None and expected != (done.keep_version, done.lose_version):

@@ -150,3 +150,25 @@ def test_snapshot_refusal(desk, snap_compare):
         await _open(pilot.app, pilot, "ctrl+u")
 
     assert snap_compare(make_app(desk, advisor="顾问X"), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_consent_key_on_the_archive_card(desk):
+    from db.models import Customer
+    from tui.screens.card import ArchiveCard
+
+    who = Customer.get(Customer.name == "甲")
+    app = make_app(desk, advisor="顾问X")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.push_screen(ArchiveCard(who.id))
+        await settle(pilot)
+        await pilot.press("g")  # not asked yet: the customer agrees
+        await settle(pilot)
+        assert Customer.get_by_id(who.id).marketing_consent is True
+        await pilot.press("g")  # and changes their mind
+        await settle(pilot)
+        assert Customer.get_by_id(who.id).marketing_consent is False
+        assert "客户要求不再营销联系" in screen_text(app)
+    entries = list(AuditEntry.select().where(AuditEntry.action == "consent").order_by(AuditEntry.id))
+    assert [(e.customer_id, e.after) for e in entries] == [(who.id, "true"), (who.id, "false")]
+    assert {e.advisor.name for e in entries} == {"顾问X"}

@@ -102,6 +102,8 @@ def test_report_and_shell_command(database, db_path):
 
 def _two_archives():
     me = advisor()
+    me.role = "manager"  # only a service manager merges (db.roles)
+    me.save()
     keep = customer("张伟", "13800138000", occupation="教师")
     lose = customer("张伟", None, id_number=make_id(3), occupation="老师", hobbies="钓鱼")
     car = vehicle(lose, plate="京A12345")

@@ -156,3 +156,6 @@ TEXTS.update({
     "advisors.done.role": ("角色已更改", "Role changed"),
     "advisors.done.pin": ("PIN 已更新", "PIN updated"),
 })
+TEXTS.update({
+    "card.key.consent": ("营销同意", "Marketing yes/no"),
+})
