@@ -283,3 +283,21 @@ def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     contacts = dict(Contact.select(Contact.advisor, fn.COUNT(Contact.id)).group_by(Contact.advisor).tuples())
     return [AdvisorLine(a.id, a.name, a.role, a.active, bool(a.pin_hash), a.os_user or "",
                         orders.get(a.id, 0), contacts.get(a.id, 0)) for a in list_advisors()]
+
+
+@dataclass(frozen=True)
+class SettingLine:
+    key: str
+    label: str
+    value: Any
+    default: Any
+
+
+def setting_lines(actor_id: int | None) -> list[SettingLine]:
+    """Every business threshold with its current value and default, for the manager."""
+    from db import settings
+
+    require_manager(actor_id, "roles.action.settings")
+    values = settings.all_values()
+    return [SettingLine(key, t(spec.text_key), values[key], spec.default)
+            for key, spec in settings.SPECS.items()]

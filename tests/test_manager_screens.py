@@ -172,3 +172,35 @@ async def test_consent_key_on_the_archive_card(desk):
     entries = list(AuditEntry.select().where(AuditEntry.action == "consent").order_by(AuditEntry.id))
     assert [(e.customer_id, e.after) for e in entries] == [(who.id, "true"), (who.id, "false")]
     assert {e.advisor.name for e in entries} == {"顾问X"}
+
+
+async def test_settings_screen_changes_a_threshold_for_a_manager_only(desk):
+    from db import settings
+
+    app = make_app(desk, advisor="顾问X")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+t")
+        assert "修改系统设置只能由服务经理操作" in screen_text(app)
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+t")
+        table = app.screen.query_one("#settings-table")
+        table.move_cursor(row=list(settings.SPECS).index("maintenance.km"))
+        await pilot.press("enter")
+        await pilot.press(*"abc", "f2")  # refused beside the field, typed text kept
+        await settle(pilot)
+        assert "无效" in screen_text(app) and app.screen.query_one("#ask-value").value == "abc"
+        app.screen.query_one("#ask-value").value = "7500"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert settings.get("maintenance.km") == 7500
+        assert "7500" in screen_text(app)
+    entry = AuditEntry.get(AuditEntry.action == "setting")
+    assert (entry.field, entry.before, entry.after) == ("maintenance.km", "5000", "7500")
+
+
+def test_snapshot_settings(desk, snap_compare):
+    async def run_before(pilot):
+        await _open(pilot.app, pilot, "ctrl+t")
+
+    assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)

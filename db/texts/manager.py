@@ -80,8 +80,8 @@ TEXTS.update({
     "ask.keys": ("回车：下一项 · F2：确定 · Esc：取消", "Enter: next · F2: confirm · Esc: cancel"),
 })
 TEXTS.update({
-    "report.help": ("经营结果：按客户群的客户数与营业额、每月回厂率与流失率、各顾问的回访结果、档案完整度、保养提醒后的回厂。在上方填写统计期后按回车。Ctrl+O 操作日志、Ctrl+U 顾问名单（仅服务经理）。",
-                    "Results: customers and revenue per segment, monthly return and churn, each advisor's calls, archive completeness, returns after maintenance reminders. Type the period above and press Enter. Ctrl+O audit log, Ctrl+U advisors (service managers only)."),
+    "report.help": ("经营结果：按客户群的客户数与营业额、每月回厂率与流失率、各顾问的回访结果、档案完整度、保养提醒后的回厂。在上方填写统计期后按回车。Ctrl+O 操作日志、Ctrl+U 顾问名单、Ctrl+T 业务设置（仅服务经理）；Ctrl+R 重新计算。",
+                    "Results: customers and revenue per segment, monthly return and churn, each advisor's calls, archive completeness, returns after maintenance reminders. Type the period above and press Enter. Ctrl+O audit log, Ctrl+U advisors, Ctrl+T settings (service managers only); Ctrl+R recomputes."),
     "report.help.from": ("统计期第一天，例如 2026-01-01；留空为 11 个月前的月初", "First day of the period, e.g. 2026-01-01; empty: the start of the month 11 months ago"),
     "report.help.to": ("统计期最后一天；留空为今天", "Last day of the period; empty: today"),
     "report.period_label": ("统计期", "Period"),
@@ -158,4 +158,16 @@ TEXTS.update({
 })
 TEXTS.update({
     "card.key.consent": ("营销同意", "Marketing yes/no"),
+})
+TEXTS.update({
+    "settings_screen.title": ("业务设置（修改立即生效，并记入操作日志）", "Business settings (a change takes effect at once and is logged)"),
+    "settings_screen.help": ("质保、保养间隔、回访天数、流失月数、客户价值分级等门槛。选中一行按回车修改；只有服务经理可以修改。",
+                             "Warranty, maintenance intervals, follow-up days, churn months, value-class cut-offs and the other thresholds. Enter on a row changes it; service managers only."),
+    "settings_screen.hint": ("↑↓ 选择 · 回车 修改 · Esc 返回", "↑↓ choose · Enter change · Esc back"),
+    "settings_screen.col.what": ("设置", "Setting"),
+    "settings_screen.col.value": ("当前值", "Value"),
+    "settings_screen.col.default": ("默认值", "Default"),
+    "settings_screen.key.change": ("修改", "Change"),
+    "settings_screen.changed": ("设置已修改，立即生效", "Setting changed; in effect now"),
+    "report.key.settings": ("设置", "Settings"),
 })

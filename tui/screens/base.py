@@ -34,7 +34,9 @@ class DeskScreen(TranslatedBindings, Screen):
     def refresh_greeting(self) -> None:
         from db.clock import today
 
-        banner = self.query_one(GreetingBanner)
+        banner = next(iter(self.query(GreetingBanner)), None)
+        if banner is None:  # the advisor became known before this screen was composed:
+            return  # on_mount paints the greeting
         banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
         banner.today = today().isoformat()
 

@@ -1,4 +1,5 @@
-"""F8: the station's results, with the manager's desk (audit log, advisors) one key away."""
+"""F8: the station's results, with the manager's desk (audit log, advisors, settings) one
+key away."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ class ReportScreen(DeskScreen):
     CSS_PATH = "report.tcss"
     HELP_KEY = "report.help"
     BINDINGS = [
-        Binding("ctrl+r", "reload", "report.key.reload", id="report.reload"),
+        Binding("ctrl+r", "reload", "report.key.reload", show=False, id="report.reload"),
         Binding("ctrl+o", "audit", "report.key.audit", id="report.audit"),
         Binding("ctrl+u", "advisors", "report.key.advisors", id="report.advisors"),
+        Binding("ctrl+t", "settings", "report.key.settings", id="report.settings"),
     ]
 
     class Loaded(Message):
@@ -78,6 +80,11 @@ class ReportScreen(DeskScreen):
         from tui.screens.audit import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_settings(self) -> None:
+        from tui.screens.settings_screen import SettingsScreen
+
+        self.app.push_screen(SettingsScreen())
 
     def action_advisors(self) -> None:
         from tui.screens.advisors import AdvisorsScreen
