@@ -2,7 +2,8 @@
 
 ``ArchiveCard(customer_id)`` is all a caller needs. Keys 1–5 switch groups, E edits the
 group shown, M / I reveal the mobile / ID number (recorded by ``db.archive.reveal``),
-C adds a contact, N steps through the vehicles or visits, Esc closes the card.
+C adds a contact, N steps through the vehicles or visits, G records the customer's yes or
+no to marketing (db.privacy), Esc closes the card.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         Binding("m", "reveal('mobile')", "card.key.reveal_mobile", id="card.reveal_mobile"),
         Binding("i", "reveal('id_number')", "card.key.reveal_id", show=False, id="card.reveal_id"),
         Binding("n", "next_item", "card.key.next_vehicle", show=False, id="card.next"),
+        Binding("g", "consent", "card.key.consent", show=False, id="card.consent"),
         Binding("escape", "close", "card.key.close", show=False, id="card.close"),
     ]
 
@@ -162,6 +164,19 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         self.notify(t("card.revealed"), timeout=3)
         self.action_section("customer")
         self._paint()
+
+    def action_consent(self) -> None:
+        """The customer's answer to marketing, given or withdrawn now (db.privacy logs it)."""
+        if self.card is not None:
+            self._consent(getattr(self.app, "advisor_id", None), self.card.marketing_consent is not True)
+
+    @db_work(group="card-consent")
+    def _consent(self, advisor_id: int | None, consent: bool) -> None:
+        from db.privacy import set_consent
+
+        set_consent(advisor_id, self.customer_id, consent)
+        self.app.call_from_thread(self.notify, t("privacy.consent_yes" if consent else "privacy.consent_no"))
+        self.app.call_from_thread(self.load)
 
     # ---- editing
 
