@@ -14,8 +14,6 @@ TEXTS = {
     "queue.declined": ("未做项目再推荐", "Declined work"),
     "queue.prospects": ("潜在客户跟进", "Prospects to develop"),
     "queue.campaign": ("细分营销", "Segment campaign"),
-    "queue.audience.service": ("服务", "service"),
-    "queue.audience.marketing": ("营销", "marketing"),
     # ---- why a row is due
     "queue.reason.first_maintenance": (
         "{purchase} 购车，{km} 公里；首保应在 {due} 前（{basis}）",
@@ -33,12 +31,10 @@ TEXTS = {
     "queue.reason.birthday": ("{day} 生日（{age} 岁）", "Birthday {day} (turns {age})"),
     "queue.reason.drifting": ("{last} 最后来站，{months} 个月未来", "Last visit {last}, {months} months ago"),
     "queue.reason.lost": ("{last} 最后来站，已 {months} 个月未来", "Last visit {last}, {months} months ago"),
-    "queue.reason.never": ("从未来站", "Never visited"),
     "queue.reason.declined": ("{visit} 未做：{work}", "Declined on {visit}: {work}"),
     "queue.reason.prospects": ("约定 {due} 联系：{step}", "Contact due {due}: {step}"),
     "queue.reason.campaign": ("属于 {segment}", "In {segment}"),
     "queue.letter": ("已 {n} 次未接通：改发短信或信函", "{n} calls unanswered: send an SMS or letter"),
-    "queue.postponed": ("已推迟", "put off"),
     # ---- outcomes
     "queue.outcome.reached": ("已接通", "Reached"),
     "queue.outcome.no_answer": ("未接通", "No answer"),
@@ -76,12 +72,9 @@ TEXTS = {
         "Record a call: 1 reached, 2 no answer, 3 booked, 4 declined, 5 wrong number, 6 do not "
         "call again; or R for the outcome dialog. P puts a row off to a date. Five unanswered "
         "calls mark a row for an SMS or letter. C chooses the campaign's segment."),
-    "queues.title": ("今日待办 {day}", "Due today {day}"),
-    "queues.loading": ("正在统计…", "Counting…"),
     "queues.empty": ("这个队列今天没有要联系的客户", "Nobody to contact in this queue today"),
     "queues.choose": ("← 选择一个队列，回车打开", "← choose a queue, Enter opens it"),
     "queues.rows": ("{queue}：{n} 行", "{queue}: {n} rows"),
-    "queues.row_of": ("第 {i}/{n} 行", "row {i} of {n}"),
     "queues.guidance": ("对待建议：", "How to treat them: "),
     "queues.last_note": ("上次联系：", "Last contact: "),
     "queues.no_contact": ("（还没有联系记录）", "(no contact yet)"),
@@ -89,7 +82,6 @@ TEXTS = {
     "queues.postponed_to": ("已推迟到 {day}", "Put off to {day}"),
     "queues.segment_prompt": ("选择细分营销的客户细分", "Choose the campaign's segment"),
     "queues.segment_field": ("细分（如 age:mid,use:private）", "Segment (e.g. age:mid,use:private)"),
-    "queues.segment_choices": ("可选：", "Choices: "),
     "queues.outcome_title": ("记录通话结果：{name}", "Record the call: {name}"),
     "queues.note": ("备注", "Note"),
     "queues.booked_date": ("预约日期", "Booked date"),

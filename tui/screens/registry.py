@@ -35,6 +35,7 @@ MAIN_SCREENS: list[MainScreen] = [
     MainScreen("lookup", "f4", "screen.lookup", "tui.screens.lookup:LookupScreen"),
 
     # queues (issue 5): F5
+    MainScreen("queues", "f5", "screen.queues", "tui.screens.queues:QueuesScreen"),
 
     # prospects (issue 6): F6
 

@@ -1,0 +1,188 @@
+"""F5, the queue screen: counts, rows with guidance, every outcome by keyboard, put off,
+campaign segment; snapshots at 80×24."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db.models import Contact, Customer, QueueState
+from tests import queue_factory as make
+from tests.conftest import TODAY
+from tests.tui_helpers import make_app, screen_text, settle
+
+INSURANCE = 5  # position of the insurance queue in the list (db.queues.QUEUES)
+
+
+def station() -> None:
+    """Three insurance renewals, one follow-up call, a customer whose name looks like markup."""
+    for i, (name, occupation) in enumerate((("王芳", "出租车司机"), ("李建国", "公务员"),
+                                            ("[@click=app.quit]x[/]", "教师"))):
+        person = make.customer(name=name, mobile=f"1380013800{i}", occupation=occupation,
+                               occupation_category=None, district="朝阳区")
+        car = make.vehicle(person, plate=f"京A1234{i}", purchase_date=dt.date(2022, 5, 1),
+                           insurance_expiry=TODAY + dt.timedelta(days=10 + i), usage="private")
+        if i == 0:
+            make.visit(car, TODAY - dt.timedelta(days=2), mileage=42000, fee="680")
+            Contact.create(customer=person, contact_at=dt.datetime(2026, 11, 24, 10, 0), channel="desk",
+                           note="喜欢上午来，怕耽误出车")
+
+
+@pytest.fixture
+def app_db(database, db_path):
+    station()
+    return db_path
+
+
+async def open_insurance(pilot) -> None:
+    await pilot.press("f5")
+    await settle(pilot)
+    for _ in range(INSURANCE):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_queue_list_shows_todays_counts(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "回访" in text and "续保" in text
+        lines = {line.split("│")[0].split()[0]: line.split("│")[0].split()[-1]
+                 for line in text.splitlines() if "│" in line and line.split("│")[0].strip()}
+        assert lines["续保"] == "3" and lines["回访"] == "1" and lines["流失客户"] == "0"
+
+
+async def test_rows_show_guidance_masked_mobile_and_last_note(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        text = screen_text(app)
+        assert "续保：3 行" in text
+        assert "138****8000" in text and "13800138000" not in text
+        assert "[@click" in text  # a name is text, never markup (cut to its column)
+        assert "出保 5 年内" in text and "司机运输" in text  # the first row's badges
+        assert "对待建议：营销重点" in text
+        assert "还有 10 天" in text
+        assert "喜欢上午来" in text
+
+
+async def test_a_name_that_looks_like_markup_stays_text(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        await pilot.press("down", "down", "r")
+        await settle(pilot)
+        assert "记录通话结果：[@click=app.quit]x[/]" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running
+
+
+@pytest.mark.parametrize("keys, outcome", [
+    (["1"], "reached"), (["2"], "no_answer"), (["4"], "declined"), (["5"], "wrong_number"),
+    (["3", *"2026-12-01", "enter"], "booked"),
+    (["6", "enter"], "do_not_call"),
+    (["r", "down", "down", "down", "enter"], "declined"),  # the dialog, by arrows
+])
+async def test_each_outcome_by_keyboard(app_db, keys, outcome):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot)
+        assert "续保：2 行" in screen_text(app)
+    contact = Contact.get(Contact.purpose == "insurance")
+    assert (contact.outcome, contact.channel, contact.advisor.name) == (outcome, "phone", "刘洋")
+    assert contact.customer.name == "王芳"
+    if outcome == "booked":
+        assert contact.booked_date == dt.date(2026, 12, 1)
+    if outcome == "do_not_call":
+        assert Customer.get(Customer.name == "王芳").marketing_consent is False
+
+
+async def test_booked_without_a_date_is_refused_beside_the_field(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        await pilot.press("3")
+        await pilot.press(*"明天见", "enter")
+        await settle(pilot)
+        assert "不是日期" in screen_text(app)
+        await pilot.press("ctrl+a", "ctrl+k")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "请填写日期" in screen_text(app) or "请填写预约日期" in screen_text(app)
+        await pilot.press(*"2026-11-01", "enter")
+        await settle(pilot)
+        assert "预约日期不能早于今天" in screen_text(app)
+    assert Contact.select().where(Contact.purpose == "insurance").count() == 0
+
+
+async def test_put_off_to_a_date(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        await pilot.press("p")
+        await pilot.press(*"2026-11-26", "enter")
+        await settle(pilot)
+        assert "推迟到的日期应在今天之后" in screen_text(app)
+        await pilot.press("ctrl+a", "ctrl+k", *"2026-12-03", "enter")
+        await settle(pilot)
+        assert "续保：2 行" in screen_text(app)
+    assert QueueState.get().postponed_until == dt.date(2026, 12, 3)
+
+
+async def test_campaign_segment_chosen_on_the_screen(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.press(*"age:young", "enter")
+        await settle(pilot)
+        assert "未知的分类：age:young" in screen_text(app)
+        await pilot.press("ctrl+a", "ctrl+k", *"age:mid,use:private", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "细分营销：3 行" in text and "出保 5 年内·私家车" in text
+
+
+async def test_escape_returns_from_rows_to_the_list_then_home(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        await pilot.press("escape")
+        assert app.focused.id == "queue-list"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.current_mode == "home"
+
+
+async def _queue_list(pilot) -> None:
+    await pilot.press("f5")
+    await settle(pilot)
+
+
+async def _outcome_dialog(pilot) -> None:
+    await open_insurance(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("steps", [
+    pytest.param(_queue_list, id="queue_list"), pytest.param(open_insurance, id="queue_with_guidance"),
+    pytest.param(_outcome_dialog, id="outcome_dialog"),
+])
+def test_snapshot(snapshot_db_path, snap_compare, steps):
+    station()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await steps(pilot)
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
