@@ -54,7 +54,7 @@ class Customer(BaseModel):
     name = CharField(max_length=60)
     mobile = CharField(max_length=11, null=True)
     id_number = CharField(max_length=18, null=True)
-    birth_date = DateField(null=True, index=True)  # birthday queue
+    birth_date = DateField(null=True)
     sex = CharField(max_length=1, null=True)  # M | F, from the ID number or typed
     occupation = CharField(max_length=60, null=True)
     occupation_category = CharField(max_length=20, null=True)  # db.segments fills it
@@ -107,16 +107,16 @@ class Vehicle(BaseModel):
     engine_no = CharField(max_length=30, null=True)
     transmission_no = CharField(max_length=30, null=True)
     color = CharField(max_length=20, null=True)
-    purchase_date = DateField(null=True, index=True)  # first-maintenance and warranty queues
+    purchase_date = DateField(null=True)
     first_maintenance_date = DateField(null=True)
     first_maintenance_mileage = IntegerField(null=True)
     usage = CharField(max_length=12, default="private")  # private | official | commercial
     vehicle_class = CharField(max_length=10, default="mid")  # economy | mid | premium
     sold_here = BooleanField(default=False)
-    warranty_end_date = DateField(null=True, index=True)  # None: purchase date + warranty.years
+    warranty_end_date = DateField(null=True)  # None: purchase date + warranty.years
     warranty_end_km = IntegerField(null=True)  # None: warranty.km
-    registration_date = DateField(null=True, index=True)  # inspection queue
-    insurance_expiry = DateField(null=True, index=True)  # insurance queue
+    registration_date = DateField(null=True)
+    insurance_expiry = DateField(null=True)
     status = CharField(max_length=10, default="active")  # active | sold | scrapped
     # the current owner, kept with Ownership in one transaction (lookup joins on it)
     owner = ForeignKeyField(Customer, null=True, backref="vehicles", on_delete="SET NULL")
@@ -290,6 +290,37 @@ class Counter(BaseModel):
     name = CharField(max_length=40, primary_key=True)
     value = IntegerField(default=0)
 
+
+def _queue_indexes() -> None:
+    """The call queues' covering indexes (migration 0004, db/queues.py): each queue's count
+    reads one index range and no table rows."""
+    from peewee import SQL
+
+    spec = {
+        Vehicle: (("vehicle_queue_visits", ("last_visit_date", "status", "owner")),
+                  ("vehicle_queue_maintenance", ("last_maintenance_date", "status", "owner",
+                                                 "last_maintenance_mileage", "last_visit_date",
+                                                 "last_mileage", "daily_km")),
+                  ("vehicle_queue_new", ("purchase_date", "status", "owner", "last_maintenance_date",
+                                         "first_maintenance_date", "last_visit_date", "last_mileage",
+                                         "daily_km")),
+                  ("vehicle_queue_insurance", ("insurance_expiry", "status", "owner")),
+                  ("vehicle_queue_inspection", ("registration_date", "status", "owner", "usage")),
+                  ("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
+                                              "registration_date", "warranty_end_km", "last_mileage"))),
+        Customer: (("customer_queue_birthday", ("birth_date", "merged_into", "anonymised_at",
+                                                "marketing_consent")),
+                   ("customer_anonymised_at", ("anonymised_at",)),
+                   ("customer_marketing_consent", ("marketing_consent",))),
+    }
+    for model, indexes in spec.items():
+        for name, fields in indexes:
+            model.add_index(model.index(*[getattr(model, f) for f in fields], name=name))
+    Visit.add_index(Visit.index(Visit.visit_date, Visit.vehicle, name="visit_queue_declined",
+                                where=SQL("declined_work IS NOT NULL AND declined_work <> ''")))
+
+
+_queue_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,

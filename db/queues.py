@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dateutil.relativedelta import relativedelta
-from peewee import JOIN, Case, Expression, Value, fn
+from peewee import JOIN, SQL, Case, Expression, Value, fn
 
 from db import segments, settings
 from db.clock import now, today
@@ -117,11 +117,18 @@ class DueItem:
 
 @dataclass
 class Plan:
-    """A queue's query before counting or paging."""
+    """A queue's query before counting or paging.
 
-    query: object  # a peewee Select with the row's columns
+    ``query`` reads only what its covering index holds (ids, the due key, the row's
+    state): counting it touches no table rows. A page then takes ``details`` for its 50
+    ids (``unit`` names the id) and ``explain`` says why each row is due."""
+
+    query: object  # a peewee Select: ids, due_key, attempts, last_outcome
     order: list
     explain: Callable[[dict, Ctx], tuple[dt.date | None, str, bool]]
+    unit: str = "vehicle_id"
+    owner: object = Vehicle.owner  # the column naming the customer (due_for_customer)
+    details: Callable[[list[int]], dict[int, dict]] | None = None
 
 
 @dataclass(frozen=True)
@@ -132,13 +139,6 @@ class QueueDef:
 
 
 # ---- SQL helpers ---------------------------------------------------------------------
-
-def _days(day: dt.date, column) -> Expression:
-    """Days from ``column`` (a date) to the constant ``day``, as SQL."""
-    if is_postgres():
-        return Value(day).cast("date") - column
-    return fn.julianday(day.isoformat()) - fn.julianday(column)
-
 
 def _key(column) -> Expression:
     return column.cast("TEXT")
@@ -162,19 +162,50 @@ VEHICLE_COLUMNS = (
     Vehicle.warranty_end_km, Vehicle.insurance_expiry, Vehicle.usage,
 )
 STATE_COLUMNS = (QueueState.attempts, QueueState.last_outcome)
+EPOCH = dt.datetime(1900, 1, 1)
+NEVER = dt.date(1900, 1, 1)  # stands in for a missing date where NULL must not reach an index
 
 
-def _vehicle_query(name: str, ctx: Ctx, key, marketing: bool, where: Expression, extra=()):
-    """Active cars of live owners, joined to the queue's state for this occurrence."""
-    condition = (Vehicle.status == "active") & segments.live_customer() & where
+def _excluded(marketing: bool):
+    """Owners whose cars leave the queues: merged, anonymised and, for marketing, those
+    who refused. Few, and each found through its own index, so a queue excludes them by id
+    instead of reading every owner's row."""
+    query = (Customer.select(Customer.id).where(Customer.merged_into > 0)
+             | Customer.select(Customer.id).where(Customer.anonymised_at > EPOCH))
     if marketing:
-        condition &= _consent_ok()
-    return (Vehicle.select(*VEHICLE_COLUMNS, key.alias("due_key"), *STATE_COLUMNS, *extra)
-            .join(Customer, on=(Vehicle.owner == Customer.id))
-            .join_from(Vehicle, QueueState, JOIN.LEFT_OUTER,
-                       on=((QueueState.queue == name) & (QueueState.customer == Customer.id)
-                           & (QueueState.vehicle == Vehicle.id) & (QueueState.due_key == key)))
-            .where(condition & _state_open(ctx)))
+        query = query | Customer.select(Customer.id).where(Customer.marketing_consent == False)  # noqa: E712
+    return query
+
+
+def _unseekable(column, empty):
+    """The column wrapped so that no index is used to seek on it. SQLite without
+    statistics takes any equality on an indexed column (status = 'active',
+    last_maintenance_date IS NULL) for a narrow one, and would walk that index instead of
+    the queue's date range; the columns still come from the covering index."""
+    return fn.COALESCE(column, empty)
+
+
+def _active_car() -> Expression:
+    # NOT IN an empty list is true even for a NULL owner: test the owner explicitly
+    return (_unseekable(Vehicle.status, "") == "active") & (_unseekable(Vehicle.owner, 0) > 0)
+
+
+def _vehicle_query(name: str, ctx: Ctx, key, marketing: bool, where: Expression, *, customer_terms: bool = False):
+    """Active cars of live owners with this queue's state for this occurrence: ids only."""
+    query = (Vehicle.select(Vehicle.id.alias("vehicle_id"), Vehicle.owner.alias("customer_id"),
+                            key.alias("due_key"), *STATE_COLUMNS)
+             .join(QueueState, JOIN.LEFT_OUTER,
+                   on=((QueueState.queue == name) & (QueueState.customer == Vehicle.owner)
+                       & (QueueState.vehicle == Vehicle.id) & (QueueState.due_key == key))))
+    if customer_terms:  # a campaign on customer segments (value, occupation, region)
+        query = query.join_from(Vehicle, Customer, on=(Vehicle.owner == Customer.id))
+    return query.where(_active_car() & Vehicle.owner.not_in(_excluded(marketing)) & where & _state_open(ctx))
+
+
+def _vehicle_details(ids: list[int]) -> dict[int, dict]:
+    rows = (Vehicle.select(*VEHICLE_COLUMNS).join(Customer, on=(Vehicle.owner == Customer.id))
+            .where(Vehicle.id.in_(ids)).dicts())
+    return {row["vehicle_id"]: row for row in rows}
 
 
 def _ranges(column, spans: list[tuple[dt.date, dt.date, str]]) -> tuple[Expression, Expression]:
@@ -196,28 +227,44 @@ def _any(terms: list[Expression]) -> Expression:
 # The rule itself is ``db.due.next_maintenance`` (the brief shows it): due at the earlier
 # of the calendar date and the day the car's trend reaches the km, that day being the last
 # reading's date plus round(km left / km a day), never before the reading. The SQL below
-# answers "is that day on or before D?" for a whole table without computing it per row.
+# computes that day once per car as a day number (one date function per row: parsing a
+# date costs more than all the arithmetic) and compares it with constants.
+
+EPOCH_DAY = dt.date(1970, 1, 1)
+JULIAN_OF_ORDINAL = 1721424.5  # julianday('0001-01-01') - 1: SQLite's day numbers
+
+
+def _day_number(column) -> Expression:
+    if is_postgres():
+        return column - Value(EPOCH_DAY).cast("date")  # whole days
+    return fn.julianday(column)
+
+
+def _day_const(day: dt.date) -> float:
+    return (day - EPOCH_DAY).days if is_postgres() else day.toordinal() + JULIAN_OF_ORDINAL
+
 
 def _daily(ctx: Ctx, column=Vehicle.daily_km):
     # ``daily_km or default`` in db.due: an unknown or zero trend takes the default
     return fn.COALESCE(fn.NULLIF(column, 0), ctx.s["maintenance.default_daily_km"])
 
 
-def _km_reached_by(day: dt.date, target, from_date, from_km, ctx: Ctx) -> Expression:
-    """SQL: the km date is on or before ``day``: round(left / rate) <= days since the reading."""
-    elapsed = _days(day, from_date)
-    return (elapsed >= 0) & (target - from_km < _daily(ctx) * (elapsed + 0.5))
+def _km_day(target, from_date, from_km, ctx: Ctx) -> Expression:
+    """SQL: the day number on which the trend reaches ``target`` km."""
+    left = target - from_km
+    return _day_number(from_date) + Case(None, [(left <= 0, 0)], fn.ROUND(left / _daily(ctx)))
 
 
 def _interval_window(ctx: Ctx, base, months: int, target, from_date, from_km) -> Expression:
-    """Due = the earlier of ``base + months`` and the km date; the row shows while due is
-    within [today - overdue, today + lead]."""
+    """Due = the earlier of ``base + months`` and the km day; the row shows while due is
+    within [today - overdue, today + lead]. ``base`` bounds the index range."""
     lo = ctx.days(-ctx.s["maintenance.overdue_days"])
     hi = ctx.days(ctx.s["maintenance.lead_days"])
-    by_date_hi = base <= hi - relativedelta(months=months)
+    km_day = _km_day(target, from_date, from_km, ctx)
+    due_by_date_in_time = base <= hi - relativedelta(months=months)
     return ((base >= lo - relativedelta(months=months))
-            & (by_date_hi | _km_reached_by(hi, target, from_date, from_km, ctx))
-            & ~_km_reached_by(lo - dt.timedelta(days=1), target, from_date, from_km, ctx))
+            & Case(None, [(due_by_date_in_time, km_day >= _day_const(lo))],
+                   km_day.between(_day_const(lo), _day_const(hi))))
 
 
 def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
@@ -241,7 +288,7 @@ def _first_maintenance(ctx: Ctx, name: str) -> Plan:
     months, target = ctx.s["first_maintenance.months"], ctx.s["first_maintenance.km"]
     from_date = fn.COALESCE(Vehicle.last_visit_date, Vehicle.purchase_date)
     from_km = fn.COALESCE(Vehicle.last_mileage, 0)
-    where = (Vehicle.last_maintenance_date.is_null() & Vehicle.first_maintenance_date.is_null()
+    where = ((_unseekable(Vehicle.last_maintenance_date, NEVER) == NEVER) & Vehicle.first_maintenance_date.is_null()
              & Vehicle.purchase_date.is_null(False)
              & _interval_window(ctx, Vehicle.purchase_date, months, target, from_date, from_km))
 
@@ -251,7 +298,7 @@ def _first_maintenance(ctx: Ctx, name: str) -> Plan:
                       due=due, basis=basis), late
 
     query = _vehicle_query(name, ctx, _key(Vehicle.purchase_date), False, where)
-    return Plan(query, [Vehicle.purchase_date, Vehicle.id], explain)
+    return Plan(query, [Vehicle.purchase_date, Vehicle.id], explain, details=_vehicle_details)
 
 
 def _maintenance(ctx: Ctx, name: str) -> Plan:
@@ -269,7 +316,7 @@ def _maintenance(ctx: Ctx, name: str) -> Plan:
                       due=due, basis=basis), late
 
     query = _vehicle_query(name, ctx, _key(Vehicle.last_maintenance_date), False, where)
-    return Plan(query, [Vehicle.last_maintenance_date, Vehicle.id], explain)
+    return Plan(query, [Vehicle.last_maintenance_date, Vehicle.id], explain, details=_vehicle_details)
 
 
 def _follow_up(ctx: Ctx, name: str) -> Plan:
@@ -284,9 +331,8 @@ def _follow_up(ctx: Ctx, name: str) -> Plan:
         return row["last_visit_date"], t(key, visit=row["last_visit_date"], days=days), late
 
     query = _vehicle_query(name, ctx, _key(Vehicle.last_visit_date), False, where)
-    # Those still in the day 1–3 window first (oldest first, before they turn late).
-    order = [Case(None, [(Vehicle.last_visit_date >= late_from, 0)], 1), Vehicle.last_visit_date, Vehicle.id]
-    return Plan(query, order, explain)
+    # The freshest visits first: the call is worth most within the first days.
+    return Plan(query, [Vehicle.last_visit_date.desc(), Vehicle.id], explain, details=_vehicle_details)
 
 
 def _warranty_end(ctx: Ctx, name: str) -> Plan:
@@ -308,7 +354,7 @@ def _warranty_end(ctx: Ctx, name: str) -> Plan:
     key = fn.COALESCE(_key(Vehicle.warranty_end_date), "").concat(":").concat(
         fn.COALESCE(_key(Vehicle.warranty_end_km), ""))
     query = _vehicle_query(name, ctx, key, False, where)
-    return Plan(query, [fn.COALESCE(Vehicle.warranty_end_date, born), Vehicle.id], explain)
+    return Plan(query, [fn.COALESCE(Vehicle.warranty_end_date, born), Vehicle.id], explain, details=_vehicle_details)
 
 
 def _insurance(ctx: Ctx, name: str) -> Plan:
@@ -319,7 +365,7 @@ def _insurance(ctx: Ctx, name: str) -> Plan:
         return expiry, t("queue.reason.insurance", expiry=expiry, days=(expiry - ctx.day).days), False
 
     query = _vehicle_query(name, ctx, _key(Vehicle.insurance_expiry), True, where)
-    return Plan(query, [Vehicle.insurance_expiry, Vehicle.id], explain)
+    return Plan(query, [Vehicle.insurance_expiry, Vehicle.id], explain, details=_vehicle_details)
 
 
 def inspection_years(commercial: bool, s: dict) -> list[int]:
@@ -353,7 +399,9 @@ def _inspection(ctx: Ctx, name: str) -> Plan:
     commercial = Vehicle.usage == "commercial"
     in_c, key_c = _ranges(Vehicle.registration_date, _anniversary_spans(ctx, inspection_years(True, ctx.s), days))
     in_p, key_p = _ranges(Vehicle.registration_date, _anniversary_spans(ctx, inspection_years(False, ctx.s), days))
-    where = (commercial & in_c) | (~commercial & in_p)
+    # Operating cars' ages include every other car's: their ranges, OR-ed at the top, let
+    # SQLite walk only those slices of the registration index.
+    where = in_c & (commercial | in_p)
     key = Case(None, [(commercial, key_c)], key_p)
 
     def explain(row: dict, ctx: Ctx):
@@ -362,25 +410,30 @@ def _inspection(ctx: Ctx, name: str) -> Plan:
         return due, t("queue.reason.inspection", reg=row["registration_date"], years=years, due=due), False
 
     query = _vehicle_query(name, ctx, key, False, where)
-    return Plan(query, [fn.SUBSTR(_key(Vehicle.registration_date), 6), Vehicle.id], explain)
+    return Plan(query, [fn.SUBSTR(_key(Vehicle.registration_date), 6), Vehicle.id], explain, details=_vehicle_details)
 
 
 def _birthday(ctx: Ctx, name: str) -> Plan:
     spans = _anniversary_spans(ctx, list(range(0, BIRTHDAY_MAX_AGE)), ctx.s["birthday.days"])
     inside, key = _ranges(Customer.birth_date, spans)
-    query = (Customer.select(Customer.id.alias("customer_id"), Customer.name, Customer.mobile,
-                             Customer.birth_date, key.alias("due_key"), *STATE_COLUMNS)
+    query = (Customer.select(Customer.id.alias("customer_id"), key.alias("due_key"), *STATE_COLUMNS)
              .join_from(Customer, QueueState, JOIN.LEFT_OUTER,
                         on=((QueueState.queue == name) & (QueueState.customer == Customer.id)
                             & QueueState.vehicle.is_null() & (QueueState.due_key == key)))
-             .where(inside & segments.live_customer() & _consent_ok() & _state_open(ctx)))
+             .where(inside & Customer.id.not_in(_excluded(True)) & _state_open(ctx)))
+
+    def details(ids: list[int]) -> dict[int, dict]:
+        rows = (Customer.select(Customer.id.alias("customer_id"), Customer.name, Customer.mobile,
+                                Customer.birth_date).where(Customer.id.in_(ids)).dicts())
+        return {row["customer_id"]: row for row in rows}
 
     def explain(row: dict, ctx: Ctx):
         age = int(row["due_key"])
         day = row["birth_date"] + relativedelta(years=age)
         return day, t("queue.reason.birthday", day=day.strftime("%m-%d"), age=age), False
 
-    return Plan(query, [fn.SUBSTR(_key(Customer.birth_date), 6), Customer.id], explain)
+    return Plan(query, [fn.SUBSTR(_key(Customer.birth_date), 6), Customer.id], explain,
+                unit="customer_id", owner=Customer.id, details=details)
 
 
 def _churn(ctx: Ctx, name: str) -> Plan:
@@ -398,30 +451,35 @@ def _churn(ctx: Ctx, name: str) -> Plan:
         return last, t(f"queue.reason.{name}", last=last, months=gap.years * 12 + gap.months), False
 
     query = _vehicle_query(name, ctx, _key(Vehicle.last_visit_date), True, where)
-    return Plan(query, order, explain)
+    return Plan(query, order, explain, details=_vehicle_details)
 
 
 def _declined(ctx: Ctx, name: str) -> Plan:
-    visit = Visit
-    where = (visit.visit_date.between(ctx.days(-ctx.s["declined.to_days"]), ctx.days(-ctx.s["declined.from_days"]))
-             & visit.declined_work.is_null(False) & (fn.TRIM(visit.declined_work) != "")
-             & (visit.visit_date >= Vehicle.last_visit_date))  # nothing came after it
-    key = _key(visit.id)
-    query = (visit.select(*VEHICLE_COLUMNS, key.alias("due_key"), *STATE_COLUMNS,
-                          visit.visit_date, visit.declined_work)
-             .join(Vehicle, on=(visit.vehicle == Vehicle.id))
-             .join(Customer, on=(Vehicle.owner == Customer.id))
-             .join_from(visit, QueueState, JOIN.LEFT_OUTER,
-                        on=((QueueState.queue == name) & (QueueState.customer == Customer.id)
+    # The partial index visit_queue_declined holds exactly the visits with declined work.
+    where = (Visit.visit_date.between(ctx.days(-ctx.s["declined.to_days"]), ctx.days(-ctx.s["declined.from_days"]))
+             # literal '' (not a parameter), so that SQLite sees the partial index's own condition
+             & Visit.declined_work.is_null(False) & (Visit.declined_work != SQL("''"))
+             & (Visit.visit_date >= Vehicle.last_visit_date))  # nothing came after it
+    key = _key(Visit.id)
+    query = (Visit.select(Visit.id.alias("visit_id"), Vehicle.id.alias("vehicle_id"),
+                          Vehicle.owner.alias("customer_id"), key.alias("due_key"), *STATE_COLUMNS)
+             .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
+             .join_from(Visit, QueueState, JOIN.LEFT_OUTER,
+                        on=((QueueState.queue == name) & (QueueState.customer == Vehicle.owner)
                             & (QueueState.vehicle == Vehicle.id) & (QueueState.due_key == key)))
-             .where(where & (Vehicle.status == "active") & segments.live_customer() & _consent_ok()
-                    & _state_open(ctx)))
+             .where(where & _active_car() & Vehicle.owner.not_in(_excluded(True)) & _state_open(ctx)))
+
+    def details(ids: list[int]) -> dict[int, dict]:
+        rows = (Visit.select(*VEHICLE_COLUMNS, Visit.id.alias("visit_id"), Visit.visit_date, Visit.declined_work)
+                .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
+                .join(Customer, on=(Vehicle.owner == Customer.id)).where(Visit.id.in_(ids)).dicts())
+        return {row["visit_id"]: row for row in rows}
 
     def explain(row: dict, ctx: Ctx):
         work = " ".join((row["declined_work"] or "").split())
         return row["visit_date"], t("queue.reason.declined", visit=row["visit_date"], work=work[:60]), False
 
-    return Plan(query, [visit.visit_date.desc(), visit.id], explain)
+    return Plan(query, [Visit.visit_date.desc(), Visit.id], explain, unit="visit_id", details=details)
 
 
 def _prospects(ctx: Ctx, name: str) -> Plan:
@@ -436,7 +494,7 @@ def _prospects(ctx: Ctx, name: str) -> Plan:
         due = row["next_contact_date"]
         return due, t("queue.reason.prospects", due=due, step=step), due < ctx.day
 
-    return Plan(query, [Prospect.next_contact_date, Prospect.id], explain)
+    return Plan(query, [Prospect.next_contact_date, Prospect.id], explain, unit="prospect_id", owner=None)
 
 
 def _campaign(ctx: Ctx, name: str, segment: str | None = None) -> Plan:
@@ -444,12 +502,13 @@ def _campaign(ctx: Ctx, name: str, segment: str | None = None) -> Plan:
         raise Invalid(t("queue.campaign_needed"), field="segment")
     condition = segments.spec_condition(segment, ctx)
     label = segments.spec_label(segment)
-    query = _vehicle_query(name, ctx, Value(segment), True, condition)
+    customer_terms = any(kind not in segments.VEHICLE_KINDS for kind, _ in segments.parse_spec(segment))
+    query = _vehicle_query(name, ctx, Value(segment), True, condition, customer_terms=customer_terms)
 
     def explain(row: dict, ctx: Ctx):
         return None, t("queue.reason.campaign", segment=label), False
 
-    return Plan(query, [Vehicle.last_visit_date.desc(nulls="last"), Vehicle.id], explain)
+    return Plan(query, [Vehicle.id], explain, details=_vehicle_details)
 
 
 QUEUES: list[QueueDef] = [
@@ -501,8 +560,16 @@ def rows(name: str, day: dt.date | None = None, offset: int = 0, limit: int = 50
     """One page of a queue, most pressing first, with badges and the last contact's note."""
     ctx = Ctx.make(day)
     p = plan(name, ctx, segment)
-    found = list(p.query.order_by(*p.order).offset(offset).limit(limit).dicts())
-    return _items(name, found, p, ctx, with_badges)
+    return _items(name, _page(p, p.query, offset, limit), p, ctx, with_badges)
+
+
+def _page(p: Plan, query, offset: int, limit: int) -> list[dict]:
+    """The page's ids from the index, then its rows' details by id."""
+    keys = list(query.order_by(*p.order).offset(offset).limit(limit).dicts())
+    if p.details is None:
+        return keys
+    details = p.details([k[p.unit] for k in keys]) if keys else {}
+    return [{**details[k[p.unit]], **k} for k in keys if k[p.unit] in details]
 
 
 def _items(name: str, found: list[dict], p: Plan, ctx: Ctx, with_badges: bool) -> list[DueItem]:
@@ -549,7 +616,7 @@ def due_for_customer(customer_id: int, day: dt.date | None = None) -> list[DueIt
         if name == "prospects":
             continue
         p = plan(name, ctx)
-        found = list(p.query.where(Customer.id == customer_id).order_by(*p.order).limit(20).dicts())
+        found = _page(p, p.query.where(p.owner == customer_id), 0, 20)
         items.extend(_items(name, found, p, ctx, with_badges=False))
     return items
 
