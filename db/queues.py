@@ -129,6 +129,10 @@ class Plan:
     unit: str = "vehicle_id"
     owner: object = Vehicle.owner  # the column naming the customer (due_for_customer)
     details: Callable[[list[int]], dict[int, dict]] | None = None
+    # Sort apart: with ORDER BY … LIMIT on an expression no index yields, SQLite (without
+    # statistics) walks a whole index instead of the queue's ranges; the page then sorts
+    # the queue's rows, found as for the count, in a materialised CTE.
+    sorted_apart: bool = False
 
 
 @dataclass(frozen=True)
@@ -354,7 +358,11 @@ def _warranty_end(ctx: Ctx, name: str) -> Plan:
     key = fn.COALESCE(_key(Vehicle.warranty_end_date), "").concat(":").concat(
         fn.COALESCE(_key(Vehicle.warranty_end_km), ""))
     query = _vehicle_query(name, ctx, key, False, where)
-    return Plan(query, [fn.COALESCE(Vehicle.warranty_end_date, born), Vehicle.id], explain, details=_vehicle_details)
+    # the end's day number; a default end is the anniversary, near enough for an order
+    end = _day_number(fn.COALESCE(Vehicle.warranty_end_date, born)) + Case(
+        None, [(Vehicle.warranty_end_date.is_null(), round(years * 365.25))], 0)
+    return Plan(query.select_extend(end.alias("sort_key")), [end, Vehicle.id], explain,
+                details=_vehicle_details, sorted_apart=True)
 
 
 def _insurance(ctx: Ctx, name: str) -> Plan:
@@ -410,7 +418,9 @@ def _inspection(ctx: Ctx, name: str) -> Plan:
         return due, t("queue.reason.inspection", reg=row["registration_date"], years=years, due=due), False
 
     query = _vehicle_query(name, ctx, key, False, where)
-    return Plan(query, [fn.SUBSTR(_key(Vehicle.registration_date), 6), Vehicle.id], explain, details=_vehicle_details)
+    anniversary = fn.SUBSTR(_key(Vehicle.registration_date), 6)
+    return Plan(query.select_extend(anniversary.alias("sort_key")), [anniversary, Vehicle.id], explain,
+                details=_vehicle_details, sorted_apart=True)
 
 
 def _birthday(ctx: Ctx, name: str) -> Plan:
@@ -565,7 +575,12 @@ def rows(name: str, day: dt.date | None = None, offset: int = 0, limit: int = 50
 
 def _page(p: Plan, query, offset: int, limit: int) -> list[dict]:
     """The page's ids from the index, then its rows' details by id."""
-    keys = list(query.order_by(*p.order).offset(offset).limit(limit).dicts())
+    if p.sorted_apart:
+        due = query.cte("due", materialized=True)
+        query = due.select_from(SQL("*")).order_by(due.c.sort_key, getattr(due.c, p.unit))
+    else:
+        query = query.order_by(*p.order)
+    keys = list(query.offset(offset).limit(limit).dicts())
     if p.details is None:
         return keys
     details = p.details([k[p.unit] for k in keys]) if keys else {}

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
-from peewee import Case, Expression, Value, fn
+from peewee import JOIN, Case, Expression, Value, fn
 
 from db import settings
 from db.audit import record
@@ -161,6 +161,17 @@ def _paid(visit) -> Expression:
             & (visit.payment_method.is_null() | (visit.payment_method != UNPAID_PAYMENT)))
 
 
+def _value_case(paid_n, spend, recent, limits: Limits):
+    """The value rule over three facts of the window: paid visits, their spend, any visit."""
+    lifted = (spend >= limits["value.lift_spend"]) & (paid_n >= 1)
+    a, b, c = limits["value.a_visits"], limits["value.b_visits"], limits["value.c_visits"]
+    return Case(None, [
+        (~recent, "D"),
+        ((paid_n >= a) | ((paid_n >= b) & lifted), "A"),
+        ((paid_n >= b) | ((paid_n >= c) & lifted), "B"),
+    ], "C")
+
+
 def computed_value_expr(limits: Limits, customer=Customer):
     """The computed value class of each customer row, as SQL (correlated over the
     (customer, visit_date) index: a handful of index entries per customer)."""
@@ -169,14 +180,18 @@ def computed_value_expr(limits: Limits, customer=Customer):
     visit2, window2 = _visits_in_window(limits, customer)
     spend = visit2.select(fn.COALESCE(fn.SUM(visit2.total_fee), 0)).where(window2 & _paid(visit2))
     visit3, window3 = _visits_in_window(limits, customer)
-    recent = fn.EXISTS(visit3.select(Value(1)).where(window3))
-    lifted = (spend >= limits["value.lift_spend"]) & (paid_n >= 1)
-    a, b, c = limits["value.a_visits"], limits["value.b_visits"], limits["value.c_visits"]
-    return Case(None, [
-        (~recent, "D"),
-        ((paid_n >= a) | ((paid_n >= b) & lifted), "A"),
-        ((paid_n >= b) | ((paid_n >= c) & lifted), "B"),
-    ], "C")
+    return _value_case(paid_n, spend, fn.EXISTS(visit3.select(Value(1)).where(window3)), limits)
+
+
+def _value_facts(limits: Limits, ids: list[int]):
+    """The window's facts for a few customers in one pass over their visits."""
+    visit = Visit.alias("vf")
+    window = visit.customer.in_(ids) & (visit.visit_date >= limits.value_start) & (visit.visit_date <= limits.day)
+    paid = _paid(visit)
+    return (visit.select(visit.customer.alias("cid"),
+                         fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
+                         fn.SUM(Case(None, [(paid, visit.total_fee)], 0)).alias("spend"))
+            .where(window).group_by(visit.customer))
 
 
 def value_expr(limits: Limits, customer=Customer):
@@ -378,10 +393,13 @@ def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict
         return result
     limits = Limits.now(day)
     per_vehicle = _vehicle_badges(Vehicle.owner.in_(ids), limits)
+    facts = _value_facts(limits, ids).alias("facts")
+    computed = _value_case(fn.COALESCE(facts.c.paid_n, 0), fn.COALESCE(facts.c.spend, 0),
+                           facts.c.cid.is_null(False), limits)
     customer_rows = (Customer.select(Customer.id, Customer.occupation, Customer.occupation_category,
                                      Customer.district, Customer.value_class_manual,
-                                     Customer.value_class_reason,
-                                     computed_value_expr(limits).alias("computed"))
+                                     Customer.value_class_reason, computed.alias("computed"))
+                     .join(facts, JOIN.LEFT_OUTER, on=(facts.c.cid == Customer.id))
                      .where(Customer.id.in_(ids)).dicts())
     for row in customer_rows:
         computed, manual = row["computed"], row["value_class_manual"]
