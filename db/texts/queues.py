@@ -33,7 +33,7 @@ TEXTS = {
     "queue.reason.lost": ("{last} 最后来站，已 {months} 个月未来", "Last visit {last}, {months} months ago"),
     "queue.reason.declined": ("{visit} 未做：{work}", "Declined on {visit}: {work}"),
     "queue.reason.prospects": ("约定 {due} 联系：{step}", "Contact due {due}: {step}"),
-    "queue.reason.campaign": ("属于 {segment}", "In {segment}"),
+    "queue.reason.campaign": ("细分：{segment}", "Segment: {segment}"),
     "queue.letter": ("已 {n} 次未接通：改发短信或信函", "{n} calls unanswered: send an SMS or letter"),
     # ---- outcomes
     "queue.outcome.reached": ("已接通", "Reached"),
