@@ -30,7 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from db import settings
 from db.clock import today
@@ -156,6 +156,14 @@ def _period_visits(date_from: dt.date, date_to: dt.date):
 
 # ---- segments ------------------------------------------------------------------------
 
+def _per(column, date_from: dt.date, date_to: dt.date):
+    """The period's visits summed per car or per customer, as a subquery: the segment
+    expression is then computed once per car or customer, not once per work order."""
+    return (Visit.select(column.alias("key"), fn.COUNT(Visit.id).alias("n"), fn.SUM(Visit.total_fee).alias("fee"))
+            .where(_period_visits(date_from, date_to) & column.is_null(False))
+            .group_by(column)).alias("period")
+
+
 def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
     from db import segments
     from db.models import Vehicle
@@ -164,14 +172,14 @@ def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
     lines: list[SegmentLine] = []
     for kind in SEGMENT_KINDS:
         counts = segments.segment_counts(kind, limits)
-        expr = (segments.value_expr(limits) if kind == "value"
-                else {"age": segments.age_expr(limits), "use": Vehicle.usage}[kind])
-        query = (Visit.select(expr.alias("code"), fn.COUNT(Visit.id).alias("n"),
-                              fn.SUM(Visit.total_fee).alias("fee"))
-                 .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
-                 .switch(Visit).join(Customer, JOIN.LEFT_OUTER, on=(Visit.customer == Customer.id))
-                 .where(_period_visits(date_from, date_to)).group_by(expr))
-        money = {row["code"]: (row["n"], _money(row["fee"])) for row in query.dicts()}
+        if kind == "value":
+            per, model, expr = _per(Visit.customer, date_from, date_to), Customer, segments.value_expr(limits)
+        else:
+            per, model = _per(Visit.vehicle, date_from, date_to), Vehicle
+            expr = {"age": segments.age_expr(limits), "use": Vehicle.usage}[kind]
+        query = (model.select(expr.alias("code"), fn.SUM(per.c.n).alias("n"), fn.SUM(per.c.fee).alias("fee"))
+                 .join(per, on=(per.c.key == model.id)).group_by(expr))
+        money = {row["code"]: (int(row["n"] or 0), _money(row["fee"])) for row in query.dicts()}
         for code in segments.codes(kind):
             n, fee = money.get(code, (0, _money(0)))
             lines.append(SegmentLine(kind, code, t(f"segment.kind.{kind}"), segments.segment_label(kind, code),
@@ -199,21 +207,26 @@ def _distinct_customers(where) -> int:
 
 def month_line(start: dt.date, end: dt.date, lost_months: int) -> MonthLine:
     base_from = start - relativedelta(months=lost_months)
-    active = (Visit.visit_date >= base_from) & (Visit.visit_date < start)
     earlier = Visit.alias("earlier")
     came_back = fn.EXISTS(earlier.select(earlier.id).where(
         (earlier.customer == Visit.customer) & (earlier.visit_date >= base_from)
         & (earlier.visit_date < start)))
     in_month = (Visit.visit_date >= start) & (Visit.visit_date <= end)
-    # Lost during M: the last visit up to M's end is between base_from and end − L months.
-    churned = (Visit.select(Visit.customer)
-               .where((Visit.visit_date <= end) & Visit.customer.is_null(False))
-               .group_by(Visit.customer)
-               .having(fn.MAX(Visit.visit_date).between(base_from, end - relativedelta(months=lost_months)))
-               .count())
+    # Lost during M: a visit between base_from and end − L months with no later visit up
+    # to M's end (a range of one month of visits, each probed on (customer, visit_date)).
+    later = Visit.alias("later")
+    no_later = ~fn.EXISTS(later.select(later.id).where(
+        (later.customer == Visit.customer) & (later.visit_date > Visit.visit_date) & (later.visit_date <= end)))
+    churned = _distinct_customers(
+        Visit.visit_date.between(base_from, end - relativedelta(months=lost_months)) & no_later)
     row = Visit.select(fn.COUNT(Visit.id), fn.SUM(Visit.total_fee)).where(in_month).tuples().first()
+    # Active: one probe per customer on the (customer, visit_date) index reads the index
+    # alone; counting distinct customers over the window's visits reads every visit row.
+    probe = Visit.alias("probe")
+    active_count = Customer.select().where(fn.EXISTS(probe.select(probe.id).where(
+        (probe.customer == Customer.id) & (probe.visit_date >= base_from) & (probe.visit_date < start)))).count()
     return MonthLine(month=start.strftime("%Y-%m"), visits=row[0] or 0, revenue=_money(row[1]),
-                     active=_distinct_customers(active),
+                     active=active_count,
                      returned=_distinct_customers(in_month & came_back),
                      churned=churned or 0)
 
@@ -262,22 +275,32 @@ def completeness_lines() -> tuple[float, list[AdvisorCompleteness]]:
 
 # ---- maintenance reminders ----------------------------------------------------------------
 
+def _within_days(day_column, days: int):
+    """The last day of a window of ``days`` days from a timestamp's date, in SQL (SQLite
+    and PostgreSQL spell date arithmetic apart)."""
+    from peewee import SQL
+
+    from db.connection import is_postgres
+
+    if is_postgres():
+        return (day_column.cast("date") + SQL(f"{int(days)}")), day_column.cast("date")
+    return fn.date(day_column, f"+{int(days)} days"), fn.date(day_column)
+
+
 def reminders(date_from: dt.date, date_to: dt.date) -> Reminders:
     days = int(settings.get("report.reminder_return_days"))
     sent = (_contact_period(date_from, date_to) & Contact.purpose.in_(REMINDER_PURPOSES)
             & Contact.customer.is_null(False)
             & (Contact.outcome.in_(REACHED) | Contact.channel.in_(WRITTEN)))
-    total = Contact.select().where(sent).count()
-    # "Came back" is checked per reminder in Python over the (vehicle, date) index: the
-    # window's end is the contact's own day plus N, which SQLite and PostgreSQL spell apart.
-    came_back = 0
-    for contact in Contact.select(Contact.customer, Contact.vehicle, Contact.contact_at).where(sent).iterator():
-        day = contact.contact_at.date()
-        who = (Visit.vehicle == contact.vehicle_id) if contact.vehicle_id else (Visit.customer == contact.customer_id)
-        if Visit.select().where(who & (Visit.visit_date >= day)
-                                & (Visit.visit_date <= day + dt.timedelta(days=days))).exists():
-            came_back += 1
-    return Reminders(total, came_back, days)
+    last_day, first_day = _within_days(Contact.contact_at, days)
+    # That car (or, for a reminder without a car, that customer) came in within the window.
+    who = ((Contact.vehicle.is_null(False) & (Visit.vehicle == Contact.vehicle))
+           | (Contact.vehicle.is_null() & (Visit.customer == Contact.customer)))
+    back = fn.EXISTS(Visit.select(Visit.id).where(
+        who & (Visit.visit_date >= first_day) & (Visit.visit_date <= last_day)))
+    row = (Contact.select(fn.COUNT(Contact.id), fn.SUM(Case(None, [(back, 1)], 0)))
+           .where(sent).tuples().first())
+    return Reminders(row[0] or 0, int(row[1] or 0), days)
 
 
 # ---- the whole report ------------------------------------------------------------------
