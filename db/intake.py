@@ -623,6 +623,24 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
     return data
 
 
+def prefill_from_query(text: str) -> IntakeData:
+    """A new archive starting from what was typed to find it: a VIN, plate, mobile or name."""
+    data = IntakeData()
+    raw = v.normalise(text)
+    if not raw:
+        return data
+    for form, name, check in ((data.vehicle, "vin", v.vin), (data.vehicle, "plate", v.plate),
+                              (data.customer, "mobile", v.mobile)):
+        try:
+            setattr(form, name, check(raw))
+            return data
+        except Invalid:
+            continue
+    if not any(c.isdigit() for c in raw):
+        data.customer.name = raw
+    return data
+
+
 def _shown(value: Any) -> str:
     if value is None:
         return ""

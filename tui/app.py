@@ -48,7 +48,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         *_screen_bindings(),
     ]
     MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
-    DEFAULT_MODE = "home"
+    DEFAULT_MODE = "intake"  # the screen advisors live in; F9 is the desk's home
 
     def __init__(self, db_target: str, advisor_name: str | None = None) -> None:
         super().__init__()

@@ -30,6 +30,7 @@ MAIN_SCREENS: list[MainScreen] = [
     MainScreen("home", "f9", "screen.home", "tui.screens.home:HomeScreen", show=False),
 
     # intake (issue 3): F3
+    MainScreen("intake", "f3", "screen.intake", "tui.screens.intake:IntakeScreen"),
 
     # lookup and archive card (issue 4): F4
     MainScreen("lookup", "f4", "screen.lookup", "tui.screens.lookup:LookupScreen"),

@@ -1,0 +1,364 @@
+"""The reception screen driven with Pilot on a real SQLite file: what the advisor sees, what is saved."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from textual.widgets import Input, Static
+from textual.worker import WorkerFailed
+
+from db import advisors
+from db.connection import writing
+from db.intake import save_intake
+from db.models import AuditEntry, Customer, Draft, Ownership, Vehicle, Visit
+from db.versioning import update_versioned
+from tests.intake_helpers import make_id, make_vin, reception
+from tests.tui_helpers import make_app, screen_text, settle
+from tui.screens.intake import DRAFT_DELAY
+from tui.widgets.form_row import FieldRow, field_id
+
+
+@pytest.fixture
+def app_db(database, db_path):
+    return db_path
+
+
+@pytest.fixture
+def returning(app_db):
+    """王芳 with 京A12345, one maintenance at 12,000 km, a declined job and a trait noted."""
+    advisor = advisors.sign_in("陈静", user="")
+    data = reception(declined_work="更换刹车片")
+    data.contact.traits = "赶时间"
+    return save_intake(data, advisor.id)
+
+
+async def settle_refused(pilot) -> None:
+    """Settle after a save the database refuses: the worker's error is the expected path
+    (the app's one handler turns it into a notification)."""
+    try:
+        await settle(pilot)
+    except WorkerFailed:
+        await settle(pilot)
+
+
+async def type_into(pilot, path: str, text: str) -> None:
+    """Focus the field of ``path``, clear it and type ``text`` key by key (Chinese too)."""
+    field = pilot.app.screen.query_one("#" + field_id(path))
+    field.focus()
+    if isinstance(field, Input):
+        field.value = ""
+    await pilot.press(*text)
+    await pilot.pause()
+
+
+def message_of(app, path: str) -> str:
+    """The message shown beside the field of ``path`` ('' when none is shown)."""
+    row = app.screen.query_one("#row-" + path.replace(".", "-"), FieldRow)
+    line = row.query_one(".row-message", Static)
+    return str(line.content) if row.has_message else ""
+
+
+async def find(pilot, query: str) -> str:
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+    return screen_text(pilot.app)
+
+
+async def fill_new_archive(pilot, name: str, vin: str | None = None) -> None:
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await type_into(pilot, "customer.name", name)
+    await type_into(pilot, "customer.mobile", "13912345678")
+    await type_into(pilot, "vehicle.vin", vin or make_vin(7))
+    await pilot.press("enter")  # leaving the VIN looks it up in the archive
+    await settle(pilot)
+    await type_into(pilot, "vehicle.plate", "粤B7X123")
+    await type_into(pilot, "vehicle.purchase_date", "2025-01-10")
+    await type_into(pilot, "order.mileage", "8000")
+    await type_into(pilot, "order.labour_fee", "120")
+    await settle(pilot)
+
+
+async def test_new_customer_with_a_chinese_name(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "查找档案" in screen_text(app)
+        text = await find(pilot, "粤B7X123")
+        assert "没有找到“粤B7X123”" in text
+        await fill_new_archive(pilot, "欧阳娜娜")
+        assert app.screen.query_one("#" + field_id("vehicle.plate"), Input).value == "粤B7X123"
+        assert "品牌提示：一汽-大众" in message_of(app, "vehicle.vin")
+        await type_into(pilot, "order.parts.0.name", "机油")
+        await type_into(pilot, "order.parts.0.unit_price", "300")
+        assert "合计 ¥420.00" in str(app.screen.query_one("#form-total", Static).content)
+        await pilot.press("f2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "已保存 · 派工单 WO20261126-0001" in text
+        assert "欧阳娜娜 · 粤B7X123 · 8,000 公里 · 保养 · 合计 ¥420.00" in text
+        assert "首保" in text or "下次保养" in text
+    customer = Customer.get()
+    assert (customer.name, customer.mobile, customer.pinyin_initials) == ("欧阳娜娜", "13912345678", "oynn")
+    visit = Visit.get()
+    assert visit.total_fee == 420 and visit.vehicle.plate == "粤B7X123"
+    assert Draft.select().count() == 0
+
+
+async def test_returning_customer_found_by_plate_tail(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        text = await find(pilot, "12345")
+        assert "王芳  139****5678" in text and "13912345678" not in text
+        assert "质保期内" in text and "更换刹车片" in text and "赶时间" in text
+        assert "档案缺项" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "派工单 · 王芳" in screen_text(app)
+        assert app.focused.id == field_id("order.mileage")
+        await pilot.press(*"15000")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
+    vehicle = Vehicle.get_by_id(returning.vehicle_id)
+    assert vehicle.last_mileage == 15000 and Visit.select().count() == 2
+    assert Customer.select().count() == 1
+
+
+async def test_returning_customer_found_by_mobile_tail_and_picked_from_several(app_db, returning):
+    other = advisors.sign_in("陈静", user="")
+    save_intake(reception(name="李雷", mobile="13800005678", vin=make_vin(2), plate="京B22222"), other.id)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        text = await find(pilot, "5678")
+        assert "找到 2 个结果" in text and "李雷" in text and "王芳" in text
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "接待简报" in text or "最近来站" in text
+        assert ("李雷" in text) != ("王芳" in text)
+
+
+async def test_owner_change_asks_and_moves_the_car(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "赵六", vin=make_vin(1))
+        assert "这个车架号已建档" in message_of(app, "vehicle.vin")
+        await type_into(pilot, "order.mileage", "20000")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "登记的车主是 王芳" in screen_text(app)
+        await pilot.press("enter")  # 是
+        await settle(pilot)
+        assert "车辆已过户给这位客户" in screen_text(app)
+    vehicle = Vehicle.get_by_id(returning.vehicle_id)
+    assert vehicle.owner.name == "赵六"
+    assert Ownership.select().where(Ownership.end_date.is_null()).count() == 1
+    assert Ownership.select().count() == 2
+
+
+async def test_lower_mileage_asks_and_is_noted(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"900", "f2")
+        await settle(pilot)
+        assert "低于上次记录的 12000 公里" in screen_text(app)
+        await pilot.press("escape")  # cancel: nothing saved, the form as typed
+        await settle(pilot)
+        assert Visit.select().count() == 1
+        assert app.screen.query_one("#" + field_id("order.mileage"), Input).value == "900"
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "更换仪表" in screen_text(app)
+    assert "12000 → 900" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
+
+
+async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "customer.name", "孙七")
+        await type_into(pilot, "customer.mobile", "13700001111")
+        await pilot.pause(DRAFT_DELAY + 0.2)  # the debounce, then the draft worker
+        await settle(pilot)
+    # The app went away without saving (a dropped SSH line ends it the same way).
+    assert Draft.select().count() == 1 and Customer.select().count() == 0
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "未保存的接待草稿（孙七）" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("customer.mobile"), Input).value == "13700001111"
+        assert "孙七" in screen_text(app)
+        await pilot.press("escape")  # typed input: asks before throwing it away
+        await settle(pilot)
+        assert "放弃已输入的内容吗" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "孙七"
+
+
+async def test_save_conflict_is_refused_and_the_input_kept(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        other = advisors.sign_in("马丽", user="")
+        with writing():  # another advisor edits the archive meanwhile
+            update_versioned(Customer, returning.customer_id, 1, {"occupation": "医生"})
+            AuditEntry.create(at=Customer.get().updated_at, advisor=other.id, action="edit",
+                              customer=returning.customer_id)
+        await type_into(pilot, "customer.occupation", "教师")
+        await type_into(pilot, "order.mileage", "14000")
+        await pilot.press("f2")
+        await settle_refused(pilot)
+        assert "马丽" in screen_text(app) and "没有覆盖" in screen_text(app)
+        assert app.screen.query_one("#" + field_id("customer.occupation"), Input).value == "教师"
+        assert app.screen.query_one("#" + field_id("order.mileage"), Input).value == "14000"
+    assert Customer.get().occupation == "医生" and Visit.select().count() == 1
+
+
+BAD = {
+    "customer.mobile": ("1391234", "手机号应为 11 位"),
+    "customer.id_number": ("110105198503021234", "校验位应为 3"),
+    "vehicle.vin": ("LFV2A21K0MN00000Q", "不用字母 Q"),
+    "vehicle.plate": ("A12345", "省份简称开头"),
+    "order.mileage": ("十二千", "不是里程"),
+    "order.labour_fee": ("-50", "金额不能为负数"),
+    "order.other_fee": ("abc", "“abc”不是金额"),
+}
+
+
+async def test_every_bad_input_is_shown_beside_its_field_and_nothing_saved(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        for path, (value, _) in BAD.items():
+            await type_into(pilot, path, value)
+        await pilot.press("f2")
+        await settle(pilot)
+        for path, (value, expected) in BAD.items():
+            assert expected in message_of(app, path), path
+            assert app.screen.query_one("#" + field_id(path), Input).value == value  # nothing lost
+        assert message_of(app, "customer.name") == "请填写姓名"  # the empty required field
+        assert app.focused.id == field_id("customer.name")  # the first error, scrolled into view
+        text = screen_text(app)
+        assert "请填写姓名" in text and "手机号应为 11 位，现在是 7 位" in text
+    assert Customer.select().count() == 0 and Visit.select().count() == 0
+
+
+async def test_markup_in_names_is_stored_and_shown_literally(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "[@click=app.quit]x[/]")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "[@click=app.quit]x[/] · 粤B7X123" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        text = await find(pilot, "粤B7X123")
+        assert "[@click=app.quit]x[/]" in text
+        assert app.is_running
+    assert Customer.get().name == "[@click=app.quit]x[/]"
+
+
+async def test_a_locked_database_gives_a_notification_and_keeps_everything(app_db, monkeypatch):
+    monkeypatch.setattr("db.connection.SQLITE_PRAGMAS", {**__import__("db.connection").connection.SQLITE_PRAGMAS,
+                                                          "busy_timeout": 100})
+    from db.connection import close_database, open_database
+
+    close_database()
+    database = open_database(app_db)
+    database._timeout = 0.1  # the thread connections' sqlite3 timeout too
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "钱八")
+        blocker = sqlite3.connect(app_db, timeout=0)
+        blocker.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("f2")
+            await settle_refused(pilot)
+            assert "数据库正忙" in screen_text(app)
+        finally:
+            blocker.rollback()
+            blocker.close()
+        assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "钱八"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存" in screen_text(app)
+    assert Customer.get().name == "钱八"
+
+
+def test_snapshot_identification(app_db, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press(*"12345")
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_brief_of_a_returning_customer(app_db, returning, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await find(pilot, "12345")
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_new_archive_with_errors(app_db, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "customer.mobile", "1391234")
+        await type_into(pilot, "customer.id_number", make_id()[:-1] + "X")
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_work_order(app_db, returning, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"15000")
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_saved_summary(app_db, returning, snap_compare):
+    async def run_before(pilot):
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"15000")
+        await type_into(pilot, "order.parts.0.name", "空调滤芯")
+        await type_into(pilot, "order.parts.0.unit_price", "98")
+        await pilot.press("f2")
+        await settle(pilot)
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+

@@ -1,0 +1,466 @@
+"""F3, the reception: find the archive, read the brief, fill the work order, save.
+
+Four stages in one screen (a ContentSwitcher): ``find`` (one field for whatever the
+customer offers), ``brief`` (the reception brief), ``form`` (new archive or work order)
+and ``saved`` (the summary). Every database call runs in a worker that posts a typed
+message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.search``.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from db.i18n import t
+from tui.screens.base import DeskScreen
+from tui.screens.confirm import CANCEL, ConfirmDialog
+from tui.widgets.brief_view import brief_text, saved_text
+from tui.widgets.fields import TextField
+from tui.widgets.intake_form import IntakeForm
+from tui.workers import db_work
+
+DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is written
+FIND_LIMIT = 8  # a short pick list; the lookup screen (F4) pages through more
+
+
+class IntakeScreen(DeskScreen):
+    HELP_KEY = "screen.intake.help"
+    CSS_PATH = "intake.tcss"
+    BINDINGS = [
+        Binding("f2", "save", "intake.key.save", id="intake.save"),
+        Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new"),
+        Binding("enter", "proceed", "intake.key.order", show=False, id="intake.proceed"),
+        Binding("escape", "back", "key.back", show=False, id="back"),
+        Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section"),
+        Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section"),
+    ]
+
+    # ---- messages from the workers
+
+    class Found(Message):
+        def __init__(self, query: str, hits: list[Any]) -> None:
+            super().__init__()
+            self.query, self.hits = query, hits
+
+    class BriefLoaded(Message):
+        def __init__(self, brief: Any, data: Any) -> None:
+            super().__init__()
+            self.brief, self.data = brief, data
+
+    class FormReady(Message):
+        def __init__(self, data: Any, resumed: bool = False) -> None:
+            super().__init__()
+            self.data, self.resumed = data, resumed
+
+    class Known(Message):
+        def __init__(self, path: str, known: Any, data: Any) -> None:
+            super().__init__()
+            self.path, self.known, self.data = path, known, data
+
+    class Saved(Message):
+        def __init__(self, saved: Any) -> None:
+            super().__init__()
+            self.saved = saved
+
+    class Refused(Message):
+        def __init__(self, errors: dict[str, str]) -> None:
+            super().__init__()
+            self.errors = errors
+
+    class Asks(Message):
+        def __init__(self, kind: str, question: str) -> None:
+            super().__init__()
+            self.kind, self.question = kind, question
+
+    class DraftFound(Message):
+        def __init__(self, draft: Any) -> None:
+            super().__init__()
+            self.draft = draft
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage = "find"
+        self.dirty = False  # typed input not yet saved
+        self.draft_checked = False
+        self._draft_timer: Timer | None = None
+        self._hits: list[Any] = []
+        self._last_query = ""
+        self._brief_data: Any = None
+        # Drafts are written by workers; once a save starts, none may land after it (the
+        # save deletes the draft in its own transaction). The lock orders the two.
+        self._draft_lock = threading.Lock()
+        self._drafts_open = True
+
+    # ---- layout
+
+    def compose_body(self) -> ComposeResult:
+        with ContentSwitcher(initial="find", id="stages"):
+            with Vertical(id="find"):
+                yield Static(Text(t("intake.find.title"), style="bold"), classes="stage-title")
+                yield TextField(placeholder=t("intake.find.placeholder"), id="find-input",
+                                help_key="intake.find.help", max_length=40)
+                yield Static(Text(t("intake.find.hint")), id="find-status", classes="hint")
+                yield OptionList(id="find-results")
+            with VerticalScroll(id="brief"):
+                yield Static(Text(""), id="brief-text")
+                yield Static(Text(t("intake.brief.hint")), classes="hint")
+            yield IntakeForm(id="form")
+            with VerticalScroll(id="saved"):
+                yield Static(Text(""), id="saved-text")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#find-results").display = False
+        self.query_one("#find-input").focus()
+
+    def refresh_greeting(self) -> None:
+        super().refresh_greeting()
+        # The advisor becomes known after the screen is shown: then look for a draft, once.
+        advisor_id = getattr(self.app, "advisor_id", None)
+        if advisor_id is not None and not self.draft_checked:
+            self.draft_checked = True
+            self.load_draft(advisor_id)
+
+    def _show(self, stage: str) -> None:
+        self.stage = stage
+        self.query_one("#stages", ContentSwitcher).current = stage
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.stage == "form"
+        if action == "proceed":
+            return self.stage in ("brief", "saved")
+        if action == "section":
+            return self.stage == "form"
+        if action == "new_archive":
+            return self.stage in ("find", "brief")
+        return True
+
+    @property
+    def form(self) -> IntakeForm:
+        return self.query_one(IntakeForm)
+
+    # ---- finding the archive
+
+    @on(Input.Submitted, "#find-input")
+    def _search(self, event: Input.Submitted) -> None:
+        query = event.value.strip()
+        if not query:
+            return
+        self._last_query = query
+        self.query_one("#find-status", Static).update(Text(t("intake.find.searching")))
+        self.find(query)
+
+    @db_work(group="intake-find")
+    def find(self, query: str) -> None:
+        from db.search import find
+
+        self.post_message(self.Found(query, find(query, limit=FIND_LIMIT)))
+
+    @on(Found)
+    def _found(self, message: Found) -> None:
+        self._hits = message.hits
+        results = self.query_one("#find-results", OptionList)
+        status = self.query_one("#find-status", Static)
+        results.clear_options()
+        results.display = len(message.hits) > 1
+        if len(message.hits) == 1:
+            status.update(Text(t("intake.find.hint")))
+            hit = message.hits[0]
+            self.load_brief(hit.vehicle_id, hit.customer_id)
+        elif message.hits:
+            status.update(Text(t("intake.find.many", n=len(message.hits))))
+            results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
+            results.highlighted = 0
+            results.focus()
+        else:
+            status.update(Text(t("intake.find.none", query=message.query)))
+
+    @on(OptionList.OptionSelected, "#find-results")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        hit = self._hits[int(event.option.id or 0)]
+        self.load_brief(hit.vehicle_id, hit.customer_id)
+
+    @db_work(group="intake-brief")
+    def load_brief(self, vehicle_id: int | None, customer_id: int | None) -> None:
+        from db.brief import brief
+        from db.intake import start_for
+
+        self.post_message(self.BriefLoaded(brief(vehicle_id, customer_id),
+                                           start_for(vehicle_id, customer_id)))
+
+    @on(BriefLoaded)
+    def _brief_loaded(self, message: BriefLoaded) -> None:
+        self._brief_data = message.data
+        self.query_one("#brief-text", Static).update(brief_text(message.brief))
+        self._show("brief")
+        self.query_one("#brief").focus()
+
+    # ---- the form
+
+    def action_proceed(self) -> None:
+        if self.stage == "brief":
+            self.post_message(self.FormReady(self._brief_data))
+        elif self.stage == "saved":
+            self._restart()
+
+    def action_new_archive(self) -> None:
+        self.new_archive(self.query_one("#find-input", Input).value)
+
+    @db_work(group="intake-brief")
+    def new_archive(self, query: str) -> None:
+        from db.intake import prefill_from_query
+
+        self.post_message(self.FormReady(prefill_from_query(query)))
+
+    @on(FormReady)
+    async def _form_ready(self, message: FormReady) -> None:
+        await self.form.load(message.data)
+        returning = message.data.customer.id is not None
+        name = message.data.customer.name
+        self.form.set_title(t("intake.form.title", name=name) if returning else t("intake.form.new_title"))
+        self._show("form")
+        self.dirty = message.resumed  # a resumed draft is typed input not yet saved
+        self._drafts(True)
+        self.form.scroll_home(animate=False)
+        self.call_after_refresh(self._focus_start, returning)
+
+    def _focus_start(self, returning: bool) -> None:
+        if returning:
+            self.form.focus_path("order.mileage")
+            return
+        data = self.form.collect()
+        first_empty = next((p for p, value in (("customer.name", data.customer.name),
+                                                ("customer.mobile", data.customer.mobile),
+                                                ("vehicle.vin", data.vehicle.vin))
+                            if not value), "customer.name")
+        self.form.focus_path(first_empty)
+
+    @on(IntakeForm.Edited)
+    def _edited(self) -> None:
+        self.dirty = True
+        self._drafts(True)
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self._write_draft)
+
+    def _write_draft(self) -> None:
+        advisor_id = getattr(self.app, "advisor_id", None)
+        if advisor_id is not None and self.stage == "form":
+            self.save_draft(advisor_id, {"stage": "form", "data": self.form.collect().to_json()})
+
+    @db_work(group="intake-draft")
+    def save_draft(self, advisor_id: int, payload: dict[str, Any]) -> None:
+        from db.drafts import save_draft
+
+        with self._draft_lock:
+            if self._drafts_open:
+                save_draft(advisor_id, payload)
+
+    def _drafts(self, open_: bool) -> None:
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        with self._draft_lock:
+            self._drafts_open = open_
+
+    @on(IntakeForm.FieldLeft)
+    def _field_left(self, message: IntakeForm.FieldLeft) -> None:
+        data = self.form.collect()
+        # Only a new archive (or a new car) can duplicate what the archive already holds.
+        if message.path.startswith("vehicle.") and data.vehicle.id is None or \
+                message.path == "customer.mobile" and data.customer.id is None:
+            self.look_up(message.path, message.value, data)
+
+    @db_work(group="intake-known", exclusive=False)
+    def look_up(self, path: str, value: str, data: Any) -> None:
+        from db.intake import known_for, start_for
+
+        known = known_for(path, value)
+        loaded = start_for(known.vehicle_id) if known.vehicle_id else None
+        self.post_message(self.Known(path, known, loaded))
+
+    @on(Known)
+    async def _known(self, message: Known) -> None:
+        known = message.known
+        if message.data is not None:  # a car the archive knows (a sales import): load it
+            current = self.form.collect()
+            current.vehicle = message.data.vehicle
+            await self.form.load(current)
+            self.form.note(message.path, t("intake.form.known_vin", plate=known.plate or "",
+                                           name=known.owner_name or ""))
+            self._edited()
+        elif known.prospect_id is not None:
+            current = self.form.collect()
+            current.prospect_id = known.prospect_id
+            if not current.customer.name:
+                current.customer.name = known.prospect_name or ""
+            await self.form.load(current)
+            self.form.note("customer.mobile", t("intake.form.prospect", name=known.prospect_name or ""))
+            self._edited()
+        elif known.customer_name:
+            self.form.note("customer.mobile", t("intake.form.mobile_taken", name=known.customer_name))
+
+    def action_section(self, step: int) -> None:
+        """PageUp/PageDown: to the first field of the previous or next part of the form."""
+        from tui.widgets.intake_form import SECTIONS
+
+        starts = [paths[0] for _, paths in SECTIONS]
+        focused = self.focused
+        current = 0
+        for n, path in enumerate(starts):
+            row = self.form.query_one("#row-" + path.replace(".", "-"))
+            if focused is not None and focused.region.y >= row.region.y:
+                current = n
+        self.form.focus_path(starts[(current + step) % len(starts)])
+
+    # ---- saving
+
+    def action_save(self) -> None:
+        self._drafts(False)
+        self.notify(t("intake.saving"), timeout=1)
+        self.save(self.form.collect(), getattr(self.app, "advisor_id", None))
+
+    @db_work(group="intake-save")
+    def save(self, data: Any, advisor_id: int | None) -> None:
+        from db.intake import ConfirmationNeeded, IntakeInvalid, save_intake
+
+        try:
+            saved = save_intake(data, advisor_id)
+        except IntakeInvalid as exc:
+            self.post_message(self.Refused(exc.errors))
+            return
+        except ConfirmationNeeded as exc:
+            self.post_message(self.Asks(exc.kind, str(exc)))
+            return
+        self.post_message(self.Saved(saved))
+        # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._edited()  # not saved: the draft is kept as typed
+        self.form.show_errors(message.errors)
+        self.notify(t("intake.invalid", n=len(message.errors)), severity="error", timeout=6)
+        first = self.form.first_error_path(message.errors)
+        if first:
+            self.form.focus_path(first)
+
+    @on(Asks)
+    def _asks(self, message: Asks) -> None:
+        self._edited()
+        if message.kind == "owner_change":
+            answers = [("yes", "intake.confirm.yes"), ("no", "intake.confirm.owner_no"),
+                       (CANCEL, "intake.confirm.cancel")]
+        else:
+            answers = [("yes", "intake.confirm.yes"), (CANCEL, "intake.confirm.cancel")]
+
+        def answered(value: str | None) -> None:
+            if value in (None, CANCEL):
+                return
+            base = self.form.base
+            if message.kind == "owner_change":
+                base.owner_change_confirmed = value == "yes"
+            else:
+                base.lower_mileage_confirmed = True
+            self.action_save()
+
+        self.app.push_screen(ConfirmDialog(message.question, answers), answered)
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.dirty = False
+        self.query_one("#saved-text", Static).update(saved_text(message.saved))
+        self._show("saved")
+        self.query_one("#saved").focus()
+
+    def on_worker_error(self, worker: Any, error: BaseException) -> None:
+        """A refused save (conflict, locked database) keeps the form and its draft as they are."""
+        if self.stage == "form":
+            self._edited()
+
+    # ---- drafts
+
+    @db_work(group="intake-draft")
+    def load_draft(self, advisor_id: int) -> None:
+        from db.drafts import load_draft
+
+        draft = load_draft(advisor_id)
+        if draft is not None:
+            self.post_message(self.DraftFound(draft))
+
+    @on(DraftFound)
+    def _draft_found(self, message: DraftFound) -> None:
+        from db.intake import IntakeData
+
+        data = IntakeData.from_json(message.draft.data.get("data") or {})
+        what = " ".join(x for x in (data.customer.name, data.vehicle.plate) if x) or t("intake.draft_empty")
+        question = t("intake.confirm.resume", when=f"{message.draft.updated_at:%Y-%m-%d %H:%M}", what=what)
+
+        def answered(value: str | None) -> None:
+            if value == "yes":
+                self.post_message(self.FormReady(data, resumed=True))
+            elif value == "no":
+                self.discard_draft(self.app.advisor_id)
+
+        self.app.push_screen(ConfirmDialog(question, [("yes", "intake.confirm.yes"),
+                                                      ("no", "intake.confirm.no")]), answered)
+
+    @db_work(group="intake-draft")
+    def discard_draft(self, advisor_id: int | None) -> None:
+        from db.drafts import discard_draft
+
+        if advisor_id is not None:
+            discard_draft(advisor_id)
+
+    # ---- going back
+
+    def action_back(self) -> None:
+        if self.stage == "form" and self.dirty:
+            def answered(value: str | None) -> None:
+                if value == "yes":
+                    self._restart()  # closes drafts first, so none lands after the discard
+                    self.discard_draft(getattr(self.app, "advisor_id", None))
+
+            self.app.push_screen(ConfirmDialog(t("intake.confirm.discard"),
+                                               [(CANCEL, "intake.confirm.no"), ("yes", "intake.confirm.yes")]),
+                                 answered)
+        elif self.stage != "find":
+            self._restart()
+        else:
+            field = self.query_one("#find-input", Input)
+            if field.value:
+                field.value = ""
+            else:
+                super().action_back()
+
+    def _restart(self) -> None:
+        """Back to the identification field for the next customer."""
+        self.dirty = False
+        self._drafts(False)
+        self.query_one("#find-input", Input).value = ""
+        self.query_one("#find-results", OptionList).display = False
+        self.query_one("#find-status", Static).update(Text(t("intake.find.hint")))
+        self._show("find")
+        self.query_one("#find-input").focus()
+
+
+def _hit_line(hit: Any) -> Text:
+    """One pick-list row, the customer's values as plain text."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{hit.plate or '—':<9}", style="bold")
+    text.append("  ")
+    text.append(hit.name)
+    text.append(f"  {hit.mobile_masked}  ")
+    if hit.vin:
+        text.append(f"…{hit.vin[-6:]}  ")
+    if hit.last_visit:
+        text.append(hit.last_visit.isoformat(), style="dim")
+    return text

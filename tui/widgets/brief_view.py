@@ -1,0 +1,99 @@
+"""The reception brief and the saved-intake summary, drawn as Text (customer data is never markup)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from db.brief import Brief
+from db.due import NextMaintenance, Warranty
+from db.i18n import has, t
+from db.intake import SavedIntake
+
+
+def _heading(text: Text, key: str) -> None:
+    text.append("\n" + t(key) + "\n", style="bold underline")
+
+
+def _warranty_line(w: Warranty | None) -> str:
+    if w is None or w.end_date is None:
+        return ""
+    key = "intake.brief.in_warranty" if w.in_warranty else "intake.brief.out_warranty"
+    return t(key, date=w.end_date.isoformat(), km=f"{w.end_km:,}")
+
+
+def _next_line(n: NextMaintenance | None) -> str:
+    if n is None or n.when is None:
+        return ""
+    key = "intake.brief.next_first" if n.first else "intake.brief.next"
+    return t(key, date=n.when.isoformat(), km=f"{n.due_km:,}")
+
+
+def brief_text(b: Brief) -> Text:
+    text = Text()
+    text.append(b.name, style="bold")
+    text.append(f"  {b.mobile_masked}")
+    if b.sex:
+        text.append(f"  {t('intake.sex.' + b.sex)}")
+    for badge in b.segments:  # the segments engineer's badges (issue 5)
+        text.append("  ")
+        text.append(f" {badge} ", style="reverse")
+    text.append("\n")
+    if b.vin:
+        text.append(b.plate or "—", style="bold")
+        text.append(f"  {b.car}  {b.color or ''}  {b.vin}\n")
+        age = (t("intake.brief.age", years=b.car_age_years) if b.car_age_years is not None
+               else t("intake.brief.age_unknown"))
+        parts = [age, _warranty_line(b.warranty)]
+        if b.last_mileage is not None:
+            parts.append(t("intake.brief.mileage", km=f"{b.last_mileage:,}"))
+        text.append(" · ".join(p for p in parts if p) + "\n")
+        if _next_line(b.next_maintenance):
+            text.append(_next_line(b.next_maintenance) + "\n")
+    if b.treatment:
+        text.append(b.treatment + "\n", style="italic")
+    if b.other_vehicles:
+        text.append(t("intake.brief.other_cars") + "：" + "、".join(p for _, p in b.other_vehicles) + "\n")
+    _heading(text, "intake.brief.visits")
+    if not b.visits:
+        text.append(t("intake.brief.no_visits") + "\n", style="dim")
+    for line in b.visits:
+        text.append(t("intake.brief.visit_line", date=line.visit_date.isoformat(), km=f"{line.mileage:,}",
+                      kind=t(f"intake.kind.{line.kind}") if line.kind else "", work=line.work) + "\n")
+    if b.last_declined:
+        text.append(t("intake.brief.declined") + f"（{b.last_declined[0].isoformat()}）：", style="bold")
+        text.append(b.last_declined[1] + "\n")
+    if b.contacts:
+        _heading(text, "intake.brief.contacts")
+        for note in b.contacts:
+            tags = "、".join(t(f"intake.tag.{tag}") if has(f"intake.tag.{tag}") else tag for tag in note.tags)
+            line = " · ".join(x for x in (note.traits, note.events, tags) if x)
+            text.append(f"{note.contact_at:%Y-%m-%d}  {line}\n")
+    if b.reminders:
+        _heading(text, "intake.brief.reminders")
+        for reminder in b.reminders:
+            text.append(f"• {reminder}\n")
+    _heading(text, "intake.brief.missing")
+    if not b.missing:
+        text.append(t("intake.brief.complete") + "\n", style="dim")
+    for group, labels in b.missing.items():
+        text.append(t(f"intake.group.{group}") + "：", style="bold")
+        text.append("、".join(labels) + "\n")
+    return text
+
+
+def saved_text(s: SavedIntake) -> Text:
+    text = Text()
+    text.append(t("intake.saved.title", no=s.work_order_no) + "\n\n", style="bold")
+    car = s.plate or s.vin
+    text.append(t("intake.saved.line", name=s.customer_name, car=car, km=f"{s.mileage:,}",
+                  kind=t(f"intake.kind.{s.kind}"), total=f"{s.total_fee:,.2f}") + "\n")
+    if s.owner_changed:
+        text.append(t("intake.saved.owner_changed") + "\n")
+    if s.odometer_note:
+        text.append(s.odometer_note + "\n")
+    text.append("\n" + t("intake.saved.due") + "\n", style="bold underline")
+    for line in (_next_line(s.next_maintenance), _warranty_line(s.warranty)):
+        if line:
+            text.append(f"• {line}\n")
+    text.append("\n" + t("intake.saved.hint"), style="dim")
+    return text

@@ -1,0 +1,264 @@
+"""The reception form: customer group, vehicle group, work order, observation and contact.
+
+The form only shows and collects: values go in and out as ``db.intake.IntakeData``, each
+field is checked on leaving it with ``db.intake.validate_field`` (no database), and the
+errors of a refused save come back as a dict of field paths shown beside their fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Input, Static
+
+from db import intake
+from db.i18n import t
+from db.validate import id_facts, vin_brand
+from tui.widgets.choice import ChoiceField, TagPicker
+from tui.widgets.fields import TextField
+from tui.widgets.form_row import FieldRow, field_id
+
+# (path, widget kind) in the order of the form; groups follow domain.md's four groups.
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("customer", ("customer.name", "customer.mobile", "customer.id_number", "customer.occupation",
+                  "customer.home_address", "customer.hobbies")),
+    ("vehicle", ("vehicle.vin", "vehicle.plate", "vehicle.brand", "vehicle.model", "vehicle.engine_no",
+                 "vehicle.transmission_no", "vehicle.color", "vehicle.purchase_date",
+                 "vehicle.first_maintenance_date", "vehicle.first_maintenance_mileage",
+                 "vehicle.usage", "vehicle.sold_here")),
+    ("order", ("order.mileage", "order.kind", "order.work_requested", "order.parts",
+               "order.labour_fee", "order.parts_fee", "order.other_fee", "order.total",
+               "order.payment_method", "order.declined_work")),
+    ("observation", ("customer.education", "customer.income", "customer.employer",
+                     "customer.employer_address", "customer.interests")),
+    ("contact", ("contact.traits", "contact.events", "contact.tags")),
+)
+REQUIRED = {"customer.name", "customer.mobile", "vehicle.vin", "order.mileage"}
+CHOICES = {
+    "vehicle.usage": [(c, t(f"intake.usage.{c}")) for c in intake.USAGES],
+    "vehicle.sold_here": [(c, t(f"intake.yesno.{c}")) for c in intake.YES_NO],
+    "order.kind": [(c, t(f"intake.kind.{c}")) for c in intake.KINDS],
+    "order.payment_method": [(c, t(f"intake.pay.{c}")) for c in intake.PAYMENTS],
+}
+# Fields whose value the archive may already know: the screen looks them up on leaving.
+LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
+FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
+PART_FIELDS = ("name", "quantity", "unit_price")
+
+
+class PartRow(Horizontal):
+    """One part line: name, quantity, unit price; its message line sits under the parts."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(id=f"part-{index}", classes="part-row")
+        self.index = index
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(t("intake.form.part", n=self.index + 1)), classes="row-label")
+        for name, width_class in zip(PART_FIELDS, ("part-name", "part-qty", "part-price")):
+            yield TextField(id=field_id(f"order.parts.{self.index}.{name}"), compact=True,
+                            help_key="intake.h.order.parts", classes=width_class,
+                            placeholder=t(f"intake.part.{name}"))
+
+
+class IntakeForm(VerticalScroll):
+    """All the groups in one scrolling form; the screen above it decides what happens."""
+
+    class FieldLeft(Message):
+        """A field the archive may know (VIN, plate, mobile) was left with a valid value."""
+
+        def __init__(self, path: str, value: str) -> None:
+            super().__init__()
+            self.path = path
+            self.value = value
+
+    class Edited(Message):
+        """Something was typed or changed (the screen keeps the draft)."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.base = intake.IntakeData()  # ids, versions and confirmations of what was loaded
+        self.part_count = 0
+        self.loading = False
+
+    # ---- building
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text(""), id="form-title", classes="form-title")
+        for group, paths in SECTIONS:
+            yield Static(Text(t(f"intake.group.{group}")), classes="section")
+            for path in paths:
+                if path == "order.parts":
+                    yield Vertical(PartRow(0), id="parts")
+                    yield Static(Text(""), id="parts-message", classes="row-message")
+                elif path == "order.total":
+                    yield Static(Text(""), id="form-total")
+                else:
+                    yield FieldRow(path, f"intake.f.{path}", self._field(path), required=path in REQUIRED)
+        self.part_count = 1
+
+    def _field(self, path: str) -> Widget:
+        help_key = f"intake.h.{path}"
+        if path in CHOICES:
+            return ChoiceField(CHOICES[path], help_key=help_key, id=field_id(path))
+        if path == "contact.tags":
+            return TagPicker([(c, t(f"intake.tag.{c}")) for c in intake.TAGS], help_key=help_key,
+                             id=field_id(path))
+        return TextField(id=field_id(path), compact=True, help_key=help_key)
+
+    # ---- values in and out
+
+    def _widget(self, path: str) -> Widget:
+        return self.query_one("#" + field_id(path))
+
+    def _groups(self, data: intake.IntakeData):
+        yield "customer", data.customer
+        yield "vehicle", data.vehicle
+        yield "order", data.order
+        yield "contact", data.contact
+
+    async def load(self, data: intake.IntakeData) -> None:
+        """Show ``data``: every field, the part lines (plus one empty), no messages."""
+        self.loading = True
+        self.base = data
+        for group, form in self._groups(data):
+            for f in fields(form):
+                if f.name in ("id", "version", "parts"):
+                    continue
+                self._widget(f"{group}.{f.name}").value = getattr(form, f.name)
+        # Part rows are kept (mounting is the slow part of a form); extra ones stay empty.
+        lines = [*data.order.parts, intake.PartLine()]
+        for n in range(max(len(lines), self.part_count)):
+            line = lines[n] if n < len(lines) else intake.PartLine()
+            if n >= self.part_count:
+                await self._add_part(line)
+            else:
+                self._set_part(n, line)
+        self.show_errors({})
+        self.update_total()
+        for path in ("customer.id_number", "vehicle.vin"):
+            self._note(path)
+        self.call_after_refresh(setattr, self, "loading", False)
+
+    async def _add_part(self, line: intake.PartLine) -> None:
+        row = PartRow(self.part_count)
+        self.part_count += 1
+        await self.query_one("#parts").mount(row)
+        self._set_part(row.index, line)
+
+    def _set_part(self, index: int, line: intake.PartLine) -> None:
+        for name in PART_FIELDS:
+            self._widget(f"order.parts.{index}.{name}").value = getattr(line, name)
+
+    def collect(self) -> intake.IntakeData:
+        """What the form holds now, with the loaded ids, versions and answers."""
+        data = replace(self.base)
+        data.customer = self._collect_group("customer", self.base.customer)
+        data.vehicle = self._collect_group("vehicle", self.base.vehicle)
+        data.order = self._collect_group("order", self.base.order)
+        data.contact = self._collect_group("contact", self.base.contact)
+        data.order.parts = [
+            intake.PartLine(*(self._widget(f"order.parts.{n}.{name}").value for name in PART_FIELDS))
+            for n in range(self.part_count)]
+        return data
+
+    def _collect_group(self, group: str, form: object) -> object:
+        values = {f.name: self._widget(f"{group}.{f.name}").value
+                  for f in fields(form) if f.name not in ("id", "version", "parts")}
+        return replace(form, **values)
+
+    # ---- messages beside the fields
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        for row in self.query(FieldRow):
+            row.show(errors.get(row.path))
+            if row.path not in errors:
+                self._note(row.path)
+        part_errors = [f"{t('intake.form.part', n=int(p.split('.')[2]) + 1)}：{m}"
+                       for p, m in errors.items() if p.startswith("order.parts.")]
+        line = self.query_one("#parts-message", Static)
+        if part_errors or line.has_class("-shown"):
+            line.update(Text("\n".join(part_errors)))
+        line.set_class(bool(part_errors), "-shown")
+        line.set_class(bool(part_errors), "-error")
+
+    def focus_path(self, path: str) -> None:
+        self._widget(path).focus()
+
+    def first_error_path(self, errors: dict[str, str]) -> str | None:
+        """The first field in form order that has an error."""
+        order = [r.path for r in self.query(FieldRow)]
+        order += [f"order.parts.{n}.{name}" for n in range(self.part_count) for name in PART_FIELDS]
+        return next((p for p in order if p in errors), None)
+
+    def _note(self, path: str) -> None:
+        """Hints derived from a valid value: birth date and sex from the ID, brand from the VIN."""
+        value = self._widget(path).value
+        if path == "customer.id_number" and value and intake.validate_field(path, value) is None:
+            facts = id_facts(value)
+            self._row(path).show(t("intake.form.id_facts", date=facts.birth_date.isoformat(),
+                                   sex=t(f"intake.sex.{facts.sex}")), error=False)
+        elif path == "vehicle.vin" and value and intake.validate_field(path, value) is None:
+            brand = vin_brand(value.strip().upper())
+            self._row(path).show(t("intake.form.vin_brand", brand=brand) if brand else None, error=False)
+
+    def _row(self, path: str) -> FieldRow:
+        return self.query_one("#row-" + path.replace(".", "-"), FieldRow)
+
+    def note(self, path: str, message: str) -> None:
+        self._row(path).show(message, error=False)
+
+    # ---- events
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        path = _path_of(event.input)
+        if path is None or path.startswith("order.parts.") or self.loading:
+            return
+        error = intake.validate_field(path, event.value)
+        self._row(path).show(error)
+        if error is None:
+            self._note(path)
+            if path in LOOKED_UP and event.value.strip():
+                self.post_message(self.FieldLeft(path, event.value))
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.screen.focus_next()
+
+    @on(Input.Changed)
+    async def _changed(self, event: Input.Changed) -> None:
+        path = _path_of(event.input)
+        if path is None or self.loading:
+            return
+        if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
+            await self._add_part(intake.PartLine())  # typing in the last line opens another
+        if path in FEES or path.startswith("order.parts."):
+            self.update_total()
+        self.post_message(self.Edited())
+
+    @on(ChoiceField.Changed)
+    def _choice_changed(self) -> None:
+        if not self.loading:
+            self.post_message(self.Edited())
+
+    def update_total(self) -> None:
+        total = intake.total_of(self.collect())
+        text = t("intake.form.total", total=f"{total:,.2f}") if total is not None else t("intake.form.total_bad")
+        self.query_one("#form-total", Static).update(Text(text, style="bold"))
+
+    def set_title(self, text: str) -> None:
+        self.query_one("#form-title", Static).update(Text(text, style="bold"))
+
+
+def _path_of(widget: Widget) -> str | None:
+    if not widget.id or not widget.id.startswith("f-"):
+        return None
+    return widget.id[2:].replace("-", ".")
