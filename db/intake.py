@@ -574,7 +574,8 @@ def _save_visit(clean: Clean, vehicle: Vehicle, customer: Customer, advisor_id: 
     visit = Visit.create(
         work_order_no=next_work_order_no(day), vehicle=vehicle.id, customer=customer.id,
         advisor=advisor_id, visit_date=day, mileage=order["mileage"], kind=order["kind"],
-        work_requested=order["work_requested"], labour_fee=order["labour_fee"],
+        # The work order's 维修内容 is agreed at the desk: it is the work done unless changed later.
+        work_requested=order["work_requested"], work_done=order["work_requested"], labour_fee=order["labour_fee"],
         parts_fee=order["parts_fee"], other_fee=order["other_fee"], total_fee=order["total_fee"],
         payment_method=order["payment_method"], declined_work=order["declined_work"],
         odometer_note=note, created_at=stamp)

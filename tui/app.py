@@ -129,7 +129,8 @@ class AdvisorApp(TranslatedBindings, App[int]):
 
     def worker_error(self, worker: Worker, error: BaseException) -> None:
         if isinstance(error, AdvisorError):
-            self.notify(str(error), severity="error", timeout=8)
+            # Messages can carry names people typed: never read them as markup.
+            self.notify(str(error), severity="error", timeout=8, markup=False)
         else:
             self.log.error("worker failed", worker=worker.name, error=repr(error))
             self.notify(t("error.unexpected", reason=type(error).__name__), severity="error", timeout=8)

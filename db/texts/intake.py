@@ -58,7 +58,7 @@ TEXTS = {
     "intake.group.observation": ("观察信息", "Observation"),
     "intake.group.contact": ("本次接触", "This contact"),
     "intake.form.new_title": ("新建档案（标准格式）", "New archive (standard format)"),
-    "intake.form.title": ("派工单 · {name}", "Work order · {name}"),
+    "intake.form.title": ("派工单 · {name} · {car}", "Work order · {name} · {car}"),
     "intake.form.hint": ("回车/Tab 下一项 · Shift+Tab 上一项 · F2 保存 · F1 帮助", "Enter/Tab next · Shift+Tab back · F2 save · F1 help"),
     "intake.form.total": ("合计 ¥{total}", "Total ¥{total}"),
     "intake.form.total_bad": ("合计：费用有误", "Total: a fee is wrong"),

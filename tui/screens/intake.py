@@ -114,7 +114,9 @@ class IntakeScreen(DeskScreen):
             with VerticalScroll(id="brief"):
                 yield Static(Text(""), id="brief-text")
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
-            yield IntakeForm(id="form")
+            with Vertical(id="form-stage"):
+                yield Static(Text(""), id="form-title")  # whose work order, always in sight
+                yield IntakeForm(id="form")
             with VerticalScroll(id="saved"):
                 yield Static(Text(""), id="saved-text")
 
@@ -133,7 +135,7 @@ class IntakeScreen(DeskScreen):
 
     def _show(self, stage: str) -> None:
         self.stage = stage
-        self.query_one("#stages", ContentSwitcher).current = stage
+        self.query_one("#stages", ContentSwitcher).current = "form-stage" if stage == "form" else stage
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -228,17 +230,24 @@ class IntakeScreen(DeskScreen):
     async def _form_ready(self, message: FormReady) -> None:
         await self.form.load(message.data)
         returning = message.data.customer.id is not None
-        name = message.data.customer.name
-        self.form.set_title(t("intake.form.title", name=name) if returning else t("intake.form.new_title"))
+        car = message.data.vehicle.plate or message.data.vehicle.vin
+        title = (t("intake.form.title", name=message.data.customer.name, car=car) if returning
+                 else t("intake.form.new_title"))
+        self.query_one("#form-title", Static).update(Text(title, style="bold"))
         self._show("form")
         self.dirty = message.resumed  # a resumed draft is typed input not yet saved
         self._drafts(True)
         self.form.scroll_home(animate=False)
         self.call_after_refresh(self._focus_start, returning)
 
-    def _focus_start(self, returning: bool) -> None:
+    def _focus_start(self, returning: bool, tries: int = 20) -> None:
+        if self.form.max_scroll_y == 0 and tries:
+            # The form has just become visible: until it is laid out it cannot scroll.
+            self.set_timer(0.02, lambda: self._focus_start(returning, tries - 1))
+            return
         if returning:
-            self.form.focus_path("order.mileage")
+            self.form.show_section("order")
+            self.form.focus_path("order.mileage", scroll=False)
             return
         data = self.form.collect()
         first_empty = next((p for p, value in (("customer.name", data.customer.name),
@@ -326,7 +335,7 @@ class IntakeScreen(DeskScreen):
 
     def action_save(self) -> None:
         self._drafts(False)
-        self.notify(t("intake.saving"), timeout=1)
+        self.notify(t("intake.saving"), timeout=1, markup=False)
         self.save(self.form.collect(), getattr(self.app, "advisor_id", None))
 
     @db_work(group="intake-save")
@@ -348,7 +357,7 @@ class IntakeScreen(DeskScreen):
     def _refused(self, message: Refused) -> None:
         self._edited()  # not saved: the draft is kept as typed
         self.form.show_errors(message.errors)
-        self.notify(t("intake.invalid", n=len(message.errors)), severity="error", timeout=6)
+        self.notify(t("intake.invalid", n=len(message.errors)), severity="error", timeout=6, markup=False)
         first = self.form.first_error_path(message.errors)
         if first:
             self.form.focus_path(first)

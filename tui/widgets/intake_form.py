@@ -86,13 +86,13 @@ class IntakeForm(VerticalScroll):
         self.base = intake.IntakeData()  # ids, versions and confirmations of what was loaded
         self.part_count = 0
         self.loading = False
+        self._checked: dict[str, str] = {}  # path -> the value last checked on leaving it
 
     # ---- building
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(""), id="form-title", classes="form-title")
         for group, paths in SECTIONS:
-            yield Static(Text(t(f"intake.group.{group}")), classes="section")
+            yield Static(Text(t(f"intake.group.{group}")), classes="section", id=f"section-{group}")
             for path in paths:
                 if path == "order.parts":
                     yield Vertical(PartRow(0), id="parts")
@@ -132,6 +132,7 @@ class IntakeForm(VerticalScroll):
                 if f.name in ("id", "version", "parts"):
                     continue
                 self._widget(f"{group}.{f.name}").value = getattr(form, f.name)
+                self._checked[f"{group}.{f.name}"] = getattr(form, f.name)
         # Part rows are kept (mounting is the slow part of a form); extra ones stay empty.
         lines = [*data.order.parts, intake.PartLine()]
         for n in range(max(len(lines), self.part_count)):
@@ -188,8 +189,12 @@ class IntakeForm(VerticalScroll):
         line.set_class(bool(part_errors), "-shown")
         line.set_class(bool(part_errors), "-error")
 
-    def focus_path(self, path: str) -> None:
-        self._widget(path).focus()
+    def focus_path(self, path: str, scroll: bool = True) -> None:
+        self._widget(path).focus(scroll_visible=scroll)
+
+    def show_section(self, group: str) -> None:
+        """Scroll so that a part of the form starts at the top (the work order, for a returning car)."""
+        self.scroll_to_widget(self.query_one(f"#section-{group}"), animate=False, top=True)
 
     def first_error_path(self, errors: dict[str, str]) -> str | None:
         """The first field in form order that has an error."""
@@ -221,6 +226,9 @@ class IntakeForm(VerticalScroll):
         path = _path_of(event.input)
         if path is None or path.startswith("order.parts.") or self.loading:
             return
+        if self._checked.get(path) == event.value:
+            return  # left unchanged: its message (or a lookup's note) stands
+        self._checked[path] = event.value
         error = intake.validate_field(path, event.value)
         self._row(path).show(error)
         if error is None:
@@ -253,9 +261,6 @@ class IntakeForm(VerticalScroll):
         total = intake.total_of(self.collect())
         text = t("intake.form.total", total=f"{total:,.2f}") if total is not None else t("intake.form.total_bad")
         self.query_one("#form-total", Static).update(Text(text, style="bold"))
-
-    def set_title(self, text: str) -> None:
-        self.query_one("#form-title", Static).update(Text(text, style="bold"))
 
 
 def _path_of(widget: Widget) -> str | None:
