@@ -59,6 +59,8 @@ async def test_english_switch(app_db):
 def test_snapshot_home(snapshot_db_path, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
+        await pilot.press("f9")  # the program opens on the reception (F3); F9 is the desk's home
+        await settle(pilot)
 
     assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
 
