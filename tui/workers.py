@@ -23,6 +23,10 @@ def db_work(method: F | None = None, *, group: str = "default", exclusive: bool 
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             from db.models import database_proxy
 
+            # The database this work runs against, taken now: a worker still running when
+            # its app closes may end after another database was opened (tests do that), and
+            # must close its own connection, not the new database's, or the old file stays open.
+            database = database_proxy.obj
             try:
                 return fn(*args, **kwargs)
             except Exception as error:
@@ -34,7 +38,6 @@ def db_work(method: F | None = None, *, group: str = "default", exclusive: bool 
                     app.call_from_thread(app.worker_error, get_current_worker(), error)
                 raise
             finally:
-                database = database_proxy.obj
                 if database is not None and not database.is_closed():
                     database.close()  # this thread's own connection (peewee keeps one per thread)
 

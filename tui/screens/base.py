@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer
-from textual.worker import Worker
 
 from tui.keys import TranslatedBindings
 from tui.widgets.greeting import GreetingBanner
@@ -26,13 +24,6 @@ class DeskScreen(TranslatedBindings, Screen):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
-
-    @on(Worker.StateChanged)
-    def _worker_state(self, event: Worker.StateChanged) -> None:
-        """Worker.StateChanged does not bubble: hand a screen's workers to the app's one handler."""
-        handler = getattr(self.app, "worker_failed", None)
-        if handler is not None:
-            handler(event)
 
     def on_screen_resume(self) -> None:
         self.refresh_greeting()

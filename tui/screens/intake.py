@@ -24,6 +24,7 @@ from textual.widgets.option_list import Option
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
+from tui.screens.worker_errors import ReportWorkerErrors
 from tui.widgets.brief_view import brief_text, saved_text
 from tui.widgets.fields import TextField
 from tui.widgets.intake_form import IntakeForm
@@ -33,7 +34,7 @@ DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is writte
 FIND_LIMIT = 8  # a short pick list; the lookup screen (F4) pages through more
 
 
-class IntakeScreen(DeskScreen):
+class IntakeScreen(ReportWorkerErrors, DeskScreen):
     HELP_KEY = "screen.intake.help"
     CSS_PATH = "intake.tcss"
     BINDINGS = [
