@@ -68,8 +68,13 @@ class Brief:
     treatment: str | None = None
 
 
-def brief(vehicle_id: int | None = None, customer_id: int | None = None) -> Brief:
-    """The brief for a car (its owner, or ``customer_id`` who brought it) or for a customer."""
+def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full: bool = True) -> Brief:
+    """The brief for a car (its owner, or ``customer_id`` who brought it) or for a customer.
+
+    ``full=False`` leaves out the reminders and segments (``fill_extras`` adds them): they
+    ask the queue and segment rules, which take longer than the rest, so the desk shows
+    the brief at once and adds them when they arrive.
+    """
     vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id) if vehicle_id else None
     if customer_id is None:
         customer_id = vehicle.owner_id if vehicle is not None else None
@@ -106,9 +111,17 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None) -> Brie
         visits=visits,
         last_declined=(declined.visit_date, declined.declined_work) if declined else None,
         contacts=_contacts(customer.id),
-        reminders=_reminders(customer.id),
+        reminders=[],
         missing=missing_fields(customer, vehicle),
     )
+    if full:
+        fill_extras(result)
+    return result
+
+
+def fill_extras(result: Brief) -> Brief:
+    """Add the reminders due now and the segment badges to a brief."""
+    result.reminders = _reminders(result.customer_id)
     _segments(result)
     return result
 

@@ -58,6 +58,11 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
             super().__init__()
             self.brief, self.data = brief, data
 
+    class ExtrasLoaded(Message):
+        def __init__(self, brief: Any) -> None:
+            super().__init__()
+            self.brief = brief
+
     class FormReady(Message):
         def __init__(self, data: Any, resumed: bool = False) -> None:
             super().__init__()
@@ -200,7 +205,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         from db.brief import brief
         from db.intake import start_for
 
-        self.post_message(self.BriefLoaded(brief(vehicle_id, customer_id),
+        self.post_message(self.BriefLoaded(brief(vehicle_id, customer_id, full=False),
                                            start_for(vehicle_id, customer_id)))
 
     @on(BriefLoaded)
@@ -209,6 +214,20 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         self.query_one("#brief-text", Static).update(brief_text(message.brief))
         self._show("brief")
         self.query_one("#brief").focus()
+        self.load_extras(message.brief)
+
+    @db_work(group="intake-extras")
+    def load_extras(self, partial: Any) -> None:
+        """Reminders and segment badges, slower to work out: they join the brief shown."""
+        from db.brief import fill_extras
+
+        self.post_message(self.ExtrasLoaded(fill_extras(partial)))
+
+    @on(ExtrasLoaded)
+    def _extras_loaded(self, message: ExtrasLoaded) -> None:
+        shown = self._brief_data
+        if self.stage == "brief" and shown is not None and shown.customer.id == message.brief.customer_id:
+            self.query_one("#brief-text", Static).update(brief_text(message.brief))
 
     # ---- the form
 
