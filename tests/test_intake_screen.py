@@ -118,6 +118,9 @@ async def test_returning_customer_found_by_plate_tail(app_db, returning):
         await settle(pilot)
         assert "派工单 · 王芳 · 京A12345" in screen_text(app)
         assert app.focused.id == field_id("order.mileage")
+        await pilot.press("f1")  # help for the focused field
+        assert "低于上次记录时会请您确认" in screen_text(app)
+        await pilot.press("escape")
         await pilot.press(*"15000")
         await pilot.press("f2")
         await settle(pilot)

@@ -482,14 +482,14 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
 
 def _hit_line(hit: Any) -> Text:
-    """One pick-list row, the customer's values as plain text."""
+    """One pick-list row in aligned columns, the customer's values as plain text."""
     text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{hit.plate or '—':<9}", style="bold")
-    text.append("  ")
-    text.append(hit.name)
-    text.append(f"  {hit.mobile_masked}  ")
-    if hit.vin:
-        text.append(f"…{hit.vin[-6:]}  ")
+    for value, width, style in ((hit.plate or "—", 10, "bold"), (hit.name, 10, ""),
+                                (hit.mobile_masked, 13, ""), (f"…{hit.vin[-6:]}" if hit.vin else "", 9, "")):
+        cell = Text(value, style=style)
+        cell.truncate(width, overflow="ellipsis")
+        text.append_text(cell)
+        text.append(" " * (width - cell.cell_len + 1))
     if hit.last_visit:
         text.append(hit.last_visit.isoformat(), style="dim")
     return text
