@@ -66,9 +66,9 @@ def _digest(path) -> str:
 
 def test_same_seed_same_rows_other_seed_other_rows(tmp_path):
     first, second, other = tmp_path / "a.sqlite", tmp_path / "b.sqlite", tmp_path / "c.sqlite"
-    _build(first, 120, seed=5)
-    _build(second, 120, seed=5)
-    _build(other, 120, seed=6)
+    _build(first, 80, seed=5)
+    _build(second, 80, seed=5)
+    _build(other, 80, seed=6)
     assert _digest(first) == _digest(second)
     assert _digest(first) != _digest(other)
 
@@ -76,10 +76,11 @@ def test_same_seed_same_rows_other_seed_other_rows(tmp_path):
 def test_worker_processes_make_the_same_rows_as_one_process(tmp_path, monkeypatch):
     import db.demo as demo
 
-    monkeypatch.setattr(demo, "CHUNK", 40)  # 200 customers: five chunks, two workers
-    _build(tmp_path / "workers.sqlite", 200, seed=5)
+    monkeypatch.setattr(demo, "CHUNK", 30)  # 120 customers: four chunks, two workers
+    monkeypatch.setattr(demo.st.Station, "warm_up", lambda self: None)  # speed only
+    _build(tmp_path / "workers.sqlite", 120, seed=5)
     monkeypatch.setattr(demo.mp, "get_all_start_methods", lambda: ["spawn"])  # inline
-    _build(tmp_path / "inline.sqlite", 200, seed=5)
+    _build(tmp_path / "inline.sqlite", 120, seed=5)
     assert _digest(tmp_path / "workers.sqlite") == _digest(tmp_path / "inline.sqlite")
 
 

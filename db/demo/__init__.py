@@ -103,6 +103,7 @@ def _chunks(station: st.Station, carrier, sizes: list[int]) -> Iterator[Iterator
     if len(sizes) <= 2 or "fork" not in mp.get_all_start_methods():
         yield (_make(station, carrier, number, size) for number, size in enumerate(sizes))
         return
+    station.warm_up()  # once here rather than once per worker
     context = mp.get_context("fork")
     workers = min(WORKERS, len(sizes))
     queues = [context.Queue(maxsize=2) for _ in range(workers)]

@@ -33,7 +33,7 @@ from dateutil.relativedelta import relativedelta
 from db.demo import catalogue as cat
 from db.demo import identity
 from db.demo.jobs import JobMaker
-from db.search import customer_keys, prospect_keys
+from db.search import customer_keys, pinyin_keys, prospect_keys
 
 HISTORY_YEARS = 3
 PURCHASE_YEARS = 10
@@ -210,6 +210,13 @@ class Station:
         value = self.next_id[table]
         self.next_id[table] = value + 1
         return value
+
+    def warm_up(self) -> None:
+        """Fill db.search's pinyin cache with every name the station can give (a few seconds;
+        worth it before a big build forks its workers, which then share the cache)."""
+        for surname, _ in cat.SURNAMES:
+            for given in cat.GIVEN_NAMES["M"] + cat.GIVEN_NAMES["F"]:
+                pinyin_keys(surname + given)
 
     # ------------------------------------------------------------ a chunk
 
@@ -617,7 +624,7 @@ class Station:
         owner = None if current.end != NEVER else current.customer
         _, created = self._known_since(owners[0])
         updated = last[3] if last else created
-        engine_n = self.car_no * 13 + 5
+        engine_n = self.car_no  # unique per car, like its VIN
         rows.vehicles.append((
             vehicle_id, vin, plate, model.brand, model.model,
             identity.part_number(model.engine, engine_n, 55_555),
