@@ -18,7 +18,8 @@ from db import validate as v
 from db.connection import close_database, open_database
 from db.demo import catalogue as cat
 from db.demo import generate
-from db.demo.station import Station, daily_km
+from db.demo.records import daily_km
+from db.demo.station import Station
 from db.errors import AdvisorError
 from db.models import Contact, Customer, Ownership, Prospect, Vehicle, Visit, VisitPart
 from db.search import customer_keys, prospect_keys, vehicle_keys

@@ -18,6 +18,7 @@ from db.clock import today
 from db.connection import describe, writing
 from db.demo import bulk
 from db.demo import catalogue as cat
+from db.demo import records as rec
 from db.demo import station as st
 from db.demo.numbering import WorkOrderNumbers
 from db.errors import AdvisorError
@@ -29,13 +30,13 @@ from db.models import (
 CHUNK = 5000  # customers per transaction: big enough to amortise, small enough for memory
 WORKERS = 2  # processes making chunks while this one loads them
 _TABLES = (
-    (Customer, st.CUSTOMER_FIELDS, "customers"),
-    (Prospect, st.PROSPECT_FIELDS, "prospects"),
-    (Vehicle, st.VEHICLE_FIELDS, "vehicles"),
-    (Ownership, st.OWNERSHIP_FIELDS, "ownerships"),
-    (Visit, st.VISIT_FIELDS, "visits"),
-    (VisitPart, st.PART_FIELDS, "parts"),
-    (Contact, st.CONTACT_FIELDS, "contacts"),
+    (Customer, rec.CUSTOMER_FIELDS, "customers"),
+    (Prospect, rec.PROSPECT_FIELDS, "prospects"),
+    (Vehicle, rec.VEHICLE_FIELDS, "vehicles"),
+    (Ownership, rec.OWNERSHIP_FIELDS, "ownerships"),
+    (Visit, rec.VISIT_FIELDS, "visits"),
+    (VisitPart, rec.PART_FIELDS, "parts"),
+    (Contact, rec.CONTACT_FIELDS, "contacts"),
 )
 _SETTINGS = ("warranty.years", "warranty.km", "first_maintenance.months", "first_maintenance.km",
              "maintenance.months", "maintenance.km", "work_order.format")
@@ -138,7 +139,7 @@ def generate(customers: int, seed: int,
     station = st.Station(seed, today(), values, _advisors(), CHUNK)
     # Work-order numbers run per day across chunks: given at load, in load order.
     numbers = WorkOrderNumbers(values["work_order.format"])
-    tables = [bulk.Table(model, fields, attr, st.OFFSETS[model._meta.table_name],
+    tables = [bulk.Table(model, fields, attr, rec.OFFSETS[model._meta.table_name],
                          renumber="work_order_no" if model is Visit else None)
               for model, fields, attr in _TABLES]
     carrier = bulk.carrier(database, tables)
