@@ -5,7 +5,8 @@ and the save of an intake. Targets (issue 3): under 50 ms median each.
 
 The demo database (bench/demo_db.py) is copied to a temporary file first, so the saves
 measured here never change the shared one. Three figures per part:
-- ``lookup`` the database work alone (find + brief + prefill), as the worker runs it;
+- ``lookup`` the database work alone (find + brief + prefill), as the worker runs it, and
+  ``extras`` (reminders from db.queues, badges from db.segments), added to the brief after;
 - ``enter_to_brief`` Pilot at 80×24: Enter pressed in the identification field until the
   brief is shown and the app is idle again (painted);
 - ``save`` ``db.intake.save_intake`` of a returning car's work order (one transaction,
@@ -57,17 +58,22 @@ def _sample(runs: int) -> list[tuple[str, int, int]]:
 
 
 def bench_lookup(cars: list[tuple[str, int, int]]) -> float:
-    from db.brief import brief
+    """The brief worker's database work, and the reminders/segments worker's after it."""
+    from db.brief import brief, fill_extras
     from db.intake import start_for
     from db.search import find
 
-    times = []
+    times, extras = [], []
     for plate, _, _ in cars:
         started = time.perf_counter()
         hit = find(plate, limit=8)[0]
-        brief(hit.vehicle_id, hit.customer_id)
+        shown = brief(hit.vehicle_id, hit.customer_id, full=False)
         start_for(hit.vehicle_id, hit.customer_id)
-        times.append(time.perf_counter() - started)
+        middle = time.perf_counter()
+        fill_extras(shown)
+        times.append(middle - started)
+        extras.append(time.perf_counter() - middle)
+    _stats("extras (db)", extras)
     return _stats("lookup (db)", times)
 
 

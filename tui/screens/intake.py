@@ -214,7 +214,8 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         self.query_one("#brief-text", Static).update(brief_text(message.brief))
         self._show("brief")
         self.query_one("#brief").focus()
-        self.load_extras(message.brief)
+        # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
+        self.call_after_refresh(self.load_extras, message.brief)
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
