@@ -442,8 +442,9 @@ def _birthday(ctx: Ctx, name: str) -> Plan:
         day = row["birth_date"] + relativedelta(years=age)
         return day, t("queue.reason.birthday", day=day.strftime("%m-%d"), age=age), False
 
-    return Plan(query, [fn.SUBSTR(_key(Customer.birth_date), 6), Customer.id], explain,
-                unit="customer_id", owner=Customer.id, details=details)
+    day = fn.SUBSTR(_key(Customer.birth_date), 6)
+    return Plan(query.select_extend(day.alias("sort_key")), [day, Customer.id], explain,
+                unit="customer_id", owner=Customer.id, details=details, sorted_apart=True)
 
 
 def _churn(ctx: Ctx, name: str) -> Plan:
