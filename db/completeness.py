@@ -134,31 +134,44 @@ def customer_filled_sql():
 
 def station(where=None) -> Completeness:
     """The whole station: every live archive's fields summed, in three aggregate queries.
-    ``where`` narrows it to some customers (the report: the archives one advisor made)."""
-    result = Completeness()
+    ``where`` narrows it to some customers."""
+    return grouped(where=where).get(None, Completeness())
+
+
+def grouped(group=None, where=None) -> dict[object, Completeness]:
+    """``station`` split by a customer column (the report: ``Customer.created_by``, the
+    advisor who made each archive), still three aggregate queries in all."""
+    results: dict[object, Completeness] = {}
     live = Customer.merged_into.is_null() & Customer.anonymised_at.is_null()
     if where is not None:
         live = live & where
+    key = [group] if group is not None else []
+
+    def rows(query):
+        query = query.where(live)
+        for row in (query.group_by(group) if group is not None else query).tuples():
+            yield results.setdefault(row[0] if key else None, Completeness()), row[len(key):]
+
     sums = [fn.SUM(filled_sql(Customer, f.name)) for f in CUSTOMER_FIELDS]
-    row = Customer.select(fn.COUNT(Customer.id), *sums).where(live).tuples().first()
-    customers = row[0] or 0
-    result.expected += customers * len(CUSTOMER_FIELDS)
-    result.filled += sum(int(x or 0) for x in row[1:])
+    for result, row in rows(Customer.select(*key, fn.COUNT(Customer.id), *sums)):
+        result.expected += (row[0] or 0) * len(CUSTOMER_FIELDS)
+        result.filled += sum(int(x or 0) for x in row[1:])
 
     cutoff = first_maintenance_cutoff()
     plain = [f for f in VEHICLE_FIELDS if f.name != CONDITIONAL]
     due = Vehicle.purchase_date.is_null(False) & (Vehicle.purchase_date <= cutoff)
-    row = (Vehicle.select(fn.COUNT(Vehicle.id), *[fn.SUM(filled_sql(Vehicle, f.name)) for f in plain],
-                          fn.SUM(Case(None, [(due, 1)], 0)),
-                          fn.SUM(Case(None, [(due & Vehicle.first_maintenance_date.is_null(False), 1)], 0)))
-           .join(Customer, on=(Vehicle.owner == Customer.id)).where(live).tuples().first())
-    vehicles = row[0] or 0
-    result.expected += vehicles * len(plain) + int(row[-2] or 0)
-    result.filled += sum(int(x or 0) for x in row[1:-2]) + int(row[-1] or 0)
+    query = (Vehicle.select(*key, fn.COUNT(Vehicle.id), *[fn.SUM(filled_sql(Vehicle, f.name)) for f in plain],
+                            fn.SUM(Case(None, [(due, 1)], 0)),
+                            fn.SUM(Case(None, [(due & Vehicle.first_maintenance_date.is_null(False), 1)], 0)))
+             .join(Customer, on=(Vehicle.owner == Customer.id)))
+    for result, row in rows(query):
+        result.expected += (row[0] or 0) * len(plain) + int(row[-2] or 0)
+        result.filled += sum(int(x or 0) for x in row[1:-2]) + int(row[-1] or 0)
 
-    row = (Visit.select(fn.COUNT(Visit.id), *[fn.SUM(filled_sql(Visit, f.name)) for f in VISIT_FIELDS])
-           .join(Customer, on=(Visit.customer == Customer.id)).where(live).tuples().first())
-    result.expected += (row[0] or 0) * len(VISIT_FIELDS)
-    result.filled += sum(int(x or 0) for x in row[1:])
-    return result
+    query = (Visit.select(*key, fn.COUNT(Visit.id), *[fn.SUM(filled_sql(Visit, f.name)) for f in VISIT_FIELDS])
+             .join(Customer, on=(Visit.customer == Customer.id)))
+    for result, row in rows(query):
+        result.expected += (row[0] or 0) * len(VISIT_FIELDS)
+        result.filled += sum(int(x or 0) for x in row[1:])
+    return results
 

@@ -263,14 +263,14 @@ def completeness_lines() -> tuple[float, list[AdvisorCompleteness]]:
     from db import completeness
 
     station = completeness.station().score
-    lines = []
-    for advisor in Advisor.select().order_by(Advisor.name):
-        mine = Customer.created_by == advisor.id
-        archives = Customer.select().where(mine & Customer.merged_into.is_null()
-                                           & Customer.anonymised_at.is_null()).count()
-        if archives:
-            lines.append(AdvisorCompleteness(advisor.name, archives, completeness.station(mine).score))
-    return station, lines
+    by_advisor = completeness.grouped(Customer.created_by)
+    live = Customer.merged_into.is_null() & Customer.anonymised_at.is_null()
+    archives = dict(Customer.select(Customer.created_by, fn.COUNT(Customer.id))
+                    .where(live & Customer.created_by.is_null(False)).group_by(Customer.created_by).tuples())
+    names = dict(Advisor.select(Advisor.id, Advisor.name).tuples())
+    lines = [AdvisorCompleteness(names[advisor_id], archives[advisor_id], by_advisor[advisor_id].score)
+             for advisor_id in archives if advisor_id in by_advisor]
+    return station, sorted(lines, key=lambda line: line.advisor)
 
 
 # ---- maintenance reminders ----------------------------------------------------------------
