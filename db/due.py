@@ -10,6 +10,7 @@ into a date with the car's own daily-km trend.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
@@ -38,6 +39,16 @@ class NextMaintenance:
     km_date: dt.date | None  # when the car should reach due_km at its trend
     when: dt.date | None  # whichever comes first
 
+
+
+def days_to_cover(km_left: float, km_per_day: float) -> int:
+    """Whole days to drive ``km_left`` at ``km_per_day``, halves rounded up.
+
+    Python's ``round`` rounds halves to even, SQLite's ``ROUND`` away from zero and
+    PostgreSQL's ``round(float8)`` to even again: one rule here, mirrored in the queues'
+    SQL (``db.queues._km_day``), keeps the brief and every backend on the same day.
+    """
+    return math.floor(km_left / km_per_day + 0.5)
 
 def age_years(purchase_date: dt.date | None, on: dt.date | None = None) -> float | None:
     if purchase_date is None:
@@ -106,6 +117,6 @@ def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt
     reading_date = last_visit_date or base_date
     reading = last_mileage if last_mileage is not None else base_km
     if reading_date is not None and rate > 0:
-        km_date = reading_date + dt.timedelta(days=max(0, round((due_km - reading) / rate)))
+        km_date = reading_date + dt.timedelta(days=max(0, days_to_cover(due_km - reading, rate)))
     candidates = [d for d in (due_date, km_date) if d is not None]
     return NextMaintenance(first, due_km, due_date, km_date, min(candidates) if candidates else None)

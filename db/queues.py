@@ -230,7 +230,7 @@ def _any(terms: list[Expression]) -> Expression:
 # ---- mileage prediction ------------------------------------------------------------------
 # The rule itself is ``db.due.next_maintenance`` (the brief shows it): due at the earlier
 # of the calendar date and the day the car's trend reaches the km, that day being the last
-# reading's date plus round(km left / km a day), never before the reading. The SQL below
+# reading's date plus km left / km a day rounded halves up, never before the reading. The SQL below
 # computes that day once per car as a day number (one date function per row: parsing a
 # date costs more than all the arithmetic) and compares it with constants.
 
@@ -256,7 +256,15 @@ def _daily(ctx: Ctx, column=Vehicle.daily_km):
 def _km_day(target, from_date, from_km, ctx: Ctx) -> Expression:
     """SQL: the day number on which the trend reaches ``target`` km."""
     left = target - from_km
-    return _day_number(from_date) + Case(None, [(left <= 0, 0)], fn.ROUND(left / _daily(ctx)))
+    return _day_number(from_date) + Case(None, [(left <= 0, 0)], _half_up(left / _daily(ctx)))
+
+
+def _half_up(positive) -> Expression:
+    """Round a positive number halves up, the same on both backends as
+    ``db.due.days_to_cover`` in Python (plain ROUND differs between them)."""
+    if is_postgres():
+        return fn.FLOOR(positive + 0.5)
+    return (positive + 0.5).cast("INTEGER")  # CAST truncates: floor for positive values
 
 
 def _interval_window(ctx: Ctx, base, months: int, target, from_date, from_km) -> Expression:

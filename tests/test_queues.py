@@ -81,6 +81,16 @@ def test_first_maintenance_by_predicted_km_whichever_first(exact, daily, listed)
         assert item.due_date == TODAY and "按里程推算" in item.reason
 
 
+def test_half_day_of_km_rounds_up_alike_in_sql_and_in_the_brief(exact):
+    # 5,050 km at 100 km a day is 50.5 days: halves round up everywhere (Python's round
+    # and PostgreSQL's round(float8) would say 50), so the car bought 51 days ago is due
+    # today in the queue's SQL and in db.due's date alike, on both backends.
+    settings.set_value("first_maintenance.km", 5050)
+    car = make.vehicle(make.customer(), purchase_date=days(-51), daily_km=100.0)
+    assert in_queue("first_maintenance") == [car.id]
+    assert queues.rows("first_maintenance")[0].due_date == TODAY
+
+
 def test_first_maintenance_lead_and_overdue_days(database):
     def bought_for_due(due: dt.date) -> dt.date:
         return due - relativedelta(months=6)
