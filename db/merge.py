@@ -17,6 +17,7 @@ from db import audit
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
+from db.roles import require_manager
 from db.models import Contact, Customer, Ownership, Prospect, QueueState, Vehicle, Visit
 from db.search import customer_keys
 from db.versioning import update_versioned
@@ -77,9 +78,9 @@ def plan(keep_id: int, lose_id: int) -> MergePlan:
 def merge(keep_id: int, lose_id: int, advisor_id: int | None,
           expected: tuple[int, int] | None = None) -> MergePlan:
     """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed.
-    Only a service manager merges (db.roles)."""
-    from db.roles import require_manager
 
+    Only a manager merges (issue 8's roles): the check is here, not only in the interface.
+    """
     require_manager(advisor_id, "roles.action.merge")
     with writing():
         done = plan(keep_id, lose_id)

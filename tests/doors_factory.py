@@ -24,8 +24,8 @@ def make_id(serial: int, birth: str = "19850312") -> str:
     return first + id_check_char(first)
 
 
-def advisor(name: str = "刘洋") -> Advisor:
-    return Advisor.get_or_create(name=name, defaults={"created_at": now()})[0]
+def advisor(name: str = "刘洋", role: str = "advisor") -> Advisor:
+    return Advisor.get_or_create(name=name, defaults={"created_at": now(), "role": role})[0]
 
 
 def customer(name: str = "张伟", mobile: str | None = "13800138000", **extra) -> Customer:

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from db import merge, quality
-from db.errors import Conflict, Invalid
+from db.errors import Conflict, Forbidden, Invalid
 from db.models import AuditEntry, Contact, Customer, Ownership, QueueState, Vehicle, Visit
 from tests.doors_factory import advisor, customer, make_id, make_vin, vehicle, visit
 
@@ -101,9 +101,7 @@ def test_report_and_shell_command(database, db_path):
 
 
 def _two_archives():
-    me = advisor()
-    me.role = "manager"  # only a service manager merges (db.roles)
-    me.save()
+    me = advisor("王经理", role="manager")
     keep = customer("张伟", "13800138000", occupation="教师")
     lose = customer("张伟", None, id_number=make_id(3), occupation="老师", hobbies="钓鱼")
     car = vehicle(lose, plate="京A12345")
@@ -137,8 +135,10 @@ def test_merge_keeps_everything_and_writes_the_audit(database):
     assert Customer.select().count() == 2
 
 
-def test_merge_refuses_stale_confirmation_and_self(database):
+def test_merge_refuses_stale_confirmation_self_and_advisors(database):
     me, keep, lose, *_ = _two_archives()
+    with pytest.raises(Forbidden):
+        merge.merge(keep.id, lose.id, advisor("刘洋").id)
     plan = merge.plan(keep.id, lose.id)
     Customer.update(version=Customer.version + 1).where(Customer.id == lose.id).execute()
     with pytest.raises(Conflict):

@@ -90,4 +90,17 @@ TEXTS = {
     "cli.quality.summary": ("全站档案完整度 {score:.1f}%：{archives} 份档案，{incomplete} 份缺少标准信息，{bad} 个数据不合规", "Station completeness {score:.1f}%: {archives} archives, {incomplete} missing standard fields, {bad} values failing validation"),
     "cli.quality.worst": ("最不完整的档案：", "Least complete archives:"),
     "cli.quality.bad": ("不合规的数据：", "Values failing validation:"),
+    # ---- export
+    "export.due": ("到期日", "Due"),
+    "export.reason": ("原因", "Reason"),
+    "export.everyone": ("全部客户", "all customers"),
+    "export.audit": ("导出未遮蔽名单 {what}：{rows} 行、{customers} 人，文件 {file}", "Unmasked list exported ({what}): {rows} rows, {customers} people, file {file}"),
+    "cli.export.help": ("为营销工具导出名单（.xlsx 或 .csv），手机号和身份证号默认遮盖", "export a list for campaign tools (.xlsx or .csv); mobiles and ID numbers masked by default"),
+    "cli.export.file": ("输出文件，.xlsx 或 .csv", "the output file, .xlsx or .csv"),
+    "cli.export.queue": ("导出某个回访队列（如 maintenance、drifting）", "export one call queue (e.g. maintenance, drifting)"),
+    "cli.export.segment": ("导出某个客户分类（如 age:mid）", "export one segment (e.g. age:mid)"),
+    "cli.export.unmasked": ("不遮盖个人信息（仅限经理，记入操作日志）", "do not mask personal data (managers only; written to the audit log)"),
+    "cli.export.progress": ("已导出 {rows} 行", "{rows} rows exported"),
+    "cli.export.done": ("已导出 {rows} 行到 {path}", "{rows} rows exported to {path}"),
+    "cli.export.audited": ("（未遮盖，已记入操作日志）", "(unmasked; written to the audit log)"),
 }

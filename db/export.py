@@ -1,0 +1,121 @@
+"""Lists for campaign tools (SMS platforms, call centres): a queue, a segment or everyone.
+
+Personal data leaves the station masked (138****8000, 110105********002X) unless the
+export is asked unmasked, which only a manager may do and which is written to the audit
+log with who, what and where (PIPL). Customers who refused marketing are left out of the
+plain and segment lists; a queue applies its own rule (service queues keep them: a
+maintenance reminder is not marketing). Rows are streamed from SQL into the file.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from db import audit
+from db.connection import writing
+from db.i18n import t
+from db.masking import mask_id, mask_mobile
+from db.models import Customer, Vehicle
+from db.roles import require_manager
+from db.sheets import SheetWriter
+
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    rows: int
+    unmasked: bool
+    cancelled: bool = False
+
+
+def _header(with_reason: bool) -> list[str]:
+    names = ["name", "mobile", "id_number", "district", "plate", "model"]
+    labels = [t(f"completeness.field.{n}") if n != "district" else t("prospects.field.district")
+              for n in names]
+    return labels + ([t("export.due"), t("export.reason")] if with_reason else [])
+
+
+def _everyone() -> Iterator[dict[str, Any]]:
+    """Live customers who did not refuse marketing, one row per car (or one without a car)."""
+    from db.segments import live_customer
+
+    condition = live_customer() & (Customer.marketing_consent.is_null()
+                                   | (Customer.marketing_consent == True))  # noqa: E712
+    last = 0
+    while True:  # keyset pages: a long export never holds one read open for long
+        people = list(Customer.select(Customer.id.alias("customer_id"), Customer.name, Customer.mobile,
+                                      Customer.id_number, Customer.district)
+                      .where(condition & (Customer.id > last)).order_by(Customer.id).limit(CHUNK).dicts())
+        if not people:
+            return
+        cars: dict[int, list[dict[str, Any]]] = {}
+        for car in (Vehicle.select(Vehicle.owner, Vehicle.plate, Vehicle.model)
+                    .where(Vehicle.owner.in_([p["customer_id"] for p in people]))
+                    .order_by(Vehicle.id).dicts()):
+            cars.setdefault(car.pop("owner"), []).append(car)
+        for person in people:
+            for car in cars.get(person["customer_id"]) or [{}]:
+                yield {**person, **car}
+        last = people[-1]["customer_id"]
+
+
+def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
+    from db import queues
+
+    ctx = queues.Ctx.make()
+    plan = queues.plan(name, ctx, segment)
+    for row in plan.query.order_by(*plan.order).dicts().iterator():
+        due, reason, _late = plan.explain(row, ctx)
+        yield {**row, "due": due, "reason": reason}
+
+
+def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | None = None,
+           unmasked: bool = False, advisor_id: int | None = None,
+           progress: Callable[[int], None] | None = None,
+           cancel: Callable[[], bool] | None = None) -> ExportResult:
+    """Write the list to ``path`` (.xlsx or .csv).
+
+    ``queue``: that call queue as of today; ``segment`` alone: the campaign queue of that
+    segment (db/queues.py decides who is in it); neither: every live customer.
+    """
+    if unmasked:
+        require_manager(advisor_id, "roles.action.export_unmasked")
+    target = Path(path)
+    if segment and not queue:
+        from db.queues import CAMPAIGN
+
+        queue = CAMPAIGN
+    source = _queue(queue, segment) if queue else _everyone()
+    customers: set[int | None] = set()
+    rows = 0
+    cancelled = False
+    with SheetWriter(target, _header(bool(queue))) as sheet:
+        for row in source:
+            mobile, id_number = row.get("mobile"), row.get("id_number")
+            if not unmasked:
+                mobile, id_number = mask_mobile(mobile), mask_id(id_number)
+            values = [row["name"], mobile or "", id_number or "", row.get("district") or "",
+                      row.get("plate") or "", row.get("model") or ""]
+            if queue:
+                values += [row.get("due"), row.get("reason") or ""]
+            sheet.write(values)
+            rows += 1
+            customers.add(row.get("customer_id") or row.get("prospect_id"))
+            if rows % CHUNK == 0:
+                if progress:
+                    progress(rows)
+                if cancel and cancel():
+                    cancelled = True
+                    break
+    if unmasked:
+        with writing():
+            audit.record("export", advisor_id=advisor_id,
+                         detail=t("export.audit", file=target.name, rows=rows, customers=len(customers),
+                                  what=" ".join(filter(None, (queue, segment))) or t("export.everyone")))
+    return ExportResult(target, rows, unmasked, cancelled)

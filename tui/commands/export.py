@@ -1,0 +1,33 @@
+"""``advisor export [--queue NAME | --segment NAME] FILE``: a list for campaign tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from db.i18n import t
+
+NAME = "export"
+HELP_KEY = "cli.export.help"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE.xlsx|.csv", help=t("cli.export.file"))
+    parser.add_argument("--queue", metavar="NAME", default=None, help=t("cli.export.queue"))
+    parser.add_argument("--segment", metavar="NAME", default=None, help=t("cli.export.segment"))
+    parser.add_argument("--unmasked", action="store_true", help=t("cli.export.unmasked"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from db import advisors
+    from db.connection import open_database
+    from db.export import export
+
+    open_database(args.db)
+    me = advisors.for_os_user()
+    result = export(args.file, queue=args.queue, segment=args.segment, unmasked=args.unmasked,
+                    advisor_id=me.id if me else None,
+                    progress=lambda n: print(t("cli.export.progress", rows=n), file=sys.stderr))
+    print(t("cli.export.done", rows=result.rows, path=result.path)
+          + (" " + t("cli.export.audited") if result.unmasked else ""))
+    return 0
