@@ -39,8 +39,10 @@ MAIN_SCREENS: list[MainScreen] = [
     MainScreen("queues", "f5", "screen.queues", "tui.screens.queues:QueuesScreen"),
 
     # prospects (issue 6): F6
+    MainScreen("prospects", "f6", "screen.prospects", "tui.screens.prospects:ProspectsScreen"),
 
     # upkeep and import (issue 6): F7
+    MainScreen("upkeep", "f7", "screen.upkeep", "tui.screens.upkeep:UpkeepScreen"),
 
     # reports and manager (issue 8): F8
     MainScreen("report", "f8", "screen.report", "tui.screens.report:ReportScreen"),

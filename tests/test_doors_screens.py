@@ -1,0 +1,194 @@
+"""Prospects (F6), upkeep (F7) and the import screen, driven with Pilot; snapshots at 80×24."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from db import prospects
+from db.models import AuditEntry, Contact, Customer, Prospect, Vehicle
+from tests.doors_factory import customer, make_id, make_vin, vehicle
+from tests.test_importer import HEADER, good_rows, write_xlsx
+from tests.tui_helpers import make_app, screen_text, settle
+
+NASTY = "[@click=app.quit]x[/]"
+
+
+def seed_prospects() -> None:
+    prospects.create({"name": "王芳", "mobile": "13900139000", "district": "朝阳",
+                      "current_car": "朗逸 2015", "next_contact_date": "2026-11-20"}, None)
+    prospects.create({"name": NASTY, "mobile": "13900139001", "district": "海淀"}, None)
+    prospects.create({"name": "李雷", "mobile": "13900139002", "next_contact_date": "2026-12-03"}, None)
+
+
+def seed_duplicates() -> None:
+    a = customer("张伟", "13800138000", id_number=make_id(1))
+    vehicle(a, vin=make_vin(900), plate="京A12345", model="朗逸")
+    b = customer("张 伟", "13800138000")
+    vehicle(b, vin=make_vin(901), plate="京B67890")
+    customer(NASTY, "13800138000")
+    customer("旧档案", "1380013800")
+
+
+@pytest.fixture
+def app_db(database, db_path):
+    return db_path
+
+
+async def test_prospects_list_form_and_contact(app_db):
+    seed_prospects()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "139****9000" in text and NASTY in text and "13900139000" not in text
+        assert text.index("王芳") < text.index("李雷") < text.index(NASTY)  # due first
+        assert "今天需联系 1 位" in text
+
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"赵敏", "enter", *"1390013")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "手机号应为 11 位，现在是 7 位" in screen_text(app)
+        assert app.screen.query_one("#field-name", Input).value == "赵敏"  # nothing typed is lost
+        await pilot.press(*"9003", "f2")
+        await settle(pilot)
+        assert Prospect.get(Prospect.name == "赵敏").mobile == "13900139003"
+        assert "139****9003" in screen_text(app)
+
+        table = app.screen.query_one("#prospects-table", DataTable)
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert "记录联系：王芳" in screen_text(app)
+        await pilot.press("enter", *"reached", "enter", *"下周来做保养", "enter", *"2026-12-01", "f2")
+        await settle(pilot)
+    contact = Contact.get()
+    assert (contact.outcome, contact.note) == ("reached", "下周来做保养")
+    assert Prospect.get(Prospect.name == "王芳").next_contact_date == dt.date(2026, 12, 1)
+
+
+async def test_upkeep_lists_and_merge_with_confirmation(app_db):
+    seed_duplicates()
+    app = make_app(app_db)  # the first advisor of a new station is its manager
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "缺少标准信息的档案" in text and "旧档案" in text and "身份证号" in text
+        await pilot.press("2")
+        await settle(pilot)
+        assert "手机号应为 11 位" in screen_text(app)
+        await pilot.press("3")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "同一手机号、不同姓名" in text and NASTY in text
+        await pilot.press("m")  # the group's first archive: nothing to merge it into
+        await settle(pilot)
+        assert "这是同组保留的第一份档案" in screen_text(app)
+        await pilot.press("down", "m")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "保留档案 #1" in text and "并入档案 #2" in text and "京B67890" in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert Customer.get_by_id(2).merged_into_id is None
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "已合并" in screen_text(app)
+    assert Customer.get_by_id(2).merged_into_id == 1
+    assert Vehicle.get(Vehicle.plate == "京B67890").owner_id == 1
+    assert AuditEntry.get(AuditEntry.action == "merge").customer_id == 1
+
+
+async def test_import_screen_reads_header_runs_and_reports(app_db, tmp_path):
+    path = tmp_path / "销售.xlsx"
+    write_xlsx(path, HEADER, good_rows(4) + [["坏", "123", "", make_vin(99), "", "", "", "", "", "", ""]])
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press("f2")
+        assert "请先输入文件路径" in screen_text(app)
+        await pilot.press(*str(path), "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "开票日期" in text and "购车日期" in text and "（未识别，不导入" in text
+        await pilot.press(*"备注=-", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "（未识别" not in text and "（不导入）" in text
+        await pilot.press("ctrl+t", "f2")
+        await settle(pilot)
+        assert "试运行" in screen_text(app) and Vehicle.select().count() == 0
+        await pilot.press("ctrl+t", "f2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "新车 4" in text and "未导入 1" in text and "销售.rejects" in text
+    assert Vehicle.select().count() == 4
+
+
+async def test_import_screen_shows_a_bad_file(app_db, tmp_path):
+    (tmp_path / "x.xls").write_bytes(b"old")
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*str(tmp_path / "x.xls"), "enter")
+        await settle(pilot)
+        assert "另存为 .xlsx" in screen_text(app)
+
+
+# ---------------------------------------------------------------- snapshots at 80×24
+
+
+def test_snapshot_prospects(snapshot_db_path, snap_compare):
+    seed_prospects()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_upkeep(snapshot_db_path, snap_compare):
+    seed_duplicates()
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_import(snapshot_db_path, snap_compare):
+    path = snapshot_db_path.parent / "sales.xlsx"
+    write_xlsx(path, HEADER, [])
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        await pilot.press(*str(path), "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)

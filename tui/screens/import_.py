@@ -1,0 +1,211 @@
+"""The sales-sheet import, from the upkeep screen (Ctrl+O there).
+
+Steps: type the file's path and press Enter: the header is read and each column shown
+with the field it feeds; type mappings for the rest (``客户电话=手机 备注=-``, remembered
+after the import); F2 starts (Ctrl+T toggles a dry run). The import runs in a worker
+that posts progress after every batch; Esc cancels it between batches (what is
+committed stays, and a re-run continues). Esc when idle goes back.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from db.errors import AdvisorError
+from db.i18n import t
+from tui.keys import TranslatedBindings
+from tui.screens.worker_errors import ReportWorkerErrors
+from tui.widgets.fields import TextField
+from tui.widgets.greeting import GreetingBanner
+from tui.workers import db_work
+
+
+class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
+    HELP_KEY = "import.help"
+    CSS_PATH = "doors.tcss"
+    AUTO_FOCUS = "#import-path"
+    BINDINGS = [
+        Binding("f2", "start", "import.key.start", id="import.start"),
+        Binding("ctrl+t", "toggle_dry", "import.key.dry", id="import.dry"),
+        Binding("escape", "back", "import.key.back", id="import.back"),
+    ]
+
+    @dataclass
+    class HeaderRead(Message):
+        plan: object  # db.importer.ColumnPlan
+
+    @dataclass
+    class Progressed(Message):
+        rows: int
+        rejected: int
+        fraction: float | None
+
+    @dataclass
+    class Finished(Message):
+        result: object  # db.importer.ImportResult
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.dry_run = False
+        self.running = False
+        self._cancel = threading.Event()
+
+    def compose(self) -> ComposeResult:
+        yield GreetingBanner(id="greeting")
+        with Vertical(id="import-form"):
+            with Horizontal(classes="doors-row"):
+                yield Static(Text(t("import.path")), classes="doors-label")
+                yield TextField(id="import-path", compact=True, placeholder=t("import.path_hint"),
+                                help_key="import.path_help")
+            with Horizontal(classes="doors-row"):
+                yield Static(Text(t("import.map")), classes="doors-label")
+                yield TextField(id="import-map", compact=True, placeholder=t("import.map_hint"),
+                                help_key="import.map_help")
+        yield Static(Text(t("import.idle")), id="import-status")
+        yield ProgressBar(total=100, show_eta=False, id="import-progress")
+        table: DataTable = DataTable(id="import-columns", cursor_type="row", zebra_stripes=True)
+        table.add_column(t("import.col.header"), key="header")
+        table.add_column(t("import.col.field"), key="field")
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        banner = self.query_one(GreetingBanner)
+        banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
+        from db.clock import today
+
+        banner.today = today().isoformat()
+
+    def _say(self, text: str) -> None:
+        self.query_one("#import-status", Static).update(Text(text))
+
+    def _mapping(self) -> dict[str, str]:
+        from db.importer import parse_map_options
+
+        return parse_map_options(self.query_one("#import-map", Input).value.split())
+
+    # ---- step 1: the header
+
+    @on(Input.Submitted, "#import-path")
+    def path_given(self) -> None:
+        self.query_one("#import-map", Input).focus()
+        self.refresh_header()
+
+    @on(Input.Submitted, "#import-map")
+    def map_given(self) -> None:
+        self.refresh_header()
+
+    def refresh_header(self) -> None:
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self._say(t("import.need_path"))
+            return
+        try:
+            mapping = self._mapping()
+        except AdvisorError as exc:
+            self._say(str(exc))
+            return
+        self.read_header(path, mapping)
+
+    @db_work(group="import-header")
+    def read_header(self, path: str, mapping: dict[str, str]) -> None:
+        from db import importer
+        from db.sheets import open_sheet
+
+        with open_sheet(path) as sheet:
+            self.post_message(self.HeaderRead(importer.plan_columns(sheet.header, mapping)))
+
+    @on(HeaderRead)
+    def show_header(self, message: HeaderRead) -> None:
+        from db.importer import field_label
+
+        plan = message.plan
+        table = self.query_one("#import-columns", DataTable)
+        table.clear()
+        for index, header in enumerate(plan.header):
+            target = plan.columns.get(index)
+            if target:
+                shown = Text(field_label(target))
+            elif header in plan.unmapped:
+                shown = Text(t("import.unrecognised"), style="bold")  # the advisor may map it
+            else:
+                shown = Text(t("import.unmapped"), style="dim")  # mapped away on purpose
+            table.add_row(Text(header), shown)
+        if plan.missing:
+            self._say(t("import.missing", fields="、".join(field_label(f) for f in plan.missing)))
+        else:
+            self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
+
+    def on_worker_error(self, worker: object, error: BaseException) -> None:
+        self.running = False
+        self._say(str(error))
+
+    # ---- step 2: the run
+
+    def action_toggle_dry(self) -> None:
+        self.dry_run = not self.dry_run
+        self._say(t("import.dry_state_on") if self.dry_run else t("import.dry_state_off"))
+
+    def action_start(self) -> None:
+        if self.running:
+            return
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self._say(t("import.need_path"))
+            self.query_one("#import-path", Input).focus()
+            return
+        try:
+            mapping = self._mapping()
+        except AdvisorError as exc:
+            self._say(str(exc))
+            return
+        self.running = True
+        self._cancel.clear()
+        self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
+        self._say(t("import.running"))
+        self.run_import(path, mapping, self.dry_run, getattr(self.app, "advisor_id", None))
+
+    @db_work(group="import-run")
+    def run_import(self, path: str, mapping: dict[str, str], dry_run: bool, advisor_id: int | None) -> None:
+        from db.importer import run_import
+
+        def progress(result) -> None:
+            self.post_message(self.Progressed(result.rows, result.rejected, result.fraction))
+
+        result = run_import(path, mapping=mapping, dry_run=dry_run, advisor_id=advisor_id,
+                            progress=progress, cancel=self._cancel.is_set)
+        self.post_message(self.Finished(result))
+
+    @on(Progressed)
+    def show_progress(self, message: Progressed) -> None:
+        if message.fraction is not None:
+            self.query_one("#import-progress", ProgressBar).update(progress=round(message.fraction * 100))
+        self._say(t("import.progress", rows=message.rows, rejected=message.rejected))
+
+    @on(Finished)
+    def show_result(self, message: Finished) -> None:
+        self.running = False
+        result = message.result
+        text = result.summary()
+        if result.rejects_path:
+            text += "\n" + t("cli.import.rejects_at", path=result.rejects_path)
+        if not result.cancelled:
+            self.query_one("#import-progress", ProgressBar).update(progress=100)
+        self._say(text)
+
+    def action_back(self) -> None:
+        if self.running:
+            self._cancel.set()
+            self._say(t("import.cancelling"))
+            return
+        self.dismiss()

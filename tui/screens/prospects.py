@@ -1,0 +1,235 @@
+"""F6: prospects in the service area: a paged list, the form, and the contact log.
+
+The list shows open prospects, the ones due for a contact first. Typing in the box
+filters by name (prefix) or mobile (tail). Ctrl+N adds one, Enter edits, Ctrl+L logs a
+contact, Ctrl+D drops one. All database work runs in workers posting typed messages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from db.i18n import t
+from tui.screens.base import DeskScreen
+from tui.screens.doors_forms import DoorsForm
+from tui.screens.worker_errors import ReportWorkerErrors
+from tui.widgets.fields import TextField
+from tui.workers import db_work
+
+PAGE_SIZE = 30
+DEBOUNCE_S = 0.15
+COLUMNS = ("name", "mobile", "district", "current_car", "next_contact_date")
+FORM_FIELDS = ("name", "mobile", "district", "current_car", "heard_from", "interest", "next_step",
+               "next_contact_date")
+
+
+def _label_key(name: str) -> str:
+    return f"completeness.field.{name}" if name in ("name", "mobile") else f"prospects.field.{name}"
+
+
+class ProspectsScreen(ReportWorkerErrors, DeskScreen):
+    HELP_KEY = "prospects.help"
+    CSS_PATH = "doors.tcss"
+    AUTO_FOCUS = "#prospects-table"
+    BINDINGS = [
+        Binding("ctrl+n", "new", "prospects.key.new", id="prospects.new"),
+        Binding("ctrl+l", "contact", "prospects.key.contact", id="prospects.contact"),
+        Binding("ctrl+d", "drop", "prospects.key.drop", id="prospects.drop"),
+        Binding("ctrl+f", "find", "prospects.key.find", id="prospects.find"),
+    ]
+
+    @dataclass
+    class PageLoaded(Message):
+        generation: int
+        page: object  # db.prospects.Page
+        due: int
+
+    @dataclass
+    class Opened(Message):
+        prospect: object  # db.models.Prospect
+        contacts: list
+        intent: str  # edit | contact
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows: list = []
+        self._total = 0
+        self._generation = 0
+        self._timer: Timer | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield TextField(placeholder=t("prospects.find_placeholder"), id="prospects-find",
+                        help_key="prospects.find_help", compact=True)
+        yield Static(Text(""), id="prospects-status")
+        table: DataTable = DataTable(id="prospects-table", cursor_type="row", zebra_stripes=True)
+        for name in COLUMNS:
+            table.add_column(t(_label_key(name)), key=name)
+        yield table
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.reload()
+
+    # ---- loading
+
+    def reload(self) -> None:
+        self._generation += 1
+        self.load_page(self._generation, self.query_one("#prospects-find", Input).value, 0)
+
+    @db_work(group="prospects")
+    def load_page(self, generation: int, query: str, offset: int) -> None:
+        from db import prospects
+        from db.clock import today
+
+        page = prospects.list_page(query=query, offset=offset, limit=PAGE_SIZE)
+        self.post_message(self.PageLoaded(generation, page, prospects.due_count(today())))
+
+    @on(PageLoaded)
+    def show_page(self, message: PageLoaded) -> None:
+        if message.generation != self._generation:
+            return
+        from db.clock import today
+
+        page = message.page
+        table = self.query_one("#prospects-table", DataTable)
+        if page.offset == 0:
+            table.clear()
+            self._rows = []
+        day = today()
+        for row in page.rows:
+            table.add_row(*self._cells(row, day), key=str(row.id))
+            self._rows.append(row)
+        self._total = page.total
+        self.query_one("#prospects-status", Static).update(
+            Text(t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)))
+
+    @staticmethod
+    def _cells(row, day: dt.date) -> list[Text]:
+        from db.masking import mask_mobile
+
+        due = row.next_contact_date
+        return [Text(row.name), Text(mask_mobile(row.mobile)), Text(row.district or ""),
+                Text(row.current_car or ""),
+                Text(due.isoformat() if due else "", style="bold" if due and due <= day else "")]
+
+    @on(Input.Changed, "#prospects-find")
+    def typed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_S, self.reload)
+
+    @on(Input.Submitted, "#prospects-find")
+    def to_table(self) -> None:
+        self.query_one("#prospects-table", DataTable).focus()
+
+    @on(DataTable.RowHighlighted, "#prospects-table")
+    def near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= len(self._rows) - 1 and len(self._rows) < self._total:
+            self.load_page(self._generation, self.query_one("#prospects-find", Input).value, len(self._rows))
+
+    def _current(self):
+        table = self.query_one("#prospects-table", DataTable)
+        if not self._rows or not (0 <= table.cursor_row < len(self._rows)):
+            self.notify(t("prospects.none_selected"), severity="warning")
+            return None
+        return self._rows[table.cursor_row]
+
+    # ---- actions
+
+    def action_find(self) -> None:
+        self.query_one("#prospects-find", Input).focus()
+
+    def action_new(self) -> None:
+        from db import prospects
+
+        advisor_id = getattr(self.app, "advisor_id", None)
+        fields = [(n, _label_key(n), "", t("prospects.date_hint") if n == "next_contact_date" else "")
+                  for n in FORM_FIELDS]
+        self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
+                                       lambda values: prospects.create(values, advisor_id)),
+                             callback=self._after_form)
+
+    @on(DataTable.RowSelected, "#prospects-table")
+    def edit(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.open_prospect(row.id, "edit")
+
+    def action_contact(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.open_prospect(row.id, "contact")
+
+    @db_work(group="prospects-open")
+    def open_prospect(self, prospect_id: int, intent: str) -> None:
+        from db import prospects
+
+        self.post_message(self.Opened(prospects.get(prospect_id), prospects.contacts(prospect_id, 5), intent))
+
+    @on(Opened)
+    def show_form(self, message: Opened) -> None:
+        from db import prospects
+
+        p = message.prospect
+        history = self._history(message.contacts)
+        if message.intent == "contact":
+            advisor_id = getattr(self.app, "advisor_id", None)
+            fields = [("channel", "prospects.field.channel", "phone", "/".join(prospects.CHANNELS)),
+                      ("outcome", "prospects.field.outcome", "", "/".join(prospects.OUTCOMES)),
+                      ("note", "prospects.field.note", "", ""),
+                      ("next_contact_date", "prospects.field.next_contact_date", "", t("prospects.date_hint"))]
+            self.app.push_screen(DoorsForm(t("prospects.contact_title", name=p.name), fields,
+                                           lambda values: prospects.log_contact(p.id, advisor_id, values),
+                                           below=history), callback=self._after_form)
+            return
+        current = {n: getattr(p, n) for n in FORM_FIELDS}
+        fields = [(n, _label_key(n), "" if current[n] is None else str(current[n]), "") for n in FORM_FIELDS]
+        self.app.push_screen(DoorsForm(t("prospects.edit_title", name=p.name), fields,
+                                       lambda values: prospects.update(p.id, p.version, values),
+                                       below=history), callback=self._after_form)
+
+    @staticmethod
+    def _history(contacts: list) -> Text:
+        text = Text(t("prospects.history") + "\n", style="bold")
+        if not contacts:
+            text.append(t("prospects.no_contacts"), style="dim")
+        for c in contacts:
+            outcome = t(f"prospects.outcome.{c.outcome}") if c.outcome else ""
+            text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
+            text.append(c.note or "")  # typed by an advisor: plain text, never markup
+            text.append("\n")
+        return text
+
+    def _after_form(self, saved: bool | None) -> None:
+        if saved:
+            self.notify(t("prospects.saved"))
+            self.reload()
+
+    def action_drop(self) -> None:
+        row = self._current()
+        if row is not None:
+            self.drop(row.id, row.version)
+
+    @db_work(group="prospects-drop")
+    def drop(self, prospect_id: int, version: int) -> None:
+        from db import prospects
+
+        prospects.set_status(prospect_id, version, "dropped")
+        self.app.call_from_thread(self._dropped)
+
+    def _dropped(self) -> None:
+        self.notify(t("prospects.dropped"))
+        self.reload()
