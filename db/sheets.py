@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,7 +131,7 @@ class XlsxReader(SheetReader):
             raise Invalid(t("sheets.xlsx_broken", reason=type(exc).__name__), "file") from None
         self.encoding = "xlsx"
         sheet = self._book.worksheets[0]
-        self._rows_total = sheet.max_row or 0
+        self._rows_total = _declared_rows(self._book, sheet)
         self._rows = sheet.iter_rows(values_only=True)
         self._line = 0
         self.header = tuple("" if v is None else str(v) for v in next(self._rows, ()) or ())
@@ -148,6 +149,23 @@ class XlsxReader(SheetReader):
 
     def close(self) -> None:
         self._book.close()
+
+
+_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+
+
+def _declared_rows(book: Any, sheet: Any) -> int:
+    """The row count the sheet declares in its head (Excel always writes it), else 0.
+
+    Not ``sheet.max_row``: for a sheet without the declaration openpyxl parses the whole
+    sheet to find it, which doubled the reading time of a large file.
+    """
+    try:
+        with book._archive.open(sheet._worksheet_path) as member:
+            found = _DIMENSION.search(member.read(4096))
+    except (AttributeError, KeyError, OSError):
+        return 0
+    return int(found.group(1)) if found else 0
 
 
 def open_sheet(path: str | os.PathLike) -> SheetReader:
