@@ -156,39 +156,45 @@ async def test_import_screen_shows_a_bad_file(app_db, tmp_path):
 # ---------------------------------------------------------------- snapshots at 80×24
 
 
-def test_snapshot_prospects(snapshot_db_path, snap_compare):
+@pytest.fixture
+def snap_db(tmp_path):
+    """The shared ``snapshot_db_path`` is one fixed folder, raced by parallel suites on one
+    machine; these screens never show the database's path, so a private file will do."""
+    from db.connection import close_database, open_database
+
+    path = tmp_path / "station.sqlite"
+    open_database(path)
+    yield path
+    close_database()
+
+
+def _snap(snapshot_db_path, snap_compare, *steps: str | tuple[str, ...]) -> bool:
+    """A snapshot after pressing each step: one key, or a tuple of keys typed in a row."""
+    async def run_before(pilot):
+        await settle(pilot)
+        for step in steps:
+            await pilot.press(*(step if isinstance(step, tuple) else (step,)))
+            await settle(pilot)
+
+    return snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_snapshot_prospects(snap_db, snap_compare):
     seed_prospects()
-
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f6")
-        await settle(pilot)
-
-    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+    assert _snap(snap_db, snap_compare, "f6")
 
 
-def test_snapshot_upkeep(snapshot_db_path, snap_compare):
+def test_snapshot_upkeep(snap_db, snap_compare):
     seed_duplicates()
-
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-
-    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+    assert _snap(snap_db, snap_compare, "f7")
 
 
-def test_snapshot_import(snapshot_db_path, snap_compare):
-    path = snapshot_db_path.parent / "sales.xlsx"
+def test_snapshot_import(snap_db, snap_compare):
+    import tempfile
+    from pathlib import Path
+
+    folder = Path(tempfile.gettempdir()) / "advisor-doors-snapshot"  # the path is on screen
+    folder.mkdir(exist_ok=True)
+    path = folder / "sales.xlsx"
     write_xlsx(path, HEADER, [])
-
-    async def run_before(pilot):
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press(*str(path), "enter")
-        await settle(pilot)
-
-    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+    assert _snap(snap_db, snap_compare, "f7", "ctrl+o", tuple(str(path)), "enter")

@@ -89,10 +89,20 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
     def _say(self, text: str) -> None:
         self.query_one("#import-status", Static).update(Text(text))
 
-    def _mapping(self) -> dict[str, str]:
+    def _inputs(self) -> tuple[str, dict[str, str]] | None:
+        """The path and the mapping typed, or None after saying what is wrong."""
         from db.importer import parse_map_options
 
-        return parse_map_options(self.query_one("#import-map", Input).value.split())
+        path = self.query_one("#import-path", Input).value.strip()
+        if not path:
+            self._say(t("import.need_path"))
+            self.query_one("#import-path", Input).focus()
+            return None
+        try:
+            return path, parse_map_options(self.query_one("#import-map", Input).value.split())
+        except AdvisorError as exc:
+            self._say(str(exc))
+            return None
 
     # ---- step 1: the header
 
@@ -106,16 +116,9 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
         self.refresh_header()
 
     def refresh_header(self) -> None:
-        path = self.query_one("#import-path", Input).value.strip()
-        if not path:
-            self._say(t("import.need_path"))
-            return
-        try:
-            mapping = self._mapping()
-        except AdvisorError as exc:
-            self._say(str(exc))
-            return
-        self.read_header(path, mapping)
+        typed = self._inputs()
+        if typed is not None:
+            self.read_header(*typed)
 
     @db_work(group="import-header")
     def read_header(self, path: str, mapping: dict[str, str]) -> None:
@@ -157,18 +160,10 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
         self._say(t("import.dry_state_on") if self.dry_run else t("import.dry_state_off"))
 
     def action_start(self) -> None:
-        if self.running:
+        typed = None if self.running else self._inputs()
+        if typed is None:
             return
-        path = self.query_one("#import-path", Input).value.strip()
-        if not path:
-            self._say(t("import.need_path"))
-            self.query_one("#import-path", Input).focus()
-            return
-        try:
-            mapping = self._mapping()
-        except AdvisorError as exc:
-            self._say(str(exc))
-            return
+        path, mapping = typed
         self.running = True
         self._cancel.clear()
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)

@@ -133,8 +133,10 @@ class UpkeepScreen(ReportWorkerErrors, DeskScreen):
         self._more = None
         table = self.query_one("#upkeep-table", DataTable)
         table.clear(columns=True)
-        for column in self._columns(view):
-            table.add_column(t(f"upkeep.col.{column}"), key=column)
+        for column, width in self._columns(view):
+            # Fixed widths: a page arriving never re-lays out rows already drawn, and the
+            # longest column (what is missing, the problem) takes what 80 columns leave.
+            table.add_column(t(f"upkeep.col.{column}"), key=column, width=width)
         self.query_one("#upkeep-view", Static).update(Text(self._view_title(view)))
         self._loading = True
         self.load_lines(self._generation, view, None)
@@ -146,12 +148,12 @@ class UpkeepScreen(ReportWorkerErrors, DeskScreen):
         return f"{n}. {title}"
 
     @staticmethod
-    def _columns(view: str) -> tuple[str, ...]:
+    def _columns(view: str) -> tuple[tuple[str, int], ...]:
         if view == "incomplete":
-            return ("name", "mobile", "score", "missing")
+            return (("name", 14), ("mobile", 11), ("score", 6), ("missing", 38))
         if view == "bad":
-            return ("who", "field", "value", "reason")
-        return ("group", "customer", "mobile", "vin")
+            return (("who", 14), ("field", 8), ("value", 18), ("reason", 29))
+        return (("group", 4), ("customer", 24), ("mobile", 11), ("vin", 17))
 
     @db_work(group="upkeep-lines")
     def load_lines(self, generation: int, view: str, start: Any) -> None:
