@@ -11,9 +11,16 @@ from tui.app import AdvisorApp
 
 async def settle(pilot) -> None:
     """Wait until every worker has finished and the screen has repainted."""
+    from textual.worker import WorkerCancelled
+
     app = pilot.app
     for _ in range(50):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:
+            # A form's save worker dismisses its own screen, which cancels the worker as
+            # it ends: finished for our purpose (what it wrote is checked by the test).
+            pass
         await pilot.pause()
         if not any(w.is_running for w in app.workers):
             break
