@@ -66,13 +66,28 @@ def _everyone() -> Iterator[dict[str, Any]]:
 
 
 def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
+    """The queue through its public pages (db.queues.rows), with the raw values looked up
+    per page: the queue's rows carry masked mobiles only."""
     from db import queues
+    from db.models import Prospect
 
-    ctx = queues.Ctx.make()
-    plan = queues.plan(name, ctx, segment)
-    for row in plan.query.order_by(*plan.order).dicts().iterator():
-        due, reason, _late = plan.explain(row, ctx)
-        yield {**row, "due": due, "reason": reason}
+    offset = 0
+    while True:
+        items = queues.rows(name, offset=offset, limit=CHUNK, segment=segment, with_badges=False)
+        if not items:
+            return
+        people = {c["id"]: c for c in Customer.select(Customer.id, Customer.mobile, Customer.id_number,
+                                                          Customer.district)
+                  .where(Customer.id.in_([i.customer_id for i in items if i.customer_id])).dicts()}
+        prospects = {p["id"]: p for p in Prospect.select(Prospect.id, Prospect.mobile, Prospect.district)
+                     .where(Prospect.id.in_([i.prospect_id for i in items if i.prospect_id])).dicts()}
+        for item in items:
+            raw = people.get(item.customer_id) or prospects.get(item.prospect_id) or {}
+            yield {"customer_id": item.customer_id, "prospect_id": item.prospect_id, "name": item.name,
+                   "mobile": raw.get("mobile"), "id_number": raw.get("id_number"),
+                   "district": raw.get("district"), "plate": item.plate, "model": None,
+                   "due": item.due_date, "reason": item.reason}
+        offset += len(items)
 
 
 def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | None = None,
