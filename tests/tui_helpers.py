@@ -22,7 +22,9 @@ async def settle(pilot) -> None:
             # it ends: finished for our purpose (what it wrote is checked by the test).
             pass
         await pilot.pause()
-        if not any(w.is_running for w in app.workers):
+        # is_running is False for a worker still PENDING (started by a message the pause
+        # just handled): only finished workers mean there is nothing left to wait for.
+        if all(w.is_finished for w in app.workers):
             break
     await pilot.pause()
 
@@ -36,3 +38,15 @@ def screen_text(app) -> str:
     console = Console(width=app.size.width, record=True, file=io.StringIO(), color_system=None)
     console.print(app.screen._compositor.render_update(full=True))
     return console.export_text()
+
+
+async def screen_text_when(pilot, *wanted: str, tries: int = 100) -> str:
+    """The screen's text once every ``wanted`` piece is painted (or after ``tries``
+    repaints): a message handled after the workers finished may paint a frame later."""
+    text = screen_text(pilot.app)
+    for _ in range(tries):
+        if all(piece in text for piece in wanted):
+            break
+        await pilot.pause(0.05)
+        text = screen_text(pilot.app)
+    return text
