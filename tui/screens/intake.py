@@ -31,6 +31,9 @@ from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is written
+# A save normally ends in milliseconds; "saving…" is shown only when one waits longer
+# (another advisor holds the write lock), so a quick save never flashes a stale toast.
+SAVING_NOTICE_AFTER = 0.4
 FIND_LIMIT = 8  # a short pick list; the lookup screen (F4) pages through more
 
 
@@ -99,6 +102,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         self.dirty = False  # typed input not yet saved
         self.draft_checked = False
         self._draft_timer: Timer | None = None
+        self._saving_notice: Timer | None = None
         self._hits: list[Any] = []
         self._last_query = ""
         self._brief_data: Any = None
@@ -356,8 +360,15 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     def action_save(self) -> None:
         self._drafts(False)
-        self.notify(t("intake.saving"), timeout=1, markup=False)
+        self._saving_notice_cancel()
+        self._saving_notice = self.set_timer(
+            SAVING_NOTICE_AFTER, lambda: self.notify(t("intake.saving"), timeout=2, markup=False))
         self.save(self.form.collect(), getattr(self.app, "advisor_id", None))
+
+    def _saving_notice_cancel(self) -> None:
+        if self._saving_notice is not None:
+            self._saving_notice.stop()
+            self._saving_notice = None
 
     @db_work(group="intake-save")
     def save(self, data: Any, advisor_id: int | None) -> None:
@@ -376,6 +387,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     @on(Refused)
     def _refused(self, message: Refused) -> None:
+        self._saving_notice_cancel()
         self._edited()  # not saved: the draft is kept as typed
         self.form.show_errors(message.errors)
         self.notify(t("intake.invalid", n=len(message.errors)), severity="error", timeout=6, markup=False)
@@ -385,6 +397,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     @on(Asks)
     def _asks(self, message: Asks) -> None:
+        self._saving_notice_cancel()
         self._edited()
         if message.kind == "owner_change":
             answers = [("yes", "intake.confirm.yes"), ("no", "intake.confirm.owner_no"),
@@ -406,6 +419,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        self._saving_notice_cancel()
         self.dirty = False
         self.query_one("#saved-text", Static).update(saved_text(message.saved))
         self._show("saved")
@@ -413,6 +427,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A refused save (conflict, locked database) keeps the form and its draft as they are."""
+        self._saving_notice_cancel()
         if self.stage == "form":
             self._edited()
 
