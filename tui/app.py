@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from functools import partial
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
@@ -45,6 +46,12 @@ class AdvisorApp(TranslatedBindings, App[int]):
         Binding("f1", "help", "key.help", id="help"),
         Binding("ctrl+q", "quit", "key.quit", show=False, id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "key.palette", show=False, id="palette", priority=True),
+        # Focus moves are priority bindings: the app moves the focus as it reads the key,
+        # so keys that arrive in the same chunk after it (fast typing over SSH) land in
+        # the next field, not in the one just left.
+        Binding("tab", "next_field", show=False, id="field.next", priority=True),
+        Binding("shift+tab", "previous_field", show=False, id="field.previous", priority=True),
+        Binding("enter", "enter_field", show=False, id="field.enter", priority=True),
         *_screen_bindings(),
     ]
     MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
@@ -60,6 +67,20 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self.advisor_name: str = ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
+
+    # ---- moving between fields
+
+    def action_next_field(self) -> None:
+        self.screen.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.screen.focus_previous()
+
+    def action_enter_field(self) -> None:
+        """Enter in a form's field goes to the next field; elsewhere Enter is the widget's."""
+        if not getattr(self.focused, "enter_moves_on", False):
+            raise SkipAction()
+        self.screen.focus_next()
 
     # ---- who is at the keyboard
 

@@ -58,7 +58,7 @@ class FieldForm(ReportWorkerErrors, TranslatedBindings, ModalScreen[bool]):
                 for name, value in self._initial:
                     with Horizontal(classes="form-row"):
                         yield Static(Text(field_label(name)), classes="form-label")
-                        yield TextField(value, id=f"field-{name}", help_key=hint_key(name), compact=True,
+                        yield TextField(value, id=f"field-{name}", help_key=hint_key(name), compact=True, enter_moves_on=True,
                                         placeholder=self._placeholders.get(name, ""))
                     yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
 
@@ -69,10 +69,6 @@ class FieldForm(ReportWorkerErrors, TranslatedBindings, ModalScreen[bool]):
         if not self._only_changed:
             return typed
         return {name: value for (name, first), value in zip(self._initial, typed.values()) if value != first}
-
-    @on(Input.Submitted)
-    def next_field(self) -> None:
-        self.focus_next()
 
     def action_save(self) -> None:
         for static in self.query(".error"):

@@ -42,7 +42,7 @@ class DoorsForm(FieldForm):
                 for name, value in self._initial:
                     with Horizontal(classes="form-row doors-row"):
                         yield Static(Text(t(self._labels[name])), classes="form-label")
-                        yield TextField(value, id=f"field-{name}", compact=True, help_key=f"doors.help.{name}",
+                        yield TextField(value, id=f"field-{name}", compact=True, enter_moves_on=True, help_key=f"doors.help.{name}",
                                         placeholder=self._placeholders[name])
                     yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
                 if self._below is not None:

@@ -18,6 +18,8 @@ from tui.keys import TranslatedBindings
 class ChoiceField(TranslatedBindings, Widget, can_focus=True):
     """One of a few values, shown by its label; the value is the stored code."""
 
+    enter_moves_on = True  # Enter goes to the next field (the app's priority binding)
+
     DEFAULT_CSS = """
     ChoiceField { height: 1; width: 1fr; }
     ChoiceField:focus { background: $boost; text-style: bold; }
@@ -25,7 +27,6 @@ class ChoiceField(TranslatedBindings, Widget, can_focus=True):
     BINDINGS = [
         Binding("right,space", "step(1)", "intake.key.change", show=False, id="choice.next"),
         Binding("left", "step(-1)", "intake.key.change", show=False, id="choice.previous"),
-        Binding("enter", "app.focus_next", show=False, id="choice.enter"),
     ]
 
     index: reactive[int] = reactive(0)
@@ -68,6 +69,7 @@ class TagPicker(TranslatedBindings, Widget, can_focus=True):
     """Quick tags: ←/→ moves between them, space ticks or unticks the one under the cursor."""
 
     TALL = True  # wraps onto a second line at 80 columns
+    enter_moves_on = True  # Enter goes to the next field (the app's priority binding)
 
     DEFAULT_CSS = """
     TagPicker { height: auto; width: 1fr; }
@@ -77,7 +79,6 @@ class TagPicker(TranslatedBindings, Widget, can_focus=True):
         Binding("right", "move(1)", show=False, id="tags.next"),
         Binding("left", "move(-1)", show=False, id="tags.previous"),
         Binding("space", "toggle", "intake.key.change", show=False, id="tags.toggle"),
-        Binding("enter", "app.focus_next", show=False, id="tags.enter"),
     ]
 
     cursor: reactive[int] = reactive(0)

@@ -11,9 +11,15 @@ BLINK = os.environ.get("TEXTUAL_ANIMATIONS", "full").lower() != "none"
 
 
 class TextField(Input):
-    """An Input with a catalogue key for its F1 help."""
+    """An Input with a catalogue key for its F1 help.
 
-    def __init__(self, *args: object, help_key: str | None = None, **kwargs: object) -> None:
+    ``enter_moves_on``: Enter goes to the next field (a form's field) instead of
+    submitting; the app moves the focus itself (``AdvisorApp.action_enter_field``).
+    """
+
+    def __init__(self, *args: object, help_key: str | None = None, enter_moves_on: bool = False,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.help_key = help_key
+        self.enter_moves_on = enter_moves_on
         self.cursor_blink = BLINK

@@ -63,7 +63,7 @@ class PartRow(Horizontal):
         yield Static(Text(t("intake.form.part", n=self.index + 1)), classes="row-label")
         for name, width_class in zip(PART_FIELDS, ("part-name", "part-qty", "part-price")):
             yield TextField(id=field_id(f"order.parts.{self.index}.{name}"), compact=True,
-                            help_key="intake.h.order.parts", classes=width_class,
+                            help_key="intake.h.order.parts", classes=width_class, enter_moves_on=True,
                             placeholder=t(f"intake.part.{name}"))
 
 
@@ -110,7 +110,7 @@ class IntakeForm(VerticalScroll):
         if path == "contact.tags":
             return TagPicker([(c, t(f"intake.tag.{c}")) for c in intake.TAGS], help_key=help_key,
                              id=field_id(path))
-        return TextField(id=field_id(path), compact=True, help_key=help_key)
+        return TextField(id=field_id(path), compact=True, help_key=help_key, enter_moves_on=True)
 
     # ---- values in and out
 
@@ -235,11 +235,6 @@ class IntakeForm(VerticalScroll):
             self._note(path)
             if path in LOOKED_UP and event.value.strip():
                 self.post_message(self.FieldLeft(path, event.value))
-
-    @on(Input.Submitted)
-    def _enter(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.screen.focus_next()
 
     @on(Input.Changed)
     async def _changed(self, event: Input.Changed) -> None:
