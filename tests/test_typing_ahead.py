@@ -27,15 +27,20 @@ def value(app, path: str) -> str:
     return app.screen.query_one("#" + field_id(path), Input).value
 
 
+async def new_archive_at(pilot, path: str) -> None:
+    """The new-archive form open, the field of ``path`` focused."""
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    pilot.app.screen.query_one("#" + field_id(path), Input).focus()
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("move", ["tab", "enter"])
 async def test_keys_after_a_move_land_in_the_next_field(app_db, move):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one("#" + field_id("customer.name"), Input).focus()
-        await pilot.pause()
+        await new_archive_at(pilot, "customer.name")
         chunk(app, "张", "伟", move, "1", "3", "9", move, "1")
         await settle(pilot)
         assert value(app, "customer.name") == "张伟"
@@ -47,11 +52,7 @@ async def test_keys_after_a_move_land_in_the_next_field(app_db, move):
 async def test_shift_tab_in_a_chunk_goes_back_before_the_next_keys(app_db):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        app.screen.query_one("#" + field_id("customer.mobile"), Input).focus()
-        await pilot.pause()
+        await new_archive_at(pilot, "customer.mobile")
         chunk(app, "1", "3", "shift+tab", "王")
         await settle(pilot)
         assert value(app, "customer.mobile") == "13"
