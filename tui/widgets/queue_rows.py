@@ -103,12 +103,13 @@ class QueueRows(TranslatedBindings, ScrollView, can_focus=True):
         return Strip(segments).crop_extend(0, width, Style())
 
     def _line(self, item) -> Text:
-        """Mark, name, plate, masked mobile, due day: each a fixed number of cells."""
+        """Mark, name, plate, masked mobile, due day: each a fixed number of cells (a
+        new-energy plate is 8 characters, 9 cells, and is shown whole)."""
         late = item.late or item.letter
         text = Text()
         text.append(("✉" if item.letter else "!" if item.late else " ") + " ",
                     style=self.get_component_rich_style("queue-rows--late") if late else Style())
-        for value, cells in ((item.name, 9), (item.plate, 9), (item.mobile_masked, 12)):
+        for value, cells in ((item.name, 9), (item.plate, 10), (item.mobile_masked, 12)):
             cell = Text(value or "")
             cell.truncate(cells - 1, overflow="ellipsis", pad=True)
             text.append_text(cell)
