@@ -9,6 +9,7 @@ message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.
 from __future__ import annotations
 
 import threading
+from time import perf_counter
 from typing import Any
 
 from rich.text import Text
@@ -110,6 +111,9 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         # save deletes the draft in its own transaction). The lock orders the two.
         self._draft_lock = threading.Lock()
         self._drafts_open = True
+        # (briefs shown, perf_counter) once the screen has refreshed after the last brief:
+        # bench/intake.py times Enter to the painted brief by it, like the lookup's ``painted``.
+        self.painted: tuple[int, float] = (0, 0.0)
 
     # ---- layout
 
@@ -218,8 +222,12 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         self.query_one("#brief-text", Static).update(brief_text(message.brief))
         self._show("brief")
         self.query_one("#brief").focus()
+        self.call_after_refresh(self._painted)
         # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
         self.call_after_refresh(self.load_extras, message.brief)
+
+    def _painted(self) -> None:
+        self.painted = (self.painted[0] + 1, perf_counter())
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
