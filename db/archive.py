@@ -29,6 +29,8 @@ from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.intake import PAYMENTS  # the work order's payment methods, as at the intake
 from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
+
+CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
 from db.search import customer_keys, vehicle_keys
 from db.versioning import update_versioned
 
@@ -132,6 +134,7 @@ class Card:
     observation: Observation
     contacts: list[ContactRow]
     segment_badges: list[str] = field(default_factory=list)
+    anonymised: bool = False  # db.privacy.anonymise erased it: nothing personal left to show
 
 
 def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 100) -> Card:
@@ -146,7 +149,7 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
         merged_into=customer.merged_into_id, marketing_consent=customer.marketing_consent,
         vehicles=_vehicles(customer_id), visits=_visits(customer_id, visit_limit),
         observation=observation(customer_id), contacts=_contacts(customer_id, contact_limit),
-        segment_badges=segment_badges(customer_id),
+        segment_badges=segment_badges(customer_id), anonymised=customer.anonymised_at is not None,
     )
 
 
@@ -367,11 +370,15 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
                 purpose: str | None = None, outcome: str | None = None, traits: str | None = None,
                 events: str | None = None, tags: str | None = None, note: str | None = None,
                 next_contact_date: Any = None, vehicle_id: int | None = None,
-                visit_id: int | None = None) -> int:
+                visit_id: int | None = None, consent: str | None = None) -> int:
     """Log one contact with a customer (traits and typical events it showed); its id.
 
-    "Do not call" as the outcome withdraws marketing consent on the archive (PIPL).
+    Marketing consent can be given or withdrawn at the contact (PIPL): ``consent`` is
+    ``yes`` or ``no`` (blank: unchanged), and "do not call" as the outcome withdraws it.
+    Either goes through ``db.privacy.set_consent``, logged as a consent change.
     """
+    from db.privacy import set_consent
+
     values = dict(
         channel=v.choice(channel or "desk", CHANNELS, "channel"),
         purpose=v.text(purpose, "purpose", 24),
@@ -380,7 +387,12 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
         tags=v.text(tags, "tags", 200), note=v.text(note, "note", 1000),
         next_contact_date=v.optional_date(next_contact_date, "next_contact_date"),
     )
-    if not any(values[k] for k in ("outcome", "traits", "events", "note", "tags")):
+    answer = v.choice(consent, CONSENT_ANSWERS, "marketing_consent") if v.normalise(consent) else None
+    if values["outcome"] == "do_not_call":
+        if answer == "yes":
+            raise Invalid(t("card.consent_contradiction"), "marketing_consent")
+        answer = "no"
+    if not any(values[k] for k in ("outcome", "traits", "events", "note", "tags")) and answer is None:
         raise Invalid(t("card.contact_empty"), "traits")
     with writing():
         customer = Customer.get_or_none(Customer.id == customer_id)
@@ -388,11 +400,7 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
             raise NotFound(t("card.not_found"))
         contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
                                  advisor=advisor_id, contact_at=now(), **values)
-        if values["outcome"] == "do_not_call" and customer.marketing_consent is not False:
-            update_versioned(Customer, customer_id, customer.version,
-                             {"marketing_consent": False, "consent_at": now(),
-                              "consent_channel": values["channel"]})
-            audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field="marketing_consent",
-                         before={"marketing_consent": customer.marketing_consent},
-                         after={"marketing_consent": False})
+        wanted = {"yes": True, "no": False}.get(answer or "")
+        if wanted is not None and customer.marketing_consent is not wanted:
+            set_consent(advisor_id, customer_id, wanted, channel=values["channel"])
     return contact.id

@@ -23,7 +23,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import decimal
+import io
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -42,24 +44,26 @@ from db.search import customer_keys
 
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
+# Search keys: copies of personal values kept for the lookup (erased with them).
+SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key"})
 # Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
 PERSONAL: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
         "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
         "hobbies", "education", "income", "employer", "employer_address", "interests",
         "payment_method", "value_class_reason",
-        # search keys are copies of personal values
-        "name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
-    }),
+    }) | SEARCH_KEYS,
     Contact: frozenset({"traits", "events", "tags", "note"}),
     Prospect: frozenset({"name", "mobile", "current_car", "heard_from", "interest", "next_step",
                          "name_key", "mobile_rev"}),
 }
+# Coarse categories of the customer kept for the region and occupation segments.
+COARSE = ("district", "occupation_category")
 # Fields kept, with the reason in a word: coarse categories that feed the segment
 # figures, life-cycle facts, keys and links.
 KEPT: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
-        "id", "district", "occupation_category",  # region / occupation segments, coarse
+        "id", *COARSE,
         "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
         "value_class_manual", "value_class_set_by", "value_class_set_at",
         "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
@@ -71,9 +75,8 @@ KEPT: dict[type[Model], frozenset[str]] = {
 }
 
 # Internal columns left out of a customer's own copy (keys, links, locks).
-_NOT_EXPORTED = {"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
-                 "plate_rev", "vin_rev", "version", "merged_into", "value_class_set_by",
-                 "created_by", "customer", "vehicle", "visit", "prospect"}
+_NOT_EXPORTED = SEARCH_KEYS | {"plate_rev", "vin_rev", "version", "merged_into", "value_class_set_by",
+                               "created_by", "customer", "vehicle", "visit", "prospect"}
 
 
 # ---- consent ---------------------------------------------------------------------
@@ -98,9 +101,17 @@ def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
 
 def _live_customer(customer_id: int) -> Customer:
     customer = Customer.get_or_none(Customer.id == customer_id)
-    if customer is None or customer.anonymised_at is not None:
+    if customer is None:
         raise NotFound(t("db.not_found"))
+    if customer.anonymised_at is not None:
+        raise NotFound(t("privacy.already_anonymised"))
     return customer
+
+
+def _archive_ids(customer_id: int) -> list[int]:
+    """The archive and the archives merged into it: one person's rows."""
+    return [customer_id] + [c.id for c in Customer.select(Customer.id)
+                            .where(Customer.merged_into == customer_id)]
 
 
 # ---- the customer's own copy -----------------------------------------------------
@@ -132,7 +143,7 @@ def _row(instance: Model) -> dict[str, Any]:
 def customer_archive(customer_id: int) -> dict[str, Any]:
     """Everything the station holds about one customer, in the four groups plus contacts."""
     customer = _live_customer(customer_id)
-    ids = [customer_id] + [c.id for c in Customer.select(Customer.id).where(Customer.merged_into == customer_id)]
+    ids = _archive_ids(customer_id)
     ownerships = list(Ownership.select().where(Ownership.customer.in_(ids)).order_by(Ownership.start_date))
     vehicle_ids = sorted({o.vehicle_id for o in ownerships}
                          | {v.id for v in Vehicle.select(Vehicle.id).where(Vehicle.owner.in_(ids))})
@@ -173,25 +184,40 @@ class ExportResult:
     rows: int
 
 
-def export_customer(actor_id: int, customer_id: int, path: str | Path) -> ExportResult:
-    """Write the customer's own archive, unmasked, to ``path`` (.json, .csv or .xlsx)."""
-    actor = require_manager(actor_id, "roles.action.export_unmasked")
-    target = Path(path)
+def may_export(actor_id: int | None) -> Any:
+    """The signed-in manager, or ``Forbidden``: the copy is unmasked (asked before the path)."""
+    return require_manager(actor_id, "roles.action.export_own")
+
+
+def default_export_path(customer_id: int, fmt: str = "xlsx") -> Path:
+    """Where the copy goes unless the user says otherwise: the home directory when it can
+    be written, else the current one. The name carries the archive number and the day,
+    not the customer's name (a file listing is not the place for personal data)."""
+    home = Path.home()
+    folder = home if home.is_dir() and os.access(home, os.W_OK) else Path.cwd()
+    return folder / f"customer-{customer_id}-{today():%Y%m%d}.{fmt}"
+
+
+def export_customer(actor_id: int, customer_id: int, path: str | Path,
+                    overwrite: bool = False) -> ExportResult:
+    """Write the customer's own archive, unmasked, to ``path`` (.json, .csv or .xlsx).
+    An existing file is refused unless ``overwrite``: a copy never replaces another file."""
+    actor = may_export(actor_id)
+    text = str(path).strip()
+    if not text:
+        raise Invalid(t("privacy.export_no_path"), field="path")
+    target = Path(text).expanduser()
     fmt = target.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise Invalid(t("privacy.export_format", formats=", ".join(FORMATS)), field="path")
+    if target.exists() and not overwrite:
+        raise Invalid(t("privacy.export_exists", path=target), field="path")
     data = customer_archive(customer_id)
     rows = _flatten(data)
     try:
-        if fmt == "json":
-            target.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        elif fmt == "csv":
-            with target.open("w", newline="", encoding="utf-8-sig") as fh:  # BOM: Excel reads Chinese
-                writer = csv.writer(fh)
-                writer.writerow(["group", "row", "field", "value"])
-                writer.writerows(rows)
-        else:
-            _write_xlsx(target, rows)
+        _write_private(target, fmt, data, rows, overwrite)
+    except FileExistsError:  # made by someone else since the check above
+        raise Invalid(t("privacy.export_exists", path=target), field="path") from None
     except OSError as exc:
         raise Invalid(t("privacy.export_failed", path=target, reason=exc.strerror or exc), field="path") from None
     with writing():
@@ -213,20 +239,84 @@ def _flatten(data: dict[str, Any]) -> list[list[Any]]:
     return out
 
 
-def _write_xlsx(target: Path, rows: list[list[Any]]) -> None:
+def _write_private(target: Path, fmt: str, data: dict[str, Any], rows: list[list[Any]],
+                   overwrite: bool) -> None:
+    """Write the copy readable by its owner only (0600: it holds unmasked personal data);
+    never over an existing file unless asked, and no half-written file left on failure."""
+    if fmt == "xlsx":
+        try:
+            from openpyxl import Workbook
+        except ImportError:
+            raise Invalid(t("privacy.xlsx_missing"), field="path") from None
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
+    fd = os.open(target, flags, 0o600)
     try:
-        from openpyxl import Workbook
-    except ImportError:
-        raise Invalid(t("privacy.xlsx_missing"), field="path") from None
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("archive")
-    sheet.append(["group", "row", "field", "value"])
-    for row in rows:
-        sheet.append(row)
-    book.save(target)
+        with os.fdopen(fd, "wb") as raw:
+            if fmt == "json":
+                raw.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
+            elif fmt == "csv":
+                with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads Chinese
+                    writer = csv.writer(fh)
+                    writer.writerow(["group", "row", "field", "value"])
+                    writer.writerows(rows)
+            else:
+                book = Workbook(write_only=True)
+                sheet = book.create_sheet("archive")
+                sheet.append(["group", "row", "field", "value"])
+                for row in rows:
+                    sheet.append(row)
+                book.save(raw)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 # ---- anonymisation ---------------------------------------------------------------
+
+@dataclass(frozen=True)
+class AnonymisePlan:
+    """What an anonymisation will erase and keep, shown before it is confirmed."""
+
+    customer_id: int
+    name: str
+    merged: int  # archives merged into this one, erased alike
+    erased_fields: tuple[str, ...]  # the customer's personal fields (search keys left out)
+    kept_fields: tuple[str, ...]  # coarse categories kept for the segment figures
+    contacts: int  # contacts whose traits, events, tags and notes are erased
+    prospects: int  # prospect entries the customer came from
+    audit_values: int  # audit entries whose old and new values are cleared
+    visits: int
+    revenue: decimal.Decimal
+    vehicles: tuple[str, ...]  # plates (or VINs) kept without their owner
+
+
+def anonymise_plan(actor_id: int | None, customer_id: int) -> AnonymisePlan:
+    """Manager only, checked before the question is even asked."""
+    from peewee import fn
+
+    require_manager(actor_id, "roles.action.anonymise")
+    customer = _live_customer(customer_id)
+    ids = _archive_ids(customer_id)
+    visits, revenue = (Visit.select(fn.COUNT(Visit.id), fn.SUM(Visit.total_fee))
+                       .where(Visit.customer.in_(ids)).tuples().get())
+    cars = Vehicle.select(Vehicle.plate, Vehicle.vin).where(Vehicle.owner.in_(ids)).order_by(Vehicle.id)
+    order = [f.name for f in Customer._meta.sorted_fields]
+    return AnonymisePlan(
+        customer_id=customer_id, name=customer.name, merged=len(ids) - 1,
+        erased_fields=tuple(n for n in order if n in PERSONAL[Customer] - SEARCH_KEYS),
+        kept_fields=COARSE,
+        contacts=Contact.select().where(Contact.customer.in_(ids)).count(),
+        prospects=Prospect.select().where(Prospect.customer.in_(ids)).count(),
+        audit_values=AuditEntry.select().where(_logged_values(ids)).count(),
+        visits=visits or 0, revenue=decimal.Decimal(revenue or 0),
+        vehicles=tuple(c.plate or c.vin for c in cars),
+    )
+
+
+def _logged_values(ids: list[int]) -> Any:
+    """Audit entries about these archives that hold old or new values."""
+    return AuditEntry.customer.in_(ids) & (AuditEntry.before.is_null(False) | AuditEntry.after.is_null(False))
+
 
 @dataclass(frozen=True)
 class AnonymiseResult:
@@ -246,8 +336,7 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
     actor = require_manager(actor_id, "roles.action.anonymise")
     with writing():
         _live_customer(customer_id)
-        ids = [customer_id] + [c.id for c in Customer.select(Customer.id)
-                               .where(Customer.merged_into == customer_id)]
+        ids = _archive_ids(customer_id)
         keys = customer_keys(ANONYMOUS_NAME, None, None).as_dict()
         customer_stub = {"name": ANONYMOUS_NAME, **keys}
         customers = (Customer.update({**_erase(Customer, customer_stub),
@@ -268,9 +357,7 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
         QueueState.delete().where(QueueState.customer.in_(ids)).execute()
         # Old values in the log are personal data too: keep who did what and when.
         cleared = (AuditEntry.update(before=None, after=None)
-                   .where(AuditEntry.customer.in_(ids)
-                          & (AuditEntry.before.is_null(False) | AuditEntry.after.is_null(False)))
-                   .execute())
+                   .where(_logged_values(ids)).execute())
         audit.record("anonymise", advisor_id=actor.id, customer_id=customer_id,
                      detail=f"customers={customers} contacts={contacts} prospects={prospects} "
                             f"vehicles={vehicles} audit_cleared={cleared}")

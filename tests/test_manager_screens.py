@@ -164,8 +164,12 @@ async def test_consent_key_on_the_archive_card(desk):
         await settle(pilot)
         await pilot.press("g")  # not asked yet: the customer agrees
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
         assert Customer.get_by_id(who.id).marketing_consent is True
         await pilot.press("g")  # and changes their mind
+        await settle(pilot)
+        await pilot.press("right", "enter")
         await settle(pilot)
         assert Customer.get_by_id(who.id).marketing_consent is False
         assert "客户要求不再营销联系" in screen_text(app)

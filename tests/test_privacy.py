@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from db import audit, privacy
-from db.errors import Forbidden, Invalid
+from db.errors import Forbidden, Invalid, NotFound
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState, Vehicle,
                        Visit)
 from db.search import customer_keys
@@ -66,7 +66,7 @@ def test_consent_is_logged_and_changes_the_archive_at_once(station):
 
 def test_own_copy_is_manager_only_logged_and_complete(station, tmp_path):
     manager, plain, who, car = station
-    with pytest.raises(Forbidden, match="导出未遮蔽"):
+    with pytest.raises(Forbidden, match="为客户导出本人档案只能由服务经理操作"):
         privacy.export_customer(plain.id, who.id, tmp_path / "a.json")
     assert not (tmp_path / "a.json").exists()
     result = privacy.export_customer(manager.id, who.id, tmp_path / "a.json")
@@ -152,3 +152,107 @@ def test_anonymise_covers_archives_merged_into_it(station):
     old = customer("李雷", "13912345678", merged_into=who.id)
     privacy.anonymise(manager.id, who.id)
     assert Customer.get_by_id(old.id).mobile is None
+
+
+# ---- what the card's keys rely on ----------------------------------------------------
+
+def test_anonymise_plan_is_manager_only_and_says_what_anonymise_then_does(station):
+    manager, plain, who, car = station
+    with pytest.raises(Forbidden, match="匿名化档案只能由服务经理操作"):
+        privacy.anonymise_plan(plain.id, who.id)
+    old = customer("李雷", "13912345678", merged_into=who.id)
+    contact(old, plain, dt.datetime(2026, 9, 1, 9), note="旧档案的备注")
+    plan = privacy.anonymise_plan(manager.id, who.id)
+    assert (plan.name, plan.merged, plan.contacts, plan.prospects, plan.audit_values) == ("李雷", 1, 2, 1, 1)
+    assert (plan.visits, plan.revenue, plan.vehicles) == (2, Decimal("1680.50"), (car.vin,))
+    # every personal field of the customer is named, bar the search keys (copies of them)
+    assert set(plan.erased_fields) == privacy.PERSONAL[Customer] - privacy.SEARCH_KEYS
+    assert set(plan.kept_fields) <= privacy.KEPT[Customer]
+    done = privacy.anonymise(manager.id, who.id)
+    assert (done.customers, done.contacts, done.prospects, done.vehicles_unlinked, done.audit_entries_cleared) \
+        == (plan.merged + 1, plan.contacts, plan.prospects, len(plan.vehicles), plan.audit_values)
+    with pytest.raises(NotFound, match="已匿名化"):
+        privacy.anonymise_plan(manager.id, who.id)
+    with pytest.raises(NotFound, match="已匿名化"):
+        privacy.set_consent(plain.id, who.id, True)
+
+
+def test_own_copy_as_xlsx_never_overwrites_and_reads_a_home_path(station, tmp_path, monkeypatch):
+    from openpyxl import load_workbook
+
+    manager, plain, who, _ = station
+    monkeypatch.setenv("HOME", str(tmp_path))
+    default = privacy.default_export_path(who.id)
+    assert default == tmp_path / f"customer-{who.id}-20261126.xlsx"
+    with pytest.raises(Forbidden, match="为客户导出本人档案只能由服务经理操作"):
+        privacy.may_export(plain.id)
+    privacy.export_customer(manager.id, who.id, f"~/{default.name}")
+    rows = [list(r) for r in load_workbook(default, read_only=True)["archive"].iter_rows(values_only=True)]
+    assert rows[0] == ["group", "row", "field", "value"]
+    assert ["customer", 1, "mobile", "13912345678"] in rows and ["visits", 1, "total_fee", "480.50"] in rows
+    before = default.stat().st_mtime_ns
+    with pytest.raises(Invalid, match="已存在") as refused:
+        privacy.export_customer(manager.id, who.id, default)
+    assert refused.value.field == "path" and default.stat().st_mtime_ns == before
+    with pytest.raises(Invalid, match="请填写"):
+        privacy.export_customer(manager.id, who.id, "  ")
+    with pytest.raises(Invalid, match="无法写入"):
+        privacy.export_customer(manager.id, who.id, tmp_path / "no-such-dir" / "a.json")
+    assert AuditEntry.select().where(AuditEntry.action == "export").count() == 1
+
+
+def test_default_path_falls_back_to_the_current_directory(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path / "missing"))
+    monkeypatch.chdir(tmp_path)
+    assert privacy.default_export_path(7, "json") == tmp_path / "customer-7-20261126.json"
+
+
+# ---- consent: at any contact, logged, in the marketing queues at once ---------------------
+
+def test_consent_moves_the_customer_out_of_and_into_marketing_queues_at_once(database):
+    from db import queues
+    from tests import queue_factory as make
+
+    me = make.advisor()
+    person = make.customer()
+    car = make.vehicle(person, insurance_expiry=dt.date(2026, 12, 10))
+    def insurance() -> list[int]:
+        return [r.vehicle_id for r in queues.rows("insurance", limit=50, with_badges=False)]
+
+    assert insurance() == [car.id] and queues.count("insurance") == 1
+    privacy.set_consent(me.id, person.id, False, channel="phone")
+    assert insurance() == [] and queues.count("insurance") == 0
+    privacy.set_consent(me.id, person.id, True, channel="wechat")
+    assert insurance() == [car.id] and queues.count("insurance") == 1
+    entries = AuditEntry.select().where(AuditEntry.action == "consent").order_by(AuditEntry.id)
+    assert [(e.after, e.detail) for e in entries] == [("false", "phone"), ("true", "wechat")]
+
+
+def test_consent_given_or_withdrawn_at_a_contact(station):
+    from db import archive
+
+    _, plain, who, _ = station
+    archive.add_contact(who.id, plain.id, "wechat", consent="yes")  # the answer alone is a contact
+    assert Customer.get_by_id(who.id).marketing_consent is True
+    archive.add_contact(who.id, plain.id, "phone", outcome="reached", consent="no")
+    row = Customer.get_by_id(who.id)
+    assert row.marketing_consent is False and row.consent_channel == "phone"
+    archive.add_contact(who.id, plain.id, "phone", outcome="reached", consent="no")  # no change, no entry
+    entries = list(AuditEntry.select().where(AuditEntry.action == "consent").order_by(AuditEntry.id))
+    assert [(e.advisor_id, e.before, e.after, e.detail) for e in entries] == [
+        (plain.id, None, "true", "wechat"), (plain.id, "true", "false", "phone")]
+    with pytest.raises(Invalid) as contradiction:
+        archive.add_contact(who.id, plain.id, "phone", outcome="do_not_call", consent="yes")
+    assert contradiction.value.field == "marketing_consent"
+    with pytest.raises(Invalid) as unknown:
+        archive.add_contact(who.id, plain.id, "phone", outcome="reached", consent="maybe")
+    assert unknown.value.field == "marketing_consent"
+    assert Contact.select().where(Contact.customer == who.id).count() == 4  # the refused ones left nothing
+
+
+@pytest.mark.parametrize("fmt", privacy.FORMATS)
+def test_own_copy_is_readable_by_its_owner_only(station, tmp_path, fmt):
+    manager, _, who, _ = station
+    privacy.export_customer(manager.id, who.id, tmp_path / f"a.{fmt}")
+    assert (tmp_path / f"a.{fmt}").stat().st_mode & 0o777 == 0o600
+    privacy.export_customer(manager.id, who.id, tmp_path / f"a.{fmt}", overwrite=True)

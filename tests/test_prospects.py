@@ -111,3 +111,19 @@ def test_convert_rolls_back_with_the_caller(database):
             raise RuntimeError("the intake's save failed later")
     assert Prospect.get_by_id(p.id).status == "open"
     assert Contact.get().customer_id is None
+
+
+def test_a_dropped_prospect_opens_again_unless_its_mobile_moved_on(database):
+    p = prospects.create({"name": "王芳", "mobile": "13900139000"}, None)
+    version = prospects.set_status(p.id, p.version, "dropped")
+    assert [r.name for r in prospects.list_page(status="dropped").rows] == ["王芳"]
+    assert prospects.list_page().total == 0
+    version = prospects.set_status(p.id, version, "open")
+    assert prospects.find_by_mobile("13900139000").id == p.id
+    assert prospects.list_page(status="dropped").total == 0
+    # dropped again, and meanwhile someone else was listed with the same mobile
+    version = prospects.set_status(p.id, version, "dropped")
+    prospects.create({"name": "王小芳", "mobile": "13900139000"}, None)
+    with pytest.raises(Invalid, match="王小芳") as taken:
+        prospects.set_status(p.id, version, "open")
+    assert taken.value.field == "mobile" and Prospect.get_by_id(p.id).status == "dropped"

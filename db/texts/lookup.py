@@ -44,10 +44,13 @@ TEXTS = {
     "card.help": (
         "档案卡：1–5 切换分组（客户、车辆、维修、观察、联系）。E 编辑当前分组，F2 保存，Esc 取消；"
         "M 显示完整手机号，I 显示完整身份证号（每次显示都会记入审计日志）；C 添加联系记录。"
+        "G 记录客户是否同意接收营销信息；X 为客户导出本人档案，A 匿名化档案（这两项仅限服务经理，均记入审计日志）。"
         "别人先保存了这份档案时，您的修改不会覆盖，输入内容保留。",
         "The archive card: 1–5 switch groups (customer, vehicles, visits, observation, contacts). "
         "E edits the group shown, F2 saves, Esc cancels; M shows the full mobile, I the full ID "
-        "number (each reveal is written to the audit log); C adds a contact. If someone saved "
+        "number (each reveal is written to the audit log); C adds a contact. G records whether "
+        "the customer agrees to marketing; X exports the customer's own archive for them, A "
+        "anonymises it (these two: service managers only, both in the audit log). If someone saved "
         "this archive first, your changes do not overwrite theirs and your input is kept."),
     "card.not_found": ("没有这份档案（可能已被合并或删除）", "This archive does not exist (merged or removed?)"),
     "card.merged": ("这份档案已合并到 #{id}", "This archive was merged into #{id}"),

@@ -2,8 +2,10 @@
 
 ``ArchiveCard(customer_id)`` is all a caller needs. Keys 1–5 switch groups, E edits the
 group shown, M / I reveal the mobile / ID number (recorded by ``db.archive.reveal``),
-C adds a contact, N steps through the vehicles or visits, G records the customer's yes or
-no to marketing (db.privacy), Esc closes the card.
+C adds a contact, N steps through the vehicles or visits, G asks and records the customer's
+yes or no to marketing, X exports the customer's own archive for them to a file, A
+anonymises the archive after a confirmation that lists what is erased and what is kept
+(the last two: managers only, refused by db.privacy before anything is asked), Esc closes.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         Binding("i", "reveal('id_number')", "card.key.reveal_id", show=False, id="card.reveal_id"),
         Binding("n", "next_item", "card.key.next_vehicle", show=False, id="card.next"),
         Binding("g", "consent", "card.key.consent", show=False, id="card.consent"),
+        Binding("x", "export", "card.key.export", show=False, id="card.export"),
+        Binding("a", "anonymise", "card.key.anonymise", show=False, id="card.anonymise"),
         Binding("escape", "close", "card.key.close", show=False, id="card.close"),
     ]
 
@@ -58,6 +62,15 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
     class Revealed(Message):
         field: str
         value: str
+
+    @dataclass
+    class ExportAsked(Message):
+        path: str  # the default, or what was typed before a refusal
+        message: str = ""
+
+    @dataclass
+    class AnonymisePlanned(Message):
+        plan: object  # db.privacy.AnonymisePlan
 
     def __init__(self, customer_id: int, section: str = "customer") -> None:
         super().__init__()
@@ -108,6 +121,8 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         head.append(f"  #{card.customer_id}", style="dim")
         if card.merged_into:
             head.append("  " + t("card.merged", id=card.merged_into), style="italic")
+        if card.anonymised:
+            head.append("  " + t("card.anonymised"), style="italic")
         # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges.
         for badge in card.segment_badges:
             head.append("  ")
@@ -165,10 +180,30 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         self.action_section("customer")
         self._paint()
 
+    # ---- the customer's rights (db.privacy decides and logs; the card asks and shows)
+
+    def _usable(self) -> bool:
+        """A loaded card of a customer who still has personal data."""
+        if self.card is not None and self.card.anonymised:
+            self.notify(t("privacy.already_anonymised"), severity="warning")
+        return self.card is not None and not self.card.anonymised
+
     def action_consent(self) -> None:
-        """The customer's answer to marketing, given or withdrawn now (db.privacy logs it)."""
-        if self.card is not None:
-            self._consent(getattr(self.app, "advisor_id", None), self.card.marketing_consent is not True)
+        """Ask the customer's answer, then record it: given or withdrawn at once."""
+        from tui.screens.confirm import ConfirmDialog
+
+        if not self._usable():
+            return
+        now = {True: "card.consent_now_yes", False: "card.consent_now_no"}.get(
+            self.card.marketing_consent, "card.consent_now_unknown")
+
+        def answered(answer: str | None) -> None:
+            if answer in ("yes", "no"):
+                self._consent(getattr(self.app, "advisor_id", None), answer == "yes")
+
+        self.app.push_screen(ConfirmDialog(t("card.consent_question", now=t(now)),
+                                           [("yes", "card.consent_answer_yes"), ("no", "card.consent_answer_no"),
+                                            ("cancel", "card.consent_answer_cancel")]), callback=answered)
 
     @db_work(group="card-consent")
     def _consent(self, advisor_id: int | None, consent: bool) -> None:
@@ -177,6 +212,78 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
         set_consent(advisor_id, self.customer_id, consent)
         self.app.call_from_thread(self.notify, t("privacy.consent_yes" if consent else "privacy.consent_no"))
         self.app.call_from_thread(self.load)
+
+    def action_export(self) -> None:
+        if self._usable():
+            self._export_allowed(getattr(self.app, "advisor_id", None))
+
+    @db_work(group="card-export")
+    def _export_allowed(self, advisor_id: int | None) -> None:
+        """Managers only: refused before a path is asked (the app shows who may)."""
+        from db import privacy
+
+        privacy.may_export(advisor_id)
+        self.post_message(self.ExportAsked(str(privacy.default_export_path(self.customer_id))))
+
+    @on(ExportAsked)
+    def ask_export_path(self, message: ExportAsked) -> None:
+        from tui.screens.ask import AskField, AskScreen
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                self._export(getattr(self.app, "advisor_id", None), values["path"])
+
+        field = AskField("path", "card.export_path", message.path, max_length=400, help_key="card.export_help")
+        self.app.push_screen(AskScreen(t("card.export_title", name=self.card.values["name"]), [field],
+                                       message.message), callback=answered)
+
+    @db_work(group="card-export")
+    def _export(self, advisor_id: int | None, path: str) -> None:
+        from db import privacy
+        from db.errors import Invalid
+
+        try:
+            result = privacy.export_customer(advisor_id, self.customer_id, path)
+        except Invalid as exc:  # the path again, with the reason and what was typed
+            self.post_message(self.ExportAsked(path, str(exc)))
+            return
+        self.app.call_from_thread(self.notify, t("privacy.exported", path=result.path, rows=result.rows),
+                                  timeout=8, markup=False)
+
+    def action_anonymise(self) -> None:
+        if self._usable():
+            self._plan_anonymise(getattr(self.app, "advisor_id", None))
+
+    @db_work(group="card-anonymise")
+    def _plan_anonymise(self, advisor_id: int | None) -> None:
+        """Managers only: an advisor hears who may before any question (db.privacy checks)."""
+        from db import privacy
+
+        self.post_message(self.AnonymisePlanned(privacy.anonymise_plan(advisor_id, self.customer_id)))
+
+    @on(AnonymisePlanned)
+    def confirm_anonymise(self, message: AnonymisePlanned) -> None:
+        from tui.screens.confirm import ConfirmDialog
+
+        def answered(answer: str | None) -> None:
+            if answer == "anonymise":
+                self._anonymise(getattr(self.app, "advisor_id", None))
+
+        self.app.push_screen(ConfirmDialog(render.anonymise_plan(message.plan),
+                                           [("cancel", "card.anon_cancel"), ("anonymise", "card.anon_do")]),
+                             callback=answered)
+
+    @db_work(group="card-anonymise")
+    def _anonymise(self, advisor_id: int | None) -> None:
+        from db import privacy
+
+        privacy.anonymise(advisor_id, self.customer_id)
+        self.app.call_from_thread(self._anonymised)
+
+    def _anonymised(self) -> None:
+        self.revealed.clear()  # a full number shown before is gone from the archive too
+        self.notify(t("privacy.anonymised"))
+        self.load()
 
     # ---- editing
 

@@ -11,7 +11,8 @@ from typing import Any
 from db.i18n import t
 from tui.screens.card_forms import FieldForm
 
-CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date")
+CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date",
+                  "marketing_consent")
 
 
 def _text(value: Any) -> str:
@@ -58,8 +59,9 @@ def contact_form(screen) -> FieldForm:
     def save(values: dict[str, str]) -> None:
         archive.add_contact(screen.customer_id, advisor, values["channel"], values["purpose"],
                             values["outcome"], values["traits"], values["events"], values["tags"],
-                            values["note"], values["next_contact_date"])
+                            values["note"], values["next_contact_date"], consent=values["marketing_consent"])
 
     return FieldForm(t("card.contact_title"), initial, save,
                      placeholders={"channel": "/".join(archive.CHANNELS), "outcome": "/".join(archive.OUTCOMES),
-                                   "next_contact_date": "2026-12-01"}, only_changed=False)
+                                   "next_contact_date": "2026-12-01",
+                                   "marketing_consent": "/".join(archive.CONSENT_ANSWERS)}, only_changed=False)

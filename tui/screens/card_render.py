@@ -70,8 +70,10 @@ def customer(card, revealed: dict) -> Text:
 
     text = Text()
     fields(text, CUSTOMER_GROUP, card.values, revealed)
-    if card.marketing_consent is False:
-        text.append("\n" + t("card.consent_no") + "\n", style="italic")
+    consent = {True: "card.consent_line_yes", False: "card.consent_no"}.get(card.marketing_consent,
+                                                                         "card.consent_line_unknown")
+    if not card.anonymised:
+        text.append("\n" + t(consent) + "\n", style="italic")
     return text
 
 
@@ -169,3 +171,37 @@ def contacts(card) -> Text:
         if contact.next_contact_date:
             text.append("  " + t("card.next_contact", date=contact.next_contact_date) + "\n", style="dim")
     return text
+
+
+def anonymise_plan(plan) -> Text:
+    """What ``db.privacy.anonymise`` will erase and keep (a ``db.privacy.AnonymisePlan``)."""
+    text = Text(t("card.anon_title", id=plan.customer_id), style="bold")
+    text.append(plan.name, style="bold")  # the customer's name: plain text, never markup
+    text.append("\n" + t("card.anon_final") + "\n\n", style="bold")
+    text.append(t("card.anon_erase") + "\n", style="bold")
+    erased = [t("card.anon_erase_fields", fields="、".join(field_label(n) for n in plan.erased_fields))]
+    if plan.contacts:
+        erased.append(t("card.anon_erase_contacts", n=plan.contacts))
+    if plan.prospects or plan.audit_values:
+        erased.append(t("card.anon_erase_more", prospects=plan.prospects, audit=plan.audit_values))
+    if plan.merged:
+        erased.append(t("card.anon_erase_merged", n=plan.merged))
+    for line in erased:
+        text.append(_bullet(line))
+    text.append(t("card.anon_keep") + "\n", style="bold")
+    plates = "、".join(plan.vehicles[:4]) + ("…" if len(plan.vehicles) > 4 else "")
+    kept = [t("card.anon_keep_visits", visits=plan.visits, revenue=money(plan.revenue)),
+            t("card.anon_keep_cars", n=len(plan.vehicles), plates=plates) if plan.vehicles
+            else t("card.anon_keep_no_cars"),
+            t("card.anon_keep_fields", fields="、".join(field_label(n) for n in plan.kept_fields))]
+    for line in kept:
+        text.append(_bullet(line))
+    text.rstrip()
+    return text
+
+
+def _bullet(line: str, width: int = 58) -> str:
+    """``  · line``, broken by display cells (a long run of Chinese has no spaces for the
+    terminal to wrap at, so it would leave the bullet alone on its line); ``width`` is
+    the confirmation box's inside (confirm.tcss: 64 less border and padding)."""
+    return "  · " + indented(line, 4, width)[4:]

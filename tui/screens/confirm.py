@@ -26,15 +26,17 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[str]):
         Binding("right", "app.focus_next", show=False, id="confirm.next"),
     ]
 
-    def __init__(self, message: str, answers: list[tuple[str, str]]) -> None:
-        """``answers``: (value, catalogue key of its label), the first one focused."""
+    def __init__(self, message: str | Text, answers: list[tuple[str, str]]) -> None:
+        """``answers``: (value, catalogue key of its label), the first one focused.
+        A ``Text`` message keeps its styles (and customer values in it stay plain text)."""
         super().__init__()
         self.message = message
         self.answers = answers
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(Text(self.message), id="confirm-message")
+            message = self.message if isinstance(self.message, Text) else Text(self.message)
+            yield Static(message, id="confirm-message")
             with Horizontal(id="confirm-buttons"):
                 for value, key in self.answers:
                     yield Button(t(key), id=f"answer-{value}", compact=True)

@@ -2,7 +2,8 @@
 
 The list shows open prospects, the ones due for a contact first. Typing in the box
 filters by name (prefix) or mobile (tail). Ctrl+N adds one, Enter edits, Ctrl+L logs a
-contact, Ctrl+D drops one. All database work runs in workers posting typed messages.
+contact, Ctrl+D drops one. Ctrl+T switches to the dropped ones (and back), where Ctrl+R
+opens a dropped prospect again. All database work runs in workers posting typed messages.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
         Binding("ctrl+l", "contact", "prospects.key.contact", id="prospects.contact"),
         Binding("ctrl+d", "drop", "prospects.key.drop", id="prospects.drop"),
         Binding("ctrl+f", "find", "prospects.key.find", id="prospects.find"),
+        Binding("ctrl+t", "switch_list", "prospects.key.dropped", id="prospects.dropped"),
+        Binding("ctrl+r", "reopen", "prospects.key.reopen", id="prospects.reopen"),
     ]
 
     @dataclass
@@ -65,6 +68,7 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
         self._total = 0
         self._generation = 0
         self._timer: Timer | None = None
+        self.status = "open"  # the list shown: open prospects, or the dropped ones
 
     def compose_body(self) -> ComposeResult:
         yield TextField(placeholder=t("prospects.find_placeholder"), id="prospects-find",
@@ -87,14 +91,14 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
 
     def reload(self) -> None:
         self._generation += 1
-        self.load_page(self._generation, self.query_one("#prospects-find", Input).value, 0)
+        self.load_page(self._generation, self.query_one("#prospects-find", Input).value, 0, self.status)
 
     @db_work(group="prospects")
-    def load_page(self, generation: int, query: str, offset: int) -> None:
+    def load_page(self, generation: int, query: str, offset: int, status: str) -> None:
         from db import prospects
         from db.clock import today
 
-        page = prospects.list_page(query=query, offset=offset, limit=PAGE_SIZE)
+        page = prospects.list_page(status=status, query=query, offset=offset, limit=PAGE_SIZE)
         self.post_message(self.PageLoaded(generation, page, prospects.due_count(today())))
 
     @on(PageLoaded)
@@ -113,8 +117,9 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
             table.add_row(*self._cells(row, day), key=str(row.id))
             self._rows.append(row)
         self._total = page.total
-        self.query_one("#prospects-status", Static).update(
-            Text(t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)))
+        status = (t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)
+                  if self.status == "open" else t("prospects.status_dropped", shown=len(self._rows), total=page.total))
+        self.query_one("#prospects-status", Static).update(Text(status))
 
     @staticmethod
     def _cells(row, day: dt.date) -> list[Text]:
@@ -138,7 +143,8 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
     @on(DataTable.RowHighlighted, "#prospects-table")
     def near_end(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= len(self._rows) - 1 and len(self._rows) < self._total:
-            self.load_page(self._generation, self.query_one("#prospects-find", Input).value, len(self._rows))
+            self.load_page(self._generation, self.query_one("#prospects-find", Input).value, len(self._rows),
+                           self.status)
 
     def _current(self):
         table = self.query_one("#prospects-table", DataTable)
@@ -220,7 +226,9 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
 
     def action_drop(self) -> None:
         row = self._current()
-        if row is not None:
+        if row is not None and row.status == "dropped":
+            self.notify(t("prospects.already_dropped"), severity="warning")
+        elif row is not None:
             self.drop(row.id, row.version)
 
     @db_work(group="prospects-drop")
@@ -232,4 +240,30 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
 
     def _dropped(self) -> None:
         self.notify(t("prospects.dropped"))
+        self.reload()
+
+    def action_switch_list(self) -> None:
+        """Open prospects, or the dropped ones (which Ctrl+R opens again)."""
+        self.status = "dropped" if self.status == "open" else "open"
+        self.reload()
+        self.query_one("#prospects-table", DataTable).focus()
+
+    def action_reopen(self) -> None:
+        row = self._current()
+        if row is not None and row.status != "dropped":
+            self.notify(t("prospects.not_dropped"), severity="warning")
+        elif row is not None:
+            self.reopen(row.id, row.version, row.name)
+
+    @db_work(group="prospects-drop")
+    def reopen(self, prospect_id: int, version: int, name: str) -> None:
+        """Refused (with who holds it) when the mobile now belongs to another open prospect
+        or to a customer: db.prospects.set_status checks as for a new one."""
+        from db import prospects
+
+        prospects.set_status(prospect_id, version, "open")
+        self.app.call_from_thread(self._reopened, name)
+
+    def _reopened(self, name: str) -> None:
+        self.notify(t("prospects.reopened", name=name), markup=False)  # a typed name: never markup
         self.reload()
