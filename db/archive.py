@@ -32,6 +32,7 @@ from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared w
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
 from db.search import customer_keys, vehicle_keys
+from db.segments import occupation_fields
 from db.versioning import update_versioned
 
 # ---------------------------------------------------------------- editable fields
@@ -265,6 +266,7 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
             changes.update(birth_date=facts.birth_date, sex=facts.sex)
         merged = {"name": current.name, "mobile": current.mobile, "employer": current.employer, **changes}
         changes.update(customer_keys(merged["name"], merged["mobile"], merged["employer"]).as_dict())
+        changes.update(occupation_fields(changes))
         version = update_versioned(Customer, customer_id, expected_version, changes)
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:

@@ -33,11 +33,13 @@ from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid
 from db.i18n import has, t
-from db.models import Customer, Ownership, Setting, Vehicle
+from db.models import Customer, Ownership, Prospect, Setting, Vehicle
+from db.prospects import convert as convert_prospect
 from db.search import compact_key, customer_keys, vehicle_keys
+from db.segments import occupation_fields
 from db.sheets import SheetRow, SheetWriter, open_sheet
 
-BATCH_SIZE = 500  # rows per transaction: short enough that other advisors barely wait
+BATCH_SIZE = 1000  # rows per transaction: ~0.1 s of writing, so other advisors barely wait
 MAPPING_SETTING = "import.header_map"  # remembered header -> field (a Setting row, JSON)
 IGNORE = "-"  # --map 备注=- : leave this column out
 
@@ -186,6 +188,8 @@ class CleanRow:
 
 def cell_text(value: Any) -> str:
     """A cell as the sheet showed it: 13800138000.0 -> "13800138000", dates as ISO."""
+    if type(value) is str:  # nearly every cell
+        return value
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -197,37 +201,49 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _purchase_date(value: Any) -> dt.date | None:
+def _blank_row(values: tuple[Any, ...]) -> bool:
+    return not any(x.strip() if type(x) is str else cell_text(x).strip() for x in values)
+
+
+def _purchase_date(value: Any, day: dt.date | None = None) -> dt.date | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 <= value <= 80000:
         return _EXCEL_EPOCH + dt.timedelta(days=int(value))  # a date cell without a date format
-    day = v.optional_date(value if isinstance(value, dt.date) else cell_text(value), "purchase_date")
-    if day is not None and not (dt.date(1980, 1, 1) <= day <= today()):
-        raise Invalid(t("import.date_range", date=day.isoformat()), "purchase_date")
-    return day
+    found = v.optional_date(value if isinstance(value, dt.date) else cell_text(value), "purchase_date")
+    if found is not None and not (dt.date(1980, 1, 1) <= found <= (day or today())):
+        raise Invalid(t("import.date_range", date=found.isoformat()), "purchase_date")
+    return found
 
 
-def clean_row(row: SheetRow, by_field: Mapping[str, list[int]]) -> CleanRow:
-    """The row's values validated and normalised; ``Invalid`` names the first bad field."""
+def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | None = None) -> CleanRow:
+    """The row's values validated and normalised; ``Invalid`` names the first bad field.
+
+    ``day`` is today's date, looked up once per run rather than twice per row.
+    """
     raw = row.values
+    width = len(raw)
+    day = day or today()
 
-    def pick(name: str) -> Any:
+    def pick(name: str) -> tuple[Any, str]:
+        """The field's first non-blank cell, and its text."""
         for index in by_field.get(name, ()):
-            if index < len(raw) and cell_text(raw[index]).strip():
-                return raw[index]
-        return None
+            if index < width:
+                text = cell_text(raw[index])
+                if text.strip():
+                    return raw[index], text
+        return None, ""
 
-    values: dict[str, Any] = {"name": v.name(cell_text(pick("name")))}
-    values["vin"] = v.vin(cell_text(pick("vin")))
-    mobile = cell_text(pick("mobile"))
-    values["mobile"] = v.mobile(mobile) if mobile.strip() else None
-    id_text = cell_text(pick("id_number"))
-    values["id_number"] = v.id_number(id_text) if id_text.strip() else None
-    plate_text = v.normalise(cell_text(pick("plate")))
+    values: dict[str, Any] = {"name": v.name(pick("name")[1])}
+    values["vin"] = v.vin(pick("vin")[1])
+    mobile = pick("mobile")[1]
+    values["mobile"] = v.mobile(mobile) if mobile else None
+    id_text = pick("id_number")[1]
+    values["id_number"] = v.id_number(id_text, today=day) if id_text else None
+    plate_text = v.normalise(pick("plate")[1])
     values["plate"] = None if plate_text in NO_PLATE else v.plate(plate_text)
     for name, limit in _TEXT_LIMITS.items():
-        text = v.text(cell_text(pick(name)), name, limit)
+        text = v.text(pick(name)[1], name, limit)
         values[name] = compact_key(text) if text and name in _CODES else text
-    values["purchase_date"] = _purchase_date(pick("purchase_date"))
+    values["purchase_date"] = _purchase_date(pick("purchase_date")[0], day)
     if not values["brand"]:
         values["brand"] = v.vin_brand(values["vin"])
     return CleanRow(row.line, raw, values)
@@ -244,6 +260,7 @@ class ImportResult:
     unchanged: int = 0  # found, nothing to change (a re-run)
     rejected: int = 0
     new_customers: int = 0
+    converted: int = 0  # open prospects whose mobile was on the sheet, now customers
     batches: int = 0
     fraction: float | None = None
     cancelled: bool = False
@@ -255,6 +272,8 @@ class ImportResult:
         key = "import.summary_dry" if self.dry_run else "import.summary"
         text = t(key, rows=self.rows, new=self.new, updated=self.updated, unchanged=self.unchanged,
                  rejected=self.rejected, customers=self.new_customers)
+        if self.converted:
+            text += t("import.converted_dry" if self.dry_run else "import.converted", n=self.converted)
         if self.cancelled:
             text += " " + t("import.cancelled")
         return text
@@ -281,6 +300,7 @@ class Importer:
         self._rejects: SheetWriter | None = None
         self._seen_vins: dict[str, int] = {}  # VIN -> first line in this file
         self._dry_people: set[str] = set()  # customers a dry run "created" in an earlier batch
+        self._dry_converted: set[int] = set()  # prospects a dry run "converted" likewise
 
     # -- the run
 
@@ -298,11 +318,12 @@ class Importer:
             by_field = plan.field_columns()
             batch: list[CleanRow] = []
             try:
+                day = today()
                 for row in sheet:
-                    if not any(cell_text(x).strip() for x in row.values):
+                    if _blank_row(row.values):
                         continue  # blank lines between blocks of a sheet
                     self.result.rows += 1
-                    cleaned = self._clean(row, by_field)
+                    cleaned = self._clean(row, by_field, day)
                     if cleaned is not None:
                         batch.append(cleaned)
                     if len(batch) >= self.batch_size:
@@ -315,15 +336,15 @@ class Importer:
                     self._commit(batch, 1.0)
             finally:
                 self._close_rejects()
-        if not self.result.dry_run and (self.result.new or self.result.updated):
+        if not self.result.dry_run and (self.result.new or self.result.updated or self.result.converted):
             with writing():
                 audit.record("import", advisor_id=self.advisor_id,
                              detail=f"{self.path.name}: {self.result.summary()}")
         return self.result
 
-    def _clean(self, row: SheetRow, by_field: Mapping[str, list[int]]) -> CleanRow | None:
+    def _clean(self, row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date) -> CleanRow | None:
         try:
-            cleaned = clean_row(row, by_field)
+            cleaned = clean_row(row, by_field, day)
         except Invalid as exc:
             reason = f"{field_label(exc.field)}：{exc}" if exc.field else str(exc)
             self._reject(row.line, row.values, reason)
@@ -346,10 +367,13 @@ class Importer:
                 fresh = [p for p in counts.created_people if p not in self._dry_people]
                 self._dry_people.update(counts.created_people)
                 counts.new_customers = len(fresh)
+                counts.converted = [p for p in counts.converted if p not in self._dry_converted]
+                self._dry_converted.update(counts.converted)
             self.result.new += counts.new
             self.result.updated += counts.updated
             self.result.unchanged += counts.unchanged
             self.result.new_customers += counts.new_customers
+            self.result.converted += len(counts.converted)
             self.result.batches += 1
         self.result.fraction = fraction
         if self.progress:
@@ -391,19 +415,22 @@ class BatchCounts:
     unchanged: int = 0
     new_customers: int = 0
     created_people: list[str] = field(default_factory=list)
+    converted: list[int] = field(default_factory=list)  # prospects turned into customers
 
 
 class _People:
     """The batch's customers, looked up in three queries and kept as rows are written.
 
     Rows are plain namespaces, not peewee models: building model instances cost more than
-    the inserts themselves at 100,000 rows.
+    the inserts themselves at 100,000 rows. Merged and anonymised archives are dropped
+    here, not in the query: given ``anonymised_at IS NULL`` beside ``id_number IN (…)``,
+    SQLite without planner statistics walks the anonymised_at index, that is every live
+    customer, once per batch (seconds per batch in a large archive).
     """
 
     _COLUMNS = ("id", "name_key", *CUSTOMER_FIELDS)
 
     def __init__(self, rows: list[CleanRow], vehicles: Mapping[str, SimpleNamespace]) -> None:
-        live = Customer.merged_into.is_null() & Customer.anonymised_at.is_null()
         ids = {r.values["id_number"] for r in rows if r.values["id_number"]}
         mobiles = {r.values["mobile"] for r in rows if r.values["mobile"]}
         owners = {car.owner for car in vehicles.values() if car.owner}
@@ -411,12 +438,16 @@ class _People:
         self.by_mobile_name: dict[tuple[str, str], SimpleNamespace] = {}
         self.by_pk: dict[int, SimpleNamespace] = {}
         columns = [getattr(Customer, name) for name in self._COLUMNS]
-        for group, condition in ((ids, Customer.id_number.in_(list(ids))),
-                                 (mobiles, Customer.mobile.in_(list(mobiles))),
-                                 (owners, Customer.id.in_(list(owners)))):
+        found: dict[int, SimpleNamespace] = {}
+        for group, column in ((ids, Customer.id_number), (mobiles, Customer.mobile), (owners, Customer.id)):
             if group:
-                for c in Customer.select(*columns).where(condition & live).order_by(Customer.id).dicts():
-                    self.add(SimpleNamespace(**c))
+                query = Customer.select(*columns, Customer.merged_into, Customer.anonymised_at).where(
+                    column.in_(list(group)))
+                for *values, merged_into, anonymised_at in query.tuples():
+                    if merged_into is None and anonymised_at is None:
+                        found[values[0]] = SimpleNamespace(**dict(zip(self._COLUMNS, values)))
+        for pk in sorted(found):  # oldest archive first, as ``setdefault`` in ``add`` keeps it
+            self.add(found[pk])
 
     def add(self, c: SimpleNamespace) -> None:
         self.by_pk[c.id] = c
@@ -442,11 +473,13 @@ def _present(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
     return {k: values[k] for k in names if values.get(k) is not None}
 
 
-def _with_id_facts(fields: dict[str, Any]) -> dict[str, Any]:
-    """Birth date and sex from the ID number, when one is being written."""
+def _derived(fields: dict[str, Any]) -> dict[str, Any]:
+    """Values that follow from the ones written: birth date and sex from an ID number,
+    the occupation's category from an occupation (``db.segments.occupation_fields``)."""
     if fields.get("id_number"):
-        facts = v.id_facts(fields["id_number"])
+        facts = v.id_facts(fields["id_number"], checked=True)  # clean_row checked it
         fields.update(birth_date=facts.birth_date, sex=facts.sex)
+    fields.update(occupation_fields(fields))
     return fields
 
 
@@ -454,53 +487,83 @@ def _blanks_filled(row: Any, fields: Mapping[str, Any]) -> dict[str, Any]:
     return {k: value for k, value in fields.items() if getattr(row, k) in (None, "")}
 
 
+_PLAIN = (str, int, float, type(None))
+
+
 class _Insert:
-    """One INSERT statement built once, run per row (or many rows at once) on a raw cursor.
+    """One INSERT statement built once, its rows gathered and sent with ``executemany``.
 
     peewee composes SQL at about a millisecond a statement on a busy two-core machine,
     which alone took minutes for a 100,000-row sheet. Values that are not plain text or
-    numbers pass through the field's ``db_value``, as peewee would do.
+    numbers pass through the field's ``db_value``, as peewee would do. With ``ids``, each
+    row gets its id when it is added (``_Ids``), so later rows of the batch can refer to
+    it before it is sent.
     """
 
-    def __init__(self, model: type, cursor: Any) -> None:
-        from db.connection import is_postgres
-
+    def __init__(self, model: type, cursor: Any, postgres: bool, ids: bool = False) -> None:
         database = model._meta.database.obj
-        self.fields = [f for f in model._meta.sorted_fields if f.name != "id"]
-        self.defaults = [f.db_value(f.default() if callable(f.default) else f.default)
+        self.fields = [f for f in model._meta.sorted_fields if f.name != "id" or ids]
+        self.defaults = [None if f.name == "id" else
+                         f.db_value(f.default() if callable(f.default) else f.default)
                          for f in self.fields]
+        self.position = {f.name: i for i, f in enumerate(self.fields)}
         left, right = database.quote  # the database's identifier quotes, e.g. '""'
         columns = ", ".join(f"{left}{f.column_name}{right}" for f in self.fields)
         marks = ", ".join([database.param] * len(self.fields))
-        self.returning = is_postgres(database)
         table = f"{left}{model._meta.table_name}{right}"
         self.sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"
         self.cursor = cursor
+        self.ids = _Ids(model, cursor, postgres) if ids else None
+        self.pending: list[list[Any]] = []
+        self.pending_ids: set[int] = set()
 
     def params(self, values: Mapping[str, Any]) -> list[Any]:
-        out = []
-        for f, default in zip(self.fields, self.defaults):
-            value = values.get(f.name, _ABSENT)
-            if value is _ABSENT:
-                out.append(default)
-            elif value is None or type(value) in (str, int, float):
-                out.append(value)
-            else:
-                out.append(f.db_value(value))
+        out = self.defaults.copy()
+        fields, position = self.fields, self.position
+        for name, value in values.items():
+            i = position[name]
+            out[i] = value if type(value) in _PLAIN else fields[i].db_value(value)
         return out
 
-    def one(self, values: Mapping[str, Any]) -> int:
-        if self.returning:
-            self.cursor.execute(self.sql + " RETURNING id", self.params(values))
+    def add(self, values: Mapping[str, Any]) -> int | None:
+        """Queue one row; its id when this table's ids are given out here."""
+        row = self.params(values)
+        new_id = None
+        if self.ids is not None:
+            new_id = row[self.position["id"]] = self.ids.next()
+            self.pending_ids.add(new_id)
+        self.pending.append(row)
+        return new_id
+
+    def flush(self) -> None:
+        if self.pending:
+            self.cursor.executemany(self.sql, self.pending)
+            self.pending = []
+            self.pending_ids.clear()
+
+
+class _Ids:
+    """The ids the database itself would give the batch's new rows, given out beforehand.
+
+    SQLite (tables without AUTOINCREMENT) gives the largest rowid plus one; the batch holds
+    the writers' lock, so nobody else inserts meanwhile. PostgreSQL: the table's sequence.
+    """
+
+    def __init__(self, model: type, cursor: Any, postgres: bool) -> None:
+        self.table = model._meta.table_name
+        self.cursor = cursor
+        self.postgres = postgres
+        self.last: int | None = None
+
+    def next(self) -> int:
+        if self.postgres:
+            self.cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [self.table])
             return self.cursor.fetchone()[0]
-        self.cursor.execute(self.sql, self.params(values))
-        return self.cursor.lastrowid
-
-    def many(self, rows: Iterable[Mapping[str, Any]]) -> None:
-        self.cursor.executemany(self.sql, [self.params(r) for r in rows])
-
-
-_ABSENT = object()
+        if self.last is None:
+            self.cursor.execute(f'SELECT MAX("id") FROM "{self.table}"')
+            self.last = self.cursor.fetchone()[0] or 0
+        self.last += 1
+        return self.last
 
 
 def _audit_fill(customer_id: int | None, fill: dict[str, Any], advisor_id: int | None,
@@ -510,34 +573,62 @@ def _audit_fill(customer_id: int | None, fill: dict[str, Any], advisor_id: int |
     shown = {k: v for k, v in fill.items() if not k.endswith(("_key", "_rev")) and not k.startswith("pinyin")}
     audit.record("import", advisor_id=advisor_id, customer_id=customer_id, field=",".join(shown),
                  after=shown, detail=detail)
+
+
 _VEHICLE_COLUMNS = ("id", "vin", "owner", "sold_here", *VEHICLE_FIELDS[1:])
+
+
+def _open_prospects(rows: list[CleanRow]) -> dict[str, int]:
+    """Open prospects whose mobile is on one of the batch's rows: mobile -> prospect id."""
+    mobiles = list({r.values["mobile"] for r in rows if r.values["mobile"]})
+    if not mobiles:
+        return {}
+    found: dict[str, int] = {}
+    for pk, mobile in (Prospect.select(Prospect.id, Prospect.mobile)
+                       .where(Prospect.mobile.in_(mobiles) & (Prospect.status == "open"))
+                       .order_by(Prospect.id).tuples()):
+        found.setdefault(mobile, pk)  # the oldest, as the intake's ``find_by_mobile``
+    return found
 
 
 def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     """Write one batch; call inside ``writing()``."""
+    from db.connection import is_postgres
+
     counts = BatchCounts()
-    cursor = Customer._meta.database.obj.cursor()
-    insert_customer, insert_vehicle, insert_ownership = (
-        _Insert(m, cursor) for m in (Customer, Vehicle, Ownership))
+    database = Customer._meta.database.obj
+    cursor = database.cursor()
+    postgres = is_postgres(database)
+    customers = _Insert(Customer, cursor, postgres, ids=True)
+    cars = _Insert(Vehicle, cursor, postgres, ids=True)
+    owned = _Insert(Ownership, cursor, postgres)  # changes of hands of archived cars
+    first_owners = _Insert(Ownership, cursor, postgres)  # then the new cars' first owners
+
+    def sent(person_id: int) -> None:
+        """Before a statement refers to a customer new in this batch, send the new ones."""
+        if person_id in customers.pending_ids:
+            customers.flush()
+
     stamp = now()
+    start = today()
     note = t("import.ownership_note")
     vins = [r.values["vin"] for r in rows]
-    vehicles = {car["vin"]: SimpleNamespace(**car) for car in
+    vehicles = {car[1]: SimpleNamespace(**dict(zip(_VEHICLE_COLUMNS, car))) for car in
                 Vehicle.select(*(getattr(Vehicle, n) for n in _VEHICLE_COLUMNS))
-                .where(Vehicle.vin.in_(vins)).dicts()}
+                .where(Vehicle.vin.in_(vins)).tuples()}
     people = _People(rows, vehicles)
-    new_cars: list[dict[str, Any]] = []
+    prospects = _open_prospects(rows)
+    to_convert: dict[int, int] = {}  # prospect id -> the customer it becomes
     for row in rows:
         values = row.values
         car = vehicles.get(values["vin"])
         person = people.match(values, car)
         changed = False
         if person is None:
-            fields = _with_id_facts(_present(values, CUSTOMER_FIELDS))
+            fields = _derived(_present(values, CUSTOMER_FIELDS))
             keys = customer_keys(values["name"], fields.get("mobile"), fields.get("employer")).as_dict()
-            person_id = insert_customer.one({**fields, **keys, "source": "sales_import",
-                                             "created_at": stamp, "created_by": advisor_id,
-                                             "updated_at": stamp})
+            person_id = customers.add({**fields, **keys, "source": "sales_import", "created_at": stamp,
+                                       "created_by": advisor_id, "updated_at": stamp})
             person = SimpleNamespace(**{**dict.fromkeys(CUSTOMER_FIELDS), **fields}, id=person_id,
                                      name_key=keys["name_key"])
             people.add(person)
@@ -548,18 +639,22 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
             if fill:
                 for k, value in fill.items():
                     setattr(person, k, value)
-                fill = _with_id_facts(fill)
+                fill = _derived(fill)
                 fill.update(customer_keys(person.name, person.mobile, person.employer).as_dict())
+                sent(person.id)
                 Customer.update(**fill, updated_at=stamp, version=Customer.version + 1).where(
                     Customer.id == person.id).execute()
                 _audit_fill(person.id, fill, advisor_id)
                 people.add(person)
                 changed = True
+        if values["mobile"] and person.mobile == values["mobile"] and values["mobile"] in prospects:
+            to_convert.setdefault(prospects[values["mobile"]], person.id)
         car_fields = _present(values, VEHICLE_FIELDS)
         if car is None:
-            new_cars.append({**car_fields, "sold_here": True,
-                             **vehicle_keys(values["vin"], values["plate"]),
-                             "owner": person.id, "created_at": stamp, "updated_at": stamp})
+            car_id = cars.add({**car_fields, "sold_here": True, **vehicle_keys(values["vin"], values["plate"]),
+                               "owner": person.id, "created_at": stamp, "updated_at": stamp})
+            first_owners.add({"vehicle": car_id, "customer": person.id,
+                              "start_date": values["purchase_date"] or start, "note": note})
             counts.new += 1
             continue
         fill = _blanks_filled(car, car_fields)
@@ -568,11 +663,12 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
         if car.owner is None:
             # An archived car with no owner: the buyer on the sheet becomes its owner.
             fill["owner"] = person.id
-            insert_ownership.one({"vehicle": car.id, "customer": person.id,
-                                  "start_date": values["purchase_date"] or today(), "note": note})
+            owned.add({"vehicle": car.id, "customer": person.id,
+                       "start_date": values["purchase_date"] or start, "note": note})
         if fill:
             if "plate" in fill:
                 fill.update(vehicle_keys(car.vin, fill["plate"]))
+            sent(fill.get("owner", car.owner))
             Vehicle.update(**fill, updated_at=stamp, version=Vehicle.version + 1).where(
                 Vehicle.id == car.id).execute()
             _audit_fill(fill.get("owner", car.owner), fill, advisor_id, f"vehicle {car.id}")
@@ -581,13 +677,10 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
             counts.updated += 1
         else:
             counts.unchanged += 1
-    if new_cars:
-        # Cars new to the archive go in together, then their first ownership rows.
-        insert_vehicle.many(new_cars)
-        ids = dict(Vehicle.select(Vehicle.vin, Vehicle.id)
-                   .where(Vehicle.vin.in_([c["vin"] for c in new_cars])).tuples())
-        start = today()
-        insert_ownership.many({"vehicle": ids[c["vin"]], "customer": c["owner"],
-                               "start_date": c.get("purchase_date") or start, "note": note}
-                              for c in new_cars)
+    for insert in (customers, owned, cars, first_owners):  # each row after those it refers to
+        insert.flush()
+    for prospect_id, person_id in to_convert.items():
+        # The intake's own conversion: contacts move to the archive, the prospect is closed.
+        convert_prospect(prospect_id, person_id, advisor_id)
+        counts.converted.append(prospect_id)
     return counts

@@ -27,6 +27,7 @@ from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import t
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.search import customer_keys, vehicle_keys
+from db.segments import occupation_fields
 from db.versioning import update_versioned
 
 KINDS = ("maintenance", "first_maintenance", "repair", "warranty", "accident", "other")
@@ -434,8 +435,8 @@ def _save_customer(data: IntakeData, clean: Clean, advisor_id: int | None,
     values = _customer_values(clean.customer, clean.order["payment_method"])
     if form.id is None:
         source = "prospect" if data.prospect_id else "first_visit"
-        customer = Customer.create(**values, source=source, created_at=stamp,
-                                   created_by=advisor_id, updated_at=stamp)
+        customer = Customer.create(**values, **occupation_fields(values), source=source,
+                                   created_at=stamp, created_by=advisor_id, updated_at=stamp)
         audit.record("create", advisor_id=advisor_id, customer_id=customer.id, detail="intake")
         return customer
     current = Customer.get_or_none(Customer.id == form.id)
@@ -447,7 +448,8 @@ def _save_customer(data: IntakeData, clean: Clean, advisor_id: int | None,
     changes = {k: val for k, val in values.items() if val is not None and before[k] != val}
     if changes:
         expected = form.version if form.version is not None else current.version
-        update_versioned(Customer, current.id, expected, changes)
+        # the category goes with the occupation; the audit names what was typed
+        update_versioned(Customer, current.id, expected, {**changes, **occupation_fields(changes)})
         old, new = audit.changes(before, changes)
         audit.record("edit", advisor_id=advisor_id, customer_id=current.id, before=old, after=new,
                      detail="intake")

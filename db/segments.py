@@ -26,8 +26,9 @@ Boundaries (decided here; the course is silent):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, Case, Expression, Value, fn
@@ -238,6 +239,17 @@ def occupation_category(text: str | None) -> str | None:
         if any(word in low for word in words):
             return code
     return "other"
+
+
+def occupation_fields(values: Mapping[str, Any]) -> dict[str, str | None]:
+    """``{"occupation_category": …}`` when ``values`` write an occupation, else ``{}``.
+
+    Every write of a customer's occupation adds this (the intake, the archive card, the
+    sales import), so the stored category never lags the occupation it comes from.
+    """
+    if "occupation" not in values:
+        return {}
+    return {"occupation_category": occupation_category(values["occupation"])}
 
 
 def occupation_case(column=Customer.occupation):
@@ -474,5 +486,5 @@ def choices() -> list[tuple[str, str, str]]:
 
 
 __all__ = ["Badge", "CustomerSegments", "Limits", "badges", "badges_for", "badges_many", "hint", "value_class", "set_value_class",
-           "occupation_category", "recompute_occupation_categories", "segment_counts",
+           "occupation_category", "occupation_fields", "recompute_occupation_categories", "segment_counts",
            "spec_condition", "parse_spec", "spec_label", "choices", "regions", "live_customer"]

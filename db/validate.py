@@ -206,9 +206,13 @@ class IdFacts:
     region_code: str
 
 
-def id_facts(value: str) -> IdFacts:
-    """Birth date, sex (odd sequence = male) and region of a valid ID number."""
-    value = id_number(value)
+def id_facts(value: str, *, checked: bool = False) -> IdFacts:
+    """Birth date, sex (odd sequence = male) and region of a valid ID number.
+
+    ``checked``: the value is ``id_number``'s own result, not checked again.
+    """
+    if not checked:
+        value = id_number(value)
     born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     return IdFacts(born, "M" if int(value[16]) % 2 else "F", value[:6])
 
@@ -299,12 +303,21 @@ def quantity(text: object, field: str = "quantity") -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
+def _has_control(value: str) -> bool:
+    """A control, format, private-use or unassigned character (Unicode category C*).
+
+    Every such character is also not printable, so printable text (nearly all of it)
+    is answered without looking up each character's category.
+    """
+    return not value.isprintable() and any(unicodedata.category(c).startswith("C") for c in value)
+
+
 def name(text: object, field: str = "name") -> str:
     """A person's name: required, printable, at most 60 characters; kept as typed."""
     value = normalise(text)
     if not value:
         raise Invalid(t("validate.name.empty"), field)
-    if any(unicodedata.category(c).startswith("C") for c in value):
+    if _has_control(value):
         raise Invalid(t("validate.text.control"), field)
     if len(value) > 60:
         raise Invalid(t("validate.text.too_long", n=60), field)
@@ -316,7 +329,7 @@ def text(value: object, field: str, max_length: int = 200) -> str | None:
     cleaned = normalise(value)
     if not cleaned:
         return None
-    if any(unicodedata.category(c).startswith("C") for c in cleaned):
+    if _has_control(cleaned):
         raise Invalid(t("validate.text.control"), field)
     if len(cleaned) > max_length:
         raise Invalid(t("validate.text.too_long", n=max_length), field)

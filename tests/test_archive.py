@@ -98,6 +98,7 @@ def test_saving_over_a_newer_version_is_refused(card_data):
         archive.update_customer(owner.id, 1, {"occupation": "医生"}, card_data["me"].id)
     assert "王芳" in str(clash.value)
     assert Customer.get_by_id(owner.id).occupation == "教师"
+    assert Customer.get_by_id(owner.id).occupation_category == "professional"
     assert AuditEntry.select().where(AuditEntry.action == "edit").count() == 1
 
 
@@ -180,3 +181,11 @@ def test_same_rules_as_the_intake(card_data):
     assert pay.value.field == "payment_method"
     archive.update_visit(visit.id, 1, {"payment_method": "wechat"}, me.id)
     assert Visit.get_by_id(visit.id).payment_method == "wechat"
+
+
+def test_the_occupation_segment_follows_a_card_edit(card_data):
+    owner = card_data["owner"]
+    version = archive.update_customer(owner.id, 1, {"occupation": "退休教师"}, card_data["me"].id)
+    assert Customer.get_by_id(owner.id).occupation_category == "retired"
+    archive.update_customer(owner.id, version, {"occupation": ""}, card_data["me"].id)
+    assert Customer.get_by_id(owner.id).occupation_category is None

@@ -10,10 +10,10 @@ import sys
 import pytest
 from openpyxl import Workbook
 
-from db import importer
+from db import importer, prospects
 from db.errors import Invalid
-from db.models import AuditEntry, Customer, Ownership, Setting, Vehicle
-from tests.doors_factory import customer, make_id, make_vin, vehicle
+from db.models import AuditEntry, Contact, Customer, Ownership, Prospect, Setting, Vehicle
+from tests.doors_factory import advisor, customer, make_id, make_vin, vehicle
 
 HEADER = ["客户姓名", "手机号码", "身份证号", "车架号", "车牌号", "车型", "车身颜色", "发动机号",
           "开票日期", "地址", "备注"]
@@ -258,3 +258,48 @@ def test_shell_command_reports_and_lists_rejects(database, db_path, tmp_path):
     assert "客户来源" not in done.stdout  # mapped away: not listed as left out
     assert read_rejects(out)[1][:3] == ["3", "手机：手机号应为 11 位，现在是 3 位", "周强"]
     assert Customer.get().name == "孙丽"
+
+
+def test_a_prospect_on_the_sheet_becomes_the_customer(database, tmp_path):
+    me = advisor()
+    bought = prospects.create({"name": "客户1", "mobile": "13800130001", "district": "海淀"}, me.id)
+    prospects.log_contact(bought.id, me.id, {"note": "试驾后说下月来买"})
+    filled = prospects.create({"name": "客户2", "mobile": "13800130002"}, me.id)
+    prospects.log_contact(filled.id, me.id, {"outcome": "booked"})
+    # 客户2 is in the archive by ID number without a mobile: the sheet fills it and links.
+    known = customer("客户2", None, id_number=make_id(2))
+    elsewhere = prospects.create({"name": "客户3", "mobile": "13800130003"}, me.id)
+    # 客户3's archive keeps another mobile: the sheet's mobile is not theirs to claim.
+    customer("客户3", "13900009999", id_number=make_id(3))
+    path = tmp_path / "s.csv"
+    write_csv(path, HEADER, good_rows(3))
+
+    dry = importer.run_import(path, dry_run=True, batch_size=1)
+    assert dry.converted == 2 and "将有 2 位潜在客户转为客户档案" in dry.summary()
+    assert Prospect.select().where(Prospect.status == "open").count() == 3
+
+    result = importer.run_import(path)
+    assert result.converted == 2 and "2 位潜在客户已转为客户档案" in result.summary()
+    new = Customer.get(Customer.mobile == "13800130001")
+    assert (prospects.get(bought.id).status, prospects.get(bought.id).customer_id) == ("converted", new.id)
+    assert Contact.get(Contact.prospect == bought.id).customer_id == new.id  # history kept
+    assert Customer.get_by_id(new.id).district == "海淀"
+    assert prospects.get(filled.id).customer_id == known.id
+    assert Contact.get(Contact.prospect == filled.id).customer_id == known.id
+    assert prospects.get(elsewhere.id).status == "open"
+    assert {e.customer_id for e in AuditEntry.select().where(AuditEntry.action == "convert")} == {new.id, known.id}
+
+    again = importer.run_import(path)
+    assert again.converted == 0 and (again.new, again.updated) == (0, 0)
+
+
+def test_the_occupation_segment_is_written_with_the_occupation(database, tmp_path):
+    known = customer("客户2", "13800130002", id_number=make_id(2))  # no occupation yet
+    path = tmp_path / "s.csv"
+    rows = good_rows(2)
+    rows[0][10], rows[1][10] = "出租车司机", "中学教师"
+    write_csv(path, [*HEADER[:10], "职业"], rows)
+    importer.run_import(path)
+    assert Customer.get(Customer.name == "客户1").occupation_category == "driver"
+    filled = Customer.get_by_id(known.id)
+    assert (filled.occupation, filled.occupation_category) == ("中学教师", "professional")

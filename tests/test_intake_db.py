@@ -97,6 +97,7 @@ def test_returning_customer_keeps_archive_fills_missing_and_bumps_versions(advis
     second = save_intake(data, advisor.id)
     customer = Customer.get_by_id(first.customer_id)
     assert customer.occupation == "教师" and customer.version == 2
+    assert customer.occupation_category == "professional"  # the occupation segment follows
     assert Customer.select().count() == 1 and Vehicle.select().count() == 1
     vehicle = Vehicle.get_by_id(first.vehicle_id)
     assert vehicle.last_mileage == 16000 and vehicle.last_visit_date == TODAY + dt.timedelta(days=100)
@@ -212,3 +213,10 @@ def test_prospect_with_the_same_mobile_is_found_and_converted(advisor):
     assert prospects.get(prospect.id).status == "converted"
     assert known_for("vehicle.vin", make_vin(1)).owner_name == "周八"
     assert known_for("customer.mobile", "13600001234").customer_name == "周八"
+
+
+def test_a_new_customers_occupation_is_classified(advisor):
+    data = reception()
+    data.customer.occupation = "出租车司机"
+    saved = save_intake(data, advisor.id)
+    assert Customer.get_by_id(saved.customer_id).occupation_category == "driver"

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from db.connection import close_database, open_database
+from db.importer import BATCH_SIZE
 from db.intake import save_intake
 from db.models import AuditEntry, Customer, Ownership, Vehicle, Visit, VisitPart
 from tests.intake_helpers import make_vin
@@ -147,7 +148,7 @@ def test_import_killed_at_random_moments(database, tmp_path):
         _kill_at_random(_worker("import", str(path), str(sheet)), rng, 3.0)
         counts = _check_whole(path)
         assert counts["customer"] == counts["vehicle"] == counts["ownership"]
-        assert counts["customer"] % 500 == 0 or counts["customer"] == rows  # whole batches only
+        assert counts["customer"] % BATCH_SIZE == 0 or counts["customer"] == rows  # whole batches only
     again = _worker("import", str(path), str(sheet))
     _, err = again.communicate(timeout=600)
     assert again.returncode == 0, err

@@ -63,6 +63,8 @@ TEXTS = {
     "import.ownership_note": ("销售部门档案导入", "From the sales department's sheet"),
     "import.summary": ("共 {rows} 行：新车 {new}，更新 {updated}，无变化 {unchanged}，未导入 {rejected}；新建客户档案 {customers}", "{rows} rows: {new} new cars, {updated} updated, {unchanged} unchanged, {rejected} rejected; {customers} new customer archives"),
     "import.summary_dry": ("试运行（未写入）共 {rows} 行：将新增车辆 {new}，更新 {updated}，无变化 {unchanged}，未导入 {rejected}；将新建客户档案 {customers}", "Dry run (nothing written), {rows} rows: {new} new cars, {updated} to update, {unchanged} unchanged, {rejected} rejected; {customers} new customer archives"),
+    "import.converted": ("；{n} 位潜在客户已转为客户档案（联系记录随之转入）", "; {n} prospects became customer archives (their contacts moved with them)"),
+    "import.converted_dry": ("；将有 {n} 位潜在客户转为客户档案", "; {n} prospects would become customer archives"),
     "import.cancelled": ("已取消：已完成的批次已保存，再次导入同一文件可继续", "Cancelled: finished batches are saved; import the same file again to go on"),
     "cli.import.help": ("导入销售部门的客户档案表（.xlsx 或 .csv）", "import the sales department's customer sheet (.xlsx or .csv)"),
     "cli.import.file": ("要导入的 .xlsx 或 .csv 文件", "the .xlsx or .csv file to import"),
