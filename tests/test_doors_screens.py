@@ -11,7 +11,7 @@ from db import prospects
 from db.models import AuditEntry, Contact, Customer, Prospect, Vehicle
 from tests.doors_factory import customer, make_id, make_vin, vehicle
 from tests.test_importer import HEADER, good_rows, write_xlsx
-from tests.tui_helpers import screen_text_when, make_app, screen_text, settle
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
 NASTY = "[@click=app.quit]x[/]"
 
@@ -112,38 +112,25 @@ async def test_upkeep_lists_and_merge_with_confirmation(app_db):
 async def test_import_screen_reads_header_runs_and_reports(app_db, tmp_path):
     path = tmp_path / "销售.xlsx"
     write_xlsx(path, HEADER, good_rows(4) + [["坏", "123", "", make_vin(99), "", "", "", "", "", "", ""]])
-    # KNOWN FLAKE (left for the next session): about one run in five the import screen
-    # paints only its first line after the path is typed, and stays so. Until the cause
-    # is found the scenario gets three fresh starts; a screen that never shows the
-    # header still fails.
-    for attempt in range(3):
-        app = make_app(app_db)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.press("f7")
-            await settle(pilot)
-            await pilot.press("ctrl+o")
-            await settle(pilot)
-            await pilot.press("f2")
-            assert "请先输入文件路径" in screen_text(app)
-            await pilot.press(*str(path), "enter")
-            await settle(pilot)
-            text = await screen_text_when(pilot, "开票日期", "购车日期")
-            if "开票日期" not in text and attempt < 2:
-                continue
-            assert "开票日期" in text and "购车日期" in text and "（未识别，不导入" in text
-            await pilot.press(*"备注=-", "enter")
-            await settle(pilot)
-            text = screen_text(app)
-            assert "（未识别" not in text and "（不导入）" in text
-            await pilot.press("ctrl+t", "f2")
-            await settle(pilot)
-            assert "试运行" in screen_text(app) and Vehicle.select().count() == 0
-            await pilot.press("ctrl+t", "f2")
-            await settle(pilot)
-            text = screen_text(app)
-            assert "新车 4" in text and "未导入 1" in text and "销售.rejects" in text
-        break
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f7", "ctrl+o")
+        await pilot.press("f2")
+        assert "请先输入文件路径" in screen_text(app)
+        await steps(pilot, tuple(str(path)), "enter")
+        text = await screen_text_when(pilot, "开票日期", "购车日期")
+        assert "开票日期" in text and "购车日期" in text and "（未识别，不导入" in text
+        await pilot.press(*"备注=-", "enter")
+        await settle(pilot)
+        text = await screen_text_when(pilot, "（不导入）")
+        assert "（未识别" not in text and "（不导入）" in text
+        await pilot.press("ctrl+t", "f2")
+        await settle(pilot)
+        assert "试运行" in screen_text(app) and Vehicle.select().count() == 0
+        await pilot.press("ctrl+t", "f2")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "新车 4" in text and "未导入 1" in text and "销售.rejects" in text
     assert Vehicle.select().count() == 4
 
 
@@ -151,13 +138,7 @@ async def test_import_screen_shows_a_bad_file(app_db, tmp_path):
     (tmp_path / "x.xls").write_bytes(b"old")
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f7")
-        await settle(pilot)
-        await pilot.press("ctrl+o")
-        await settle(pilot)
-        await pilot.press(*str(tmp_path / "x.xls"), "enter")
-        await settle(pilot)
+        await steps(pilot, "f7", "ctrl+o", tuple(str(tmp_path / "x.xls")), "enter")
         assert "另存为 .xlsx" in screen_text(app)
 
 
@@ -176,14 +157,11 @@ def snap_db(tmp_path):
     close_database()
 
 
-def _snap(snapshot_db_path, snap_compare, *steps: str | tuple[str, ...], wait_for: tuple[str, ...] = ()) -> bool:
-    """A snapshot after pressing each step: one key, or a tuple of keys typed in a row;
-    then, if given, until ``wait_for`` texts are painted."""
+def _snap(snapshot_db_path, snap_compare, *keys: str | tuple[str, ...], wait_for: tuple[str, ...] = ()) -> bool:
+    """A snapshot after the ``keys`` steps (see ``steps``), then, if given, once the
+    ``wait_for`` texts are painted."""
     async def run_before(pilot):
-        await settle(pilot)
-        for step in steps:
-            await pilot.press(*(step if isinstance(step, tuple) else (step,)))
-            await settle(pilot)
+        await steps(pilot, *keys)
         if wait_for:
             await screen_text_when(pilot, *wait_for)
 
@@ -200,9 +178,6 @@ def test_snapshot_upkeep(snap_db, snap_compare):
     assert _snap(snap_db, snap_compare, "f7")
 
 
-@pytest.mark.skip(reason="known flake: the import screen sometimes paints only its first line "
-                         "after the path is typed (see test_import_screen_reads_header_runs_and_reports); "
-                         "to be fixed next session")
 def test_snapshot_import(snap_db, snap_compare):
     import tempfile
     from pathlib import Path

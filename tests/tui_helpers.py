@@ -29,6 +29,15 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def steps(pilot, *keys: str | tuple[str, ...]) -> None:
+    """Settle, then for each step press it (one key, or a tuple of keys typed in a row)
+    and settle again."""
+    await settle(pilot)
+    for step in keys:
+        await pilot.press(*(step if isinstance(step, tuple) else (step,)))
+        await settle(pilot)
+
+
 def make_app(db_path, advisor: str | None = "刘洋") -> AdvisorApp:
     return AdvisorApp(db_target=str(db_path), advisor_name=advisor)
 

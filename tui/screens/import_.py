@@ -74,8 +74,7 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
         yield Static(Text(t("import.idle")), id="import-status")
         yield ProgressBar(total=100, show_eta=False, id="import-progress")
         table: DataTable = DataTable(id="import-columns", cursor_type="row", zebra_stripes=True)
-        table.add_column(t("import.col.header"), key="header")
-        table.add_column(t("import.col.field"), key="field")
+        self._fill_columns(table, [])
         yield table
         yield Footer(compact=True)
 
@@ -133,8 +132,7 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
         from db.importer import field_label
 
         plan = message.plan
-        table = self.query_one("#import-columns", DataTable)
-        table.clear()
+        rows: list[tuple[Text, Text]] = []
         for index, header in enumerate(plan.header):
             target = plan.columns.get(index)
             if target:
@@ -143,11 +141,29 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
                 shown = Text(t("import.unrecognised"), style="bold")  # the advisor may map it
             else:
                 shown = Text(t("import.unmapped"), style="dim")  # mapped away on purpose
-            table.add_row(Text(header), shown)
+            rows.append((Text(header), shown))
+        self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields="、".join(field_label(f) for f in plan.missing)))
         else:
             self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
+
+    @staticmethod
+    def _fill_columns(table: DataTable, rows: list[tuple[Text, Text]]) -> None:
+        """The table afresh, each column as wide as its widest cell.
+
+        Widths are given, not left to the table: ``DataTable`` measures auto-width columns
+        only when it is next idle, and a frame painted before that stays in its render cache
+        with the old, narrow widths (Textual issue #4470): now and then the screen showed
+        "购车日" for "购车日期", and kept showing it."""
+        table.clear(columns=True)
+        for number, (key, label_key) in enumerate((("header", "import.col.header"),
+                                                   ("field", "import.col.field"))):
+            label = t(label_key)
+            width = max([Text(label).cell_len, *(row[number].cell_len for row in rows)])
+            table.add_column(label, key=key, width=width)
+        for row in rows:
+            table.add_row(*row)
 
     def on_worker_error(self, worker: object, error: BaseException) -> None:
         self.running = False
