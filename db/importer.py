@@ -437,15 +437,12 @@ class _People:
         self.by_id: dict[str, SimpleNamespace] = {}
         self.by_mobile_name: dict[tuple[str, str], SimpleNamespace] = {}
         self.by_pk: dict[int, SimpleNamespace] = {}
-        columns = [getattr(Customer, name) for name in self._COLUMNS]
         found: dict[int, SimpleNamespace] = {}
-        for group, column in ((ids, Customer.id_number), (mobiles, Customer.mobile), (owners, Customer.id)):
-            if group:
-                query = Customer.select(*columns, Customer.merged_into, Customer.anonymised_at).where(
-                    column.in_(list(group)))
-                for *values, merged_into, anonymised_at in query.tuples():
-                    if merged_into is None and anonymised_at is None:
-                        found[values[0]] = SimpleNamespace(**dict(zip(self._COLUMNS, values)))
+        for group, column in ((ids, "id_number"), (mobiles, "mobile"), (owners, "id")):
+            for *values, merged_into, anonymised_at in _rows_where_in(
+                    Customer, (*self._COLUMNS, "merged_into", "anonymised_at"), column, group):
+                if merged_into is None and anonymised_at is None:
+                    found[values[0]] = SimpleNamespace(**dict(zip(self._COLUMNS, values)))
         for pk in sorted(found):  # oldest archive first, as ``setdefault`` in ``add`` keeps it
             self.add(found[pk])
 
@@ -467,6 +464,27 @@ class _People:
                 values["id_number"] and owner.id_number and owner.id_number != values["id_number"]):
             return owner
         return None
+
+
+def _rows_where_in(model: type, names: Iterable[str], key: str, wanted: Iterable[Any]) -> list[tuple]:
+    """``SELECT names FROM model WHERE key IN (wanted)`` as raw rows (no ORDER BY).
+
+    Written out, not composed by peewee, which spends milliseconds on a thousand-value IN
+    list; values come back as the driver gives them (SQLite: dates as text, booleans as
+    0/1), which is all the batch compares them with.
+    """
+    wanted = list(wanted)
+    if not wanted:
+        return []
+    database = model._meta.database.obj
+    left, right = database.quote
+    fields = model._meta.fields
+    columns = ", ".join(f"{left}{fields[n].column_name}{right}" for n in names)
+    marks = ", ".join([database.param] * len(wanted))
+    cursor = database.execute_sql(
+        f"SELECT {columns} FROM {left}{model._meta.table_name}{right} "
+        f"WHERE {left}{fields[key].column_name}{right} IN ({marks})", wanted)
+    return cursor.fetchall()
 
 
 def _present(values: Mapping[str, Any], names: Iterable[str]) -> dict[str, Any]:
@@ -584,10 +602,9 @@ def _open_prospects(rows: list[CleanRow]) -> dict[str, int]:
     if not mobiles:
         return {}
     found: dict[str, int] = {}
-    for pk, mobile in (Prospect.select(Prospect.id, Prospect.mobile)
-                       .where(Prospect.mobile.in_(mobiles) & (Prospect.status == "open"))
-                       .order_by(Prospect.id).tuples()):
-        found.setdefault(mobile, pk)  # the oldest, as the intake's ``find_by_mobile``
+    for pk, mobile, status in sorted(_rows_where_in(Prospect, ("id", "mobile", "status"), "mobile", mobiles)):
+        if status == "open":
+            found.setdefault(mobile, pk)  # the oldest, as the intake's ``find_by_mobile``
     return found
 
 
@@ -613,9 +630,8 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     start = today()
     note = t("import.ownership_note")
     vins = [r.values["vin"] for r in rows]
-    vehicles = {car[1]: SimpleNamespace(**dict(zip(_VEHICLE_COLUMNS, car))) for car in
-                Vehicle.select(*(getattr(Vehicle, n) for n in _VEHICLE_COLUMNS))
-                .where(Vehicle.vin.in_(vins)).tuples()}
+    vehicles = {car[1]: SimpleNamespace(**dict(zip(_VEHICLE_COLUMNS, car)))
+                for car in _rows_where_in(Vehicle, _VEHICLE_COLUMNS, "vin", vins)}
     people = _People(rows, vehicles)
     prospects = _open_prospects(rows)
     to_convert: dict[int, int] = {}  # prospect id -> the customer it becomes

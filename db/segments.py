@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
@@ -230,8 +231,10 @@ def set_value_class(customer_id: int, value_class: str | None, reason: str,
 
 # ---- occupation ---------------------------------------------------------------------
 
+@lru_cache(maxsize=4096)
 def occupation_category(text: str | None) -> str | None:
-    """The category for a typed occupation (None when nothing is typed)."""
+    """The category for a typed occupation (None when nothing is typed); occupations
+    repeat, so answers are kept (the keywords are constants)."""
     if not text or not text.strip():
         return None
     low = text.strip().lower()

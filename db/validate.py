@@ -24,7 +24,9 @@ def normalise(text: object) -> str:
     """NFKC (full-width to half-width), trimmed, inner spaces kept."""
     if text is None:
         return ""
-    value = unicodedata.normalize("NFKC", str(text))
+    value = str(text)
+    if not value.isascii():  # ASCII is its own NFKC form
+        value = unicodedata.normalize("NFKC", value)
     # NFKC leaves the ideographic space alone in some inputs; treat every space alike.
     return " ".join(value.split())
 
