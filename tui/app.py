@@ -20,8 +20,10 @@ from tui.screens.registry import MAIN_SCREENS, MainScreen
 
 
 def _screen_bindings() -> list[Binding]:
+    """F3–F9: one key per main screen, everywhere; in F1 help and the palette, not the
+    footer (see tui/screens/registry.py)."""
     return [
-        Binding(s.key, f"app.switch_mode('{s.id}')", s.label_key, show=s.show, id=f"screen.{s.id}")
+        Binding(s.key, f"app.switch_mode('{s.id}')", s.label_key, show=False, id=f"screen.{s.id}")
         for s in MAIN_SCREENS
     ]
 

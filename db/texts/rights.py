@@ -52,8 +52,6 @@ TEXTS = {
     # ---- prospects: the dropped list and reopening
     "prospects.key.dropped": ("已放弃名单", "Dropped list"),
     "prospects.key.reopen": ("重新跟进", "Reopen"),
-    "prospects.status_dropped": ("已放弃的潜在客户 {shown}/{total} 位 · Ctrl+R 重新跟进 · Ctrl+T 回到跟进中", "{shown} of {total} dropped prospects · Ctrl+R reopens · Ctrl+T back to the open ones"),
+    "prospects.status_dropped": ("已放弃的潜在客户 {shown}/{total} 位 · Ctrl+R 重新跟进 · Ctrl+T 回到跟进中的名单", "{shown} of {total} dropped prospects · Ctrl+R reopens · Ctrl+T back to the open ones"),
     "prospects.reopened": ("已重新跟进：{name}", "Open again: {name}"),
-    "prospects.not_dropped": ("这位潜在客户正在跟进中；已放弃的在 Ctrl+T 列表里", "This prospect is open; dropped ones are listed with Ctrl+T"),
-    "prospects.already_dropped": ("这位潜在客户已放弃；Ctrl+R 重新跟进", "This prospect is already dropped; Ctrl+R reopens"),
 }

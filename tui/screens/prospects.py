@@ -45,7 +45,7 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
         Binding("ctrl+n", "new", "prospects.key.new", id="prospects.new"),
         Binding("ctrl+l", "contact", "prospects.key.contact", id="prospects.contact"),
         Binding("ctrl+d", "drop", "prospects.key.drop", id="prospects.drop"),
-        Binding("ctrl+f", "find", "prospects.key.find", id="prospects.find"),
+        Binding("ctrl+f", "find", "prospects.key.find", show=False, id="prospects.find"),
         Binding("ctrl+t", "switch_list", "prospects.key.dropped", id="prospects.dropped"),
         Binding("ctrl+r", "reopen", "prospects.key.reopen", id="prospects.reopen"),
     ]
@@ -224,11 +224,17 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
             self.notify(t("prospects.saved"))
             self.reload()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Ctrl+D in the open list, Ctrl+R in the dropped one: each list offers its own."""
+        if action == "drop":
+            return self.status == "open"
+        if action == "reopen":
+            return self.status == "dropped"
+        return True
+
     def action_drop(self) -> None:
         row = self._current()
-        if row is not None and row.status == "dropped":
-            self.notify(t("prospects.already_dropped"), severity="warning")
-        elif row is not None:
+        if row is not None:
             self.drop(row.id, row.version)
 
     @db_work(group="prospects-drop")
@@ -245,14 +251,13 @@ class ProspectsScreen(ReportWorkerErrors, DeskScreen):
     def action_switch_list(self) -> None:
         """Open prospects, or the dropped ones (which Ctrl+R opens again)."""
         self.status = "dropped" if self.status == "open" else "open"
+        self.refresh_bindings()
         self.reload()
         self.query_one("#prospects-table", DataTable).focus()
 
     def action_reopen(self) -> None:
         row = self._current()
-        if row is not None and row.status != "dropped":
-            self.notify(t("prospects.not_dropped"), severity="warning")
-        elif row is not None:
+        if row is not None:
             self.reopen(row.id, row.version, row.name)
 
     @db_work(group="prospects-drop")

@@ -3,6 +3,11 @@
 Each entry is a mode of the app, imported only when first shown. Function keys follow
 green-screen habits: F1 help and F2 save everywhere, then one key per main screen.
 Add a screen by filling its line below (the blank lines keep parallel edits apart).
+
+The screens' keys work on every screen and are listed in F1 help, on the home screen
+(F9, or Esc from a main screen) and in the Ctrl+P palette, but not in the footer: six of
+them with their names fill 80 columns on their own, and the footer is kept for the keys
+of the screen in front of the advisor (tests/test_footer.py checks that it fits).
 """
 
 from __future__ import annotations
@@ -19,7 +24,6 @@ class MainScreen:
     key: str  # function key
     label_key: str  # catalogue key of the footer label
     target: str  # "module:Class"
-    show: bool = True  # shown in the footer (else: F1 help and the command palette)
 
     def load(self) -> type[Screen]:
         module, _, cls = self.target.partition(":")
@@ -27,7 +31,7 @@ class MainScreen:
 
 
 MAIN_SCREENS: list[MainScreen] = [
-    MainScreen("home", "f9", "screen.home", "tui.screens.home:HomeScreen", show=False),
+    MainScreen("home", "f9", "screen.home", "tui.screens.home:HomeScreen"),
 
     # intake (issue 3): F3
     MainScreen("intake", "f3", "screen.intake", "tui.screens.intake:IntakeScreen"),

@@ -1,0 +1,87 @@
+"""Every screen's footer fits 80 columns, in Chinese and in English: the screen's own few
+keys, F1 and the palette; the screens' function keys F3–F8 work everywhere and are listed
+in F1 help and the palette."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+from db.i18n import set_language, t
+from tests import archive_fixtures as fx
+from tests.manager_fixtures import advisor
+from tests.tui_helpers import make_app, screen_text, settle
+from tui.screens.registry import MAIN_SCREENS
+
+WIDTH = 80
+
+
+def overflow(app) -> list[str]:
+    """The footer keys that do not fit beside the palette key (empty when all fit)."""
+    footer = app.screen.query_one(Footer)
+    keys = list(footer.query(FooterKey))
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    limit = palette[0].virtual_region.x if palette else WIDTH
+    return [k.key for k in keys if not k.has_class("-command-palette") and k.virtual_region.right >= limit]
+
+
+@pytest.fixture
+def desk(database, db_path, monkeypatch):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk1")
+    data = fx.sample_station(extra_zhangs=0)
+    advisor("王经理", role="manager")
+    return db_path, data["owner"].id
+
+
+# (how to reach it, keys pressed after): the main screens, the card, the manager's screens, import
+PLACES = [(f"mode:{s.id}", ()) for s in MAIN_SCREENS] + [
+    ("card", ()), ("mode:report", ("ctrl+o",)), ("mode:report", ("ctrl+u",)),
+    ("mode:report", ("ctrl+t",)), ("mode:upkeep", ("ctrl+o",)),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+async def test_every_footer_fits_80_columns(desk, lang):
+    from tui.screens.card import ArchiveCard
+
+    path, customer_id = desk
+    set_language(lang)
+    app = make_app(path, advisor="王经理")
+    problems = {}
+    async with app.run_test(size=(WIDTH, 24)) as pilot:
+        await settle(pilot)
+        for place, keys in PLACES:
+            if place == "card":
+                app.switch_mode("lookup")
+                app.push_screen(ArchiveCard(customer_id))
+            else:
+                app.switch_mode(place.removeprefix("mode:"))
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            name = f"{place}{'+' + '+'.join(keys) if keys else ''}"
+            assert app.screen.query(Footer), name
+            if overflow(app):
+                problems[name] = (overflow(app), screen_text(app).splitlines()[-1])
+            if place == "card" or keys:
+                app.pop_screen()
+                await settle(pilot)
+    assert not problems, problems
+
+
+async def test_screen_keys_work_from_anywhere_and_are_listed(desk):
+    path, _ = desk
+    app = make_app(path, advisor="王经理")
+    async with app.run_test(size=(WIDTH, 24)) as pilot:
+        await settle(pilot)
+        for screen in MAIN_SCREENS:
+            await pilot.press(screen.key)
+            await settle(pilot)
+            assert app.current_mode == screen.id
+        await pilot.press("f1")
+        await settle(pilot)
+        help_text = str(app.screen.query_one("#help-text").render())
+        for screen in MAIN_SCREENS:
+            assert f"{screen.key.upper():<8}{t(screen.label_key)}" in help_text, screen.id
