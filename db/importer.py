@@ -10,6 +10,10 @@ intake's validators, and writes in batches, each batch one ``writing()`` transac
   else as the car's current owner of the same name, else created (source sales_import);
 - an archive's values are never overwritten by the sheet, only empty ones filled: the
   service archive is kept by advisors who see the car, the sheet is a record of the sale.
+- an open prospect with the row's mobile is converted (``db.prospects.convert``, as at the
+  intake: its contacts move to the archive) when the row creates or links a customer with
+  that mobile; the customer stays of source sales_import, the door it came in by;
+- an occupation written brings its segment category (``db.segments.occupation_fields``).
 
 So a second run of the same file finds everything and changes nothing, and a run killed
 between batches leaves whole batches and completes on a re-run. ``dry_run`` does the same
