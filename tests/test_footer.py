@@ -1,6 +1,6 @@
 """Every screen's footer fits 80 columns, in Chinese and in English: the screen's own few
-keys, F1 and the palette; the screens' function keys F3–F8 work everywhere and are listed
-in F1 help and the palette."""
+keys, F1 and the palette; below it the strip of the screens' function keys F3–F9, which
+work everywhere and are also listed in F1 help and the palette."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from tests import archive_fixtures as fx
 from tests.manager_fixtures import advisor
 from tests.tui_helpers import make_app, screen_text, settle
 from tui.screens.registry import MAIN_SCREENS
+from tui.widgets.screen_strip import ScreenStrip
 
 WIDTH = 80
 
@@ -64,7 +65,14 @@ async def test_every_footer_fits_80_columns(desk, lang):
             name = f"{place}{'+' + '+'.join(keys) if keys else ''}"
             assert app.screen.query(Footer), name
             if overflow(app):
-                problems[name] = (overflow(app), screen_text(app).splitlines()[-1])
+                problems[name] = (overflow(app), screen_text(app).splitlines()[-2])
+            strip = app.screen.query_one(ScreenStrip)
+            last_line = screen_text(app).splitlines()[-1]
+            if strip.render().cell_len > WIDTH or strip.current != app.current_mode:
+                problems[name + " strip"] = (strip.current, last_line)
+            for screen in MAIN_SCREENS:
+                if f"{screen.key.upper()} {t(screen.label_key)}" not in last_line:
+                    problems[name + " " + screen.id] = last_line
             if place == "card" or keys:
                 app.pop_screen()
                 await settle(pilot)

@@ -13,7 +13,7 @@ TEXTS = {
     "intake.ownership_note": ("接待时确认过户", "Change of owner confirmed at reception"),
     "intake.vin_taken": ("这个车架号属于另一辆已建档的车辆", "This VIN belongs to another car in the archive"),
     # ---- screen and keys
-    "screen.intake": ("接待", "Reception"),
+    "screen.intake": ("接待", "Intake"),
     "screen.intake.help": ("接待客户：输入车牌、手机尾号、车架号或姓名找到档案（找不到就新建），核对简报，开派工单，按 F2 保存。输入的内容随时自动保存为草稿。", "Receive a customer: type a plate, mobile tail, VIN or name to find the archive (or build a new one), read the brief, open the work order, F2 saves. What you type is kept as a draft as you go."),
     "intake.key.save": ("保存", "Save"),
     "intake.key.back": ("返回", "Back"),

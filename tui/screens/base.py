@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer
+
 
 from tui.keys import TranslatedBindings
 from tui.widgets.greeting import GreetingBanner
+from tui.widgets.screen_strip import DeskFooter
 
 
 class DeskScreen(TranslatedBindings, Screen):
@@ -20,7 +21,7 @@ class DeskScreen(TranslatedBindings, Screen):
     def compose(self) -> ComposeResult:
         yield GreetingBanner(id="greeting")
         yield from self.compose_body()
-        yield Footer(compact=True, show_command_palette=True)
+        yield DeskFooter(show_command_palette=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from db.i18n import t
 from tui.keys import TranslatedBindings
@@ -29,6 +29,7 @@ from tui.screens.base import DeskScreen
 from tui.widgets.greeting import GreetingBanner
 from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
+from tui.widgets.screen_strip import DeskFooter
 
 SECTIONS = render.SECTIONS
 
@@ -88,7 +89,7 @@ class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
             for name in SECTIONS:
                 with VerticalScroll(id=f"section-{name}", classes="card-section"):
                     yield Static(Text(""), id=f"body-{name}")
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     # The greeting stays on top over the card too (the same code as the main screens').
     refresh_greeting = DeskScreen.refresh_greeting

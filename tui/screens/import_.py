@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from db.errors import AdvisorError
 from db.i18n import t
@@ -28,6 +28,7 @@ from tui.screens.worker_errors import ReportWorkerErrors
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
 from tui.workers import db_work
+from tui.widgets.screen_strip import DeskFooter
 
 
 class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
@@ -76,7 +77,7 @@ class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
         table: DataTable = DataTable(id="import-columns", cursor_type="row", zebra_stripes=True)
         self._fill_columns(table, [])
         yield table
-        yield Footer(compact=True)
+        yield DeskFooter()
 
     def on_mount(self) -> None:
         banner = self.query_one(GreetingBanner)

@@ -4,10 +4,11 @@ Each entry is a mode of the app, imported only when first shown. Function keys f
 green-screen habits: F1 help and F2 save everywhere, then one key per main screen.
 Add a screen by filling its line below (the blank lines keep parallel edits apart).
 
-The screens' keys work on every screen and are listed in F1 help, on the home screen
-(F9, or Esc from a main screen) and in the Ctrl+P palette, but not in the footer: six of
-them with their names fill 80 columns on their own, and the footer is kept for the keys
-of the screen in front of the advisor (tests/test_footer.py checks that it fits).
+The screens' keys work on every screen. They are shown on the bottom line, the screen
+strip (tui/widgets/screen_strip.py), the one in front marked; the footer line above it is
+kept for the keys of the screen in front of the advisor (six screen keys with their names
+fill 80 columns on their own; tests/test_footer.py checks that both lines fit). They are
+also listed in F1 help, on the home screen (F9, or Esc from a main screen) and in Ctrl+P.
 """
 
 from __future__ import annotations
