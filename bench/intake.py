@@ -8,9 +8,9 @@ measured here never change the shared one. Three figures per part:
 - ``lookup`` the database work alone (find + brief + prefill), as the worker runs it, and
   ``extras`` (reminders from db.queues, badges from db.segments), added to the brief after;
 - ``enter_to_brief`` Pilot at 80×24: Enter sent to the identification field (as a terminal
-  sends it) until the screen has refreshed with the brief (``IntakeScreen.painted``, set
-  after the frame, like the lookup's). Each run starts with no worker left from the one
-  before (the reminders of the last brief), as when the next customer steps up;
+  sends it) until the frame that draws the brief is written (``frames.FrameClock``). Each
+  run starts with no worker left from the one before (the reminders of the last brief), as
+  when the next customer steps up;
 - ``save`` ``db.intake.save_intake`` of a returning car's work order (one transaction,
   BEGIN IMMEDIATE, synchronous=FULL), and of a new customer's archive.
 Last line: ``intake customers=<N> enter_to_brief_ms=<median> save_ms=<median> ...``.
@@ -35,6 +35,7 @@ sys.path.insert(0, str(HERE))
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
 from demo_db import demo_database  # noqa: E402
+from frames import FrameClock  # noqa: E402
 
 
 def _stats(name: str, values: list[float]) -> float:
@@ -87,26 +88,27 @@ async def _enter_to_brief(target: str, cars: list[tuple[str, int, int]]) -> list
     app = AdvisorApp(db_target=target, advisor_name="基准测试")
     times = []
     async with app.run_test(size=(80, 24)) as pilot:
+        clock = FrameClock(app)
         await app.workers.wait_for_complete()
         await pilot.pause()
         if type(app.screen).__name__ == "ConfirmDialog":  # an earlier run's draft: not measured
             await pilot.press("escape")
             await pilot.pause()
         screen = app.screen
+        brief = screen.query_one("#brief-text")
+        clock.probe(brief, "brief", lambda: str(brief.content))
         for plate, _, _ in cars:
             screen._restart()
             screen.query_one("#find-input").value = plate
             await app.workers.wait_for_complete()
             await pilot.pause()
-            shown = screen.painted[0]
+            clock.notes.clear()
+            clock.arm(lambda plate=plate: plate in clock.notes.get("brief", ""))
             started = time.perf_counter()
-            # Not Pilot.press: it also waits until the whole process looks idle (at least
-            # 20 ms, up to 1 s while any worker runs), which is not what an advisor waits for.
+            # Not Pilot.press: it also waits until the whole process looks idle.
             app.post_message(events.Key("enter", "\r"))
-            while screen.painted[0] == shown:
-                await asyncio.sleep(0.001)
-            times.append(screen.painted[1] - started)
-            assert screen.stage == "brief" and plate in str(screen.query_one("#brief-text").content)
+            times.append(await clock.wait() - started)
+            assert screen.stage == "brief"
     return times
 
 

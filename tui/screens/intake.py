@@ -9,7 +9,6 @@ message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.
 from __future__ import annotations
 
 import threading
-from time import perf_counter
 from typing import Any
 
 from rich.text import Text
@@ -26,7 +25,7 @@ from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.worker_errors import ReportWorkerErrors
-from tui.widgets.brief_view import brief_text, saved_text
+from tui.widgets.brief_view import BriefText, brief_text, saved_text
 from tui.widgets.fields import TextField
 from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
@@ -35,6 +34,9 @@ DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is writte
 # A save normally ends in milliseconds; "saving…" is shown only when one waits longer
 # (another advisor holds the write lock), so a quick save never flashes a stale toast.
 SAVING_NOTICE_AFTER = 0.4
+# Likewise "searching…": a find answers in milliseconds, and a status painted meanwhile
+# would only compete with the worker for the interpreter.
+SEARCHING_NOTICE_AFTER = 0.2
 FIND_LIMIT = 8  # a short pick list; the lookup screen (F4) pages through more
 
 
@@ -104,6 +106,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         self.draft_checked = False
         self._draft_timer: Timer | None = None
         self._saving_notice: Timer | None = None
+        self._searching_notice: Timer | None = None
         self._hits: list[Any] = []
         self._last_query = ""
         self._brief_data: Any = None
@@ -111,9 +114,6 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         # save deletes the draft in its own transaction). The lock orders the two.
         self._draft_lock = threading.Lock()
         self._drafts_open = True
-        # (briefs shown, perf_counter) once the screen has refreshed after the last brief:
-        # bench/intake.py times Enter to the painted brief by it, like the lookup's ``painted``.
-        self.painted: tuple[int, float] = (0, 0.0)
 
     # ---- layout
 
@@ -126,7 +126,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
                 yield Static(Text(t("intake.find.hint")), id="find-status", classes="hint")
                 yield OptionList(id="find-results")
             with VerticalScroll(id="brief"):
-                yield Static(Text(""), id="brief-text")
+                yield BriefText(Text(""), id="brief-text")
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
             with Vertical(id="form-stage"):
                 yield Static(Text(""), id="form-title")  # whose work order, always in sight
@@ -175,27 +175,40 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
         if not query:
             return
         self._last_query = query
-        self.query_one("#find-status", Static).update(Text(t("intake.find.searching")))
+        self._searching_notice_cancel()
+        self._searching_notice = self.set_timer(
+            SEARCHING_NOTICE_AFTER,
+            lambda: self.query_one("#find-status", Static).update(Text(t("intake.find.searching"))))
         self.find(query)
+
+    def _searching_notice_cancel(self) -> None:
+        if self._searching_notice is not None:
+            self._searching_notice.stop()
+            self._searching_notice = None
 
     @db_work(group="intake-find")
     def find(self, query: str) -> None:
+        """The matches; for a single one its brief too, in the same worker (one hop less
+        before the brief is painted)."""
         from db.search import find
 
-        self.post_message(self.Found(query, find(query, limit=FIND_LIMIT)))
+        hits = find(query, limit=FIND_LIMIT)
+        brief = self._brief_of(hits[0].vehicle_id, hits[0].customer_id) if len(hits) == 1 else None
+        self.post_message(self.Found(query, hits))  # both handled before the next frame
+        if brief is not None:
+            self.post_message(brief)
 
     @on(Found)
     def _found(self, message: Found) -> None:
+        self._searching_notice_cancel()
         self._hits = message.hits
+        if len(message.hits) == 1:
+            return  # its brief follows from the same worker; _restart resets this stage
         results = self.query_one("#find-results", OptionList)
         status = self.query_one("#find-status", Static)
         results.clear_options()
         results.display = len(message.hits) > 1
-        if len(message.hits) == 1:
-            status.update(Text(t("intake.find.hint")))
-            hit = message.hits[0]
-            self.load_brief(hit.vehicle_id, hit.customer_id)
-        elif message.hits:
+        if message.hits:
             status.update(Text(t("intake.find.many", n=len(message.hits))))
             results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
             results.highlighted = 0
@@ -210,24 +223,23 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
 
     @db_work(group="intake-brief")
     def load_brief(self, vehicle_id: int | None, customer_id: int | None) -> None:
+        self.post_message(self._brief_of(vehicle_id, customer_id))
+
+    def _brief_of(self, vehicle_id: int | None, customer_id: int | None) -> BriefLoaded:
+        """In a worker: the brief and the work order's start for this car and customer."""
         from db.brief import brief
         from db.intake import start_for
 
-        self.post_message(self.BriefLoaded(brief(vehicle_id, customer_id, full=False),
-                                           start_for(vehicle_id, customer_id)))
+        return self.BriefLoaded(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))
 
     @on(BriefLoaded)
     def _brief_loaded(self, message: BriefLoaded) -> None:
         self._brief_data = message.data
-        self.query_one("#brief-text", Static).update(brief_text(message.brief))
+        # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
+        self.query_one("#brief-text", BriefText).show(brief_text(message.brief),
+                                                      then=lambda: self.load_extras(message.brief))
         self._show("brief")
         self.query_one("#brief").focus()
-        self.call_after_refresh(self._painted)
-        # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
-        self.call_after_refresh(self.load_extras, message.brief)
-
-    def _painted(self) -> None:
-        self.painted = (self.painted[0] + 1, perf_counter())
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
@@ -240,7 +252,7 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
     def _extras_loaded(self, message: ExtrasLoaded) -> None:
         shown = self._brief_data
         if self.stage == "brief" and shown is not None and shown.customer.id == message.brief.customer_id:
-            self.query_one("#brief-text", Static).update(brief_text(message.brief))
+            self.query_one("#brief-text", BriefText).show(brief_text(message.brief))
 
     # ---- the form
 
@@ -436,6 +448,9 @@ class IntakeScreen(ReportWorkerErrors, DeskScreen):
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A refused save (conflict, locked database) keeps the form and its draft as they are."""
         self._saving_notice_cancel()
+        self._searching_notice_cancel()
+        if self.stage == "find":  # a find that failed is searching no more
+            self.query_one("#find-status", Static).update(Text(t("intake.find.hint")))
         if self.stage == "form":
             self._edited()
 

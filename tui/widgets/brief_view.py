@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widgets import Static
 
 from db.brief import Brief
 from db.due import NextMaintenance, Warranty
@@ -97,3 +103,28 @@ def saved_text(s: SavedIntake) -> Text:
             text.append(f"• {line}\n")
     text.append("\n" + t("intake.saved.hint"), style="dim")
     return text
+
+
+class BriefText(Static):
+    """The brief's text. ``show(text, then)`` runs ``then`` once the text has been drawn.
+
+    The reminders and badges are worked out in a worker that keeps the interpreter busy
+    for a while: started on ``call_after_refresh`` it could still start before the frame
+    (a screen runs those callbacks when its own queue is empty, which can be before a
+    child's repaint has reached it), and the brief would wait for it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._then: Callable[[], object] | None = None
+
+    def show(self, text: Text, then: Callable[[], object] | None = None) -> None:
+        self.update(text)
+        self._then = then
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        lines = super().render_lines(crop)
+        if self._then is not None:
+            then, self._then = self._then, None
+            self.call_later(then)  # runs after this frame has been written
+        return lines
