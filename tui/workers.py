@@ -2,7 +2,8 @@
 
 ``db_work`` is ``@work(thread=True, exclusive=True)`` that also closes the thread's
 database connection when the work ends, and lets errors reach the app's single handler
-(``AdvisorApp.on_worker_state_changed``) instead of exiting the program.
+(``AdvisorApp.worker_error``, then the node's own ``on_worker_error``) instead of
+exiting the program.
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from tui.screens import card_render as render
 from tui.screens.card_forms import FieldForm
 from tui.screens.base import DeskScreen
 from tui.widgets.greeting import GreetingBanner
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
 from tui.widgets.screen_strip import DeskFooter
 
@@ -39,7 +38,7 @@ def _section_binding(n: int, name: str) -> Binding:
                    key_display="1-5" if n == 1 else None, id=f"card.section.{name}")
 
 
-class ArchiveCard(ReportWorkerErrors, TranslatedBindings, Screen):
+class ArchiveCard(TranslatedBindings, Screen):
     HELP_KEY = "card.help"
     CSS_PATH = "card.tcss"
     BINDINGS = [

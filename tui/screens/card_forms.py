@@ -22,13 +22,12 @@ from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.screens.card_render import field_label, hint_key
 from tui.widgets.fields import TextField
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
 
 Save = Callable[[dict[str, str]], Any]  # runs in a worker thread; raises AdvisorError to refuse
 
 
-class FieldForm(ReportWorkerErrors, TranslatedBindings, ModalScreen[bool]):
+class FieldForm(TranslatedBindings, ModalScreen[bool]):
     """A column of labelled fields. ``save`` gets {field: typed text}."""
 
     CSS_PATH = "card.tcss"

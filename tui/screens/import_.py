@@ -24,14 +24,13 @@ from textual.widgets import DataTable, Input, ProgressBar, Static
 from db.errors import AdvisorError
 from db.i18n import t
 from tui.keys import TranslatedBindings
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
 from tui.workers import db_work
 from tui.widgets.screen_strip import DeskFooter
 
 
-class ImportScreen(ReportWorkerErrors, TranslatedBindings, Screen):
+class ImportScreen(TranslatedBindings, Screen):
     HELP_KEY = "import.help"
     CSS_PATH = "doors.tcss"
     AUTO_FOCUS = "#import-path"

@@ -24,7 +24,6 @@ from textual.widgets.option_list import Option
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
 from tui.widgets.fields import TextField
 from tui.widgets.intake_form import IntakeForm
@@ -40,7 +39,7 @@ SEARCHING_NOTICE_AFTER = 0.2
 FIND_LIMIT = 8  # a short pick list; the lookup screen (F4) pages through more
 
 
-class IntakeScreen(ReportWorkerErrors, DeskScreen):
+class IntakeScreen(DeskScreen):
     HELP_KEY = "screen.intake.help"
     CSS_PATH = "intake.tcss"
     BINDINGS = [

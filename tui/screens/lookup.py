@@ -24,7 +24,6 @@ from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
 
 DEBOUNCE_S = 0.15  # at most one search per 150 ms while keys keep coming
@@ -33,7 +32,7 @@ PAGE_SIZE = 20  # a screenful at 80×24 and a few more
 COLUMNS = {"name": 10, "mobile": 11, "plate": 9, "vin": 17, "last_visit": 10, "match": 8}
 
 
-class LookupScreen(ReportWorkerErrors, DeskScreen):
+class LookupScreen(DeskScreen):
     HELP_KEY = "screen.lookup.help"
     CSS_PATH = "lookup.tcss"
     AUTO_FOCUS = "#lookup-query"

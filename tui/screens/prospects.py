@@ -22,7 +22,6 @@ from textual.widgets import DataTable, Input, Static
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.widgets.fields import TextField
 from tui.workers import db_work
 
@@ -37,7 +36,7 @@ def _label_key(name: str) -> str:
     return f"completeness.field.{name}" if name in ("name", "mobile") else f"prospects.field.{name}"
 
 
-class ProspectsScreen(ReportWorkerErrors, DeskScreen):
+class ProspectsScreen(DeskScreen):
     HELP_KEY = "prospects.help"
     CSS_PATH = "doors.tcss"
     AUTO_FOCUS = "#prospects-table"

@@ -23,7 +23,6 @@ from textual.widgets import DataTable, Static
 from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.screens.base import DeskScreen
-from tui.screens.worker_errors import ReportWorkerErrors
 from tui.workers import db_work
 
 PAGE_SIZE = 30
@@ -45,7 +44,7 @@ class Line:
     group: Any = None  # db.quality.DuplicateGroup for duplicate views
 
 
-class UpkeepScreen(ReportWorkerErrors, DeskScreen):
+class UpkeepScreen(DeskScreen):
     HELP_KEY = "upkeep.help"
     CSS_PATH = "doors.tcss"
     AUTO_FOCUS = "#upkeep-table"
