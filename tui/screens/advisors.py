@@ -6,24 +6,23 @@ screen asks, shows and reloads. A retired advisor keeps their name on every work
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
-from db.errors import Invalid
 from db.i18n import t
-from tui.screens.ask import AskField, AskScreen
-from tui.screens.manager_base import ManagerScreen
-from tui.workers import db_work
+from tui.screens.ask import AskField
+from tui.screens.manager_base import ListDesk
 
 
-class AdvisorsScreen(ManagerScreen):
+class AdvisorsScreen(ListDesk):
     HELP_KEY = "advisors.help"
+    TITLE_KEY = "advisors.title"
+    HINT_KEY = "advisors.hint"
+    TABLE_ID = "advisors-table"
+    COLUMNS = (("advisors.col.name", 12), ("advisors.col.role", 10), ("advisors.col.status", 6),
+               ("advisors.col.pin", 4), ("advisors.col.account", 12), ("advisors.col.orders", 7),
+               ("advisors.col.contacts", 7))
     BINDINGS = [
         Binding("n", "add", "advisors.key.add", id="advisors.add"),
         Binding("r", "rename", "advisors.key.rename", id="advisors.rename"),
@@ -32,46 +31,24 @@ class AdvisorsScreen(ManagerScreen):
         Binding("p", "pin", "advisors.key.pin", id="advisors.pin"),
     ]
 
-    class Loaded(Message):
-        def __init__(self, lines: list) -> None:
-            super().__init__()
-            self.lines = lines
-
     def __init__(self) -> None:
         super().__init__()
         self.advisor_rows: dict[str, object] = {}
 
-    def compose_desk(self) -> ComposeResult:
-        yield Static(Text(t("advisors.title"), style="bold"), classes="status")
-        yield DataTable(id="advisors-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(t("advisors.hint")), classes="status")
+    def on_mount(self) -> None:  # Textual calls ListDesk.on_mount too (each class's own)
+        self.query_one(DataTable).focus()
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        table = self.query_one(DataTable)
-        for key, width in (("advisors.col.name", 12), ("advisors.col.role", 10), ("advisors.col.status", 6),
-                           ("advisors.col.pin", 4), ("advisors.col.account", 12), ("advisors.col.orders", 7),
-                           ("advisors.col.contacts", 7)):
-            table.add_column(t(key), width=width)
-        table.focus()
-        self.reload()
-
-    def reload(self) -> None:
-        self._load(self.app.advisor_id)
-
-    @db_work(group="advisors-load")
-    def _load(self, actor_id: int | None) -> None:
+    def fetch(self, actor_id: int | None) -> list:
         from db.roles import advisor_lines
 
-        self.post_message(self.Loaded(advisor_lines(actor_id)))
+        return advisor_lines(actor_id)
 
-    @on(Loaded)
-    def show(self, message: Loaded) -> None:
+    def show(self, lines: list) -> None:
         table = self.query_one(DataTable)
         current = self._current()  # the cursor stays on the same person after a reload
         table.clear()
         self.advisor_rows = {}
-        for line in message.lines:
+        for line in lines:
             style = "" if line.active else "dim"
             key = table.add_row(
                 Text(line.name, style=style), Text(t(f"roles.{line.role}"), style=style),
@@ -80,7 +57,7 @@ class AdvisorsScreen(ManagerScreen):
                 Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right"),
                 key=str(line.id))
             self.advisor_rows[key.value] = line
-        ids = [line.id for line in message.lines]
+        ids = [line.id for line in lines]
         if current is not None and current.id in ids:
             table.move_cursor(row=ids.index(current.id))
 
@@ -90,38 +67,18 @@ class AdvisorsScreen(ManagerScreen):
             return None
         return list(self.advisor_rows.values())[table.cursor_row]
 
-    # ---- actions: ask, then run the db.roles function in a worker
-
-    def _ask(self, title: str, fields: list[AskField], then: Callable[[dict[str, str]], None],
-             message: str = "") -> None:
-        def answered(values: dict[str, str] | None) -> None:
-            if values is not None:
-                then(values)
-
-        self.app.push_screen(AskScreen(title, fields, message), callback=answered)
-
-    @db_work(group="advisors-act")
-    def _act(self, call: Callable[[], object], done_key: str, retry: Callable[[str], None] | None = None) -> None:
-        try:
-            call()
-        except Invalid as exc:
-            if retry is None:
-                raise
-            self.app.call_from_thread(retry, str(exc))  # the form again, typed values kept
-            return
-        self.app.call_from_thread(self.app.notify, t(done_key))
-        self.app.call_from_thread(self.reload)
+    # ---- actions: ask, then run the db.roles function in a worker (ListDesk.act)
 
     def action_add(self, message: str = "", name: str = "", pin: str = "") -> None:
         from db import roles
 
         def then(values: dict[str, str]) -> None:
-            self._act(lambda: roles.add_advisor(self.app.advisor_id, values["name"], pin=values["pin"] or None),
-                      "advisors.done.add", retry=lambda m: self.action_add(m, values["name"], values["pin"]))
+            self.act(lambda: roles.add_advisor(self.app.advisor_id, values["name"], pin=values["pin"] or None),
+                     "advisors.done.add", retry=lambda m: self.action_add(m, values["name"], values["pin"]))
 
-        self._ask(t("advisors.ask.add"), [AskField("name", "advisors.col.name", name),
-                                          AskField("pin", "advisors.ask.pin_optional", pin, password=True,
-                                                   max_length=8)], then, message)
+        self.ask(t("advisors.ask.add"), [AskField("name", "advisors.col.name", name),
+                                         AskField("pin", "advisors.ask.pin_optional", pin, password=True,
+                                                  max_length=8)], then, message)
 
     def action_rename(self, message: str = "", name: str | None = None) -> None:
         from db import roles
@@ -131,19 +88,19 @@ class AdvisorsScreen(ManagerScreen):
             return
 
         def then(values: dict[str, str]) -> None:
-            self._act(lambda: roles.rename_advisor(self.app.advisor_id, line.id, values["name"]),
-                      "advisors.done.rename", retry=lambda m: self.action_rename(m, values["name"]))
+            self.act(lambda: roles.rename_advisor(self.app.advisor_id, line.id, values["name"]),
+                     "advisors.done.rename", retry=lambda m: self.action_rename(m, values["name"]))
 
-        self._ask(t("advisors.ask.rename", name=line.name),
-                  [AskField("name", "advisors.col.name", line.name if name is None else name)], then, message)
+        self.ask(t("advisors.ask.rename", name=line.name),
+                 [AskField("name", "advisors.col.name", line.name if name is None else name)], then, message)
 
     def action_retire(self) -> None:
         from db import roles
 
         line = self._current()
         if line is not None:
-            self._act(lambda: roles.set_active(self.app.advisor_id, line.id, not line.active),
-                      "advisors.done.retire" if line.active else "advisors.done.return")
+            self.act(lambda: roles.set_active(self.app.advisor_id, line.id, not line.active),
+                     "advisors.done.retire" if line.active else "advisors.done.return")
 
     def action_role(self) -> None:
         from db import roles
@@ -151,7 +108,7 @@ class AdvisorsScreen(ManagerScreen):
         line = self._current()
         if line is not None:
             role = roles.ADVISOR if line.role == roles.MANAGER else roles.MANAGER
-            self._act(lambda: roles.set_role(self.app.advisor_id, line.id, role), "advisors.done.role")
+            self.act(lambda: roles.set_role(self.app.advisor_id, line.id, role), "advisors.done.role")
 
     def action_pin(self, message: str = "") -> None:
         from db import roles
@@ -161,8 +118,8 @@ class AdvisorsScreen(ManagerScreen):
             return
 
         def then(values: dict[str, str]) -> None:
-            self._act(lambda: roles.set_pin(self.app.advisor_id, line.id, values["pin"] or None),
-                      "advisors.done.pin", retry=lambda m: self.action_pin(m))
+            self.act(lambda: roles.set_pin(self.app.advisor_id, line.id, values["pin"] or None),
+                     "advisors.done.pin", retry=lambda m: self.action_pin(m))
 
-        self._ask(t("advisors.ask.pin", name=line.name),
-                  [AskField("pin", "advisors.ask.pin_or_empty", password=True, max_length=8)], then, message)
+        self.ask(t("advisors.ask.pin", name=line.name),
+                 [AskField("pin", "advisors.ask.pin_or_empty", password=True, max_length=8)], then, message)

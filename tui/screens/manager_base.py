@@ -1,16 +1,28 @@
 """What the manager-only screens share: opened over the report (Escape returns to it),
 and a refusal in place of the body when the person at the keyboard is not a manager.
-The check itself is db.roles.require_manager, run by the screen's first load."""
+The check itself is db.roles.require_manager, run by the screen's first load.
+
+``ListDesk`` is the skeleton of the plain lists (advisors, settings): a title, a table of
+fixed-width columns and a hint, loaded in a worker; an action asks in a form, runs in a
+worker, and on a refused value opens the form again with the reason and what was typed."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.message import Message
+from textual.widgets import DataTable, Static
 
-from db.errors import Forbidden
+from db.errors import Forbidden, Invalid
+from db.i18n import t
+from tui.screens.ask import AskField, AskScreen
 from tui.screens.base import DeskScreen
+from tui.workers import db_work
 
 
 class ManagerScreen(DeskScreen):
@@ -49,3 +61,68 @@ class ManagerScreen(DeskScreen):
         refusal = self.query_one("#refusal", Static)
         refusal.update(Text(message))
         refusal.display = True
+
+
+class ListDesk(ManagerScreen):
+    TITLE_KEY = ""
+    HINT_KEY = ""
+    TABLE_ID = ""
+    COLUMNS: tuple[tuple[str, int], ...] = ()  # (label catalogue key, width)
+
+    class Loaded(Message):
+        def __init__(self, lines: list) -> None:
+            super().__init__()
+            self.lines = lines
+
+    def compose_desk(self) -> ComposeResult:
+        yield Static(Text(t(self.TITLE_KEY), style="bold"), classes="status")
+        yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
+        yield Static(Text(t(self.HINT_KEY)), classes="status")
+
+    def on_mount(self) -> None:  # DeskScreen.on_mount is called by Textual too, no super()
+        table = self.query_one(DataTable)
+        for key, width in self.COLUMNS:
+            table.add_column(t(key), width=width)
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.app.advisor_id)  # type: ignore[attr-defined]
+
+    def fetch(self, actor_id: int | None) -> list:
+        """The lines (in the worker); raises Forbidden for anyone but a manager."""
+        raise NotImplementedError
+
+    def show(self, lines: list) -> None:
+        raise NotImplementedError
+
+    @db_work(group="desk-load")
+    def _load(self, actor_id: int | None) -> None:
+        self.post_message(self.Loaded(self.fetch(actor_id)))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.show(message.lines)
+
+    def ask(self, title: str, fields: list[AskField], then: Callable[[dict[str, str]], None],
+            message: str = "") -> None:
+        """The form; ``then`` gets the typed values, unless Escape."""
+
+        def answered(values: dict[str, str] | None) -> None:
+            if values is not None:
+                then(values)
+
+        self.app.push_screen(AskScreen(title, fields, message), callback=answered)
+
+    @db_work(group="desk-act")
+    def act(self, call: Callable[[], Any], done_key: str, retry: Callable[[str], None] | None = None) -> None:
+        """Run ``call`` (a db.roles function); a refused value goes to ``retry`` (the form
+        again, typed values kept) where there is one, else to the app's handler."""
+        try:
+            call()
+        except Invalid as exc:
+            if retry is None:
+                raise
+            self.app.call_from_thread(retry, str(exc))
+            return
+        self.app.call_from_thread(self.app.notify, t(done_key))
+        self.app.call_from_thread(self.reload)
