@@ -3,6 +3,7 @@
     python bench/queues.py                      # 100,000 then 1,000,000 demo customers
     python bench/queues.py --customers 100000   # one size (built once, reused: bench/demo_db.py)
     python bench/queues.py --db PATH|URL        # an existing archive (today: --today or the pin)
+    python bench/queues.py --db PATH|URL --explain   # and each queue's query plans
 
 Times are wall-clock (what an advisor feels); CPU time of the process is printed beside
 them, as the machine may be busy with other work. Targets at 1,000,000 customers: all counts together under 2 s, any first page (50 rows,
@@ -41,7 +42,25 @@ def p95(samples: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def bench(target: str) -> tuple[int, float, float]:
+def _explain(day) -> None:
+    """Each daily queue's count and first-page queries with their plans (EXPLAIN): the
+    index each reads, on SQLite or PostgreSQL."""
+    from db import queues
+    from db.connection import is_postgres
+    from db.models import database_proxy
+
+    database = database_proxy.obj
+    prefix = "EXPLAIN " if is_postgres() else "EXPLAIN QUERY PLAN "
+    for name in queues.DAILY:
+        for what, query in queues.statements(name, day):
+            sql, params = query.sql()
+            plan = [row[0] if is_postgres() else row[3] for row in database.execute_sql(prefix + sql, params)]
+            print(f"{name} {what}:")
+            for step in plan:
+                print(f"    {step}")
+
+
+def bench(target: str, explain: bool = False) -> tuple[int, float, float]:
     from db import queues
     from db.models import Customer
 
@@ -87,6 +106,8 @@ def bench(target: str) -> tuple[int, float, float]:
     # CPU time spent by this process (SQLite runs in it): the cost without the wait for a
     # processor on a busy machine; wall time is what an advisor would feel.
     print(f"cpu: counts_s={total_cpu:.2f} first_page_p95_ms={worst_cpu * 1000:.1f}")
+    if explain:
+        _explain(day)
     close_database()
     return customers, total, worst * 1000
 
@@ -97,6 +118,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="demo station size (repeatable; default 100000 and 1000000)")
     parser.add_argument("--db", help="an existing archive (path or URL) instead of a demo station")
     parser.add_argument("--today", help="pin today (YYYY-MM-DD) for --db")
+    parser.add_argument("--explain", action="store_true", help="print each queue's query plans too")
     args = parser.parse_args(argv)
     if args.db:
         if args.today:
@@ -108,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         targets = [demo_database(n) for n in (args.customers or [100_000, 1_000_000])]
     lines = []
     for target in targets:
-        customers, total, worst = bench(target)
+        customers, total, worst = bench(target, args.explain)
         lines.append(f"queues customers={customers} counts_s={total:.2f} first_page_p95_ms={worst:.1f}")
         print(lines[-1])
     if len(lines) > 1:

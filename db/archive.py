@@ -19,7 +19,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import audit
+from db import audit, due_days
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -319,6 +319,7 @@ def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, An
         before = {name: getattr(current, name) for name in changes}
         changes.update(vehicle_keys(changes.get("vin", current.vin), changes.get("plate", current.plate)))
         version = update_versioned(Vehicle, vehicle_id, expected_version, changes)
+        due_days.refresh_vehicles([vehicle_id])  # a purchase date or usage moves its queue days
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=current.owner_id,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -22,6 +24,12 @@ from db.clock import today
 TREND_MIN_DAYS = 7
 # Weight of the newest stretch in the running km-per-day figure.
 TREND_WEIGHT = 0.5
+
+WARRANTY_SETTINGS = ("warranty.years", "warranty.km")
+MAINTENANCE_SETTINGS = ("first_maintenance.months", "first_maintenance.km", "maintenance.months",
+                        "maintenance.km", "maintenance.default_daily_km")
+# Every setting the stored queue days (``queue_days``) depend on: changing one recomputes them.
+QUEUE_DAY_SETTINGS = (*MAINTENANCE_SETTINGS, *WARRANTY_SETTINGS, "warranty_end.km")
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,16 @@ class NextMaintenance:
     when: dt.date | None  # whichever comes first
 
 
+@dataclass(frozen=True)
+class QueueDays:
+    """The days on which a car falls due, as the queues store them with the car
+    (``db.due_days`` keeps them): none depends on today, only on the car and the settings."""
+
+    first_maintenance: dt.date | None  # the first maintenance (首保) is due, not done anywhere yet
+    maintenance: dt.date | None  # a later maintenance is due
+    warranty: dt.date | None  # the warranty's last day, while the km are still inside it
+    warranty_by_km: dt.date | None  # the same day, once the km are within warranty_end.km of the limit
+
 
 def days_to_cover(km_left: float, km_per_day: float) -> int:
     """Whole days to drive ``km_left`` at ``km_per_day``, halves rounded up.
@@ -56,13 +74,21 @@ def age_years(purchase_date: dt.date | None, on: dt.date | None = None) -> float
     return max(0.0, ((on or today()) - purchase_date).days / 365.25)
 
 
+@lru_cache(maxsize=65536)
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, a month's end kept inside the month (31 Aug + 6 = 28 Feb).
+    Cached: a station's million cars share a few thousand dates."""
+    return day + relativedelta(months=months)
+
+
 def warranty(purchase_date: dt.date | None, mileage: int | None, *,
              end_date: dt.date | None = None, end_km: int | None = None,
-             on: dt.date | None = None) -> Warranty:
-    """The car's own terms where set, the station's settings otherwise; whichever ends first."""
-    values = settings.get_many("warranty.years", "warranty.km")
+             on: dt.date | None = None, values: Mapping | None = None) -> Warranty:
+    """The car's own terms where set, the station's settings otherwise; whichever ends first.
+    ``values``: the settings, when the caller has read them already."""
+    values = values or settings.get_many(*WARRANTY_SETTINGS)
     if end_date is None and purchase_date is not None:
-        end_date = purchase_date + relativedelta(years=values["warranty.years"])
+        end_date = add_months(purchase_date, 12 * values["warranty.years"])
     km = end_km if end_km is not None else values["warranty.km"]
     if end_date is None:
         inside = None
@@ -95,11 +121,11 @@ def mileage_trend(old_daily_km: float | None, last_date: dt.date | None, last_mi
 
 def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt.date | None,
                      last_maintenance_mileage: int | None, last_mileage: int | None,
-                     last_visit_date: dt.date | None, daily_km: float | None) -> NextMaintenance:
-    """When the next maintenance falls due: the first one from purchase, later ones from the last."""
-    values = settings.get_many("first_maintenance.months", "first_maintenance.km",
-                               "maintenance.months", "maintenance.km",
-                               "maintenance.default_daily_km")
+                     last_visit_date: dt.date | None, daily_km: float | None,
+                     values: Mapping | None = None) -> NextMaintenance:
+    """When the next maintenance falls due: the first one from purchase, later ones from the last.
+    ``values``: the settings, when the caller has read them already."""
+    values = values or settings.get_many(*MAINTENANCE_SETTINGS)
     first = last_maintenance_date is None
     if first:
         base_date, base_km = purchase_date, 0
@@ -111,7 +137,7 @@ def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt
         base_date, base_km = last_maintenance_date, last_maintenance_mileage or 0
         months, km = values["maintenance.months"], values["maintenance.km"]
     due_km = base_km + km
-    due_date = base_date + relativedelta(months=months) if base_date else None
+    due_date = add_months(base_date, months) if base_date else None
     km_date = None
     rate = daily_km or values["maintenance.default_daily_km"]
     reading_date = last_visit_date or base_date
@@ -120,3 +146,32 @@ def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt
         km_date = reading_date + dt.timedelta(days=max(0, days_to_cover(due_km - reading, rate)))
     candidates = [d for d in (due_date, km_date) if d is not None]
     return NextMaintenance(first, due_km, due_date, km_date, min(candidates) if candidates else None)
+
+
+def queue_days(*, purchase_date: dt.date | None, registration_date: dt.date | None,
+               first_maintenance_date: dt.date | None, last_maintenance_date: dt.date | None,
+               last_maintenance_mileage: int | None, last_mileage: int | None,
+               last_visit_date: dt.date | None, daily_km: float | None,
+               warranty_end_date: dt.date | None, warranty_end_km: int | None,
+               values: Mapping) -> QueueDays:
+    """The days the queues look up for one car, from the rules above (``values``: the
+    settings named in ``QUEUE_DAY_SETTINGS``).
+
+    - The first maintenance is due for a car bought on a known day that has had no
+      maintenance here and no first-maintenance date typed in; later maintenance for a car
+      maintained here. A car with neither (no purchase date, never maintained) has no day.
+    - The warranty's day is its end (the car's age counts from purchase, else registration)
+      while the last reading is inside its km; the km-close day is the same day once the
+      reading is within ``warranty_end.km`` of the limit.
+    """
+    due = next_maintenance(purchase_date=purchase_date, last_maintenance_date=last_maintenance_date,
+                           last_maintenance_mileage=last_maintenance_mileage, last_mileage=last_mileage,
+                           last_visit_date=last_visit_date, daily_km=daily_km, values=values)
+    first = due.when if (due.first and purchase_date is not None and first_maintenance_date is None) else None
+    later = due.when if not due.first else None
+    terms = warranty(purchase_date or registration_date, last_mileage, end_date=warranty_end_date,
+                     end_km=warranty_end_km, values=values)
+    km = last_mileage or 0
+    end = terms.end_date if terms.end_date is not None and km <= terms.end_km else None
+    close = end if end is not None and km >= terms.end_km - values["warranty_end.km"] else None
+    return QueueDays(first, later, end, close)

@@ -31,7 +31,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from db import audit
+from db import audit, due_days
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -639,6 +639,7 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     people = _People(rows, vehicles)
     prospects = _open_prospects(rows)
     to_convert: dict[int, int] = {}  # prospect id -> the customer it becomes
+    touched: list[int] = []  # cars new or filled in: their queue days and listing change
     for row in rows:
         values = row.values
         car = vehicles.get(values["vin"])
@@ -675,6 +676,7 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
                                "owner": person.id, "created_at": stamp, "updated_at": stamp})
             first_owners.add({"vehicle": car_id, "customer": person.id,
                               "start_date": values["purchase_date"] or start, "note": note})
+            touched.append(car_id)
             counts.new += 1
             continue
         fill = _blanks_filled(car, car_fields)
@@ -692,6 +694,7 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
             Vehicle.update(**fill, updated_at=stamp, version=Vehicle.version + 1).where(
                 Vehicle.id == car.id).execute()
             _audit_fill(fill.get("owner", car.owner), fill, advisor_id, f"vehicle {car.id}")
+            touched.append(car.id)
             changed = True
         if changed:
             counts.updated += 1
@@ -703,4 +706,5 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
         # The intake's own conversion: contacts move to the archive, the prospect is closed.
         convert_prospect(prospect_id, person_id, advisor_id)
         counts.converted.append(prospect_id)
+    due_days.refresh_vehicles(touched)  # after the conversions: a prospect's refusal counts
     return counts

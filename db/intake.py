@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import audit, settings
+from db import audit, due_days, settings
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -401,7 +401,8 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
         if data.prospect_id:
-            _convert_prospect(data.prospect_id, customer.id, advisor_id)
+            _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
+        due_days.refresh_vehicles([vehicle.id])  # the visit moved its queue days
         if advisor_id is not None:
             discard_draft(advisor_id)  # saved: the draft goes with the same commit
     return SavedIntake(

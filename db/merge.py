@@ -13,7 +13,7 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit
+from db import audit, due_days
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
@@ -109,6 +109,7 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
                                      merged_values["employer"]).as_dict())
         update_versioned(Customer, keep_id, done.keep_version, changes)
         update_versioned(Customer, lose_id, done.lose_version, {"merged_into": keep_id})
+        due_days.refresh_owners([keep_id, lose_id])  # the cars moved, the consent may have been filled
         detail = t("merge.audit", lose=lose_id, name=done.lose_name, vehicles=len(done.vehicles),
                    visits=done.visits, contacts=done.contacts)
         audit.record("merge", advisor_id=advisor_id, customer_id=keep_id, before=before,

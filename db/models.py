@@ -126,6 +126,16 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
+    # What the call queues look up (db.due_days keeps them, every write path refreshes
+    # them): the days the car falls due (db.due.queue_days), its latest visit's declined
+    # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
+    due_first_maintenance = DateField(null=True)
+    due_maintenance = DateField(null=True)
+    warranty_due = DateField(null=True)
+    warranty_km_due = DateField(null=True)
+    declined_visit = IntegerField(null=True)  # a Visit id (no constraint: the queue's key)
+    declined_on = DateField(null=True)
+    listing = IntegerField(null=True)
     created_at = DateTimeField()
     updated_at = DateTimeField()
     version = IntegerField(default=1)
@@ -292,26 +302,23 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' covering indexes (migration 0004, db/queues.py): each queue's count
-    reads one index range and no table rows."""
+    """The call queues' indexes (migrations 0004 and 0005, db/queues.py): each queue's count
+    reads one index range and no table rows. Not declared here: 0005's indexes on the
+    month and day of the birth and registration dates (an expression per database,
+    ``db.due_days.month_day``)."""
     from peewee import SQL
 
     spec = {
-        Vehicle: (("vehicle_queue_visits", ("last_visit_date", "status", "owner")),
-                  ("vehicle_queue_maintenance", ("last_maintenance_date", "status", "owner",
-                                                 "last_maintenance_mileage", "last_visit_date",
-                                                 "last_mileage", "daily_km")),
-                  ("vehicle_queue_new", ("purchase_date", "status", "owner", "last_maintenance_date",
-                                         "first_maintenance_date", "last_visit_date", "last_mileage",
-                                         "daily_km")),
-                  ("vehicle_queue_insurance", ("insurance_expiry", "status", "owner")),
-                  ("vehicle_queue_inspection", ("registration_date", "status", "owner", "usage")),
-                  ("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
-                                              "registration_date", "warranty_end_km", "last_mileage"))),
-        Customer: (("customer_queue_birthday", ("birth_date", "merged_into", "anonymised_at",
-                                                "marketing_consent")),
-                   ("customer_anonymised_at", ("anonymised_at",)),
-                   ("customer_marketing_consent", ("marketing_consent",))),
+        Vehicle: (("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
+                                              "registration_date", "warranty_end_km", "last_mileage")),
+                  ("vehicle_due_visits", ("last_visit_date", "id", "listing")),
+                  ("vehicle_due_first_maintenance", ("due_first_maintenance", "id", "listing")),
+                  ("vehicle_due_maintenance", ("due_maintenance", "id", "listing")),
+                  ("vehicle_due_warranty", ("warranty_due", "id", "listing")),
+                  ("vehicle_due_warranty_km", ("warranty_km_due", "id", "listing")),
+                  ("vehicle_due_insurance", ("insurance_expiry", "id", "listing")),
+                  ("vehicle_due_declined", ("declined_on", "id", "listing"))),
+        Prospect: (("prospect_due", ("next_contact_date", "id", "status", "marketing_consent")),),
     }
     for model, indexes in spec.items():
         for name, fields in indexes:

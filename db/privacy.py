@@ -2,7 +2,8 @@
 
 Decisions (issue 8):
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
-  queues read ``Customer.marketing_consent`` on every count, so the change is at once.
+  customer's cars are refreshed in the same transaction (``db.due_days``: the queues'
+  stored listing), so the change is at once.
 - A customer's own archive, exported for them, holds every value unmasked; that makes it
   an unmasked export, which only a manager may make (roles.require_manager), logged.
 - Anonymisation (manager only) erases every personal field of the archive and of what
@@ -32,7 +33,7 @@ from typing import Any
 
 from peewee import ForeignKeyField, Model
 
-from db import audit
+from db import audit, due_days
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
@@ -94,6 +95,7 @@ def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
                         consent_channel=channel if consent is not None else None,
                         version=Customer.version + 1, updated_at=now()
                         ).where(Customer.id == customer_id).execute()
+        due_days.refresh_owners([customer_id])  # in or out of the marketing queues at once
         audit.record("consent", advisor_id=advisor_id, customer_id=customer_id,
                      field="marketing_consent", before=before, after=consent, detail=channel)
     return Customer.get_by_id(customer_id)
@@ -349,8 +351,10 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
         prospect_stub = {"name": ANONYMOUS_NAME, "name_key": keys["name_key"]}
         prospects = (Prospect.update(_erase(Prospect, prospect_stub))
                      .where(Prospect.customer.in_(ids)).execute())
+        cars = [car.id for car in Vehicle.select(Vehicle.id).where(Vehicle.owner.in_(ids))]
         vehicles = (Vehicle.update(owner=None, updated_at=now(), version=Vehicle.version + 1)
                     .where(Vehicle.owner.in_(ids)).execute())
+        due_days.refresh_vehicles(cars)  # no owner: out of every queue
         (Ownership.update(end_date=today(), note=None)
          .where(Ownership.customer.in_(ids) & Ownership.end_date.is_null()).execute())
         Ownership.update(note=None).where(Ownership.customer.in_(ids)).execute()

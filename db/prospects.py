@@ -17,7 +17,7 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit
+from db import audit, due_days
 from db import validate as v
 from db.clock import now
 from db.connection import writing
@@ -138,6 +138,7 @@ def convert(prospect_id: int, customer_id: int, advisor_id: int | None) -> Prosp
             fill["marketing_consent"] = prospect.marketing_consent
         if fill:
             Customer.update(**fill).where(Customer.id == customer_id).execute()
+            due_days.refresh_owners([customer_id])  # the consent may have come with it
         update_versioned(Prospect, prospect_id, prospect.version,
                          {"status": "converted", "customer": customer_id})
         audit.record("convert", advisor_id=advisor_id, customer_id=customer_id,

@@ -1,11 +1,16 @@
 """What is due for whom on a given day: the advisor's call queues (domain.md: 客户信息的应用).
 
-Each queue is a function building one SQL query over the denormalised Vehicle columns
-(``last_visit_date``, ``last_mileage``, ``last_maintenance_*``, ``daily_km``, …), the
-visits, or the prospects; a count and a page of rows are that query with COUNT or
-LIMIT/OFFSET. Limits that depend on today are computed here as constants (``today - 6
-months``), so the SQL is plain comparisons over indexed columns on SQLite and PostgreSQL.
-Only the mileage prediction needs date arithmetic in SQL (``_days``).
+Each queue is a ``Plan``: one or more index ranges (``Part``) over columns stored with the
+car — the days it falls due and which queues may list it (``db.due_days`` keeps them from
+``db.due``'s rules) — or over the customer's birthday, or the prospects. Limits that depend
+on today are computed here as constants (``today - 15 days``), so the SQL is plain range
+comparisons over indexes on SQLite and PostgreSQL:
+
+- a count is an index range count (each index holds every column its queue tests), less
+  the rows handled or put off, found from the few queue states rather than row by row;
+- a page walks the same index in its order and stops after the page's rows, checking each
+  row's state as it goes; its rows' owners are checked once more as the details are read
+  (``db.due_days.listing_sql``).
 
 A row leaves its queue once handled: ``QueueState`` is keyed by (queue, customer,
 vehicle, due_key), where ``due_key`` names the occurrence (the last maintenance's date,
@@ -16,15 +21,19 @@ Rules decided here where the course and the issue are silent (all thresholds are
 settings, read on every call):
 - Maintenance reminders appear ``maintenance.lead_days`` before they fall due and stay
   ``maintenance.overdue_days`` after; a car overdue for longer is left to the drifting
-  and lost queues. The mileage date is predicted linearly from the last visit's
-  mileage and the car's ``daily_km`` (``maintenance.default_daily_km`` when unknown).
+  and lost queues. When a car falls due is ``db.due.next_maintenance`` (the mileage date
+  predicted from the car's trend, ``maintenance.default_daily_km`` when unknown).
 - A follow-up call is due from day ``follow_up.from_days`` after the last visit, late
   after ``follow_up.to_days`` and gone after ``follow_up.drop_days``.
 - Drifting: the car's last visit was at least ``churn.drifting_months`` and less than
   ``churn.lost_months`` ago; lost: ``churn.lost_months`` or more. A car never seen in
   the workshop is in neither.
+- Declined work is offered again from the car's latest visit with declined work, if no
+  later day's visit came after it.
 - Marketing queues (insurance, birthdays, drifting, lost, declined work, prospects,
   campaigns) leave out customers who refused marketing; service queues do not.
+- Rows come most pressing first: by the day they fall due (follow-ups, declined work and
+  lost cars: the latest first), birthdays and inspections by their day in the window.
 """
 
 from __future__ import annotations
@@ -35,12 +44,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from dateutil.relativedelta import relativedelta
-from peewee import JOIN, SQL, Case, Expression, Value, fn
+from peewee import JOIN, SQL, Expression, Value, fn
 
 from db import segments, settings
 from db.clock import now, today
 from db.connection import is_postgres, writing
 from db.due import next_maintenance, warranty
+from db import due_days
 from db.errors import Invalid
 from db.i18n import t
 from db.masking import mask_mobile
@@ -115,24 +125,28 @@ class DueItem:
         return f"{self.title}：{self.reason}"
 
 
+@dataclass(frozen=True)
+class Part:
+    """One index range of a queue, read in the index's order. A queue's parts follow one
+    another: every row of the first comes before any row of the second."""
+
+    where: Expression
+    order: list
+    key: Expression  # the row's due key (the occurrence), over the unit's table
+
+
 @dataclass
 class Plan:
-    """A queue's query before counting or paging.
+    """A queue before counting or paging: its parts over one unit (a car, a customer or
+    a prospect); ``explain`` says why a row of a page is due, from ``details``."""
 
-    ``query`` reads only what its covering index holds (ids, the due key, the row's
-    state): counting it touches no table rows. A page then takes ``details`` for its 50
-    ids (``unit`` names the id) and ``explain`` says why each row is due."""
-
-    query: object  # a peewee Select: ids, due_key, attempts, last_outcome
-    order: list
+    name: str
+    unit: str  # vehicle | customer | prospect
+    marketing: bool
+    parts: list[Part]
     explain: Callable[[dict, Ctx], tuple[dt.date | None, str, bool]]
-    unit: str = "vehicle_id"
-    owner: object = Vehicle.owner  # the column naming the customer (due_for_customer)
     details: Callable[[list[int]], dict[int, dict]] | None = None
-    # Sort apart: with ORDER BY … LIMIT on an expression no index yields, SQLite (without
-    # statistics) walks a whole index instead of the queue's ranges; the page then sorts
-    # the queue's rows, found as for the count, in a materialised CTE.
-    sorted_apart: bool = False
+    with_owner: bool = False  # the parts test the owner's columns (a campaign on customer segments)
 
 
 @dataclass(frozen=True)
@@ -152,10 +166,27 @@ def _consent_ok(customer=Customer) -> Expression:
     return customer.marketing_consent.is_null() | (customer.marketing_consent == True)  # noqa: E712
 
 
-def _state_open(ctx: Ctx) -> Expression:
-    return QueueState.id.is_null() | ((QueueState.handled == False)  # noqa: E712
-                                      & (QueueState.postponed_until.is_null()
-                                         | (QueueState.postponed_until <= ctx.day)))
+def _state_closed(ctx: Ctx, state=QueueState) -> Expression:
+    """A row's state that keeps it out of its queue today: handled, or put off beyond today."""
+    return (state.handled == True) | (state.postponed_until > ctx.day)  # noqa: E712
+
+
+def _level(marketing: bool) -> int:
+    return due_days.MARKETING if marketing else due_days.SERVICE
+
+
+def _listed(marketing: bool, vehicle=Vehicle) -> Expression:
+    """The car may be listed (the stored ``listing``: only the index is read)."""
+    return vehicle.listing >= _level(marketing)
+
+
+def _live(customer=Customer, marketing: bool = True) -> Expression:
+    """A live customer (not merged away, not anonymised) who, for marketing, did not
+    refuse it. Written so that no index is sought on these columns: nearly every customer
+    passes, and SQLite without statistics would take ``merged_into_id IS NULL`` for a
+    narrow index range and walk it instead of the queue's own."""
+    live = (fn.COALESCE(customer.merged_into, 0) == 0) & customer.anonymised_at.is_null()
+    return live & _consent_ok(customer) if marketing else live
 
 
 VEHICLE_COLUMNS = (
@@ -164,59 +195,15 @@ VEHICLE_COLUMNS = (
     Vehicle.last_visit_date, Vehicle.last_mileage, Vehicle.last_maintenance_date,
     Vehicle.last_maintenance_mileage, Vehicle.daily_km, Vehicle.warranty_end_date,
     Vehicle.warranty_end_km, Vehicle.insurance_expiry, Vehicle.usage,
+    due_days.listing_sql().alias("listing_now"),
 )
 STATE_COLUMNS = (QueueState.attempts, QueueState.last_outcome)
-EPOCH = dt.datetime(1900, 1, 1)
-NEVER = dt.date(1900, 1, 1)  # stands in for a missing date where NULL must not reach an index
-
-
-def _excluded(marketing: bool):
-    """Owners whose cars leave the queues: merged, anonymised and, for marketing, those
-    who refused. Few, and each found through its own index, so a queue excludes them by id
-    instead of reading every owner's row."""
-    query = (Customer.select(Customer.id).where(Customer.merged_into > 0)
-             | Customer.select(Customer.id).where(Customer.anonymised_at > EPOCH))
-    if marketing:
-        query = query | Customer.select(Customer.id).where(Customer.marketing_consent == False)  # noqa: E712
-    return query
-
-
-def _unseekable(column, empty):
-    """The column wrapped so that no index is used to seek on it. SQLite without
-    statistics takes any equality on an indexed column (status = 'active',
-    last_maintenance_date IS NULL) for a narrow one, and would walk that index instead of
-    the queue's date range; the columns still come from the covering index."""
-    return fn.COALESCE(column, empty)
-
-
-def _active_car() -> Expression:
-    # NOT IN an empty list is true even for a NULL owner: test the owner explicitly
-    return (_unseekable(Vehicle.status, "") == "active") & (_unseekable(Vehicle.owner, 0) > 0)
-
-
-def _vehicle_query(name: str, ctx: Ctx, key, marketing: bool, where: Expression, *, customer_terms: bool = False):
-    """Active cars of live owners with this queue's state for this occurrence: ids only."""
-    query = (Vehicle.select(Vehicle.id.alias("vehicle_id"), Vehicle.owner.alias("customer_id"),
-                            key.alias("due_key"), *STATE_COLUMNS)
-             .join(QueueState, JOIN.LEFT_OUTER,
-                   on=((QueueState.queue == name) & (QueueState.customer == Vehicle.owner)
-                       & (QueueState.vehicle == Vehicle.id) & (QueueState.due_key == key))))
-    if customer_terms:  # a campaign on customer segments (value, occupation, region)
-        query = query.join_from(Vehicle, Customer, on=(Vehicle.owner == Customer.id))
-    return query.where(_active_car() & Vehicle.owner.not_in(_excluded(marketing)) & where & _state_open(ctx))
 
 
 def _vehicle_details(ids: list[int]) -> dict[int, dict]:
     rows = (Vehicle.select(*VEHICLE_COLUMNS).join(Customer, on=(Vehicle.owner == Customer.id))
             .where(Vehicle.id.in_(ids)).dicts())
     return {row["vehicle_id"]: row for row in rows}
-
-
-def _ranges(column, spans: list[tuple[dt.date, dt.date, str]]) -> tuple[Expression, Expression]:
-    """A date column inside any of several [lo, hi] spans (each an index range), and the
-    key of the span it is in."""
-    terms = [column.between(lo, hi) for lo, hi, _ in spans]
-    return _any(terms), Case(None, [(term, key) for term, (_, _, key) in zip(terms, spans)], None)
 
 
 def _any(terms: list[Expression]) -> Expression:
@@ -227,56 +214,68 @@ def _any(terms: list[Expression]) -> Expression:
     return _any(terms[:middle]) | _any(terms[middle:])
 
 
-# ---- mileage prediction ------------------------------------------------------------------
-# The rule itself is ``db.due.next_maintenance`` (the brief shows it): due at the earlier
-# of the calendar date and the day the car's trend reaches the km, that day being the last
-# reading's date plus km left / km a day rounded halves up, never before the reading. The SQL below
-# computes that day once per car as a day number (one date function per row: parsing a
-# date costs more than all the arithmetic) and compares it with constants.
+# ---- anniversaries (birthdays, inspections) --------------------------------------------
+# A day's anniversary falls in a window of days when its month and day do: both queues
+# read an index on the month and day of the date (``month_day``, migration 0005), one range
+# per calendar year the window touches, in the order of the window.
 
-EPOCH_DAY = dt.date(1970, 1, 1)
-JULIAN_OF_ORDINAL = 1721424.5  # julianday('0001-01-01') - 1: SQLite's day numbers
+def _month_day_const(day: dt.date, leap_day: bool = False):
+    month, dom = (2, 29) if leap_day else (day.month, day.day)
+    return month * 100 + dom if is_postgres() else f"{month:02d}-{dom:02d}"
 
 
-def _day_number(column) -> Expression:
+def _year(column) -> Expression:
     if is_postgres():
-        return column - Value(EPOCH_DAY).cast("date")  # whole days
-    return fn.julianday(column)
+        return fn.date_part(SQL("'year'"), column).cast("INTEGER")
+    return fn.SUBSTR(column, 1, 4).cast("INTEGER")
 
 
-def _day_const(day: dt.date) -> float:
-    return (day - EPOCH_DAY).days if is_postgres() else day.toordinal() + JULIAN_OF_ORDINAL
+@dataclass(frozen=True)
+class _Span:
+    """One calendar year's slice of an anniversary window: the dates whose month and day
+    fall in it (an index range), and those whose age there is one of the wanted ages."""
+
+    window: Expression
+    year: int
+
+    def ages(self, column, ages: list[int], seek: bool = True) -> Expression:
+        """The dates whose age here is one of ``ages``: ranges of the date (``seek``), or of
+        its year (a filter that no planner turns into index ranges of its own)."""
+        runs = _runs(ages)
+        if not seek:
+            years = [_year(column).between(self.year - b, self.year - a) for a, b in runs]
+        else:
+            years = [column.between(dt.date(self.year - b, 1, 1), dt.date(self.year - a, 12, 31)) for a, b in runs]
+        return _any(years) if years else SQL("1 = 0")
+
+    def key(self, column) -> Expression:
+        return (Value(self.year) - _year(column)).cast("TEXT")  # the age: the occurrence
 
 
-def _daily(ctx: Ctx, column=Vehicle.daily_km):
-    # ``daily_km or default`` in db.due: an unknown or zero trend takes the default
-    return fn.COALESCE(fn.NULLIF(column, 0), ctx.s["maintenance.default_daily_km"])
+def _anniversary_spans(ctx: Ctx, column, days: int) -> list[_Span]:
+    """The window [today, today + days - 1], one span per calendar year it touches, in
+    order. A 29 February date has its anniversary on the 28th in other years."""
+    first, last = ctx.day, ctx.days(days - 1)
+    bounds = [(first, last)] if first.year == last.year else [
+        (first, dt.date(first.year, 12, 31)), (dt.date(last.year, 1, 1), last)]
+    spans = []
+    for lo, hi in bounds:
+        # in a common year the 29th's anniversary is the 28th: its month-day sorts next
+        leap_day = (hi.month, hi.day) == (2, 28) and not calendar.isleap(lo.year)
+        window = due_days.month_day(column).between(_month_day_const(lo), _month_day_const(hi, leap_day))
+        spans.append(_Span(window, lo.year))
+    return spans
 
 
-def _km_day(target, from_date, from_km, ctx: Ctx) -> Expression:
-    """SQL: the day number on which the trend reaches ``target`` km."""
-    left = target - from_km
-    return _day_number(from_date) + Case(None, [(left <= 0, 0)], _half_up(left / _daily(ctx)))
-
-
-def _half_up(positive) -> Expression:
-    """Round a positive number halves up, the same on both backends as
-    ``db.due.days_to_cover`` in Python (plain ROUND differs between them)."""
-    if is_postgres():
-        return fn.FLOOR(positive + 0.5)
-    return (positive + 0.5).cast("INTEGER")  # CAST truncates: floor for positive values
-
-
-def _interval_window(ctx: Ctx, base, months: int, target, from_date, from_km) -> Expression:
-    """Due = the earlier of ``base + months`` and the km day; the row shows while due is
-    within [today - overdue, today + lead]. ``base`` bounds the index range."""
-    lo = ctx.days(-ctx.s["maintenance.overdue_days"])
-    hi = ctx.days(ctx.s["maintenance.lead_days"])
-    km_day = _km_day(target, from_date, from_km, ctx)
-    due_by_date_in_time = base <= hi - relativedelta(months=months)
-    return ((base >= lo - relativedelta(months=months))
-            & Case(None, [(due_by_date_in_time, km_day >= _day_const(lo))],
-                   km_day.between(_day_const(lo), _day_const(hi))))
+def _runs(ages: list[int]) -> list[tuple[int, int]]:
+    """[6, 8, 10, 11, 12] → [(6, 6), (8, 8), (10, 12)]."""
+    runs: list[tuple[int, int]] = []
+    for age in sorted(set(ages)):
+        if runs and runs[-1][1] == age - 1:
+            runs[-1] = (runs[-1][0], age)
+        else:
+            runs.append((age, age))
+    return runs
 
 
 def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
@@ -284,7 +283,7 @@ def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
     due = next_maintenance(purchase_date=row["purchase_date"], last_maintenance_date=row["last_maintenance_date"],
                            last_maintenance_mileage=row["last_maintenance_mileage"],
                            last_mileage=row["last_mileage"], last_visit_date=row["last_visit_date"],
-                           daily_km=row["daily_km"])
+                           daily_km=row["daily_km"], values=ctx.s)
     by_km = due.km_date is not None and due.due_date is not None and due.km_date < due.due_date
     reading_date = row["last_visit_date"] or row["last_maintenance_date"] or row["purchase_date"]
     reading = row["last_mileage"] or row["last_maintenance_mileage"] or 0
@@ -294,41 +293,39 @@ def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
     return due.when, basis, due.when < ctx.day, km_now
 
 
+def _vehicle_plan(name: str, marketing: bool, parts: list[Part], explain, details=_vehicle_details,
+                  with_owner: bool = False) -> Plan:
+    return Plan(name, "vehicle", marketing, parts, explain, details, with_owner)
+
+
 # ---- the queues ----------------------------------------------------------------------
 
-def _first_maintenance(ctx: Ctx, name: str) -> Plan:
-    months, target = ctx.s["first_maintenance.months"], ctx.s["first_maintenance.km"]
-    from_date = fn.COALESCE(Vehicle.last_visit_date, Vehicle.purchase_date)
-    from_km = fn.COALESCE(Vehicle.last_mileage, 0)
-    where = ((_unseekable(Vehicle.last_maintenance_date, NEVER) == NEVER) & Vehicle.first_maintenance_date.is_null()
-             & Vehicle.purchase_date.is_null(False)
-             & _interval_window(ctx, Vehicle.purchase_date, months, target, from_date, from_km))
+def _due_window(ctx: Ctx, column) -> Expression:
+    """A stored maintenance day within [today - overdue days, today + lead days]."""
+    return column.between(ctx.days(-ctx.s["maintenance.overdue_days"]), ctx.days(ctx.s["maintenance.lead_days"]))
 
+
+def _first_maintenance(ctx: Ctx, name: str) -> Plan:
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
         return due, t("queue.reason.first_maintenance", purchase=row["purchase_date"], km=f"{km_now:,}",
                       due=due, basis=basis), late
 
-    query = _vehicle_query(name, ctx, _key(Vehicle.purchase_date), False, where)
-    return Plan(query, [Vehicle.purchase_date, Vehicle.id], explain, details=_vehicle_details)
+    column = Vehicle.due_first_maintenance
+    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id],
+                                            _key(Vehicle.purchase_date))], explain)
 
 
 def _maintenance(ctx: Ctx, name: str) -> Plan:
-    months, step = ctx.s["maintenance.months"], ctx.s["maintenance.km"]
-    target = fn.COALESCE(Vehicle.last_maintenance_mileage, 0) + step
-    from_date = fn.COALESCE(Vehicle.last_visit_date, Vehicle.last_maintenance_date)
-    from_km = fn.COALESCE(Vehicle.last_mileage, Vehicle.last_maintenance_mileage, 0)
-    where = (Vehicle.last_maintenance_date.is_null(False)
-             & _interval_window(ctx, Vehicle.last_maintenance_date, months, target, from_date, from_km))
-
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
         return due, t("queue.reason.maintenance", last=row["last_maintenance_date"],
                       last_km=f"{row['last_maintenance_mileage'] or 0:,}", km=f"{km_now:,}",
                       due=due, basis=basis), late
 
-    query = _vehicle_query(name, ctx, _key(Vehicle.last_maintenance_date), False, where)
-    return Plan(query, [Vehicle.last_maintenance_date, Vehicle.id], explain, details=_vehicle_details)
+    column = Vehicle.due_maintenance
+    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id],
+                                            _key(Vehicle.last_maintenance_date))], explain)
 
 
 def _follow_up(ctx: Ctx, name: str) -> Plan:
@@ -342,35 +339,28 @@ def _follow_up(ctx: Ctx, name: str) -> Plan:
         key = "queue.reason.follow_up_late" if late else "queue.reason.follow_up"
         return row["last_visit_date"], t(key, visit=row["last_visit_date"], days=days), late
 
-    query = _vehicle_query(name, ctx, _key(Vehicle.last_visit_date), False, where)
     # The freshest visits first: the call is worth most within the first days.
-    return Plan(query, [Vehicle.last_visit_date.desc(), Vehicle.id], explain, details=_vehicle_details)
+    order = [Vehicle.last_visit_date.desc(), Vehicle.id.desc()]
+    return _vehicle_plan(name, False, [Part(where, order, _key(Vehicle.last_visit_date))], explain)
 
 
 def _warranty_end(ctx: Ctx, name: str) -> Plan:
-    years, km, days, km_ahead = (ctx.s["warranty.years"], ctx.s["warranty.km"],
-                                 ctx.s["warranty_end.days"], ctx.s["warranty_end.km"])
-    hi = ctx.days(days)
-    born = segments.born()
-    ends_soon = ((Vehicle.warranty_end_date.is_null(False) & (Vehicle.warranty_end_date <= hi))
-                 | (Vehicle.warranty_end_date.is_null() & (born <= hi - relativedelta(years=years))))
-    km_soon = fn.COALESCE(Vehicle.last_mileage, 0) >= fn.COALESCE(Vehicle.warranty_end_km, km) - km_ahead
-    where = segments.in_warranty(ctx) & (ends_soon | km_soon)
+    """Warranties ending within ``warranty_end.days`` (by their last day), then those
+    ending later whose km are within ``warranty_end.km`` of the limit."""
+    window_end = ctx.days(ctx.s["warranty_end.days"])
 
     def explain(row: dict, ctx: Ctx):
         terms = warranty(row["purchase_date"] or row["registration_date"], row["last_mileage"],
-                         end_date=row["warranty_end_date"], end_km=row["warranty_end_km"], on=ctx.day)
+                         end_date=row["warranty_end_date"], end_km=row["warranty_end_km"], on=ctx.day,
+                         values=ctx.s)
         return terms.end_date, t("queue.reason.warranty_end", end=terms.end_date, end_km=f"{terms.end_km:,}",
                                  km=f"{row['last_mileage'] or 0:,}"), False
 
     key = fn.COALESCE(_key(Vehicle.warranty_end_date), "").concat(":").concat(
         fn.COALESCE(_key(Vehicle.warranty_end_km), ""))
-    query = _vehicle_query(name, ctx, key, False, where)
-    # the end's day number; a default end is the anniversary, near enough for an order
-    end = _day_number(fn.COALESCE(Vehicle.warranty_end_date, born)) + Case(
-        None, [(Vehicle.warranty_end_date.is_null(), round(years * 365.25))], 0)
-    return Plan(query.select_extend(end.alias("sort_key")), [end, Vehicle.id], explain,
-                details=_vehicle_details, sorted_apart=True)
+    by_date = Part(Vehicle.warranty_due.between(ctx.day, window_end), [Vehicle.warranty_due, Vehicle.id], key)
+    by_km = Part(Vehicle.warranty_km_due > window_end, [Vehicle.warranty_km_due, Vehicle.id], key)
+    return _vehicle_plan(name, False, [by_date, by_km], explain)
 
 
 def _insurance(ctx: Ctx, name: str) -> Plan:
@@ -380,8 +370,8 @@ def _insurance(ctx: Ctx, name: str) -> Plan:
         expiry = row["insurance_expiry"]
         return expiry, t("queue.reason.insurance", expiry=expiry, days=(expiry - ctx.day).days), False
 
-    query = _vehicle_query(name, ctx, _key(Vehicle.insurance_expiry), True, where)
-    return Plan(query, [Vehicle.insurance_expiry, Vehicle.id], explain, details=_vehicle_details)
+    return _vehicle_plan(name, True, [Part(where, [Vehicle.insurance_expiry, Vehicle.id],
+                                           _key(Vehicle.insurance_expiry))], explain)
 
 
 def inspection_years(commercial: bool, s: dict) -> list[int]:
@@ -395,50 +385,31 @@ def inspection_years(commercial: bool, s: dict) -> list[int]:
     return sorted(set(ages))
 
 
-def _anniversary_spans(ctx: Ctx, ages: list[int], days: int) -> list[tuple[dt.date, dt.date, str]]:
-    """For each age n: the dates whose n-th anniversary falls in [today, today + days - 1]."""
-    spans = []
-    last = ctx.days(days - 1)
-    for n in ages:
-        lo, hi = ctx.day - relativedelta(years=n), last - relativedelta(years=n)
-        # A 29 February date has its anniversary on the 28th in other years.
-        if (last.month, last.day) == (2, 28) and not calendar.isleap(last.year) and calendar.isleap(hi.year):
-            hi += dt.timedelta(days=1)
-        if (ctx.day.month, ctx.day.day) == (2, 29) and (lo.month, lo.day) == (2, 28):
-            lo += dt.timedelta(days=1)
-        spans.append((lo, hi, str(n)))
-    return spans
-
-
 def _inspection(ctx: Ctx, name: str) -> Plan:
     days = ctx.s["inspection.days"] + 1  # due today up to `inspection.days` ahead
-    commercial = Vehicle.usage == "commercial"
-    in_c, key_c = _ranges(Vehicle.registration_date, _anniversary_spans(ctx, inspection_years(True, ctx.s), days))
-    in_p, key_p = _ranges(Vehicle.registration_date, _anniversary_spans(ctx, inspection_years(False, ctx.s), days))
-    # Operating cars' ages include every other car's: their ranges, OR-ed at the top, let
-    # SQLite walk only those slices of the registration index.
-    where = in_c & (commercial | in_p)
-    key = Case(None, [(commercial, key_c)], key_p)
+    column = Vehicle.registration_date
+    every, cadence = inspection_years(True, ctx.s), inspection_years(False, ctx.s)
+    # Operating cars are due at every age, other cars at the cadence's ages only (a filter
+    # on the range, so that the range is walked in its order).
+    parts = [Part(span.window & span.ages(column, every)
+                  & ((Vehicle.usage == "commercial") | span.ages(column, cadence, seek=False)),
+                  [due_days.month_day(column), column, Vehicle.id], span.key(column))
+             for span in _anniversary_spans(ctx, column, days)]
 
     def explain(row: dict, ctx: Ctx):
         years = int(row["due_key"])
         due = row["registration_date"] + relativedelta(years=years)
         return due, t("queue.reason.inspection", reg=row["registration_date"], years=years, due=due), False
 
-    query = _vehicle_query(name, ctx, key, False, where)
-    anniversary = fn.SUBSTR(_key(Vehicle.registration_date), 6)
-    return Plan(query.select_extend(anniversary.alias("sort_key")), [anniversary, Vehicle.id], explain,
-                details=_vehicle_details, sorted_apart=True)
+    return _vehicle_plan(name, False, parts, explain)
 
 
 def _birthday(ctx: Ctx, name: str) -> Plan:
-    spans = _anniversary_spans(ctx, list(range(0, BIRTHDAY_MAX_AGE)), ctx.s["birthday.days"])
-    inside, key = _ranges(Customer.birth_date, spans)
-    query = (Customer.select(Customer.id.alias("customer_id"), key.alias("due_key"), *STATE_COLUMNS)
-             .join_from(Customer, QueueState, JOIN.LEFT_OUTER,
-                        on=((QueueState.queue == name) & (QueueState.customer == Customer.id)
-                            & QueueState.vehicle.is_null() & (QueueState.due_key == key)))
-             .where(inside & Customer.id.not_in(_excluded(True)) & _state_open(ctx)))
+    column = Customer.birth_date
+    ages = list(range(0, BIRTHDAY_MAX_AGE))
+    parts = [Part(span.window & span.ages(column, ages), [due_days.month_day(column), column, Customer.id],
+                  span.key(column))
+             for span in _anniversary_spans(ctx, column, ctx.s["birthday.days"])]
 
     def details(ids: list[int]) -> dict[int, dict]:
         rows = (Customer.select(Customer.id.alias("customer_id"), Customer.name, Customer.mobile,
@@ -450,9 +421,7 @@ def _birthday(ctx: Ctx, name: str) -> Plan:
         day = row["birth_date"] + relativedelta(years=age)
         return day, t("queue.reason.birthday", day=day.strftime("%m-%d"), age=age), False
 
-    day = fn.SUBSTR(_key(Customer.birth_date), 6)
-    return Plan(query.select_extend(day.alias("sort_key")), [day, Customer.id], explain,
-                unit="customer_id", owner=Customer.id, details=details, sorted_apart=True)
+    return Plan(name, "customer", True, parts, explain, details)
 
 
 def _churn(ctx: Ctx, name: str) -> Plan:
@@ -462,58 +431,45 @@ def _churn(ctx: Ctx, name: str) -> Plan:
         order = [Vehicle.last_visit_date, Vehicle.id]  # closest to being lost first
     else:
         where = Vehicle.last_visit_date <= lost
-        order = [Vehicle.last_visit_date.desc(), Vehicle.id]  # the most recently lost first
+        order = [Vehicle.last_visit_date.desc(), Vehicle.id.desc()]  # the most recently lost first
 
     def explain(row: dict, ctx: Ctx):
         last = row["last_visit_date"]
         gap = relativedelta(ctx.day, last)
         return last, t(f"queue.reason.{name}", last=last, months=gap.years * 12 + gap.months), False
 
-    query = _vehicle_query(name, ctx, _key(Vehicle.last_visit_date), True, where)
-    return Plan(query, order, explain, details=_vehicle_details)
+    return _vehicle_plan(name, True, [Part(where, order, _key(Vehicle.last_visit_date))], explain)
 
 
 def _declined(ctx: Ctx, name: str) -> Plan:
-    # The partial index visit_queue_declined holds exactly the visits with declined work.
-    where = (Visit.visit_date.between(ctx.days(-ctx.s["declined.to_days"]), ctx.days(-ctx.s["declined.from_days"]))
-             # literal '' (not a parameter), so that SQLite sees the partial index's own condition
-             & Visit.declined_work.is_null(False) & (Visit.declined_work != SQL("''"))
-             & (Visit.visit_date >= Vehicle.last_visit_date))  # nothing came after it
-    key = _key(Visit.id)
-    query = (Visit.select(Visit.id.alias("visit_id"), Vehicle.id.alias("vehicle_id"),
-                          Vehicle.owner.alias("customer_id"), key.alias("due_key"), *STATE_COLUMNS)
-             .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
-             .join_from(Visit, QueueState, JOIN.LEFT_OUTER,
-                        on=((QueueState.queue == name) & (QueueState.customer == Vehicle.owner)
-                            & (QueueState.vehicle == Vehicle.id) & (QueueState.due_key == key)))
-             .where(where & _active_car() & Vehicle.owner.not_in(_excluded(True)) & _state_open(ctx)))
+    where = Vehicle.declined_on.between(ctx.days(-ctx.s["declined.to_days"]), ctx.days(-ctx.s["declined.from_days"]))
 
     def details(ids: list[int]) -> dict[int, dict]:
-        rows = (Visit.select(*VEHICLE_COLUMNS, Visit.id.alias("visit_id"), Visit.visit_date, Visit.declined_work)
-                .join(Vehicle, on=(Visit.vehicle == Vehicle.id))
-                .join(Customer, on=(Vehicle.owner == Customer.id)).where(Visit.id.in_(ids)).dicts())
-        return {row["visit_id"]: row for row in rows}
+        rows = (Vehicle.select(*VEHICLE_COLUMNS, Visit.visit_date, Visit.declined_work)
+                .join(Customer, on=(Vehicle.owner == Customer.id))
+                .join_from(Vehicle, Visit, on=(Visit.id == Vehicle.declined_visit))
+                .where(Vehicle.id.in_(ids)).dicts())
+        return {row["vehicle_id"]: row for row in rows}
 
     def explain(row: dict, ctx: Ctx):
         work = " ".join((row["declined_work"] or "").split())
         return row["visit_date"], t("queue.reason.declined", visit=row["visit_date"], work=work[:60]), False
 
-    return Plan(query, [Visit.visit_date.desc(), Visit.id], explain, unit="visit_id", details=details)
+    order = [Vehicle.declined_on.desc(), Vehicle.id.desc()]
+    return _vehicle_plan(name, True, [Part(where, order, _key(Vehicle.declined_visit))], explain, details)
 
 
 def _prospects(ctx: Ctx, name: str) -> Plan:
-    query = (Prospect.select(Prospect.id.alias("prospect_id"), Prospect.name, Prospect.mobile,
-                             Prospect.next_contact_date, Prospect.next_step, Prospect.interest,
-                             _key(Prospect.next_contact_date).alias("due_key"))
-             .where((Prospect.next_contact_date <= ctx.day) & (Prospect.status == "open")
-                    & (Prospect.marketing_consent.is_null() | (Prospect.marketing_consent == True))))  # noqa: E712
+    where = ((Prospect.next_contact_date <= ctx.day) & (Prospect.status == "open")
+             & (Prospect.marketing_consent.is_null() | (Prospect.marketing_consent == True)))  # noqa: E712
 
     def explain(row: dict, ctx: Ctx):
         step = row["next_step"] or row["interest"] or ""
         due = row["next_contact_date"]
         return due, t("queue.reason.prospects", due=due, step=step), due < ctx.day
 
-    return Plan(query, [Prospect.next_contact_date, Prospect.id], explain, unit="prospect_id", owner=None)
+    return Plan(name, "prospect", True, [Part(where, [Prospect.next_contact_date, Prospect.id],
+                                              _key(Prospect.next_contact_date))], explain)
 
 
 def _campaign(ctx: Ctx, name: str, segment: str | None = None) -> Plan:
@@ -522,12 +478,12 @@ def _campaign(ctx: Ctx, name: str, segment: str | None = None) -> Plan:
     condition = segments.spec_condition(segment, ctx)
     label = segments.spec_label(segment)
     customer_terms = any(kind not in segments.VEHICLE_KINDS for kind, _ in segments.parse_spec(segment))
-    query = _vehicle_query(name, ctx, Value(segment), True, condition, customer_terms=customer_terms)
 
     def explain(row: dict, ctx: Ctx):
         return None, t("queue.reason.campaign", segment=label), False
 
-    return Plan(query, [Vehicle.id], explain, details=_vehicle_details)
+    return _vehicle_plan(name, True, [Part(condition, [Vehicle.id], Value(segment))], explain,
+                         with_owner=customer_terms)
 
 
 QUEUES: list[QueueDef] = [
@@ -564,14 +520,91 @@ def plan(name: str, ctx: Ctx, segment: str | None = None) -> Plan:
 
 # ---- counting and paging -------------------------------------------------------------
 
+_TABLE = {"vehicle": Vehicle, "customer": Customer, "prospect": Prospect}
+
+
+def _candidates(p: Plan, part: Part, columns: list) -> object:
+    """The part's rows, tested only on what its index holds (no state, no owner's row)."""
+    if p.unit == "vehicle":
+        query = Vehicle.select(*columns)
+        if p.with_owner:
+            query = query.join(Customer, on=(Vehicle.owner == Customer.id))
+        return query.where(part.where & _listed(p.marketing))
+    if p.unit == "customer":
+        return Customer.select(*columns).where(part.where & _live(marketing=p.marketing))
+    return Prospect.select(*columns).where(part.where)
+
+
+def _closed(p: Plan, ctx: Ctx, parts: list[Part]) -> int:
+    """How many of the parts' rows are handled or put off: found from the queue's states
+    (few), each checked against its row by id, rather than from every row."""
+    if p.unit == "prospect":
+        return 0
+    if p.unit == "vehicle":
+        same = (Vehicle.id == QueueState.vehicle) & (Vehicle.owner == QueueState.customer)
+    else:
+        same = (Customer.id == QueueState.customer) & QueueState.vehicle.is_null()
+    matches = _any([part.where & (QueueState.due_key == part.key) for part in parts])
+    inner = _candidates(p, Part(matches, [], Value(None)), [SQL("1")]).where(same)
+    return (QueueState.select(fn.COUNT(QueueState.id))
+            .where((QueueState.queue == p.name) & _state_closed(ctx) & fn.EXISTS(inner)).scalar() or 0)
+
+
+def _count(p: Plan, ctx: Ctx, parts: list[Part] | None = None) -> int:
+    parts = p.parts if parts is None else parts
+    total = sum(_candidates(p, part, [fn.COUNT(SQL("*"))]).scalar() or 0 for part in parts)
+    return total - _closed(p, ctx, parts)
+
+
+def _same_row(p: Plan, part: Part, state) -> Expression:
+    """The state (``QueueState`` or an alias) of the part's row for its current occurrence."""
+    if p.unit == "vehicle":
+        return ((state.queue == p.name) & (state.customer == Vehicle.owner) & (state.vehicle == Vehicle.id)
+                & (state.due_key == part.key))
+    return ((state.queue == p.name) & (state.customer == Customer.id) & state.vehicle.is_null()
+            & (state.due_key == part.key))
+
+
+def _part_query(p: Plan, part: Part, ctx: Ctx):
+    """A part's open rows with their state, for a page: ids and the due key. A closed
+    state is tested with NOT EXISTS (a planner then expects, as is so, that few rows are
+    closed, and walks the index in the page's order)."""
+    if p.unit == "prospect":
+        return Prospect.select(Prospect.id.alias("prospect_id"), Prospect.name, Prospect.mobile,
+                               Prospect.next_contact_date, Prospect.next_step, Prospect.interest,
+                               part.key.alias("due_key")).where(part.where)
+    if p.unit == "vehicle":
+        ids = [Vehicle.id.alias("vehicle_id"), Vehicle.owner.alias("customer_id")]
+    else:
+        ids = [Customer.id.alias("customer_id")]
+    closed = QueueState.alias("closed_state")
+    shut = closed.select(SQL("1")).where(_same_row(p, part, closed) & _state_closed(ctx, closed))
+    return (_candidates(p, part, [*ids, part.key.alias("due_key"), *STATE_COLUMNS])
+            .join_from(_TABLE[p.unit], QueueState, JOIN.LEFT_OUTER, on=_same_row(p, part, QueueState))
+            .where(~fn.EXISTS(shut)))
+
+
+def statements(name: str, day: dt.date | None = None, segment: str | None = None) -> list[tuple[str, object]]:
+    """The queries behind a queue's count and first page, part by part, as (what, query):
+    for reading their plans (EXPLAIN, ``bench/queues.py --explain``, the plan tests)."""
+    ctx = Ctx.make(day)
+    p = plan(name, ctx, segment)
+    found: list[tuple[str, object]] = []
+    for number, part in enumerate(p.parts, 1):
+        found.append((f"count {number}", _candidates(p, part, [fn.COUNT(SQL("*"))])))
+        found.append((f"page {number}", _part_query(p, part, ctx).order_by(*part.order).limit(50)))
+    return found
+
+
 def count(name: str, day: dt.date | None = None, segment: str | None = None) -> int:
-    return plan(name, Ctx.make(day), segment).query.count()
+    ctx = Ctx.make(day)
+    return _count(plan(name, ctx, segment), ctx)
 
 
 def counts(day: dt.date | None = None) -> dict[str, int]:
     """Today's count of every daily queue (the campaign queue is counted when chosen)."""
     ctx = Ctx.make(day)
-    return {name: plan(name, ctx).query.count() for name in DAILY}
+    return {name: _count(plan(name, ctx), ctx) for name in DAILY}
 
 
 def rows(name: str, day: dt.date | None = None, offset: int = 0, limit: int = 50,
@@ -579,21 +612,37 @@ def rows(name: str, day: dt.date | None = None, offset: int = 0, limit: int = 50
     """One page of a queue, most pressing first, with badges and the last contact's note."""
     ctx = Ctx.make(day)
     p = plan(name, ctx, segment)
-    return _items(name, _page(p, p.query, offset, limit), p, ctx, with_badges)
+    return _items(name, _page(p, ctx, offset, limit), p, ctx, with_badges)
 
 
-def _page(p: Plan, query, offset: int, limit: int) -> list[dict]:
-    """The page's ids from the index, then its rows' details by id."""
-    if p.sorted_apart:
-        due = query.cte("due", materialized=True)
-        query = due.select_from(SQL("*")).order_by(due.c.sort_key, getattr(due.c, p.unit))
-    else:
-        query = query.order_by(*p.order)
-    keys = list(query.offset(offset).limit(limit).dicts())
+def _page(p: Plan, ctx: Ctx, offset: int, limit: int, extra: Expression | None = None) -> list[dict]:
+    """The page's ids from the parts' indexes in order, then its rows' details by id."""
+    unit = f"{p.unit}_id"
+    keys: list[dict] = []
+    for number, part in enumerate(p.parts):
+        if limit <= 0:
+            break
+        if offset and number < len(p.parts) - 1:
+            # a later page may start in a later part: skip the parts it lies beyond
+            inside = _count(p, ctx, [part])
+            if offset >= inside:
+                offset -= inside
+                continue
+        query = _part_query(p, part, ctx)
+        if extra is not None:
+            query = query.where(extra)
+        found = list(query.order_by(*part.order).offset(offset).limit(limit).dicts())
+        keys += found
+        limit -= len(found)
+        offset = 0
     if p.details is None:
         return keys
-    details = p.details([k[p.unit] for k in keys]) if keys else {}
-    return [{**details[k[p.unit]], **k} for k in keys if k[p.unit] in details]
+    details = p.details([k[unit] for k in keys]) if keys else {}
+    # The owner as the details found them, once more: should a write path ever have left
+    # a car's stored listing behind, a refusal still wins (the row is left off the page).
+    level = _level(p.marketing)
+    return [{**details[k[unit]], **k} for k in keys
+            if k[unit] in details and details[k[unit]].get("listing_now", level) >= level]
 
 
 def _items(name: str, found: list[dict], p: Plan, ctx: Ctx, with_badges: bool) -> list[DueItem]:
@@ -640,7 +689,8 @@ def due_for_customer(customer_id: int, day: dt.date | None = None) -> list[DueIt
         if name == "prospects":
             continue
         p = plan(name, ctx)
-        found = _page(p, p.query.where(p.owner == customer_id), 0, 20)
+        owner = Vehicle.owner if p.unit == "vehicle" else Customer.id
+        found = _page(p, ctx, 0, 20, extra=(owner == customer_id))
         items.extend(_items(name, found, p, ctx, with_badges=False))
     return items
 

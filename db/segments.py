@@ -140,13 +140,20 @@ def in_warranty(limits: Limits, vehicle=Vehicle) -> Expression:
     return by_date & by_km
 
 
+def age_terms(limits: Limits, vehicle=Vehicle) -> dict[str, Expression]:
+    """Each age segment as a condition of its own: in warranty; out of it, up to
+    ``segment.old_years`` old; older. A campaign tests one plainly (a planner estimates
+    plain comparisons, not a CASE); ``age_expr`` names the one a car is in."""
+    warranty = in_warranty(limits, vehicle)
+    past = ~warranty & born(vehicle).is_null(False)
+    old = limits.years_ago(limits["segment.old_years"])
+    return {"warranty": warranty, "mid": past & (born(vehicle) >= old), "old": past & (born(vehicle) < old)}
+
+
 def age_expr(limits: Limits, vehicle=Vehicle):
     """'warranty' | 'mid' | 'old' | NULL (age unknown and not in warranty)."""
-    return Case(None, [
-        (in_warranty(limits, vehicle), "warranty"),
-        (born(vehicle).is_null(), None),
-        (born(vehicle) >= limits.years_ago(limits["segment.old_years"]), "mid"),
-    ], "old")
+    terms = age_terms(limits, vehicle)
+    return Case(None, [(terms[code], code) for code in AGE_CODES], None)
 
 
 # ---- value class --------------------------------------------------------------------
@@ -311,7 +318,7 @@ def parse_spec(spec: str) -> list[tuple[str, str]]:
 def condition(kind: str, code: str, limits: Limits, vehicle=Vehicle, customer=Customer) -> Expression:
     """The rows (a vehicle joined to its owner) that belong to one segment."""
     if kind == "age":
-        return age_expr(limits, vehicle) == code
+        return age_terms(limits, vehicle)[code]
     if kind == "use":
         return vehicle.usage == code
     if kind == "class":

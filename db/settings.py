@@ -141,13 +141,18 @@ def get_many(*keys: str) -> dict[str, Any]:
 
 
 def set_value(key: str, value: Any, advisor_id: int | None = None) -> Any:
-    """Store a setting (validated). Role checks belong to the caller's action."""
+    """Store a setting (validated). Role checks belong to the caller's action.
+
+    A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
+    recomputes them in the same transaction: the queues never mix old and new days."""
     from db.clock import now
     from db.connection import writing
+    from db.due import QUEUE_DAY_SETTINGS
     from db.models import Setting
 
     typed = coerce(key, value)
     with writing():
+        before = get(key) if key in QUEUE_DAY_SETTINGS else typed
         Setting.insert(
             key=key, value=json.dumps(typed), updated_at=now(), updated_by=advisor_id
         ).on_conflict(
@@ -155,6 +160,10 @@ def set_value(key: str, value: Any, advisor_id: int | None = None) -> Any:
             update={Setting.value: json.dumps(typed), Setting.updated_at: now(),
                     Setting.updated_by: advisor_id},
         ).execute()
+        if typed != before:
+            from db.due_days import refresh_days
+
+            refresh_days()
     return typed
 
 

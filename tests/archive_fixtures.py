@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from db import due_days
 from db.clock import now
 from db.models import Advisor, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.search import customer_keys, vehicle_keys
@@ -34,6 +35,7 @@ def vehicle(owner: Customer | None, vin: str, plate: str | None = None, since: d
                          **vehicle_keys(vin, plate), **fields)
     if owner is not None:
         Ownership.create(vehicle=car, customer=owner, start_date=since or dt.date(2020, 1, 1))
+    due_days.refresh_vehicles([car.id])  # as every write path does
     return car
 
 
@@ -48,6 +50,7 @@ def visit(car: Vehicle, who: Customer, work_order_no: str, day: dt.date, mileage
         VisitPart.create(visit=row, name=name, quantity=Decimal(qty), unit_price=Decimal(price))
     if car.last_visit_date is None or day >= car.last_visit_date:
         Vehicle.update(last_visit_date=day, last_mileage=mileage).where(Vehicle.id == car.id).execute()
+    due_days.refresh_vehicles([car.id])
     return row
 
 

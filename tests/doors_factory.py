@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 
+from db import due_days
 from db.clock import now
 from db.models import Advisor, Customer, Ownership, Vehicle, Visit
 from db.search import customer_keys, vehicle_keys
@@ -41,6 +42,7 @@ def vehicle(owner: Customer | None, vin: str | None = None, plate: str | None = 
                          **vehicle_keys(vin, plate), **extra)
     if owner is not None:
         Ownership.create(vehicle=car, customer=owner, start_date=dt.date(2024, 1, 1))
+    due_days.refresh_vehicles([car.id])  # as every write path does
     return car
 
 

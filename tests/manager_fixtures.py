@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from db import due_days
 from db.clock import now
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.roles import hash_pin
@@ -32,6 +33,7 @@ def vehicle(owner: Customer | None, purchase: dt.date = dt.date(2024, 1, 10), **
                          created_at=now(), updated_at=now(), **extra)
     if owner is not None:
         Ownership.create(vehicle=car, customer=owner, start_date=purchase)
+    due_days.refresh_vehicles([car.id])  # as every write path does
     return car
 
 
@@ -44,6 +46,7 @@ def visit(car: Vehicle, who: Customer | None, day: dt.date, fee: str, *, kind: s
     VisitPart.create(visit=row, name="机油", quantity=1, unit_price=Decimal("0"))
     if car.last_visit_date is None or day > car.last_visit_date:
         Vehicle.update(last_visit_date=day, last_mileage=mileage).where(Vehicle.id == car.id).execute()
+    due_days.refresh_vehicles([car.id])
     return row
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from db import due_days
 from db.clock import now
 from db.models import Customer, Prospect, Vehicle, Visit
 from db.search import customer_keys, prospect_keys, vehicle_keys
@@ -23,8 +24,19 @@ def vehicle(owner: Customer | None, **fields) -> Vehicle:
     n = next(_seq)
     vin = fields.pop("vin", f"LSVTEST{n:010d}")
     plate = fields.pop("plate", f"京A{n:05d}")
-    return Vehicle.create(vin=vin, plate=plate, owner=owner, created_at=now(), updated_at=now(),
-                          **vehicle_keys(vin, plate), **fields)
+    car = Vehicle.create(vin=vin, plate=plate, owner=owner, created_at=now(), updated_at=now(),
+                         **vehicle_keys(vin, plate), **fields)
+    return refreshed(car)
+
+
+def refreshed(car: Vehicle) -> Vehicle:
+    """What a write path does after changing a car: its stored queue columns recomputed
+    (and copied onto this instance, so that a later ``save()`` keeps them)."""
+    due_days.refresh_vehicles([car.id])
+    fresh = Vehicle.get_by_id(car.id)
+    for name in (*due_days.DAY_COLUMNS, "declined_visit", "declined_on", "listing"):
+        setattr(car, name, getattr(fresh, name))
+    return car
 
 
 def visit(car: Vehicle, day: dt.date, mileage: int = 10000, kind: str = "maintenance",
@@ -39,6 +51,7 @@ def visit(car: Vehicle, day: dt.date, mileage: int = 10000, kind: str = "mainten
         if kind in ("maintenance", "first_maintenance"):
             car.last_maintenance_date, car.last_maintenance_mileage = day, mileage
         car.save()
+    refreshed(car)
     return row
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from db import clock, queues, settings
+from db import clock, due_days, queues, settings
 from db.errors import Invalid
 from db.models import AuditEntry, Contact, Customer, Prospect, QueueState
 from tests import queue_factory as make
@@ -99,12 +99,15 @@ def test_first_maintenance_lead_and_overdue_days(database):
     assert in_queue("first_maintenance") == [car.id]  # due in 7 days: listed
     car.purchase_date = bought_for_due(days(8))
     car.save()
+    make.refreshed(car)
     assert in_queue("first_maintenance") == []  # 8 days ahead: not yet
     car.purchase_date = bought_for_due(days(-60))
     car.save()
+    make.refreshed(car)
     assert in_queue("first_maintenance") == [car.id]  # 60 days overdue: still listed
     car.purchase_date = bought_for_due(days(-61))
     car.save()
+    make.refreshed(car)
     assert in_queue("first_maintenance") == []  # 61: left to the churn queues
 
 
@@ -172,6 +175,7 @@ def test_warranty_end_by_own_date(database):
     assert in_queue("warranty_end") == [car.id]
     car.warranty_end_date = days(61)
     car.save()
+    make.refreshed(car)
     assert in_queue("warranty_end") == []
 
 
@@ -290,11 +294,13 @@ def test_sold_scrapped_merged_anonymised_leave_every_queue(database, change):
     if change in ("sold", "scrapped"):
         car.status = change
         car.save()
+        make.refreshed(car)
     elif change == "merged":
         survivor = make.customer(name="合并后")
         Customer.update(merged_into=survivor.id).where(Customer.id == person.id).execute()
     else:
         Customer.update(anonymised_at=clock.now()).where(Customer.id == person.id).execute()
+    due_days.refresh_owners([person.id])  # what the write paths do (db.merge, db.privacy)
     after = queues.counts()
     assert after["insurance"] == after["follow_up"] == after["inspection"] == after["warranty_end"] == 0
     # The birthday belongs to the customer, not to the car.

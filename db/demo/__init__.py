@@ -13,7 +13,7 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from db import settings
+from db import due_days, settings
 from db.clock import today
 from db.connection import describe, writing
 from db.demo import bulk
@@ -156,4 +156,5 @@ def generate(customers: int, seed: int,
                     progress(shift["customer"], customers)
     finally:
         carrier.close()
+    due_days.refresh_all()  # what the queues look up, as every write path leaves it
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])
