@@ -49,6 +49,8 @@ VEHICLE_FIELDS = ("plate", "vin", "brand", "model", "engine_no", "transmission_n
 _VEHICLE_TEXT = {"brand": 40, "model": 60, "engine_no": 30, "transmission_no": 30, "color": 20}
 USAGES = ("private", "official", "commercial")
 VISIT_FIELDS = ("work_done", "labour_fee", "other_fee", "payment_method")
+# Sections whose fields are personal data (db.privacy.PERSONAL): closed once anonymised.
+PERSONAL_SECTIONS = ("customer", "observation", "contacts")
 REVEALABLE = ("mobile", "id_number")
 SENSITIVE = {"mobile": mask_mobile, "id_number": mask_id}  # masked in audit entries too
 CHART_MONTHS = 24  # the observation chart: visits per month over the last two years
@@ -231,6 +233,23 @@ def _contacts(customer_id: int, limit: int) -> list[ContactRow]:
 # ---------------------------------------------------------------- edits
 
 
+def edit_refused(card: Card, section: str) -> str | None:
+    """Why the card may not edit ``section`` (or add a contact: ``contacts``), or None.
+
+    An anonymised archive stays erased: its customer, observation and contact fields are
+    personal data, and typing them back in would undo the customer's erasure. Its vehicles
+    and work orders are the station's records and stay editable. ``update_customer`` and
+    ``add_contact`` apply the same rule when they write, for a card shown before the
+    anonymisation.
+    """
+    return t("card.anonymised_locked") if card.anonymised and section in PERSONAL_SECTIONS else None
+
+
+def _not_anonymised(customer: Customer) -> None:
+    if customer.anonymised_at is not None:
+        raise Invalid(t("card.anonymised_locked"))
+
+
 def clean_customer(data: Mapping[str, Any]) -> dict[str, Any]:
     """The typed customer fields validated (only those given); raises ``Invalid`` naming one."""
     values: dict[str, Any] = {}
@@ -255,11 +274,12 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
     A masked value sent back unchanged (the card shows 138****8000) keeps the stored one.
     """
     data = {k: val for k, val in data.items() if not (k in SENSITIVE and _is_mask(val))}
-    changes = clean_customer(data)
     with writing():
         current = Customer.get_or_none(Customer.id == customer_id)
         if current is None:
             raise NotFound(t("card.not_found"))
+        _not_anonymised(current)  # before the values: no field message for a form that cannot save
+        changes = clean_customer(data)
         before = {name: getattr(current, name) for name in changes}
         if "id_number" in changes and changes["id_number"]:
             facts = v.id_facts(changes["id_number"])
@@ -382,6 +402,9 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
     """
     from db.privacy import set_consent
 
+    known = Customer.get_or_none(Customer.id == customer_id)
+    if known is not None:  # refused before any typed value is judged (checked again below)
+        _not_anonymised(known)
     values = dict(
         channel=v.choice(channel or "desk", CHANNELS, "channel"),
         purpose=v.text(purpose, "purpose", 24),
@@ -401,6 +424,7 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             raise NotFound(t("card.not_found"))
+        _not_anonymised(customer)
         contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
                                  advisor=advisor_id, contact_at=now(), **values)
         wanted = {"yes": True, "no": False}.get(answer or "")

@@ -443,6 +443,9 @@ def _save_customer(data: IntakeData, clean: Clean, advisor_id: int | None,
     current = Customer.get_or_none(Customer.id == form.id)
     if current is None:
         raise NotFound(t("db.not_found"))
+    if current.anonymised_at is not None:
+        # Erased while this intake was open: what was typed must not refill that archive.
+        raise IntakeInvalid({"customer.name": t("intake.customer_anonymised")})
     before = {k: getattr(current, k) for k in values}
     # Empty typed fields keep what the archive holds: the brief prefilled them, so an empty
     # one was never filled; clearing a value is the archive card's job, not reception's.
@@ -607,28 +610,40 @@ def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None
 
 
 def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> IntakeData:
-    """An intake prefilled from the archive: the customer and car as they stand now."""
+    """An intake prefilled from the archive: the customer and car as they stand now.
+
+    An anonymised archive (found by one of its work orders) is nobody any more: the
+    intake starts a new archive, with the car when there is one. The car was left
+    without an owner by the anonymisation, so saving opens the new customer's ownership.
+    """
     data = IntakeData()
     vehicle = Vehicle.get_or_none(Vehicle.id == vehicle_id) if vehicle_id else None
     if customer_id is None and vehicle is not None:
         customer_id = vehicle.owner_id
     customer = Customer.get_or_none(Customer.id == customer_id) if customer_id else None
-    if customer is not None:
+    if customer is not None and customer.anonymised_at is None:
         data.customer = CustomerForm(id=customer.id, version=customer.version,
                                      **{f.name: _shown(getattr(customer, f.name))
                                         for f in fields(CustomerForm) if f.name not in ("id", "version")})
     if vehicle is not None:
-        shown = {f.name: _shown(getattr(vehicle, f.name))
-                 for f in fields(VehicleForm) if f.name not in ("id", "version", "sold_here", "usage")}
-        data.vehicle = VehicleForm(id=vehicle.id, version=vehicle.version, usage=vehicle.usage,
-                                   sold_here="yes" if vehicle.sold_here else "no", **shown)
-        if customer is not None and vehicle.owner_id not in (None, customer.id):
-            data.owner_change_confirmed = None
+        data.vehicle = _vehicle_form(vehicle)
     return data
 
 
+def _vehicle_form(vehicle: Vehicle) -> VehicleForm:
+    shown = {f.name: _shown(getattr(vehicle, f.name))
+             for f in fields(VehicleForm) if f.name not in ("id", "version", "sold_here", "usage")}
+    return VehicleForm(id=vehicle.id, version=vehicle.version, usage=vehicle.usage,
+                       sold_here="yes" if vehicle.sold_here else "no", **shown)
+
+
 def prefill_from_query(text: str) -> IntakeData:
-    """A new archive starting from what was typed to find it: a VIN, plate, mobile or name."""
+    """A new archive starting from what was typed to find it: a VIN, plate, mobile or name.
+
+    A VIN or plate of a car the archive knows brings the whole car: lookup finds cars
+    through their owner, so a car without one (its owner's archive anonymised, or a
+    sales-import car without a buyer) is found here, when the advisor opens a new archive.
+    """
     data = IntakeData()
     raw = v.normalise(text)
     if not raw:
@@ -637,9 +652,14 @@ def prefill_from_query(text: str) -> IntakeData:
                               (data.customer, "mobile", v.mobile)):
         try:
             setattr(form, name, check(raw))
-            return data
         except Invalid:
             continue
+        if form is data.vehicle:
+            column = Vehicle.vin if name == "vin" else Vehicle.plate
+            cars = list(Vehicle.select().where(column == getattr(form, name)).limit(2))
+            if len(cars) == 1:  # (an old plate on two cars: the advisor types the VIN)
+                data.vehicle = _vehicle_form(cars[0])
+        return data
     if not any(c.isdigit() for c in raw):
         data.customer.name = raw
     return data

@@ -220,3 +220,63 @@ def test_a_new_customers_occupation_is_classified(advisor):
     data.customer.occupation = "出租车司机"
     saved = save_intake(data, advisor.id)
     assert Customer.get_by_id(saved.customer_id).occupation_category == "driver"
+
+
+# ---- a car whose owner's archive was anonymised comes back -----------------------------
+
+
+def _anonymised_first_visit(advisor):
+    from db import privacy
+    from tests.manager_fixtures import advisor as staff
+
+    first = save_intake(reception(), advisor.id)  # 王芳 and her car
+    privacy.anonymise(staff("王经理", role="manager").id, first.customer_id)
+    return first
+
+
+def test_an_anonymised_owners_car_comes_back_with_a_new_archive(advisor):
+    from db import privacy
+    from db.intake import prefill_from_query
+    from db.search import find
+
+    first = _anonymised_first_visit(advisor)
+    # the lookup finds cars through their owner: the plate alone finds no one ...
+    assert find("京A12345") == []
+    # ... and a new archive typed from the plate or the VIN brings the whole car, nobody with it
+    for query in ("京A12345", make_vin(1)):
+        data = prefill_from_query(query)
+        assert (data.vehicle.id, data.vehicle.vin, data.vehicle.model) == (first.vehicle_id, make_vin(1), "帕萨特")
+        assert data.customer == CustomerForm()
+    # one of its work orders still finds the (anonymous) archive: the intake starts a new one
+    [hit] = find(first.work_order_no)
+    assert (hit.customer_id, hit.vehicle_id) == (first.customer_id, first.vehicle_id)
+    data = start_for(hit.vehicle_id, hit.customer_id)
+    assert data.customer == CustomerForm() and data.vehicle.id == first.vehicle_id
+    data.customer = CustomerForm(name="赵六", mobile="13700001111")
+    data.order = reception(mileage="15000").order
+    saved = save_intake(data, advisor.id)  # no owner-change question: the car had no owner
+    assert saved.customer_id != first.customer_id and saved.vehicle_id == first.vehicle_id
+    assert Vehicle.get_by_id(first.vehicle_id).owner_id == saved.customer_id
+    rows = [(r.customer_id, r.end_date) for r in Ownership.select().order_by(Ownership.id)]
+    assert rows == [(first.customer_id, TODAY), (saved.customer_id, None)]
+    stub = Customer.get_by_id(first.customer_id)
+    assert (stub.name, stub.mobile) == (privacy.ANONYMOUS_NAME, None)
+    assert Visit.select().where(Visit.vehicle == first.vehicle_id).count() == 2
+    assert [c.name for c in Customer.select().order_by(Customer.id)] == [privacy.ANONYMOUS_NAME, "赵六"]
+
+
+def test_an_intake_opened_before_the_anonymisation_cannot_refill_the_archive(advisor):
+    from db import privacy
+    from tests.manager_fixtures import advisor as staff
+
+    first = save_intake(reception(), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)  # 王芳's archive, as the brief loaded it
+    data.order.mileage = "15000"
+    privacy.anonymise(staff("王经理", role="manager").id, first.customer_id)
+    with pytest.raises(IntakeInvalid) as refused:
+        save_intake(data, advisor.id)
+    assert list(refused.value.errors) == ["customer.name"]
+    assert "刚被匿名化" in refused.value.errors["customer.name"]
+    stub = Customer.get_by_id(first.customer_id)
+    assert (stub.name, stub.mobile) == (privacy.ANONYMOUS_NAME, None)
+    assert Visit.select().count() == 1 and Vehicle.get_by_id(first.vehicle_id).owner_id is None

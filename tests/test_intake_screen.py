@@ -165,6 +165,51 @@ async def test_owner_change_asks_and_moves_the_car(app_db, returning):
     assert Ownership.select().count() == 2
 
 
+def _anonymise(customer_id: int) -> None:
+    from db import privacy
+    from tests.manager_fixtures import advisor
+
+    privacy.anonymise(advisor("王经理", role="manager").id, customer_id)
+
+
+async def test_a_car_whose_owner_was_anonymised_comes_back_under_a_new_archive(app_db, returning):
+    _anonymise(returning.customer_id)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        assert "没有找到“京A12345”" in await find(pilot, "京A12345")  # the lookup knows no owner
+        await pilot.press("ctrl+n")  # a new archive: the car comes with the plate, nobody with it
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("vehicle.vin"), Input).value == make_vin(1)
+        assert app.screen.query_one("#" + field_id("customer.name"), Input).value == ""
+        assert "这辆车已在档案中，车辆信息已载入" in message_of(app, "vehicle.vin")
+        await type_into(pilot, "customer.name", "赵六")
+        await type_into(pilot, "customer.mobile", "13700001111")
+        await type_into(pilot, "order.mileage", "20000")
+        await pilot.press("f2")  # no owner-change question: the car has no owner
+        await settle(pilot)
+        assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
+    vehicle = Vehicle.get_by_id(returning.vehicle_id)
+    assert vehicle.owner.name == "赵六" and vehicle.last_mileage == 20000
+    assert [(o.customer.name, o.end_date is None) for o in Ownership.select().order_by(Ownership.id)] == [
+        ("（已匿名）", False), ("赵六", True)]
+    assert Customer.get_by_id(returning.customer_id).mobile is None  # the erased archive stays erased
+
+
+async def test_typing_the_vin_of_an_ownerless_car_says_so(app_db, returning):
+    _anonymise(returning.customer_id)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "赵六", vin=make_vin(1))
+        assert "目前没有车主" in message_of(app, "vehicle.vin")
+        await type_into(pilot, "order.mileage", "20000")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存" in screen_text(app)
+    assert Vehicle.get_by_id(returning.vehicle_id).owner.name == "赵六"
+
+
 async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -23,7 +23,7 @@ def station(database):
     manager, plain = advisor("经理甲", role="manager"), advisor("顾问乙")
     who = customer("李雷", "13912345678", id_number="110105194912310029", home_address="北京市朝阳区某路1号",
                    employer="某公司", income="1万", hobbies="钓鱼", district="朝阳区",
-                   occupation_category="enterprise", birth_date=dt.date(1949, 12, 31))
+                   occupation_category="manager", birth_date=dt.date(1949, 12, 31))
     car = vehicle(who)
     visit(car, who, dt.date(2026, 5, 1), "480.50", by=plain)
     visit(car, who, dt.date(2026, 10, 1), "1200", by=plain, kind="repair")
@@ -256,3 +256,31 @@ def test_own_copy_is_readable_by_its_owner_only(station, tmp_path, fmt):
     privacy.export_customer(manager.id, who.id, tmp_path / f"a.{fmt}")
     assert (tmp_path / f"a.{fmt}").stat().st_mode & 0o777 == 0o600
     privacy.export_customer(manager.id, who.id, tmp_path / f"a.{fmt}", overwrite=True)
+
+
+def test_an_anonymised_archive_refuses_personal_edits_and_keeps_its_records_editable(station):
+    from db import archive
+
+    manager, plain, who, car = station
+    privacy.anonymise(manager.id, who.id)
+    stub = Customer.get_by_id(who.id)
+    contacts, entries = Contact.select().count(), AuditEntry.select().count()
+    locked = "这份档案已匿名化：客户、观察和联系信息不能再填写"
+    for typed in ({"name": "李雷", "mobile": "13912345678"}, {"employer": "某公司"},
+                  {"mobile": "123"}):  # a bad value too: the archive's state is the answer
+        with pytest.raises(Invalid, match=locked) as refused:
+            archive.update_customer(who.id, stub.version, typed, plain.id)
+        assert refused.value.field is None  # the form shows it on top, not beside a field
+    for consent in (None, "yes"):
+        with pytest.raises(Invalid, match=locked):
+            archive.add_contact(who.id, plain.id, "phone", traits="爱聊天", consent=consent)
+    row = Customer.get_by_id(who.id)
+    assert (row.name, row.mobile, row.employer, row.version) == (privacy.ANONYMOUS_NAME, None, None, stub.version)
+    assert Contact.select().count() == contacts and AuditEntry.select().count() == entries
+    # what the card asks before opening a form
+    card = archive.load_card(who.id)
+    assert [archive.edit_refused(card, s) is not None for s in
+            ("customer", "vehicles", "visits", "observation", "contacts")] == [True, False, False, True, True]
+    # the car and the work orders are the station's records: still correctable
+    archive.update_vehicle(car.id, Vehicle.get_by_id(car.id).version, {"color": "白色"}, plain.id)
+    assert Vehicle.get_by_id(car.id).color == "白色"

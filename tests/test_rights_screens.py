@@ -131,6 +131,52 @@ async def test_a_manager_anonymises_after_seeing_what_goes_and_what_stays(statio
     assert (entry.customer_id, entry.advisor.name) == (owner.id, "王经理")
 
 
+LOCKED = "这份档案已匿名化：客户、观察和联系信息不能再填写"
+
+
+async def test_an_anonymised_archive_cannot_be_filled_in_again_from_the_card(station):
+    from db import privacy
+    from tui.screens.card_forms import FieldForm
+
+    owner = station["owner"]
+    app = make_app(station["path"], advisor="刘洋")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_card(pilot)
+        await press(pilot, "e")  # the customer group's form, opened before the erasure
+        assert isinstance(app.screen, FieldForm)
+        privacy.anonymise(station["manager"].id, owner.id)  # a manager, at another desk
+        app.screen.query_one("#field-hobbies", Input).value = "钓鱼"
+        await press(pilot, "f2")
+        assert isinstance(app.screen, FieldForm)  # refused, the form stays with what was typed
+        assert LOCKED in await screen_text_when(pilot, LOCKED)
+        assert app.screen.query_one("#field-hobbies", Input).value == "钓鱼"
+        await press(pilot, "escape", "escape")  # the form, then the card shown before
+        await open_card_by_order(pilot, station)  # opened again: anonymised, E and C open nothing
+        assert "已匿名化" in await screen_text_when(pilot, "已匿名化")
+        for keys in (("1", "e"), ("4", "e"), ("5", "e"), ("c",)):
+            await press(pilot, *keys)
+            assert isinstance(app.screen, ArchiveCard), keys
+            assert LOCKED in await toasts_when(pilot, LOCKED)
+        await press(pilot, "2", "e")  # the car is the station's record: still correctable
+        assert isinstance(app.screen, FieldForm)
+    row = Customer.get_by_id(owner.id)
+    assert row.hobbies is None and row.name == privacy.ANONYMOUS_NAME
+    assert not Contact.select().where(Contact.customer == owner.id).exists()
+    assert not AuditEntry.select().where((AuditEntry.action == "edit")
+                                         & (AuditEntry.customer == owner.id)).exists()
+
+
+async def open_card_by_order(pilot, station) -> None:
+    """An anonymised archive has no plate of its own any more: its work orders find it."""
+    from db.models import Visit
+
+    number = Visit.get(Visit.customer == station["owner"].id).work_order_no
+    pilot.app.screen.query_one("#lookup-query", Input).value = ""
+    await type_query(pilot, number)
+    await press(pilot, "enter")
+    assert isinstance(pilot.app.screen, ArchiveCard)
+
+
 async def test_consent_is_asked_on_the_card_and_given_at_a_contact(station):
     owner = station["owner"]
     app = make_app(station["path"], advisor="刘洋")

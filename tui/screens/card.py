@@ -290,7 +290,7 @@ class ArchiveCard(TranslatedBindings, Screen):
     def action_edit(self) -> None:
         from tui.screens import card_edit
 
-        if self.card is None:
+        if self.card is None or self._refused(self.section):
             return
         form = card_edit.form_for(self, self.section)
         if form is not None:
@@ -299,8 +299,17 @@ class ArchiveCard(TranslatedBindings, Screen):
     def action_add_contact(self) -> None:
         from tui.screens import card_edit
 
-        if self.card is not None:
+        if self.card is not None and not self._refused("contacts"):
             self.app.push_screen(card_edit.contact_form(self), callback=self._after_form)
+
+    def _refused(self, section: str) -> bool:
+        """db.archive says no (an anonymised archive's personal groups): say why, open nothing."""
+        from db.archive import edit_refused
+
+        why = edit_refused(self.card, section)
+        if why:
+            self.notify(why, severity="warning", timeout=8, markup=False)
+        return why is not None
 
     def _after_form(self, saved: bool | None) -> None:
         if saved:

@@ -278,6 +278,8 @@ class IntakeScreen(DeskScreen):
         title = (t("intake.form.title", name=message.data.customer.name, car=car) if returning
                  else t("intake.form.new_title"))
         self.query_one("#form-title", Static).update(Text(title, style="bold"))
+        if not returning and message.data.vehicle.id is not None:  # found from its plate or VIN
+            self.form.note("vehicle.vin", t("intake.form.known_car"))
         self._show("form")
         self.dirty = message.resumed  # a resumed draft is typed input not yet saved
         self._drafts(True)
@@ -348,8 +350,8 @@ class IntakeScreen(DeskScreen):
             current = self.form.collect()
             current.vehicle = message.data.vehicle
             await self.form.load(current)
-            self.form.note(message.path, t("intake.form.known_vin", plate=known.plate or "",
-                                           name=known.owner_name or ""))
+            key = "intake.form.known_vin" if known.owner_name else "intake.form.known_car_free"
+            self.form.note(message.path, t(key, plate=known.plate or "", name=known.owner_name or ""))
             self._edited()
         elif known.prospect_id is not None:
             current = self.form.collect()
