@@ -10,7 +10,6 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -18,7 +17,6 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db.errors import Conflict, Invalid
-from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.screens.card_render import field_label, hint_key
 from tui.widgets.fields import TextField
@@ -55,11 +53,25 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
             yield Static(Text(""), id="form-error", classes="error form-field-error")
             with VerticalScroll(id="form-fields"):
                 for name, value in self._initial:
-                    with Horizontal(classes="form-row"):
-                        yield Static(Text(field_label(name)), classes="form-label")
-                        yield TextField(value, id=f"field-{name}", help_key=hint_key(name), compact=True, enter_moves_on=True,
-                                        placeholder=self._placeholders.get(name, ""))
+                    with Horizontal(classes=self.ROW_CLASSES):
+                        yield Static(Text(self._label(name)), classes="form-label")
+                        yield TextField(value, id=f"field-{name}", help_key=self._help_key(name), compact=True,
+                                        enter_moves_on=True, placeholder=self._placeholders.get(name, ""))
                     yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
+                yield from self.compose_below()
+
+    # What a form of other fields (the prospects') says differently: labels, F1 help,
+    # row classes, and what stands under the fields.
+    ROW_CLASSES = "form-row"
+
+    def _label(self, name: str) -> str:
+        return field_label(name)
+
+    def _help_key(self, name: str) -> str:
+        return hint_key(name)
+
+    def compose_below(self) -> ComposeResult:
+        yield from ()
 
     def values(self) -> dict[str, str]:
         """Only what the advisor changed: a save after a conflict must not put back the

@@ -13,12 +13,10 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from db.i18n import t
 from tui.screens.card_forms import FieldForm
-from tui.widgets.fields import TextField
 
 # (field name, label catalogue key, initial value, placeholder)
 Field = tuple[str, str, str, str]
@@ -26,6 +24,7 @@ Field = tuple[str, str, str, str]
 
 class DoorsForm(FieldForm):
     CSS_PATH = ["card.tcss", "doors.tcss"]
+    ROW_CLASSES = "form-row doors-row"
 
     def __init__(self, title: str, fields: Sequence[Field], save: Callable[[dict[str, str]], Any],
                  below: Text | None = None) -> None:
@@ -34,16 +33,12 @@ class DoorsForm(FieldForm):
         self._labels = {name: label for name, label, _, _ in fields}
         self._below = below
 
-    def compose(self) -> ComposeResult:
-        with Vertical(id="form-box"):
-            yield Static(Text(self._title, style="bold"), id="form-title")
-            yield Static(Text(""), id="form-error", classes="error form-field-error")
-            with VerticalScroll(id="form-fields"):
-                for name, value in self._initial:
-                    with Horizontal(classes="form-row doors-row"):
-                        yield Static(Text(t(self._labels[name])), classes="form-label")
-                        yield TextField(value, id=f"field-{name}", compact=True, enter_moves_on=True, help_key=f"doors.help.{name}",
-                                        placeholder=self._placeholders[name])
-                    yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
-                if self._below is not None:
-                    yield Static(self._below, id="doors-form-below")
+    def _label(self, name: str) -> str:
+        return t(self._labels[name])
+
+    def _help_key(self, name: str) -> str:
+        return f"doors.help.{name}"
+
+    def compose_below(self) -> ComposeResult:
+        if self._below is not None:
+            yield Static(self._below, id="doors-form-below")
