@@ -288,3 +288,12 @@ def test_the_command_prints_the_done_line_and_refuses_a_second_run(tmp_path):
     second = subprocess.run(args, capture_output=True, text=True, timeout=120)
     assert second.returncode == 2
     assert "已经有档案" in second.stderr and "Traceback" not in second.stderr
+
+
+def test_occupation_categories_are_written_by_the_one_helper(demo):
+    from db.segments import occupation_fields, segment_counts
+
+    for c in Customer.select(Customer.occupation, Customer.occupation_category):
+        assert c.occupation_category == occupation_fields({"occupation": c.occupation})["occupation_category"]
+    counts = segment_counts("occupation")
+    assert sum(counts.values()) == Customer.select().count() and len(counts) >= 5

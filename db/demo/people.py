@@ -8,6 +8,7 @@ from db.demo import catalogue as cat
 from db.demo import identity
 from db.demo.records import Person, Rows
 from db.search import customer_keys, prospect_keys
+from db.segments import occupation_fields
 
 
 class People:
@@ -75,7 +76,8 @@ class People:
         rows.customers.append((
             p.id, f["name"], f["mobile"], id_number,
             f["born"].isoformat() if has_id else None, f["sex"] if has_id or r() < 0.8 else None,
-            f["occupation"], f["address"], f["district"], f["hobbies"], f["education"], f["income"],
+            f["occupation"], occupation_fields(f)["occupation_category"], f["address"], f["district"],
+            f["hobbies"], f["education"], f["income"],
             f["employer"], f["employer_address"], f["interests"], p.pay, source, consent,
             created if consent is not None else None,
             cat.CONSENT_CHANNELS[int(r() * 3)] if consent is not None else None,

@@ -21,8 +21,8 @@ ARCHIVE_TIME = " 08:00:00"  # archives from the sales sheet are opened before th
 TIMES = tuple(f" {h:02d}:{m:02d}:00" for h in range(8, 18) for m in range(0, 60) if (h, m) >= (8, 30))
 
 CUSTOMER_FIELDS = (
-    "id", "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
-    "district", "hobbies", "education", "income", "employer", "employer_address", "interests",
+    "id", "name", "mobile", "id_number", "birth_date", "sex", "occupation", "occupation_category",
+    "home_address", "district", "hobbies", "education", "income", "employer", "employer_address", "interests",
     "payment_method", "source", "marketing_consent", "consent_at", "consent_channel",
     "created_at", "created_by", "updated_at", "version", "name_key", "pinyin_full",
     "pinyin_initials", "mobile_rev", "employer_key")
