@@ -13,6 +13,7 @@ field of that path.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
@@ -270,40 +271,36 @@ def validate(data: IntakeData) -> dict[str, str]:
     return errors
 
 
+def _typed(form: Any, *also: str) -> list[str]:
+    """The fields of a form (class or instance) the advisor types: not the archive's id and version."""
+    return [f.name for f in fields(form) if f.name not in ("id", "version", *also)]
+
+
 def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
-    def run(group: str, form: Any, skip: tuple[str, ...] = ("id", "version")) -> dict[str, Any]:
+    def run(group: str, form: Any, *skip: str) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for f in fields(form):
-            if f.name in skip:
-                continue
-            path = f"{group}.{f.name}"
+        for name in _typed(form, *skip):
+            path = f"{group}.{name}"
             try:
-                out[f.name] = _clean_one(path, getattr(form, f.name))
+                out[name] = _clean_one(path, getattr(form, name))
             except Invalid as exc:
                 errors[path] = str(exc)
         return out
 
     customer = run("customer", data.customer)
     vehicle = run("vehicle", data.vehicle)
-    order = run("order", data.order, skip=("parts",))
+    order = run("order", data.order, "parts")
     contact = run("contact", data.contact)
     parts: list[dict[str, Any]] = []
     for index, line in enumerate(data.order.parts):
         if line.blank():
             continue
-        clean_line: dict[str, Any] = {}
-        for name in ("name", "quantity", "unit_price"):
-            path = f"order.parts.{index}.{name}"
-            try:
-                clean_line[name] = _clean_part_field(path, name, getattr(line, name))
-            except Invalid as exc:
-                errors[path] = str(exc)
+        clean_line = run(f"order.parts.{index}", line)
         if not clean_line.get("name") and f"order.parts.{index}.name" not in errors:
             errors[f"order.parts.{index}.name"] = t("intake.part_name_needed")
         parts.append(clean_line)
     if not errors and not v.normalise(data.order.parts_fee):
-        order["parts_fee"] = sum((p["quantity"] * p["unit_price"] for p in parts), Decimal("0.00"))
-        order["parts_fee"] = order["parts_fee"].quantize(Decimal("0.01"))
+        order["parts_fee"] = _parts_sum((p["quantity"], p["unit_price"]) for p in parts)
     first_km = vehicle.get("first_maintenance_mileage")
     if first_km is not None and order.get("mileage") is not None and first_km > order["mileage"]:
         errors["vehicle.first_maintenance_mileage"] = t("intake.first_km_above")
@@ -315,14 +312,19 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
     return Clean(customer, vehicle, order, parts, contact)
 
 
+def _parts_sum(lines: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
+    """The parts fee when none is typed: quantity × unit price of each part line, to the fen."""
+    return sum((quantity * price for quantity, price in lines), Decimal("0.00")).quantize(Decimal("0.01"))
+
+
 def total_of(data: IntakeData) -> Decimal | None:
     """The work order's total as typed so far (None while a fee is not an amount)."""
     try:
-        parts = Decimal("0.00")
-        for line in data.order.parts:
-            if not line.blank():
-                parts += v.quantity(line.quantity) * v.money(line.unit_price)
-        typed_parts = v.money(data.order.parts_fee) if v.normalise(data.order.parts_fee) else parts
+        if v.normalise(data.order.parts_fee):
+            typed_parts = v.money(data.order.parts_fee)
+        else:
+            typed_parts = _parts_sum((v.quantity(line.quantity), v.money(line.unit_price))
+                                     for line in data.order.parts if not line.blank())
         return v.money(data.order.labour_fee) + typed_parts + v.money(data.order.other_fee)
     except Invalid:
         return None
@@ -528,7 +530,7 @@ def _save_vehicle(form: VehicleForm, clean: Clean, vehicle: Vehicle | None, cust
 
 # The vehicle group as typed at reception, and its owner: what the audit log follows.
 # (The last-known mileage and dates are the visit's own record, not an edit.)
-_AUDITED_VEHICLE = tuple(f.name for f in fields(VehicleForm) if f.name not in ("id", "version")) + ("owner_id",)
+_AUDITED_VEHICLE = (*_typed(VehicleForm), "owner_id")
 
 
 def _vehicle_state(vehicle: Vehicle | None) -> dict[str, Any] | None:
@@ -623,16 +625,14 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
     customer = Customer.get_or_none(Customer.id == customer_id) if customer_id else None
     if customer is not None and customer.anonymised_at is None:
         data.customer = CustomerForm(id=customer.id, version=customer.version,
-                                     **{f.name: _shown(getattr(customer, f.name))
-                                        for f in fields(CustomerForm) if f.name not in ("id", "version")})
+                                     **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
     if vehicle is not None:
         data.vehicle = _vehicle_form(vehicle)
     return data
 
 
 def _vehicle_form(vehicle: Vehicle) -> VehicleForm:
-    shown = {f.name: _shown(getattr(vehicle, f.name))
-             for f in fields(VehicleForm) if f.name not in ("id", "version", "sold_here", "usage")}
+    shown = {name: _shown(getattr(vehicle, name)) for name in _typed(VehicleForm, "sold_here", "usage")}
     return VehicleForm(id=vehicle.id, version=vehicle.version, usage=vehicle.usage,
                        sold_here="yes" if vehicle.sold_here else "no", **shown)
 

@@ -13,7 +13,7 @@ from db.brief import brief
 from db.connection import writing
 from db.errors import Conflict
 from db.intake import (ConfirmationNeeded, CustomerForm, IntakeData, IntakeInvalid, PartLine,
-                       save_intake, start_for, validate)
+                       save_intake, start_for, total_of, validate)
 from db.models import AuditEntry, Contact, Counter, Customer, Draft, Ownership, Vehicle, Visit, VisitPart
 from db.versioning import update_versioned
 from tests.conftest import TODAY
@@ -51,6 +51,12 @@ def test_new_customer_writes_every_table_in_one_save(advisor):
     assert (contact.visit_id, contact.traits, contact.tags) == (visit.id, "注重细节", "detail_minded")
     assert saved.next_maintenance.due_km == 17000
     assert saved.warranty.in_warranty is True and saved.warranty.end_date == dt.date(2027, 5, 1)
+
+
+def test_the_total_shown_while_typing_is_the_total_saved(advisor):
+    data = reception(labour_fee="100", parts=[PartLine("清洗剂", "1.5", "3.33")])  # 4.995 of parts
+    shown = total_of(data)
+    assert shown == save_intake(data, advisor.id).total_fee == Decimal("105.00")
 
 
 def test_work_order_numbers_count_per_day_and_follow_the_setting(advisor):
