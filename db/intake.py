@@ -36,6 +36,9 @@ MAINTENANCE_KINDS = ("maintenance", "first_maintenance")
 USAGES = ("private", "official", "commercial")
 PAYMENTS = ("", "cash", "card", "wechat", "alipay", "transfer", "insurance", "account")
 YES_NO = ("no", "yes")
+# Marketing consent asked at reception: "" leaves the archive's answer as it is (a new
+# archive: not asked), yes or no records the customer's answer (db.privacy.set_consent).
+CONSENT = ("", "yes", "no")
 # Quick tags for what a customer showed at the desk (free text goes beside them).
 TAGS = ("price_sensitive", "time_pressed", "detail_minded", "brand_loyal", "complained", "referral")
 
@@ -121,6 +124,7 @@ class ContactForm:
     traits: str = ""
     events: str = ""
     tags: list[str] = field(default_factory=list)
+    consent: str = ""  # marketing consent asked at this contact: "", "yes" or "no" (CONSENT)
 
 
 @dataclass
@@ -133,6 +137,7 @@ class IntakeData:
     owner_change_confirmed: bool | None = None
     lower_mileage_confirmed: bool = False
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
+    consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -155,6 +160,7 @@ class IntakeData:
             owner_change_confirmed=data.get("owner_change_confirmed"),
             lower_mileage_confirmed=bool(data.get("lower_mileage_confirmed")),
             prospect_id=data.get("prospect_id"),
+            consent_now=data.get("consent_now"),
         )
 
 
@@ -242,6 +248,8 @@ def _clean_one(path: str, value: str) -> Any:
         if name in ("work_requested", "declined_work"):
             return v.text(value, path, 2000)
     if group == "contact":
+        if name == "consent":
+            return v.choice(value, CONSENT, path)
         if name == "tags":
             return [v.choice(tag, TAGS, path) for tag in value] if isinstance(value, list) else []
         return v.text(value, path, 1000)
@@ -404,6 +412,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
         if data.prospect_id:
             _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
+        _record_consent(clean.contact["consent"], customer.id, advisor_id)
         due_days.refresh_vehicles([vehicle.id])  # the visit moved its queue days
         if advisor_id is not None:
             discard_draft(advisor_id)  # saved: the draft goes with the same commit
@@ -601,6 +610,16 @@ def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle,
         tags=",".join(contact["tags"]) or None)
 
 
+def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> None:
+    """The customer's yes or no to marketing, given at the desk: recorded as the card's
+    G records it (logged, queues at once), only when it changes what the archive holds."""
+    from db.privacy import set_consent
+
+    wanted = {"yes": True, "no": False}.get(answer)
+    if wanted is not None and Customer.get_by_id(customer_id).marketing_consent is not wanted:
+        set_consent(advisor_id, customer_id, wanted, channel="desk")
+
+
 def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None) -> None:
     """Hand the prospect over to the new archive, inside this transaction (a savepoint)."""
     from db.prospects import convert
@@ -624,6 +643,7 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
         customer_id = vehicle.owner_id
     customer = Customer.get_or_none(Customer.id == customer_id) if customer_id else None
     if customer is not None and customer.anonymised_at is None:
+        data.consent_now = customer.marketing_consent
         data.customer = CustomerForm(id=customer.id, version=customer.version,
                                      **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
     if vehicle is not None:

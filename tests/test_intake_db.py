@@ -286,3 +286,34 @@ def test_an_intake_opened_before_the_anonymisation_cannot_refill_the_archive(adv
     stub = Customer.get_by_id(first.customer_id)
     assert (stub.name, stub.mobile) == (privacy.ANONYMOUS_NAME, None)
     assert Visit.select().count() == 1 and Vehicle.get_by_id(first.vehicle_id).owner_id is None
+
+
+def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it(advisor):
+    def consent_log():
+        return [(e.customer_id, e.advisor_id, e.before, e.after, e.detail)
+                for e in AuditEntry.select().where(AuditEntry.action == "consent").order_by(AuditEntry.id)]
+
+    first = save_intake(reception(), advisor.id)  # a new archive, not asked: nothing recorded
+    assert Customer.get_by_id(first.customer_id).marketing_consent is None and consent_log() == []
+    answers = [("yes", True), ("", True), ("yes", True), ("no", False)]  # "": unchanged
+    for n, (answer, stored) in enumerate(answers):
+        data = start_for(vehicle_id=first.vehicle_id)
+        assert data.contact.consent == "" and data.consent_now is (None if n == 0 else answers[n - 1][1])
+        data.order.mileage = str(13000 + 1000 * n)
+        data.contact.consent = answer
+        save_intake(data, advisor.id)
+        row = Customer.get_by_id(first.customer_id)
+        assert (row.marketing_consent, row.consent_channel) == (stored, "desk")
+    # logged only when the answer changed what the archive held
+    me = first.customer_id
+    assert consent_log() == [(me, advisor.id, None, "true", "desk"), (me, advisor.id, "true", "false", "desk")]
+    # a new archive can record the answer at once; a code that is not a choice is refused
+    data = reception(name="赵六", mobile="13700001111", vin=make_vin(2), plate="京B22222")
+    data.contact.consent = "no"
+    saved = save_intake(data, advisor.id)
+    assert Customer.get_by_id(saved.customer_id).marketing_consent is False
+    assert consent_log()[-1] == (saved.customer_id, advisor.id, None, "false", "desk")
+    data.contact.consent = "maybe"
+    assert "contact.consent" in validate(data)
+    # the answer survives a draft
+    assert IntakeData.from_json(start_for(vehicle_id=first.vehicle_id).to_json()).consent_now is False

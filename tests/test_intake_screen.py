@@ -210,6 +210,44 @@ async def test_typing_the_vin_of_an_ownerless_car_says_so(app_db, returning):
     assert Vehicle.get_by_id(returning.vehicle_id).owner.name == "赵六"
 
 
+def consent_line(app) -> str:
+    """The consent row as painted (label and choice)."""
+    return next((line.strip() for line in screen_text(app).splitlines() if "营销同意" in line), "")
+
+
+async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning):
+    from tui.widgets.choice import ChoiceField
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press(*"15000")
+        consent = app.screen.query_one("#" + field_id("contact.consent"), ChoiceField)
+        consent.focus()
+        await settle(pilot)
+        assert consent_line(app) == "营销同意        ‹ 不变（现为：尚未询问） ›"
+        await pilot.press("right")  # 同意
+        await settle(pilot)
+        assert consent_line(app) == "营销同意        ‹ 同意 ›"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存" in screen_text(app)
+        await pilot.press("enter")  # the next customer: a new archive leaves it unasked
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#" + field_id("contact.consent")).focus()
+        await settle(pilot)
+        assert consent_line(app) == "营销同意        ‹ 未询问 ›"
+    assert Customer.get_by_id(returning.customer_id).marketing_consent is True
+    entry = AuditEntry.get(AuditEntry.action == "consent")
+    assert (entry.customer_id, entry.after, entry.detail, entry.advisor.name) == (
+        returning.customer_id, "true", "desk", "刘洋")
+
+
 async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

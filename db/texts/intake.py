@@ -189,5 +189,10 @@ TEXTS = {
     "intake.h.order.declined_work": ("建议了但客户这次没做的项目，下次接待时会提示。", "Work recommended but declined this time; shown at the next reception."),
     "intake.h.contact.traits": ("客户这次表现出的特质，如 “注重细节，要求看旧件”。", "Traits the customer showed this time, such as “wants to see the old parts”."),
     "intake.h.contact.events": ("典型事件，如 “投诉过等待时间”。", "Typical events, such as “complained about the wait”."),
+    "intake.f.contact.consent": ("营销同意", "Marketing"),
+    "intake.h.contact.consent": ("客户是否同意接收优惠和活动信息（短信、电话、微信）。←→ 选择：“不变”保留档案里的记录（新档案：未询问）；同意或不同意在保存时立即生效，记入操作日志。",
+                                 "Does the customer agree to receive offers and campaigns (SMS, calls, WeChat)? ←→ chooses: “unchanged” keeps what the archive holds (a new archive: not asked); agrees or refuses takes effect on saving and is written to the audit log."),
+    "intake.consent.keep": ("不变（现为：{now}）", "unchanged (now: {now})"),
+    "intake.consent.unasked": ("未询问", "not asked"),
     "intake.h.contact.tags": ("快捷标签：←→ 移动，空格选中或取消。", "Quick tags: ←→ moves, space ticks or unticks."),
 }

@@ -37,7 +37,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                "order.payment_method", "order.declined_work")),
     ("observation", ("customer.education", "customer.income", "customer.employer",
                      "customer.employer_address", "customer.interests")),
-    ("contact", ("contact.traits", "contact.events", "contact.tags")),
+    ("contact", ("contact.traits", "contact.events", "contact.tags", "contact.consent")),
 )
 REQUIRED = {"customer.name", "customer.mobile", "vehicle.vin", "order.mileage"}
 CHOICES = {
@@ -45,7 +45,11 @@ CHOICES = {
     "vehicle.sold_here": [(c, t(f"intake.yesno.{c}")) for c in intake.YES_NO],
     "order.kind": [(c, t(f"intake.kind.{c}")) for c in intake.KINDS],
     "order.payment_method": [(c, t(f"intake.pay.{c}")) for c in intake.PAYMENTS],
+    # the first choice ("") is relabelled on load: "unchanged (now: …)" or "not asked"
+    "contact.consent": [("", t("intake.consent.unasked")), ("yes", t("card.consent_answer_yes")),
+                        ("no", t("card.consent_answer_no"))],
 }
+CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 # Fields whose value the archive may already know: the screen looks them up on leaving.
 LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
 FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
@@ -127,6 +131,7 @@ class IntakeForm(VerticalScroll):
         """Show ``data``: every field, the part lines (plus one empty), no messages."""
         self.loading = True
         self.base = data
+        self._label_consent(data)
         for group, form in self._groups(data):
             for f in fields(form):
                 if f.name in ("id", "version", "parts"):
@@ -146,6 +151,15 @@ class IntakeForm(VerticalScroll):
         for path in ("customer.id_number", "vehicle.vin"):
             self._note(path)
         self.call_after_refresh(setattr, self, "loading", False)
+
+    def _label_consent(self, data: intake.IntakeData) -> None:
+        """A returning customer's "no answer" keeps what the archive holds (shown); a new
+        archive's leaves the question unasked."""
+        field = self._widget("contact.consent")
+        first = (t("intake.consent.keep", now=t(CONSENT_NOW[data.consent_now]))
+                 if data.customer.id is not None else t("intake.consent.unasked"))
+        field.options = [("", first), *field.options[1:]]
+        field.refresh()
 
     async def _add_part(self, line: intake.PartLine) -> None:
         row = PartRow(self.part_count)
