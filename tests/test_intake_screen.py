@@ -248,6 +248,24 @@ async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning)
         returning.customer_id, "true", "desk", "刘洋")
 
 
+async def test_page_keys_go_from_part_to_part_of_the_form(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.focused.id == field_id("customer.name")
+        starts = ["vehicle.vin", "order.mileage", "customer.education", "contact.traits", "customer.name"]
+        for path in starts:
+            await pilot.press("pagedown")
+            await settle(pilot)
+            assert app.focused.id == field_id(path)
+        await pilot.press("pageup")
+        await settle(pilot)
+        assert app.focused.id == field_id("contact.traits")
+        assert "本次接触" in screen_text(app)  # the part scrolled into sight
+
+
 async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

@@ -47,8 +47,11 @@ class IntakeScreen(DeskScreen):
         Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new"),
         Binding("enter", "proceed", "intake.key.order", show=False, id="intake.proceed"),
         Binding("escape", "back", "key.back", show=False, id="back"),
-        Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section"),
-        Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section"),
+        # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
+        Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
+                priority=True),
+        Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section",
+                priority=True),
     ]
 
     # ---- messages from the workers
