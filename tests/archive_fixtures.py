@@ -7,36 +7,21 @@ from decimal import Decimal
 
 from db import due_days
 from db.clock import now
-from db.models import Advisor, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.search import customer_keys, vehicle_keys
-from db.validate import vin_check_char
+from db.models import Customer, Vehicle, Visit, VisitPart
+from tests import factory
+from tests.factory import advisor
+from tests.factory import vin_with_check as make_vin
 
-
-def make_vin(body16: str) -> str:
-    """A valid VIN from 16 characters (the check character is inserted at position 9)."""
-    assert len(body16) == 16
-    draft = body16[:8] + "0" + body16[8:]
-    return draft[:8] + vin_check_char(draft) + draft[9:]
-
-
-def advisor(name: str = "刘洋") -> Advisor:
-    return Advisor.get_or_none(Advisor.name == name) or Advisor.create(name=name, created_at=now())
+__all__ = ["advisor", "customer", "make_vin", "sample_station", "vehicle", "visit"]
 
 
 def customer(name: str, mobile: str | None = None, employer: str | None = None, **fields) -> Customer:
-    keys = customer_keys(name, mobile, employer)
-    return Customer.create(name=name, mobile=mobile, employer=employer, created_at=now(),
-                           updated_at=now(), **keys.as_dict(), **fields)
+    return factory.customer(name, mobile, employer=employer, **fields)
 
 
 def vehicle(owner: Customer | None, vin: str, plate: str | None = None, since: dt.date | None = None,
             **fields) -> Vehicle:
-    car = Vehicle.create(vin=vin, plate=plate, owner=owner, created_at=now(), updated_at=now(),
-                         **vehicle_keys(vin, plate), **fields)
-    if owner is not None:
-        Ownership.create(vehicle=car, customer=owner, start_date=since or dt.date(2020, 1, 1))
-    due_days.refresh_vehicles([car.id])  # as every write path does
-    return car
+    return factory.vehicle(owner, vin, plate, since=since or dt.date(2020, 1, 1), **fields)
 
 
 def visit(car: Vehicle, who: Customer, work_order_no: str, day: dt.date, mileage: int,

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from db.intake import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm
-from db.validate import id_check_char, vin_check_char
+from tests.factory import id_with_check, vin_with_check
 
 
 def make_vin(serial: int, wmi: str = "LFV2A21K") -> str:
     """A valid VIN: the WMI and descriptor, the check character, then the serial."""
-    body = f"{wmi}0{'MN'}{serial:06d}"
-    return body[:8] + vin_check_char(body) + body[9:]
+    return vin_with_check(f"{wmi}MN{serial:06d}")
 
 
 def make_id(first17: str = "11010519850302123") -> str:
-    return first17 + id_check_char(first17)
+    return id_with_check(first17)
 
 
 def reception(name: str = "王芳", mobile: str = "13912345678", vin: str | None = None,

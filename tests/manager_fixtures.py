@@ -8,33 +8,18 @@ from decimal import Decimal
 
 from db import due_days
 from db.clock import now
-from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.roles import hash_pin
-from db.search import customer_keys
+from db.models import Advisor, Contact, Customer, Vehicle, Visit, VisitPart
+from tests import factory
+from tests.factory import advisor, customer
+
+__all__ = ["advisor", "contact", "customer", "small_station", "vehicle", "visit"]
 
 _counter = {"vin": 0, "wo": 0}
 
 
-def advisor(name: str, role: str = "advisor", pin: str | None = None, **extra) -> Advisor:
-    return Advisor.create(name=name, role=role, pin_hash=hash_pin(pin) if pin else None,
-                          created_at=now(), **extra)
-
-
-def customer(name: str = "王芳", mobile: str | None = "13800138000", **extra) -> Customer:
-    keys = customer_keys(name, mobile, extra.get("employer")).as_dict()
-    return Customer.create(name=name, mobile=mobile, created_at=now(), updated_at=now(),
-                           **keys, **extra)
-
-
 def vehicle(owner: Customer | None, purchase: dt.date = dt.date(2024, 1, 10), **extra) -> Vehicle:
     _counter["vin"] += 1
-    vin = f"LTEST{_counter['vin']:012d}"
-    car = Vehicle.create(vin=vin, vin_rev=vin[::-1], purchase_date=purchase, owner=owner,
-                         created_at=now(), updated_at=now(), **extra)
-    if owner is not None:
-        Ownership.create(vehicle=car, customer=owner, start_date=purchase)
-    due_days.refresh_vehicles([car.id])  # as every write path does
-    return car
+    return factory.vehicle(owner, f"LTEST{_counter['vin']:012d}", since=purchase, purchase_date=purchase, **extra)
 
 
 def visit(car: Vehicle, who: Customer | None, day: dt.date, fee: str, *, kind: str = "maintenance",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import itertools
 from decimal import Decimal
@@ -10,29 +9,31 @@ from decimal import Decimal
 from db import due_days
 from db.clock import now
 from db.models import Customer, Prospect, Vehicle, Visit
-from db.search import customer_keys, prospect_keys, vehicle_keys
+from db.search import prospect_keys
+from tests import factory
+from tests.factory import advisor, customer
+
+__all__ = ["advisor", "customer", "prospect", "refreshed", "vehicle", "visit"]
 
 _seq = itertools.count(1)
 
 
-def customer(name: str = "王芳", mobile: str | None = "13800138000", **fields) -> Customer:
-    keys = dataclasses.asdict(customer_keys(name, mobile, fields.get("employer")))
-    return Customer.create(name=name, mobile=mobile, created_at=now(), updated_at=now(), **keys, **fields)
-
-
 def vehicle(owner: Customer | None, **fields) -> Vehicle:
+    """A car without an ownership row (queues read the owner column)."""
     n = next(_seq)
-    vin = fields.pop("vin", f"LSVTEST{n:010d}")
-    plate = fields.pop("plate", f"京A{n:05d}")
-    car = Vehicle.create(vin=vin, plate=plate, owner=owner, created_at=now(), updated_at=now(),
-                         **vehicle_keys(vin, plate), **fields)
-    return refreshed(car)
+    car = factory.vehicle(owner, fields.pop("vin", f"LSVTEST{n:010d}"), fields.pop("plate", f"京A{n:05d}"),
+                          **fields)
+    return _stored_days(car)
 
 
 def refreshed(car: Vehicle) -> Vehicle:
     """What a write path does after changing a car: its stored queue columns recomputed
     (and copied onto this instance, so that a later ``save()`` keeps them)."""
     due_days.refresh_vehicles([car.id])
+    return _stored_days(car)
+
+
+def _stored_days(car: Vehicle) -> Vehicle:
     fresh = Vehicle.get_by_id(car.id)
     for name in (*due_days.DAY_COLUMNS, "declined_visit", "declined_on", "listing"):
         setattr(car, name, getattr(fresh, name))
@@ -58,9 +59,3 @@ def visit(car: Vehicle, day: dt.date, mileage: int = 10000, kind: str = "mainten
 def prospect(name: str = "赵六", mobile: str | None = "13900139000", **fields) -> Prospect:
     return Prospect.create(name=name, mobile=mobile, created_at=now(), updated_at=now(),
                            **prospect_keys(name, mobile), **fields)
-
-
-def advisor(name: str = "刘洋"):
-    from db.models import Advisor
-
-    return Advisor.create(name=name, created_at=now())
