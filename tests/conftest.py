@@ -102,6 +102,12 @@ def database(backend, request):
 
 
 @pytest.fixture
+def app_db(database, db_path):
+    """The opened archive's file, for an app started on it (SQLite only: the app opens a path)."""
+    return db_path
+
+
+@pytest.fixture
 def db_target(database):
     """What ``--db`` would be for ``database``: the file's path or the server's URL."""
     from db.connection import is_postgres

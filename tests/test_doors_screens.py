@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from textual.widgets import DataTable, Input
 
 from db import prospects
@@ -30,11 +29,6 @@ def seed_duplicates() -> None:
     vehicle(b, vin=make_vin(901), plate="京B67890")
     customer(NASTY, "13800138000")
     customer("旧档案", "1380013800")
-
-
-@pytest.fixture
-def app_db(database, db_path):
-    return db_path
 
 
 async def test_prospects_list_form_and_contact(app_db):
@@ -145,18 +139,6 @@ async def test_import_screen_shows_a_bad_file(app_db, tmp_path):
 # ---------------------------------------------------------------- snapshots at 80×24
 
 
-@pytest.fixture
-def snap_db(tmp_path):
-    """The shared ``snapshot_db_path`` is one fixed folder, raced by parallel suites on one
-    machine; these screens never show the database's path, so a private file will do."""
-    from db.connection import close_database, open_database
-
-    path = tmp_path / "station.sqlite"
-    open_database(path)
-    yield path
-    close_database()
-
-
 def _snap(snapshot_db_path, snap_compare, *keys: str | tuple[str, ...], wait_for: tuple[str, ...] = ()) -> bool:
     """A snapshot after the ``keys`` steps (see ``steps``), then, if given, once the
     ``wait_for`` texts are painted."""
@@ -168,17 +150,17 @@ def _snap(snapshot_db_path, snap_compare, *keys: str | tuple[str, ...], wait_for
     return snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_snapshot_prospects(snap_db, snap_compare):
+def test_snapshot_prospects(snapshot_db_path, snap_compare):
     seed_prospects()
-    assert _snap(snap_db, snap_compare, "f6")
+    assert _snap(snapshot_db_path, snap_compare, "f6")
 
 
-def test_snapshot_upkeep(snap_db, snap_compare):
+def test_snapshot_upkeep(snapshot_db_path, snap_compare):
     seed_duplicates()
-    assert _snap(snap_db, snap_compare, "f7")
+    assert _snap(snapshot_db_path, snap_compare, "f7")
 
 
-def test_snapshot_import(snap_db, snap_compare):
+def test_snapshot_import(snapshot_db_path, snap_compare):
     import tempfile
     from pathlib import Path
 
@@ -186,4 +168,4 @@ def test_snapshot_import(snap_db, snap_compare):
     folder.mkdir(exist_ok=True)
     path = folder / "sales.xlsx"
     write_xlsx(path, HEADER, [])
-    assert _snap(snap_db, snap_compare, "f7", "ctrl+o", tuple(str(path)), "enter", wait_for=("开票日期",))
+    assert _snap(snapshot_db_path, snap_compare, "f7", "ctrl+o", tuple(str(path)), "enter", wait_for=("开票日期",))

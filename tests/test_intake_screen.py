@@ -20,11 +20,6 @@ from tui.widgets.form_row import FieldRow, field_id
 
 
 @pytest.fixture
-def app_db(database, db_path):
-    return db_path
-
-
-@pytest.fixture
 def returning(app_db):
     """王芳 with 京A12345, one maintenance at 12,000 km, a declined job and a trait noted."""
     advisor = advisors.sign_in("陈静", user="")

@@ -7,7 +7,7 @@ import pytest
 from db import archive
 from db.models import AuditEntry, Contact, Customer
 from tests import archive_fixtures as fx
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import make_app, screen_text, settle, steps
 from tui.screens.card import ArchiveCard
 from tui.screens.card_forms import FieldForm
 from tui.screens.lookup import LookupScreen
@@ -216,9 +216,7 @@ def _snap(snapshot_db_path, snap_compare, *keys: str, query: str = "zhangwei"):
 
     async def run_before(pilot):
         await type_query(pilot, query)
-        for key in keys:
-            await pilot.press(key)
-            await settle(pilot)
+        await steps(pilot, *keys)
 
     return snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
 

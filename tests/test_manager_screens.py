@@ -10,7 +10,7 @@ import pytest
 from db.models import Advisor, AuditEntry
 from db.roles import pin_matches
 from tests.manager_fixtures import advisor, customer, small_station
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import make_app, screen_text, settle, steps
 
 
 @pytest.fixture
@@ -30,12 +30,7 @@ def desk(database, db_path, monkeypatch):
 
 
 async def _open(app, pilot, *keys):
-    await settle(pilot)
-    await pilot.press("f8")
-    await settle(pilot)
-    for key in keys:
-        await pilot.press(key)
-        await settle(pilot)
+    await steps(pilot, "f8", *keys)
 
 
 async def test_report_screen_shows_the_period_asked(desk):
