@@ -45,7 +45,7 @@ def main() -> None:
     lost = 12
     parts = {
         "segments": lambda: report.segment_lines(start, end),
-        "months": lambda: [report.month_line(a, b, lost) for a, b in report._months(start, end)],
+        "months": lambda: report.month_lines(start, end, lost),
         "calls": lambda: report.call_lines(start, end),
         "completeness": report.completeness_lines,
         "reminders": lambda: report.reminders(start, end),

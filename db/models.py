@@ -180,7 +180,8 @@ class Visit(BaseModel):
     created_at = DateTimeField()
 
     class Meta:
-        indexes = ((("vehicle", "visit_date"), False), (("customer", "visit_date"), False))
+        # (vehicle, visit_date, total_fee): a car's visits, and their fees for the report (0006)
+        indexes = ((("vehicle", "visit_date", "total_fee"), False), (("customer", "visit_date"), False))
 
 
 class VisitPart(BaseModel):
@@ -328,6 +329,26 @@ def _queue_indexes() -> None:
 
 
 _queue_indexes()
+
+
+def _report_indexes() -> None:
+    """The manager's report's indexes (migration 0006, db/report.py): its parts read index
+    ranges, not the visit and contact rows."""
+    from peewee import SQL
+
+    Visit.add_index(Visit.index(Visit.visit_date, Visit.customer, Visit.total_fee, Visit.kind,
+                                Visit.payment_method, name="visit_report_day"))
+    Visit.add_index(Visit.index(Visit.customer, name="visit_work_missing",
+                                where=SQL("work_done IS NULL OR TRIM(work_done) = ''")))
+    Contact.add_index(Contact.index(Contact.contact_at, Contact.purpose, Contact.channel, Contact.outcome,
+                                    Contact.advisor, Contact.customer, Contact.vehicle, name="contact_report"))
+    Customer.add_index(Customer.index(Customer.anonymised_at, name="customer_anonymised",
+                                      where=SQL("anonymised_at IS NOT NULL")))
+    Customer.add_index(Customer.index(Customer.value_class_manual, name="customer_value_manual",
+                                      where=SQL("value_class_manual IS NOT NULL")))
+
+
+_report_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,

@@ -24,13 +24,14 @@ How each is computed (also in the README):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from peewee import JOIN, Case, fn
+from peewee import SQL, Case, Value, fn
 
 from db import settings
 from db.clock import today
@@ -156,38 +157,102 @@ def _period_visits(date_from: dt.date, date_to: dt.date):
 
 # ---- segments ------------------------------------------------------------------------
 
-def _per(column, date_from: dt.date, date_to: dt.date):
-    """The period's visits summed per car or per customer, as a subquery: the segment
-    expression is then computed once per car or customer, not once per work order."""
-    return (Visit.select(column.alias("key"), fn.COUNT(Visit.id).alias("n"), fn.SUM(Visit.total_fee).alias("fee"))
-            .where(_period_visits(date_from, date_to) & column.is_null(False))
-            .group_by(column)).alias("period")
-
-
 def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
     from db import segments
-    from db.models import Vehicle
 
     limits = segments.Limits.now(date_to)
+    found = {**_vehicle_segments(date_from, date_to, limits), **_value_segments(date_from, date_to, limits)}
     lines: list[SegmentLine] = []
     for kind in SEGMENT_KINDS:
-        counts = segments.segment_counts(kind, limits)
-        if kind == "value":
-            per, model, expr = _per(Visit.customer, date_from, date_to), Customer, segments.value_expr(limits)
-        else:
-            per, model = _per(Visit.vehicle, date_from, date_to), Vehicle
-            expr = {"age": segments.age_expr(limits), "use": Vehicle.usage}[kind]
-        query = (model.select(expr.alias("code"), fn.SUM(per.c.n).alias("n"), fn.SUM(per.c.fee).alias("fee"))
-                 .join(per, on=(per.c.key == model.id)).group_by(expr))
-        money = {row["code"]: (int(row["n"] or 0), _money(row["fee"])) for row in query.dicts()}
         for code in segments.codes(kind):
-            n, fee = money.get(code, (0, _money(0)))
+            customers, n, fee = found.get((kind, code), (0, 0, Decimal(0)))
             lines.append(SegmentLine(kind, code, t(f"segment.kind.{kind}"), segments.segment_label(kind, code),
-                                     counts.get(code, 0), n, fee))
+                                     customers, n, _money(fee)))
     return lines
 
 
-# ---- return and churn by month ---------------------------------------------------------
+def _add(found: dict, key: tuple[str, str], customers: int, n: int, fee: Any) -> None:
+    had = found.get(key, (0, 0, Decimal(0)))
+    found[key] = (had[0] + int(customers or 0), had[1] + int(n or 0), had[2] + _exact(fee))
+
+
+def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[str, str], tuple]:
+    """Age and use: one pass over the cars. Each car's segment is worked out once, its
+    period's work orders summed on the (vehicle, visit_date, total_fee) index (migration
+    0006); it counts as a car of the segment when it is active with a live owner (its
+    stored ``listing``, ``db.due_days``)."""
+    from db import segments
+    from db.models import Vehicle
+
+    period = Visit.alias("car_visit")
+    in_period = (period.vehicle == Vehicle.id) & (period.visit_date >= date_from) & (period.visit_date <= date_to)
+    age = segments.age_expr(limits)
+    query = (Vehicle.select(age.alias("age"), Vehicle.usage,
+                            fn.SUM(Case(None, [(segments.counted_car(), 1)], 0)),
+                            fn.SUM(period.select(fn.COUNT(period.id)).where(in_period)),
+                            fn.SUM(period.select(fn.SUM(period.total_fee)).where(in_period)))
+             .group_by(age, Vehicle.usage).tuples())
+    found: dict[tuple[str, str], tuple] = {}
+    for age_code, use_code, cars, n, fee in query:
+        if age_code is not None:
+            _add(found, ("age", age_code), cars, n, fee)
+        _add(found, ("use", use_code), cars, n, fee)
+    return found
+
+
+def _value_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[str, str], tuple]:
+    """Value: live customers per class today, and the period's work orders by their
+    customer's class. One pass over the visits of the value window and the period (the
+    (visit_date, …) index of migration 0006), grouped per customer; a customer without
+    such a visit is D. The few customers set apart (a class set by hand, merged away,
+    anonymised) are found on their own small indexes and counted one by one."""
+    from db import segments
+
+    start = min(date_from, limits.value_start)
+    recent = Visit.visit_date >= limits.value_start
+    in_period = Visit.visit_date >= date_from
+    paid = recent & segments.paid_visit(Visit)
+
+    def facts(where):
+        return (Visit.select(Visit.customer.alias("cid"),
+                             fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
+                             fn.SUM(Case(None, [(paid, Visit.total_fee)], 0)).alias("spend"),
+                             fn.SUM(Case(None, [(recent, 1)], 0)).alias("recent_n"),
+                             fn.SUM(Case(None, [(in_period, 1)], 0)).alias("n"),
+                             fn.SUM(Case(None, [(in_period, Visit.total_fee)], 0)).alias("fee"))
+                .where(Visit.customer.is_null(False) & (Visit.visit_date >= start)
+                       & (Visit.visit_date <= date_to) & where)
+                .group_by(Visit.customer)).alias("facts")
+
+    # One query per small index (an OR of the three would read the whole table).
+    apart = (Customer.select(Customer.id).where(Customer.value_class_manual.is_null(False))
+             | Customer.select(Customer.id).where(Customer.merged_into.is_null(False))
+             | Customer.select(Customer.id).where(Customer.anonymised_at.is_null(False)))
+    found: dict[tuple[str, str], tuple] = {}
+    per = facts(Visit.customer.not_in(apart))
+    code = segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
+    seen = 0
+    for value_code, customers, n, fee in (per.select_from(code, fn.COUNT(SQL("*")), fn.SUM(per.c.n), fn.SUM(per.c.fee))
+                                          .group_by(code).tuples()):
+        _add(found, ("value", value_code), customers, n, fee)
+        seen += customers
+    # The rest of the ordinary customers had no visit in the window.
+    ordinary = Customer.select().count() - apart.count()
+    _add(found, ("value", "D"), ordinary - seen, 0, 0)
+    per = facts(Visit.customer.in_(apart))
+    computed = dict((row[0], row[1:]) for row in per.select_from(
+        per.c.cid, segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits),
+        per.c.n, per.c.fee).tuples())
+    live = segments.live_customer()
+    for cid, manual, is_live in (Customer.select(Customer.id, Customer.value_class_manual,
+                                                 Case(None, [(live, 1)], 0))
+                                 .where(Customer.id.in_(apart)).tuples()):
+        value_code, n, fee = computed.get(cid, ("D", 0, 0))
+        _add(found, ("value", manual or value_code), 1 if is_live else 0, n, fee)
+    return found
+
+
+# ---- work orders by day, return and churn by month ------------------------------------
 
 def _months(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.date]]:
     """(first day, last day counted) of each month of the period; the last one may be partial."""
@@ -200,35 +265,170 @@ def _months(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, dt.date
     return out
 
 
-def _distinct_customers(where) -> int:
-    return (Visit.select(fn.COUNT(fn.DISTINCT(Visit.customer)))
-            .where(where & Visit.customer.is_null(False)).scalar() or 0)
+def _exact(value: Any) -> Decimal:
+    return Decimal(str(value or 0))
 
 
-def month_line(start: dt.date, end: dt.date, lost_months: int) -> MonthLine:
-    base_from = start - relativedelta(months=lost_months)
-    earlier = Visit.alias("earlier")
-    came_back = fn.EXISTS(earlier.select(earlier.id).where(
-        (earlier.customer == Visit.customer) & (earlier.visit_date >= base_from)
-        & (earlier.visit_date < start)))
-    in_month = (Visit.visit_date >= start) & (Visit.visit_date <= end)
-    # Lost during M: a visit between base_from and end − L months with no later visit up
-    # to M's end (a range of one month of visits, each probed on (customer, visit_date)).
-    later = Visit.alias("later")
-    no_later = ~fn.EXISTS(later.select(later.id).where(
-        (later.customer == Visit.customer) & (later.visit_date > Visit.visit_date) & (later.visit_date <= end)))
-    churned = _distinct_customers(
-        Visit.visit_date.between(base_from, end - relativedelta(months=lost_months)) & no_later)
-    row = Visit.select(fn.COUNT(Visit.id), fn.SUM(Visit.total_fee)).where(in_month).tuples().first()
-    # Active: one probe per customer on the (customer, visit_date) index reads the index
-    # alone; counting distinct customers over the window's visits reads every visit row.
-    probe = Visit.alias("probe")
-    active_count = Customer.select().where(fn.EXISTS(probe.select(probe.id).where(
-        (probe.customer == Customer.id) & (probe.visit_date >= base_from) & (probe.visit_date < start)))).count()
-    return MonthLine(month=start.strftime("%Y-%m"), visits=row[0] or 0, revenue=_money(row[1]),
-                     active=active_count,
-                     returned=_distinct_customers(in_month & came_back),
-                     churned=churned or 0)
+def _daily(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, int, Decimal]]:
+    """Work orders and their fees per day: one walk down the (visit_date, …, total_fee)
+    index (migration 0006), already in day order, so nothing is sorted."""
+    query = (Visit.select(Visit.visit_date, fn.COUNT(Visit.id), fn.SUM(Visit.total_fee))
+             .where(_period_visits(date_from, date_to)).group_by(Visit.visit_date).tuples())
+    return [(_as_date(day), n, _exact(fee)) for day, n, fee in query]
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+MASK_BITS = 62  # months one customer's mask holds (a signed 64-bit integer, with room)
+CHUNK_MONTHS = 36  # period months per mask; the rest of the bits look back
+
+
+def _month_number(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _first_of(number: int) -> dt.date:
+    return dt.date(number // 12, number % 12 + 1, 1)
+
+
+def _month_number_sql(column):
+    """``_month_number`` of a date column, in SQL."""
+    from peewee import Cast
+
+    from db.connection import is_postgres
+
+    if is_postgres():
+        return Cast(fn.date_part("year", column) * 12 + fn.date_part("month", column), "integer") - 1
+    return Cast(fn.substr(column, 1, 4), "integer") * 12 + Cast(fn.substr(column, 6, 2), "integer") - 1
+
+
+def _bits(first: int, last: int) -> int:
+    """A mask with bits ``first`` … ``last`` set (none when last < first)."""
+    return ((1 << (last - first + 1)) - 1) << first if last >= first else 0
+
+
+def _flows(months: list[tuple[dt.date, dt.date]], lost_months: int) -> list[tuple[int, int, int]]:
+    """(active, returned, churned) of each month (see the module docstring), for months
+    that follow one another; computed from one mask per customer instead of one probe
+    per customer and month.
+
+    Per customer, over the visits from ``lost_months`` before the first month to the last
+    month's end: a bit per month (the mask window: the chunk's months and up to
+    ``MASK_BITS - CHUNK_MONTHS`` months before them), the latest visit before that window
+    (when ``lost_months`` reaches further back), and a bit for each month whose churn
+    window ends before the month's own end (a partial month, a short February) set when a
+    visit falls after that end. Each month's three figures are then sums of bit tests
+    over the customers, in the same query.
+    """
+    out: list[tuple[int, int, int]] = []
+    for begin in range(0, len(months), CHUNK_MONTHS):
+        out += _flows_chunk(months[begin:begin + CHUNK_MONTHS], lost_months)
+    return out
+
+
+def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple[int, int, int]]:
+    m0 = _month_number(months[0][0])
+    back = min(lost, MASK_BITS - len(months))  # months before the chunk held in the mask
+    window = m0 - back  # the month of bit 0
+    window_day = _first_of(window)
+    reaches_before = back < lost  # some months look further back than the mask
+    bit = _shifted_one(_month_number_sql(Visit.visit_date) - window)
+    day = _unindexed(Visit.visit_date)
+    columns = [Visit.customer.alias("cid"),
+               _as_bigint(fn.SUM(fn.DISTINCT(Case(None, [(Visit.visit_date >= window_day, bit)])
+                                             if reaches_before else bit))).alias("mask")]
+    # A churn window that ends before its month does (a partial month, a short February):
+    # a bit for a visit after that end, in that month.
+    late_cases = []
+    for i, (_, end) in enumerate(months):
+        number = m0 + i - lost  # the month the churn window lies in
+        cut = end - relativedelta(months=lost)
+        if number >= window and cut < _first_of(number + 1) - dt.timedelta(days=1):
+            late_cases.append(((Visit.visit_date > cut) & (Visit.visit_date < _first_of(number + 1)),
+                               Value(1 << (number - window))))
+    if late_cases:
+        columns.append(_as_bigint(fn.SUM(fn.DISTINCT(Case(None, late_cases)))).alias("late"))
+    if reaches_before:
+        columns.append(fn.MAX(Case(None, [(Visit.visit_date < window_day, Visit.visit_date)])).alias("before"))
+    # In customer order on SQLite: the (customer, visit_date) index holds all it reads.
+    per_customer = (Visit.select(*columns)
+                    .where(Visit.customer.is_null(False) & (day >= _first_of(m0 - lost)) & (day <= months[-1][1]))
+                    .group_by(Visit.customer)).alias("per_customer")
+    mask = fn.COALESCE(per_customer.c.mask, 0) if reaches_before else per_customer.c.mask
+    before = per_customer.c.before
+
+    def any_of(bits: int):
+        return mask.bin_and(bits) != 0 if bits else Value(False)
+
+    def count(condition):
+        return fn.SUM(Case(None, [(condition, 1)], 0))
+
+    sums = []
+    for i, (_, end) in enumerate(months):
+        own = back + i  # this month's bit
+        looked_back = _first_of(m0 + i - lost)  # the first day of the active window
+        active = any_of(_bits(max(0, own - lost), own - 1))
+        if looked_back < window_day:
+            active = active | (before >= looked_back)
+        q = own - lost  # the bit of the month the churn window lies in (negative: before the mask)
+        if q >= 0:
+            churned = any_of(1 << q) & ~any_of(_bits(q + 1, own))
+            if late_cases:
+                churned = churned & (fn.COALESCE(per_customer.c.late, 0).bin_and(1 << q) == 0)
+        else:
+            cut = end - relativedelta(months=lost)
+            churned = ~any_of(_bits(0, own)) & (before >= looked_back) & (before <= cut)
+        sums += [count(active), count(active & any_of(1 << own)), count(churned)]
+    row = per_customer.select_from(*sums).tuples().first() or (0,) * len(sums)
+    return [tuple(int(x or 0) for x in row[k:k + 3]) for k in range(0, len(sums), 3)]
+
+
+def _shifted_one(position):
+    """``1 << position`` as a 64-bit integer, in SQL."""
+    from peewee import NodeList
+
+    return NodeList((_as_bigint(Value(1)), SQL("<<"), position), parens=True)
+
+
+def _as_bigint(expression):
+    from peewee import Cast
+
+    return Cast(expression, "BIGINT")
+
+
+def _unindexed(column):
+    """The column, written so that SQLite will not walk an index for a test on it (a
+    unary plus): a query grouped by another indexed column then reads that column's
+    index in order instead of sorting. PostgreSQL's planner needs no such hint."""
+    from peewee import NodeList
+
+    from db.connection import is_postgres
+
+    return column if is_postgres() else NodeList((SQL("+"), column))
+
+
+def month_lines(date_from: dt.date, date_to: dt.date, lost_months: int,
+                daily: list[tuple[dt.date, int, Decimal]] | None = None) -> list[MonthLine]:
+    """The period's months: work orders, revenue, and the return and churn figures.
+    ``daily``: ``_daily`` from the first month's first day, when already read."""
+    months = _months(date_from, date_to)
+    if not months:
+        return []
+    starts = [start for start, _ in months]
+    visits, revenue = [0] * len(months), [Decimal(0)] * len(months)
+    if daily is None:
+        daily = _daily(months[0][0], months[-1][1])
+    for day, n, fee in daily:
+        if day < starts[0]:
+            continue
+        i = bisect.bisect_right(starts, day) - 1
+        visits[i] += n
+        revenue[i] += fee
+    return [MonthLine(month=start.strftime("%Y-%m"), visits=visits[i], revenue=_money(revenue[i]),
+                      active=active, returned=returned, churned=churned)
+            for i, ((start, _), (active, returned, churned)) in enumerate(zip(months, _flows(months, lost_months)))]
 
 
 # ---- calls ----------------------------------------------------------------------------
@@ -239,16 +439,17 @@ def _contact_period(date_from: dt.date, date_to: dt.date):
 
 
 def call_lines(date_from: dt.date, date_to: dt.date) -> list[AdvisorCalls]:
-    query = (Contact.select(Contact.advisor, Advisor.name, Contact.outcome, Contact.purpose,
-                            fn.COUNT(Contact.id).alias("n"))
-             .join(Advisor, JOIN.LEFT_OUTER, on=(Contact.advisor == Advisor.id))
+    """One range of the ``contact_report`` index (migration 0006), grouped; the few
+    advisors' names are looked up afterwards."""
+    query = (Contact.select(Contact.advisor, Contact.outcome, Contact.purpose, fn.COUNT(Contact.id).alias("n"))
              .where(_contact_period(date_from, date_to) & Contact.purpose.is_null(False)
                     & (Contact.channel != "desk") & Contact.customer.is_null(False))
-             .group_by(Contact.advisor, Advisor.name, Contact.outcome, Contact.purpose).tuples())
+             .group_by(Contact.advisor, Contact.outcome, Contact.purpose).tuples())
+    names = dict(Advisor.select(Advisor.id, Advisor.name).tuples())
     by_advisor: dict[str, dict[str, Any]] = {}
-    for _, name, outcome, purpose, n in query:
-        line = by_advisor.setdefault(name or "—", {"calls": 0, "follow": 0,
-                                                    "outcomes": dict.fromkeys(OUTCOME_COLUMNS, 0)})
+    for advisor_id, outcome, purpose, n in query:
+        name = names.get(advisor_id) or "—"
+        line = by_advisor.setdefault(name, {"calls": 0, "follow": 0, "outcomes": dict.fromkeys(OUTCOME_COLUMNS, 0)})
         line["calls"] += n
         line["follow"] += n if purpose == FOLLOW_UP_PURPOSE else 0
         column = outcome if outcome in OUTCOME_COLUMNS else "other"
@@ -260,17 +461,19 @@ def call_lines(date_from: dt.date, date_to: dt.date) -> list[AdvisorCalls]:
 # ---- completeness -----------------------------------------------------------------------
 
 def completeness_lines() -> tuple[float, list[AdvisorCompleteness]]:
+    """The station's score and each advisor's (over the archives they created), from one
+    grouped pass (``db.completeness.grouped``); the station is the sum of the groups."""
     from db import completeness
 
-    station = completeness.station().score
     by_advisor = completeness.grouped(Customer.created_by)
-    live = Customer.merged_into.is_null() & Customer.anonymised_at.is_null()
-    archives = dict(Customer.select(Customer.created_by, fn.COUNT(Customer.id))
-                    .where(live & Customer.created_by.is_null(False)).group_by(Customer.created_by).tuples())
+    station = completeness.Completeness()
+    for result in by_advisor.values():
+        station.filled += result.filled
+        station.expected += result.expected
     names = dict(Advisor.select(Advisor.id, Advisor.name).tuples())
-    lines = [AdvisorCompleteness(names[advisor_id], archives[advisor_id], by_advisor[advisor_id].score)
-             for advisor_id in archives if advisor_id in by_advisor]
-    return station, sorted(lines, key=lambda line: line.advisor)
+    lines = [AdvisorCompleteness(names[advisor_id], result.archives, result.score)
+             for advisor_id, result in by_advisor.items() if advisor_id is not None and result.archives]
+    return station.score, sorted(lines, key=lambda line: line.advisor)
 
 
 # ---- maintenance reminders ----------------------------------------------------------------
@@ -322,11 +525,13 @@ def parse_period(date_from: str | dt.date | None, date_to: str | dt.date | None)
 def build(date_from: str | dt.date | None = None, date_to: str | dt.date | None = None) -> Report:
     start, end = parse_period(date_from, date_to)
     report = Report(start, end)
-    row = Visit.select(fn.COUNT(Visit.id), fn.SUM(Visit.total_fee)).where(_period_visits(start, end)).tuples().first()
-    report.visits, report.revenue = row[0] or 0, _money(row[1])
+    daily = _daily(start.replace(day=1), end)
+    in_period = [(n, fee) for day, n, fee in daily if day >= start]
+    report.visits = sum(n for n, _ in in_period)
+    report.revenue = _money(sum((fee for _, fee in in_period), Decimal(0)))
     report.segments = segment_lines(start, end)
     lost = report.lost_months = int(settings.get("churn.lost_months"))
-    report.months = [month_line(a, b, lost) for a, b in _months(start, end)]
+    report.months = month_lines(start, end, lost, daily)
     report.calls = call_lines(start, end)
     report.completeness, report.completeness_by_advisor = completeness_lines()
     report.reminders = reminders(start, end)

@@ -165,12 +165,12 @@ def _visits_in_window(limits: Limits, customer=Customer):
     return visit, window
 
 
-def _paid(visit) -> Expression:
+def paid_visit(visit) -> Expression:
     return (visit.kind.not_in(UNPAID_KINDS) & (visit.total_fee > 0)
             & (visit.payment_method.is_null() | (visit.payment_method != UNPAID_PAYMENT)))
 
 
-def _value_case(paid_n, spend, recent, limits: Limits):
+def value_case(paid_n, spend, recent, limits: Limits):
     """The value rule over three facts of the window: paid visits, their spend, any visit."""
     lifted = (spend >= limits["value.lift_spend"]) & (paid_n >= 1)
     a, b, c = limits["value.a_visits"], limits["value.b_visits"], limits["value.c_visits"]
@@ -185,18 +185,18 @@ def computed_value_expr(limits: Limits, customer=Customer):
     """The computed value class of each customer row, as SQL (correlated over the
     (customer, visit_date) index: a handful of index entries per customer)."""
     visit, window = _visits_in_window(limits, customer)
-    paid_n = visit.select(fn.COUNT(visit.id)).where(window & _paid(visit))
+    paid_n = visit.select(fn.COUNT(visit.id)).where(window & paid_visit(visit))
     visit2, window2 = _visits_in_window(limits, customer)
-    spend = visit2.select(fn.COALESCE(fn.SUM(visit2.total_fee), 0)).where(window2 & _paid(visit2))
+    spend = visit2.select(fn.COALESCE(fn.SUM(visit2.total_fee), 0)).where(window2 & paid_visit(visit2))
     visit3, window3 = _visits_in_window(limits, customer)
-    return _value_case(paid_n, spend, fn.EXISTS(visit3.select(Value(1)).where(window3)), limits)
+    return value_case(paid_n, spend, fn.EXISTS(visit3.select(Value(1)).where(window3)), limits)
 
 
 def _value_facts(limits: Limits, ids: list[int]):
     """The window's facts for a few customers in one pass over their visits."""
     visit = Visit.alias("vf")
     window = visit.customer.in_(ids) & (visit.visit_date >= limits.value_start) & (visit.visit_date <= limits.day)
-    paid = _paid(visit)
+    paid = paid_visit(visit)
     return (visit.select(visit.customer.alias("cid"),
                          fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
                          fn.SUM(Case(None, [(paid, visit.total_fee)], 0)).alias("spend"))
@@ -360,14 +360,21 @@ def live_customer(customer=Customer) -> Expression:
     return (fn.COALESCE(customer.merged_into, 0) == 0) & customer.anonymised_at.is_null()
 
 
+def counted_car(vehicle=Vehicle) -> Expression:
+    """An active car with a live owner: the cars the vehicle segments count. The car's
+    stored ``listing`` (``db.due_days``) says just that, kept current by every write path,
+    so no owner row is read."""
+    from db.due_days import NONE
+
+    return vehicle.listing > NONE
+
+
 def segment_counts(kind: str, limits: Limits | None = None) -> dict[str, int]:
     """How many active cars (vehicle kinds) or live customers (customer kinds) per segment."""
     limits = limits or Limits.now()
     if kind in VEHICLE_KINDS:
         expr = {"age": age_expr(limits), "use": Vehicle.usage, "class": Vehicle.vehicle_class}[kind]
-        query = (Vehicle.select(expr.alias("code"), fn.COUNT(Vehicle.id).alias("n"))
-                 .join(Customer, on=(Vehicle.owner == Customer.id))
-                 .where((Vehicle.status == "active") & live_customer()))
+        query = Vehicle.select(expr.alias("code"), fn.COUNT(Vehicle.id).alias("n")).where(counted_car())
     else:
         expr = {"value": value_expr(limits), "occupation": Customer.occupation_category,
                 "region": Customer.district}[kind]
@@ -416,7 +423,7 @@ def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict
     limits = Limits.now(day)
     per_vehicle = _vehicle_badges(Vehicle.owner.in_(ids), limits)
     facts = _value_facts(limits, ids).alias("facts")
-    computed = _value_case(fn.COALESCE(facts.c.paid_n, 0), fn.COALESCE(facts.c.spend, 0),
+    computed = value_case(fn.COALESCE(facts.c.paid_n, 0), fn.COALESCE(facts.c.spend, 0),
                            facts.c.cid.is_null(False), limits)
     customer_rows = (Customer.select(Customer.id, Customer.occupation, Customer.occupation_category,
                                      Customer.district, Customer.value_class_manual,

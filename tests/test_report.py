@@ -28,8 +28,13 @@ def station(database):
     return small_station()
 
 
-def test_months_return_and_churn(station):
-    lines = [report.month_line(a, b, 12) for a, b in report._months(FROM, TO)]
+@pytest.mark.parametrize("bits, chunk", [(62, 36), (14, 4), (5, 2), (1, 1)])
+def test_months_return_and_churn(station, monkeypatch, bits, chunk):
+    # whatever one customer's month mask holds: the months of a chunk, how far it looks
+    # back before them (0 to 12 months here; the rest from the latest visit before it)
+    monkeypatch.setattr(report, "MASK_BITS", bits)
+    monkeypatch.setattr(report, "CHUNK_MONTHS", chunk)
+    lines = report.month_lines(FROM, TO, 12)
     got = [(m.month, m.visits, m.revenue, m.active, m.returned, m.churned) for m in lines]
     assert got == [
         ("2025-12", 0, Decimal("0.00"), 3, 0, 1),  # D's last visit turned a year old on 12-01
@@ -79,6 +84,28 @@ def test_segments(station):
     assert lines[("value", "B")] == (1, 1, Decimal("200.00"))
     assert lines[("value", "C")] == (1, 1, Decimal("400.00"))
     assert lines[("value", "D")][0] == 2 and lines[("value", "A")] == (0, 0, Decimal("0.00"))
+
+
+def test_segments_set_apart_customers(station):
+    """A class set by hand counts over the computed one; a merged or anonymised customer
+    is no longer counted, nor are their cars, but their work orders stay in the figures."""
+    from db import due_days, segments
+    from db.clock import now
+    from db.models import Customer
+
+    ids = {c.name: c.id for c in Customer.select()}
+    segments.set_value_class(ids["甲"], "A", "大客户", None)
+    Customer.update(merged_into=ids["甲"]).where(Customer.id == ids["丙"]).execute()
+    Customer.update(anonymised_at=now()).where(Customer.id == ids["丁"]).execute()
+    due_days.refresh_owners([ids["丙"], ids["丁"]])  # as merging and anonymising do
+    lines = {(s.kind, s.code): (s.customers, s.visits, s.revenue) for s in report.segment_lines(FROM, TO)}
+    assert lines[("age", "warranty")] == (1, 1, Decimal("200.00"))  # D's car no longer counted
+    assert lines[("age", "mid")] == (0, 1, Decimal("400.00"))  # C's car gone, its visit kept
+    assert lines[("use", "commercial")] == (0, 1, Decimal("400.00"))
+    assert lines[("value", "A")] == (1, 1, Decimal("200.00"))  # A by hand (computed: B)
+    assert lines[("value", "B")] == (0, 0, Decimal("0.00"))
+    assert lines[("value", "C")] == (0, 1, Decimal("400.00"))  # C merged away: visit kept
+    assert lines[("value", "D")] == (1, 0, Decimal("0.00"))  # B; D anonymised
 
 
 def test_whole_report_as_json(station):
