@@ -11,7 +11,7 @@ from textual.widgets._footer import FooterKey
 from db.i18n import set_language, t
 from tests import archive_fixtures as fx
 from tests.manager_fixtures import advisor
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import footer_line, make_app, screen_text, settle
 from tui.screens.registry import MAIN_SCREENS
 from tui.widgets.screen_strip import ScreenStrip
 
@@ -65,7 +65,7 @@ async def test_every_footer_fits_80_columns(desk, lang):
             name = f"{place}{'+' + '+'.join(keys) if keys else ''}"
             assert app.screen.query(Footer), name
             if overflow(app):
-                problems[name] = (overflow(app), screen_text(app).splitlines()[-2])
+                problems[name] = (overflow(app), footer_line(app))
             strip = app.screen.query_one(ScreenStrip)
             last_line = screen_text(app).splitlines()[-1]
             if strip.render().cell_len > WIDTH or strip.current != app.current_mode:

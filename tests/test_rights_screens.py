@@ -13,7 +13,7 @@ from db.models import AuditEntry, Contact, Customer, Prospect, Vehicle
 from tests import archive_fixtures as fx
 from tests.manager_fixtures import advisor
 from tests.test_lookup_screen import type_query
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
+from tests.tui_helpers import footer_line, make_app, screen_text, screen_text_when, settle
 from tui.screens.ask import AskScreen
 from tui.screens.card import ArchiveCard
 from tui.screens.confirm import ConfirmDialog
@@ -217,7 +217,7 @@ async def test_a_dropped_prospect_opens_again_from_the_list(database, db_path):
         await press(pilot, "ctrl+t")
         text = screen_text(app)
         assert "已放弃的潜在客户 1/1 位" in text and "[@click=app.quit]x[/]" in text and "王芳" not in text
-        footer = screen_text(app).splitlines()[-1]
+        footer = footer_line(app)
         assert "^r 重新跟进" in footer and "^d" not in footer  # each list offers its own key
         await press(pilot, "ctrl+d")  # not offered here: does nothing
         assert Prospect.get_by_id(gone.id).status == "dropped"
@@ -227,7 +227,7 @@ async def test_a_dropped_prospect_opens_again_from_the_list(database, db_path):
         await press(pilot, "ctrl+t")
         table = app.screen.query_one("#prospects-table", DataTable)
         assert table.row_count == 2 and "[@click=app.quit]x[/]" in screen_text(app)
-        footer = screen_text(app).splitlines()[-1]
+        footer = footer_line(app)
         assert "^d 放弃" in footer and "^r" not in footer
 
 

@@ -49,6 +49,11 @@ def screen_text(app) -> str:
     return console.export_text()
 
 
+def footer_line(app) -> str:
+    """The footer's line: the keys of the screen in front (the screen strip is under it)."""
+    return screen_text(app).splitlines()[-2]
+
+
 async def screen_text_when(pilot, *wanted: str, tries: int = 100) -> str:
     """The screen's text once every ``wanted`` piece is painted (or after ``tries``
     repaints): a message handled after the workers finished may paint a frame later."""
