@@ -28,6 +28,10 @@ from tui.workers import db_work
 PAGE_SIZE = 30
 DEBOUNCE_S = 0.15
 COLUMNS = ("name", "mobile", "district", "current_car", "next_contact_date")
+# Columns get their widths from the first page's widest cell, up to this many cells:
+# DataTable measures auto-width columns only when next idle, and a frame painted before
+# that can stay cached with narrow columns (Textual issue #4470).
+COLUMN_MAX_CELLS = 24
 FORM_FIELDS = ("name", "mobile", "district", "current_car", "heard_from", "interest", "next_step",
                "next_contact_date")
 
@@ -74,9 +78,16 @@ class ProspectsScreen(DeskScreen):
                         help_key="prospects.find_help", compact=True)
         yield Static(Text(""), id="prospects-status")
         table: DataTable = DataTable(id="prospects-table", cursor_type="row", zebra_stripes=True)
-        for name in COLUMNS:
-            table.add_column(t(_label_key(name)), key=name)
+        self._set_columns(table, [])
         yield table
+
+    @staticmethod
+    def _set_columns(table: DataTable, cells: list[list[Text]]) -> None:
+        table.clear(columns=True)
+        for number, name in enumerate(COLUMNS):
+            label = t(_label_key(name))
+            width = max([Text(label).cell_len, *(row[number].cell_len for row in cells)])
+            table.add_column(label, key=name, width=min(width, COLUMN_MAX_CELLS))
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -108,12 +119,13 @@ class ProspectsScreen(DeskScreen):
 
         page = message.page
         table = self.query_one("#prospects-table", DataTable)
-        if page.offset == 0:
-            table.clear()
-            self._rows = []
         day = today()
-        for row in page.rows:
-            table.add_row(*self._cells(row, day), key=str(row.id))
+        cells = [self._cells(row, day) for row in page.rows]
+        if page.offset == 0:
+            self._set_columns(table, cells)
+            self._rows = []
+        for row, row_cells in zip(page.rows, cells):
+            table.add_row(*row_cells, key=str(row.id))
             self._rows.append(row)
         self._total = page.total
         status = (t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)
