@@ -27,8 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
-from peewee import (SQL, Case, Database, DatabaseProxy, DateField, Expression, PostgresqlDatabase,
-                    ValuesList, fn)
+from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, PostgresqlDatabase, Table, fn
 
 from db import settings
 from db.connection import is_postgres, writing
@@ -57,17 +56,6 @@ def listing_sql(vehicle=Vehicle) -> Expression:
     ], MARKETING)).where(owner.id == vehicle.owner))
     return Case(None, [((vehicle.status != "active") | vehicle.owner.is_null(), NONE)],
                 fn.COALESCE(standing, NONE))
-
-
-def declined_condition(visit) -> Expression:
-    # literal '' (not a parameter), so that SQLite sees the partial index's own condition
-    return visit.declined_work.is_null(False) & (visit.declined_work != SQL("''"))
-
-
-def _latest_declined(vehicle=Vehicle):
-    visit = Visit.alias("declined_visit")
-    return visit.select(fn.MAX(visit.id)).where(
-        (visit.vehicle == vehicle.id) & (visit.visit_date >= vehicle.last_visit_date) & declined_condition(visit))
 
 
 # ---- refreshing ------------------------------------------------------------------------
@@ -118,14 +106,16 @@ def refresh_all(database: Database | None = None, batch: int = BATCH) -> None:
 
 def _refresh_all(batch: int) -> None:
     values = _values()
-    declined_cars = Visit.select(Visit.vehicle).where(declined_condition(Visit))
+    # Every visit with declined work, read once in the cars' order beside the batches
+    # (a million cars: one read, with or without an index on the visits).
+    declined = _declined_query(None).order_by(Visit.vehicle).tuples().iterator()
+    pending = next(declined, None)
     for lo, hi in _id_ranges(batch):
-        where = (Vehicle.id > lo) & (Vehicle.id <= hi)
-        Vehicle.update(listing=listing_sql()).where(where).execute()
-        # only cars with declined work anywhere can have some to offer
-        _refresh_declined(where & Vehicle.id.in_(declined_cars.where(
-            (Visit.vehicle > lo) & (Visit.vehicle <= hi))))
-        _refresh_days(where, values)
+        visits: dict[int, list[tuple[int, dt.date]]] = {}
+        while pending is not None and pending[0] <= hi:
+            visits.setdefault(pending[0], []).append((pending[1], _date(pending[2])))
+            pending = next(declined, None)
+        _refresh((Vehicle.id > lo) & (Vehicle.id <= hi), values, visits)
 
 
 def _values() -> dict:
@@ -144,39 +134,107 @@ def _id_ranges(batch: int):
         yield lo, lo + batch
 
 
-def _refresh(where: Expression, values: Mapping) -> None:
-    Vehicle.update(listing=listing_sql()).where(where).execute()
-    _refresh_declined(where)
-    _refresh_days(where, values)
+def _refresh(where: Expression, values: Mapping,
+             visits: Mapping[int, list[tuple[int, dt.date]]] | None = None) -> None:
+    """Everything stored for the cars matching ``where``, written in one UPDATE: the
+    days and the declined work from Python, the listing from SQL (PostgreSQL writes a
+    new version of the row, and of every index entry, for each UPDATE of it).
+    ``visits``: the cars' visits with declined work, when the caller has read them."""
+    rows = _days(where, values)
+    if not rows:
+        return
+    declined = _declined_work({i: last for i, _, _, last in rows}, visits)
+    values_rows = [(i, *days, *declined.get(i, (None, None))) for i, days, _, _ in rows]
+    _update_from(values_rows, (*DAY_COLUMNS, "declined_visit", "declined_on"), where,
+                 {Vehicle.listing: listing_sql()})
 
 
-def _refresh_declined(where: Expression) -> None:
-    Vehicle.update(declined_visit=_latest_declined()).where(where).execute()
-    visit = Visit.alias("declined_day")
-    day = visit.select(visit.visit_date).where(visit.id == Vehicle.declined_visit)
-    Vehicle.update(declined_on=day).where(where).execute()
+def _update_from(rows: list[tuple], names: tuple[str, ...], where: Expression | None = None,
+                 also: dict | None = None) -> None:
+    """One UPDATE of the cars in ``rows`` (id, then a value per name in ``names``), and
+    ``also`` (column: SQL) beside. The rows are written out here as a WITH … VALUES list:
+    peewee composes thousands of values slowly."""
+    database = _database()
+    postgres = isinstance(database, PostgresqlDatabase)
+    new = Table("new_values", ("id", *names))
+    changes = {getattr(Vehicle, name): _typed(getattr(new, name), name, postgres) for name in names}
+    changes.update(also or {})
+    match = Vehicle.id == new.id
+    # ``where`` again: the join alone would make PostgreSQL read every car for each batch
+    sql, params = Vehicle.update(changes).from_(new).where(match if where is None else (match & where)).sql()
+    row = "(" + ", ".join([database.param] * (1 + len(names))) + ")"
+    columns = ", ".join(f'"{name}"' for name in ("id", *names))
+    head = f'WITH "new_values" ({columns}) AS (VALUES {", ".join([row] * len(rows))}) '
+    flat = [value for values in rows for value in _params(values, postgres)]
+    database.execute_sql(head + sql, [*flat, *params])
+
+
+def _typed(column, name: str, postgres: bool):
+    if not postgres:
+        return column
+    return column.cast("integer") if name == "declined_visit" else column.cast("date")
 
 
 def _refresh_days(where: Expression, values: Mapping) -> int:
-    """The days of the cars matching ``where``, computed by ``db.due.queue_days``;
-    only the cars whose days changed are written. Rows are read raw (a million cars:
-    peewee's per-value conversion would cost more than the rules)."""
+    """Only the days of the cars matching ``where``; only changed ones are written."""
+    changed = [(i, *days) for i, days, old, _ in _days(where, values) if days != old]
+    _write_days(changed)
+    return len(changed)
+
+
+def _days(where: Expression, values: Mapping) -> list[tuple[int, tuple, tuple, dt.date | None]]:
+    """(id, days, stored days, last visit) of the cars matching ``where``, the days
+    computed by ``db.due.queue_days``. Rows are read raw: for a million cars peewee's
+    conversion of every value would cost more than the rules."""
     fields = [getattr(Vehicle, name) for name in ("id", *DAY_COLUMNS, *_DAY_INPUTS)]
     dates = [i for i, f in enumerate(fields) if isinstance(f, DateField)]
     sql, params = Vehicle.select(*fields).where(where).sql()
-    changed = []
+    found = []
     width = len(DAY_COLUMNS)
     for raw in _database().execute_sql(sql, params):
         row = list(raw)
         for i in dates:
             if row[i] is not None:
                 row[i] = _date(row[i])
-        days = queue_days(**dict(zip(_DAY_INPUTS, row[1 + width:])), values=values)
-        new = (days.first_maintenance, days.maintenance, days.warranty, days.warranty_by_km)
-        if new != tuple(row[1:1 + width]):
-            changed.append((row[0], *new))
-    _write_days(changed)
-    return len(changed)
+        inputs = dict(zip(_DAY_INPUTS, row[1 + width:]))
+        days = queue_days(**inputs, values=values)
+        found.append((row[0], (days.first_maintenance, days.maintenance, days.warranty, days.warranty_by_km),
+                      tuple(row[1:1 + width]), inputs["last_visit_date"]))
+    return found
+
+
+def _declined_work(last_visits: Mapping[int, dt.date | None],
+                   visits: Mapping[int, list[tuple[int, dt.date]]] | None = None) -> dict[int, tuple[int, dt.date]]:
+    """Each car's declined work still to offer: (visit id, its day) of its latest visit
+    with declined work, if no later day's visit came after it (on or after its last
+    visit's day). ``visits`` by car, else read from the index of such visits by car."""
+    cars = [i for i, last in last_visits.items() if last is not None]
+    if visits is None:
+        visits = {}
+        if cars:
+            listed = SQL("(" + ", ".join(map(str, cars)) + ")")
+            for car, visit, day in _declined_query(Visit.vehicle.in_(listed)).tuples():
+                visits.setdefault(car, []).append((visit, _date(day)))
+    found: dict[int, tuple[int, dt.date]] = {}
+    for car in cars:
+        for visit, day in visits.get(car, ()):
+            if day >= last_visits[car] and (car not in found or visit > found[car][0]):
+                found[car] = (visit, day)
+    return found
+
+
+def _declined_query(where: Expression | None):
+    """Visits with declined work (the partial index ``visit_declined`` holds them by car)."""
+    condition = Visit.declined_work.is_null(False) & (Visit.declined_work != SQL("''"))
+    return Visit.select(Visit.vehicle, Visit.id, Visit.visit_date).where(
+        condition if where is None else (where & condition))
+
+
+def _params(values: tuple, postgres: bool) -> tuple:
+    """Values as the driver takes them: SQLite's dates as ISO text."""
+    if postgres:
+        return values
+    return tuple(v.isoformat() if isinstance(v, dt.date) else v for v in values)
 
 
 @lru_cache(maxsize=65536)
@@ -186,20 +244,15 @@ def _date(value) -> dt.date:
 
 
 def _write_days(rows: list[tuple]) -> None:
-    """Write (id, day, day, day, day) rows: one statement per batch."""
-    if not rows:
-        return
+    """Write (id, day, day, day, day) rows."""
     database = _database()
-    if not isinstance(database, PostgresqlDatabase):
+    if rows and not isinstance(database, PostgresqlDatabase):
         sets = ", ".join(f'"{name}" = ?' for name in DAY_COLUMNS)
-        database.cursor().executemany(
-            f'UPDATE "vehicle" SET {sets} WHERE "id" = ?',
-            [(*(d.isoformat() if d else None for d in row[1:]), row[0]) for row in rows])
+        database.cursor().executemany(f'UPDATE "vehicle" SET {sets} WHERE "id" = ?',
+                                      [(*_params(row[1:], False), row[0]) for row in rows])
         return
     for start in range(0, len(rows), BATCH):
-        values = ValuesList(rows[start:start + BATCH], columns=("id", *DAY_COLUMNS), alias="new_days")
-        (Vehicle.update({getattr(Vehicle, name): getattr(values.c, name).cast("date") for name in DAY_COLUMNS})
-         .from_(values).where(Vehicle.id == values.c.id).execute())
+        _update_from(rows[start:start + BATCH], DAY_COLUMNS)
 
 
 # ---- anniversary indexes ----------------------------------------------------------------

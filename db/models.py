@@ -303,7 +303,7 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' indexes (migrations 0004 and 0005, db/queues.py): each queue's count
+    """The call queues' indexes (migrations 0004 to 0006, db/queues.py): each queue's count
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
     ``db.due_days.month_day``)."""
@@ -324,7 +324,7 @@ def _queue_indexes() -> None:
     for model, indexes in spec.items():
         for name, fields in indexes:
             model.add_index(model.index(*[getattr(model, f) for f in fields], name=name))
-    Visit.add_index(Visit.index(Visit.visit_date, Visit.vehicle, name="visit_queue_declined",
+    Visit.add_index(Visit.index(Visit.vehicle, Visit.visit_date, name="visit_declined",
                                 where=SQL("declined_work IS NOT NULL AND declined_work <> ''")))
 
 

@@ -185,6 +185,10 @@ def test_a_threshold_change_that_fails_leaves_the_days_as_they_were(database, mo
     assert settings.get("first_maintenance.months") == 6 and stored(car.id) == before
 
 
+# SQLite only, as the demo's own tests: its bulk load rebuilds the indexes of the one
+# PostgreSQL database the run's tests share, and a rebuilt index waits for transactions
+# older than it (any on the server) before a planner may use it.
+@pytest.mark.backends("sqlite")
 def test_demo_station_is_stored_as_the_write_paths_leave_it(database):
     generate(customers=60, seed=3)
     assert Vehicle.select().where(Vehicle.listing.is_null()).count() == 0

@@ -154,7 +154,9 @@ def generate(customers: int, seed: int,
                     shift[key] += count
                 if progress is not None:
                     progress(shift["customer"], customers)
+            # What the queues look up, as every write path leaves it: before the indexes
+            # are rebuilt, so that filling every car's row keeps none of them up to date.
+            due_days.refresh_all()
     finally:
         carrier.close()
-    due_days.refresh_all()  # what the queues look up, as every write path leaves it
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

@@ -60,10 +60,12 @@ def up(migrator, db):
 
     from db.due_days import month_day_ddl, refresh_all
 
-    migrator.migrate(*[migrator.add_column("vehicle", name, field) for name, field in COLUMNS])
-    refresh_all(db)  # before the indexes: building one from a filled table is faster
-    operations = [migrator.drop_index(table, name) for table, name in OLD]
-    operations += [migrator.add_index("vehicle", columns, False, name=name) for name, columns in INDEXES]
+    # The old indexes go first and the new ones come last: filling every car's row keeps
+    # every index on it up to date (on PostgreSQL a new entry in each, per row).
+    migrator.migrate(*[migrator.drop_index(table, name) for table, name in OLD],
+                     *[migrator.add_column("vehicle", name, field) for name, field in COLUMNS])
+    refresh_all(db)
+    operations = [migrator.add_index("vehicle", columns, False, name=name) for name, columns in INDEXES]
     operations.append(migrator.add_index("prospect", PROSPECTS[1], False, name=PROSPECTS[0]))
     migrator.migrate(*operations)
     postgres = isinstance(db, PostgresqlDatabase)
