@@ -208,6 +208,97 @@ async def test_add_contact_from_the_card(station):
     assert Contact.select().where(Contact.customer == station["owner"].id).count() == 1
 
 
+def field_line(app, label: str) -> str:
+    """The form row of ``label`` as painted, spaces squeezed."""
+    line = next((row for row in screen_text(app).splitlines() if f"│ {label} " in row), "││")
+    inside = line.split("│")[1]  # between the form's borders, without its scrollbar
+    return " ".join(inside.rstrip(" ▁▂▃▄▅▆▇█").split())
+
+
+async def test_a_contacts_coded_fields_are_picked_not_typed(station):
+
+
+    owner = station["owner"]
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        assert app.focused.id == "field-channel"  # the first field, though not a text field
+        assert field_line(app, "方式") == "方式 ‹ 前台 ›"
+        assert field_line(app, "结果") == "结果 ‹ （不填） ›"
+        await pilot.press("f1")  # help for the focused field, over the form
+        await settle(pilot)
+        assert "方式：←→ 选择前台、电话、短信、微信或信函" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldForm) and app.focused.id == "field-channel"
+        await pilot.press("right", "enter")  # 电话, then on to the purpose
+        await pilot.press(*"回访", "enter")
+        await pilot.press(*["right"] * 6)  # past the five other outcomes to 勿再联系
+        await settle(pilot)
+        assert (field_line(app, "方式"), field_line(app, "结果")) == ("方式 ‹ 电话 ›", "结果 ‹ 勿再联系 ›")
+        app.screen.query_one("#field-marketing_consent").focus()
+        await settle(pilot)
+        assert "营销同意 ‹ 不变（现为：尚未询问） ›" in field_line(app, "营销同意")
+        await pilot.press("right")  # 同意: contradicts "do not call"
+        await pilot.press("f2")
+        await settle(pilot)
+        assert isinstance(app.screen, FieldForm)  # refused beside the field, nothing lost
+        assert "结果为“勿再联系”时，营销同意不能选“同意”" in screen_text(app)
+        assert app.focused.id == "field-marketing_consent"
+        await pilot.press("right")  # 不同意
+        await pilot.press("f2")
+        await settle(pilot)
+        assert not isinstance(app.screen, FieldForm)
+    contact = Contact.get(Contact.customer == owner.id)
+    assert (contact.channel, contact.purpose, contact.outcome) == ("phone", "回访", "do_not_call")
+    assert Customer.get_by_id(owner.id).marketing_consent is False
+    entry = AuditEntry.get(AuditEntry.action == "consent")
+    assert (entry.after, entry.detail) == ("false", "phone")
+
+
+async def test_a_pick_and_enter_typed_in_one_chunk_both_count(station):
+    from tests.test_typing_ahead import chunk
+
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        chunk(app, "right", "right", "enter", "回", "访", "enter", "right", "enter")  # fast, over SSH
+        await settle(pilot)
+        assert (field_line(app, "方式"), field_line(app, "目的"), field_line(app, "结果")) == (
+            "方式 ‹ 短信 ›", "目的 回访", "结果 ‹ 已联系上 ›")
+        assert app.focused.id == "field-traits"
+
+
+async def test_a_cars_use_is_picked_and_kept_when_not_touched(station):
+    from db.models import Vehicle
+
+    car = station["car"]
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await pilot.press("2", "e")
+        await settle(pilot)
+        app.screen.query_one("#field-color").value = "珍珠白"
+        await pilot.press("f2")  # the use is not touched: not sent, not logged
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("#field-usage").focus()  # the last field: the form scrolls to it
+        await settle(pilot)
+        assert field_line(app, "用途") == "用途 ‹ 私家车 ›"
+        await pilot.press("right")
+        await pilot.press("f2")
+        await settle(pilot)
+    row = Vehicle.get_by_id(car.id)
+    assert (row.color, row.usage) == ("珍珠白", "official")
+    fields = [e.field for e in AuditEntry.select().where(AuditEntry.action == "edit").order_by(AuditEntry.id)]
+    assert fields == ["color", "usage"]
+
+
 # ---- snapshots at 80×24
 
 

@@ -194,7 +194,8 @@ async def test_consent_is_asked_on_the_card_and_given_at_a_contact(station):
         # the customer changes their mind during a contact: the contact form's last field
         await press(pilot, "c")
         app.screen.query_one("#field-note", Input).value = "来电咨询保养"
-        app.screen.query_one("#field-marketing_consent", Input).value = "yes"
+        app.screen.query_one("#field-marketing_consent").focus()
+        await press(pilot, "right")  # 同意
         await press(pilot, "f2")
         assert isinstance(app.screen, ArchiveCard)
         assert "营销：客户同意接收优惠和活动信息" in await screen_text_when(pilot, "客户同意")

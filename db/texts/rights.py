@@ -9,10 +9,10 @@ TEXTS = {
     "privacy.already_anonymised": ("这份档案已匿名化，个人信息已不存在", "This archive is anonymised: its personal data no longer exists"),
     "privacy.export_no_path": ("请填写导出文件的路径", "Enter the path of the file to write"),
     "privacy.export_exists": ("文件 {path} 已存在；请换一个文件名（不会覆盖已有文件）", "{path} already exists; choose another name (an existing file is never overwritten)"),
-    "card.consent_contradiction": ("结果为“勿再联系”时，营销同意只能是 no 或留空", "With the outcome do_not_call, marketing consent can only be no or blank"),
+    "card.consent_contradiction": ("结果为“勿再联系”时，营销同意不能选“同意”", "With the outcome “do not call”, marketing consent cannot be “agrees”"),
     # ---- labels of fields named in the anonymisation's confirmation
     "card.field.marketing_consent": ("营销同意", "Marketing"),
-    "card.hint.marketing_consent": ("营销同意：yes 客户同意接收优惠和活动信息，no 不同意（移出营销清单）；留空表示这次没有问", "Marketing consent: yes, the customer agrees to offers and campaigns; no, they refuse (they leave the marketing lists); blank if not asked this time"),
+    "card.hint.marketing_consent": ("营销同意：←→ 选择。同意：客户接收优惠和活动信息；不同意：移出营销清单；不变：这次没有问，保留现在的记录", "Marketing consent: ←→ picks. Agrees: the customer receives offers and campaigns; refuses: they leave the marketing lists; unchanged: not asked this time, the record stays"),
     "card.field.birth_date": ("出生日期", "Birth date"),
     "card.field.sex": ("性别", "Sex"),
     "card.field.value_class_reason": ("价值分级说明", "Value class note"),

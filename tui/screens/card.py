@@ -194,8 +194,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         if not self._usable():
             return
-        now = {True: "card.consent_now_yes", False: "card.consent_now_no"}.get(
-            self.card.marketing_consent, "card.consent_now_unknown")
+        now = render.CONSENT_NOW[self.card.marketing_consent]
 
         def answered(answer: str | None) -> None:
             if answer in ("yes", "no"):

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from db.i18n import t
-from tui.screens.card_forms import FieldForm
+from tui.screens.card_forms import Choices, FieldForm
+from tui.screens.card_render import CONSENT_NOW
 
 CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date",
                   "marketing_consent")
@@ -17,6 +18,24 @@ CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "
 
 def _text(value: Any) -> str:
     return "" if value is None else str(value)
+
+
+def _labelled(codes: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
+    return [(code, t(f"{prefix}.{code}")) for code in codes]
+
+
+def _choices(consent_now: bool | None = None) -> Choices:
+    """The coded fields of the card's forms, picked with ←/→ (db.archive checks the codes)."""
+    from db import archive
+
+    return {
+        "channel": _labelled(archive.CHANNELS, "card.channel"),
+        "outcome": [("", t("card.outcome.none")), *_labelled(archive.OUTCOMES, "card.outcome")],
+        "marketing_consent": [("", t("intake.consent.keep", now=t(CONSENT_NOW[consent_now]))),
+                              ("yes", t("card.consent_answer_yes")), ("no", t("card.consent_answer_no"))],
+        "usage": _labelled(archive.USAGES, "card.usage"),
+        "payment_method": _labelled(archive.PAYMENTS, "intake.pay"),
+    }
 
 
 def form_for(screen, section: str) -> FieldForm | None:
@@ -35,12 +54,12 @@ def form_for(screen, section: str) -> FieldForm | None:
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_vehicle(
             car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
-            placeholders={"usage": "/".join(archive.USAGES)})
+            choices=_choices())
     if section == "visits" and card.visits:
         visit = card.visits[screen.selected["visits"]]
         initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_visit(
-            visit.id, screen.card.version, values, advisor), on_conflict=screen.load)
+            visit.id, screen.card.version, values, advisor), on_conflict=screen.load, choices=_choices())
     if section == "contacts":
         return contact_form(screen)
     return None
@@ -61,7 +80,5 @@ def contact_form(screen) -> FieldForm:
                             values["outcome"], values["traits"], values["events"], values["tags"],
                             values["note"], values["next_contact_date"], consent=values["marketing_consent"])
 
-    return FieldForm(t("card.contact_title"), initial, save,
-                     placeholders={"channel": "/".join(archive.CHANNELS), "outcome": "/".join(archive.OUTCOMES),
-                                   "next_contact_date": "2026-12-01",
-                                   "marketing_consent": "/".join(archive.CONSENT_ANSWERS)}, only_changed=False)
+    return FieldForm(t("card.contact_title"), initial, save, placeholders={"next_contact_date": "2026-12-01"},
+                     only_changed=False, choices=_choices(screen.card.marketing_consent))

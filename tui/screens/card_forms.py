@@ -1,7 +1,9 @@
 """The archive card's forms: edit one group, or add a contact. F2 saves, Esc cancels.
 
 The form stays open until the save succeeds: a refused value is shown beside its field,
-a version conflict at the top, and everything typed stays where it was.
+a version conflict at the top, and everything typed stays where it was. A field with a
+fixed list of codes (a contact's channel and outcome, marketing consent, a car's use) is
+a ``ChoiceField``: the advisor picks a label with ←/→, the save gets the code.
 """
 
 from __future__ import annotations
@@ -14,33 +16,40 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widget import Widget
+from textual.widgets import Static
 
 from db.errors import Conflict, Invalid
 from tui.keys import TranslatedBindings
 from tui.screens.card_render import field_label, hint_key
+from tui.widgets.choice import ChoiceField
 from tui.widgets.fields import TextField
 from tui.workers import db_work
 
 Save = Callable[[dict[str, str]], Any]  # runs in a worker thread; raises AdvisorError to refuse
+Choices = dict[str, list[tuple[str, str]]]  # field -> [(code, label)], in the order ←/→ steps
 
 
 class FieldForm(TranslatedBindings, ModalScreen[bool]):
     """A column of labelled fields. ``save`` gets {field: typed text}."""
 
     CSS_PATH = "card.tcss"
-    AUTO_FOCUS = "TextField"
+    AUTO_FOCUS = "TextField, ChoiceField"  # the first field, whichever kind
 
     BINDINGS = [
         Binding("f2", "save", "key.save", id="card.form.save"),
         Binding("escape", "cancel", "card.key.cancel", id="card.form.cancel"),
+        # A modal screen hides the app's bindings: F1 declared again, for the focused field
+        Binding("f1", "app.help", "key.help", id="card.form.help"),
     ]
 
     def __init__(self, title: str, initial: list[tuple[str, str]], save: Save,
                  on_conflict: Callable[[], None] | None = None,
-                 placeholders: dict[str, str] | None = None, only_changed: bool = True) -> None:
+                 placeholders: dict[str, str] | None = None, only_changed: bool = True,
+                 choices: Choices | None = None) -> None:
         super().__init__()
         self._only_changed = only_changed
+        self._choices = choices or {}
         self._placeholders = placeholders or {}
         self._title = title
         self._initial = initial
@@ -49,14 +58,14 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box"):
-            yield Static(Text(self._title, style="bold"), id="form-title")
-            yield Static(Text(""), id="form-error", classes="error form-field-error")
+            with Vertical(id="form-head"):  # docked: the fields below scroll under it
+                yield Static(Text(self._title, style="bold"), id="form-title")
+                yield Static(Text(""), id="form-error", classes="error form-field-error")
             with VerticalScroll(id="form-fields"):
                 for name, value in self._initial:
                     with Horizontal(classes=self.ROW_CLASSES):
                         yield Static(Text(self._label(name)), classes="form-label")
-                        yield TextField(value, id=f"field-{name}", help_key=self._help_key(name), compact=True,
-                                        enter_moves_on=True, placeholder=self._placeholders.get(name, ""))
+                        yield self._field(name, value)
                     yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
                 yield from self.compose_below()
 
@@ -73,10 +82,20 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
     def compose_below(self) -> ComposeResult:
         yield from ()
 
+    def _field(self, name: str, value: str) -> Widget:
+        options = self._choices.get(name)
+        if options is None:
+            return TextField(value, id=f"field-{name}", help_key=self._help_key(name), compact=True,
+                             enter_moves_on=True, placeholder=self._placeholders.get(name, ""))
+        if value not in (code for code, _ in options):
+            # A stored value outside the list (an old import's) stays as it is unless changed.
+            options = [(value, value), *options]
+        return ChoiceField(options, value=value, help_key=self._help_key(name), id=f"field-{name}")
+
     def values(self) -> dict[str, str]:
         """Only what the advisor changed: a save after a conflict must not put back the
         other advisor's fields as this form first showed them."""
-        typed = {name: self.query_one(f"#field-{name}", Input).value for name, _ in self._initial}
+        typed = {name: self.query_one(f"#field-{name}").value for name, _ in self._initial}
         if not self._only_changed:
             return typed
         return {name: value for (name, first), value in zip(self._initial, typed.values()) if value != first}
@@ -95,7 +114,7 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         """The app's handler calls this after its notification: show it where it belongs."""
         if isinstance(error, Invalid) and error.field and self.query(f"#error-{error.field}"):
             self._say(self.query_one(f"#error-{error.field}", Static), str(error))
-            self.query_one(f"#field-{error.field}", Input).focus()
+            self.query_one(f"#field-{error.field}").focus()
             return
         self._say(self.query_one("#form-error", Static), str(error))
         if isinstance(error, Conflict) and self._on_conflict is not None:

@@ -10,6 +10,8 @@ from db.i18n import has, t
 SPARK = " ▁▂▃▄▅▆▇█"
 SECTIONS = ("customer", "vehicles", "visits", "observation", "contacts")
 LABEL_WIDTH = 14  # display cells for a field label
+# The archive's marketing consent in a word (the card's G question, the forms' "unchanged").
+CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 
 
 def field_label(name: str) -> str:

@@ -2,11 +2,16 @@
 
 Both are single-line, focusable, and speak the form's keys: ←/→ or space change the value,
 Enter moves to the next field (like a text field), F1 shows ``help_key``.
+
+Their keys run when the key reaches the picker (``OwnKeys``), not when it bubbles up to
+the app: a fast "→ Enter" arriving in one chunk moves the focus on at once (Enter is a
+priority binding), and the app would then look "→" up from the next field and lose it.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
 from textual.message import Message
 from textual.reactive import reactive
@@ -15,7 +20,18 @@ from textual.widget import Widget
 from tui.keys import TranslatedBindings
 
 
-class ChoiceField(TranslatedBindings, Widget, can_focus=True):
+class OwnKeys:
+    """Run this widget's own bindings as its key event arrives, whoever has the focus now."""
+
+    async def on_key(self, event: events.Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+            if await self.app.run_action(binding.action, self):  # type: ignore[attr-defined]
+                event.stop()
+                event.prevent_default()
+                return
+
+
+class ChoiceField(OwnKeys, TranslatedBindings, Widget, can_focus=True):
     """One of a few values, shown by its label; the value is the stored code."""
 
     enter_moves_on = True  # Enter goes to the next field (the app's priority binding)
@@ -65,7 +81,7 @@ class ChoiceField(TranslatedBindings, Widget, can_focus=True):
         return Text.assemble("‹ ", self.options[self.index][1], " ›")
 
 
-class TagPicker(TranslatedBindings, Widget, can_focus=True):
+class TagPicker(OwnKeys, TranslatedBindings, Widget, can_focus=True):
     """Quick tags: ←/→ moves between them, space ticks or unticks the one under the cursor."""
 
     TALL = True  # wraps onto a second line at 80 columns

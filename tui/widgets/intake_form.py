@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from db import intake
 from db.i18n import t
 from db.validate import id_facts, vin_brand
+from tui.screens.card_render import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import FieldRow, field_id
@@ -49,7 +50,6 @@ CHOICES = {
     "contact.consent": [("", t("intake.consent.unasked")), ("yes", t("card.consent_answer_yes")),
                         ("no", t("card.consent_answer_no"))],
 }
-CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 # Fields whose value the archive may already know: the screen looks them up on leaving.
 LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
 FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
