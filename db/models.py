@@ -303,7 +303,7 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' indexes (migrations 0004 to 0006, db/queues.py): each queue's count
+    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues.py): each queue's count
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
     ``db.due_days.month_day``)."""
