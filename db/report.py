@@ -31,7 +31,7 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from peewee import SQL, Case, Value, fn
+from peewee import JOIN, SQL, Case, Value, fn
 
 from db import settings
 from db.clock import today
@@ -177,72 +177,76 @@ def _add(found: dict, key: tuple[str, str], customers: int, n: int, fee: Any) ->
 
 
 def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[str, str], tuple]:
-    """Age and use: one pass over the cars. Each car's segment is worked out once, its
-    period's work orders summed on the (vehicle, visit_date, total_fee) index (migration
-    0006); it counts as a car of the segment when it is active with a live owner (its
-    stored ``listing``, ``db.due_days``)."""
+    """Age and use: one pass over the cars, each joined to its period's work orders on
+    the (vehicle, visit_date, total_fee) index (migration 0006) and grouped by car, so its
+    segment is worked out once; then summed per segment. A car counts as one of its
+    segment's when it is active with a live owner (its stored ``listing``, db.due_days)."""
     from db import segments
     from db.models import Vehicle
 
     period = Visit.alias("car_visit")
-    in_period = (period.vehicle == Vehicle.id) & (period.visit_date >= date_from) & (period.visit_date <= date_to)
-    age = segments.age_expr(limits)
-    query = (Vehicle.select(age.alias("age"), Vehicle.usage,
-                            fn.SUM(Case(None, [(segments.counted_car(), 1)], 0)),
-                            fn.SUM(period.select(fn.COUNT(period.id)).where(in_period)),
-                            fn.SUM(period.select(fn.SUM(period.total_fee)).where(in_period)))
-             .group_by(age, Vehicle.usage).tuples())
+    on = (period.vehicle == Vehicle.id) & (period.visit_date >= date_from) & (period.visit_date <= date_to)
+    per_car = (Vehicle.select(segments.age_expr(limits).alias("age"), Vehicle.usage.alias("use"),
+                              Case(None, [(segments.counted_car(), 1)], 0).alias("counted"),
+                              fn.COUNT(period.id).alias("n"), fn.SUM(period.total_fee).alias("fee"))
+               .join(period, JOIN.LEFT_OUTER, on=on).group_by(Vehicle.id)).alias("per_car")
+    # a sum per segment rather than GROUP BY: no sort of a row per car
+    keys = [("age", code) for code in segments.AGE_CODES] + [("use", code) for code in segments.USE_CODES]
+    sums = [fn.SUM(Case(None, [((per_car.c.age if kind == "age" else per_car.c.use) == code, value)], 0))
+            for kind, code in keys for value in (per_car.c.counted, per_car.c.n, per_car.c.fee)]
+    row = per_car.select_from(*sums).tuples().first() or (0,) * len(sums)
     found: dict[tuple[str, str], tuple] = {}
-    for age_code, use_code, cars, n, fee in query:
-        if age_code is not None:
-            _add(found, ("age", age_code), cars, n, fee)
-        _add(found, ("use", use_code), cars, n, fee)
+    for k, key in enumerate(keys):
+        _add(found, key, *row[3 * k:3 * k + 3])
     return found
 
 
 def _value_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[str, str], tuple]:
     """Value: live customers per class today, and the period's work orders by their
-    customer's class. One pass over the visits of the value window and the period (the
-    (visit_date, …) index of migration 0006), grouped per customer; a customer without
-    such a visit is D. The few customers set apart (a class set by hand, merged away,
-    anonymised) are found on their own small indexes and counted one by one."""
+    customer's class. One pass over the visits of the value window and the period,
+    grouped per customer in customer order (the ``visit_customer_facts`` index, migration
+    0008, holds all it reads); a customer without such a visit is D. The few customers
+    set apart (a class set by hand, merged away, anonymised) are found on their own small
+    indexes and counted one by one."""
     from db import segments
 
     start = min(date_from, limits.value_start)
     recent = Visit.visit_date >= limits.value_start
     in_period = Visit.visit_date >= date_from
     paid = recent & segments.paid_visit(Visit)
+    day = _unindexed(Visit.visit_date)
 
     def facts(where):
-        return (Visit.select(Visit.customer.alias("cid"),
-                             fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
-                             fn.SUM(Case(None, [(paid, Visit.total_fee)], 0)).alias("spend"),
-                             fn.SUM(Case(None, [(recent, 1)], 0)).alias("recent_n"),
-                             fn.SUM(Case(None, [(in_period, 1)], 0)).alias("n"),
-                             fn.SUM(Case(None, [(in_period, Visit.total_fee)], 0)).alias("fee"))
-                .where(Visit.customer.is_null(False) & (Visit.visit_date >= start)
-                       & (Visit.visit_date <= date_to) & where)
-                .group_by(Visit.customer)).alias("facts")
+        per = (Visit.select(Visit.customer.alias("cid"),
+                            fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
+                            fn.SUM(Case(None, [(paid, Visit.total_fee)], 0)).alias("spend"),
+                            fn.SUM(Case(None, [(recent, 1)], 0)).alias("recent_n"),
+                            fn.SUM(Case(None, [(in_period, 1)], 0)).alias("n"),
+                            fn.SUM(Case(None, [(in_period, Visit.total_fee)], 0)).alias("fee"))
+               .where(Visit.customer.is_null(False) & (day >= start) & (day <= date_to) & where)
+               .group_by(Visit.customer)).alias("facts")
+        return per, segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
 
     # One query per small index (an OR of the three would read the whole table).
     apart = (Customer.select(Customer.id).where(Customer.value_class_manual.is_null(False))
              | Customer.select(Customer.id).where(Customer.merged_into.is_null(False))
              | Customer.select(Customer.id).where(Customer.anonymised_at.is_null(False)))
     found: dict[tuple[str, str], tuple] = {}
-    per = facts(Visit.customer.not_in(apart))
-    code = segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
+    per, code = facts(Visit.customer.not_in(apart))
+    # a sum per class rather than GROUP BY: no sort of a row per customer
+    sums = [fn.SUM(Case(None, [(code == value_code, value)], 0))
+            for value_code in segments.VALUE_CODES for value in (1, per.c.n, per.c.fee)]
+    row = per.select_from(*sums).tuples().first() or (0,) * len(sums)
     seen = 0
-    for value_code, customers, n, fee in (per.select_from(code, fn.COUNT(SQL("*")), fn.SUM(per.c.n), fn.SUM(per.c.fee))
-                                          .group_by(code).tuples()):
+    for k, value_code in enumerate(segments.VALUE_CODES):
+        customers, n, fee = row[3 * k:3 * k + 3]
         _add(found, ("value", value_code), customers, n, fee)
-        seen += customers
+        seen += int(customers or 0)
     # The rest of the ordinary customers had no visit in the window.
     ordinary = Customer.select().count() - apart.count()
     _add(found, ("value", "D"), ordinary - seen, 0, 0)
-    per = facts(Visit.customer.in_(apart))
-    computed = dict((row[0], row[1:]) for row in per.select_from(
-        per.c.cid, segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits),
-        per.c.n, per.c.fee).tuples())
+    per, code = facts(Visit.customer.in_(apart))
+    computed = {row[0]: row[1:] for row in per.select_from(per.c.cid, code, per.c.n, per.c.fee).tuples()}
     live = segments.live_customer()
     for cid, manual, is_live in (Customer.select(Customer.id, Customer.value_class_manual,
                                                  Case(None, [(live, 1)], 0))
@@ -270,8 +274,8 @@ def _exact(value: Any) -> Decimal:
 
 
 def _daily(date_from: dt.date, date_to: dt.date) -> list[tuple[dt.date, int, Decimal]]:
-    """Work orders and their fees per day: one walk down the (visit_date, …, total_fee)
-    index (migration 0006), already in day order, so nothing is sorted."""
+    """Work orders and their fees per day: one walk down the ``visit_day_fee`` index
+    (migration 0008), already in day order, so nothing is sorted."""
     query = (Visit.select(Visit.visit_date, fn.COUNT(Visit.id), fn.SUM(Visit.total_fee))
              .where(_period_visits(date_from, date_to)).group_by(Visit.visit_date).tuples())
     return [(_as_date(day), n, _exact(fee)) for day, n, fee in query]
@@ -352,7 +356,7 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
         columns.append(_as_bigint(fn.SUM(fn.DISTINCT(Case(None, late_cases)))).alias("late"))
     if reaches_before:
         columns.append(fn.MAX(Case(None, [(Visit.visit_date < window_day, Visit.visit_date)])).alias("before"))
-    # In customer order on SQLite: the (customer, visit_date) index holds all it reads.
+    # In customer order on SQLite: the visit_customer_facts index holds all it reads.
     per_customer = (Visit.select(*columns)
                     .where(Visit.customer.is_null(False) & (day >= _first_of(m0 - lost)) & (day <= months[-1][1]))
                     .group_by(Visit.customer)).alias("per_customer")
