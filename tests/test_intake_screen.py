@@ -361,6 +361,13 @@ async def test_every_bad_input_is_shown_beside_its_field_and_nothing_saved(app_d
         assert app.focused.id == field_id("customer.name")  # the first error, scrolled into view
         text = screen_text(app)
         assert "请填写姓名" in text and "手机号应为 11 位，现在是 7 位" in text
+        await pilot.press(*"王芳")  # corrected while still in the field: the error goes at once
+        await settle(pilot)
+        assert message_of(app, "customer.name") == "" and "请填写姓名" not in screen_text(app)
+        await pilot.press("backspace", "backspace")  # emptied again: said again on leaving
+        await pilot.press("tab")
+        await settle(pilot)
+        assert message_of(app, "customer.name") == "请填写姓名"
     assert Customer.select().count() == 0 and Visit.select().count() == 0
 
 

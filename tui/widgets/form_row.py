@@ -62,3 +62,7 @@ class FieldRow(Vertical):
     @property
     def has_message(self) -> bool:
         return self.query_one(".row-message", Static).has_class("-shown")
+
+    @property
+    def has_error(self) -> bool:
+        return self.query_one(".row-message", Static).has_class("-error")

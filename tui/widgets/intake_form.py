@@ -259,6 +259,9 @@ class IntakeForm(VerticalScroll):
             await self._add_part(intake.PartLine())  # typing in the last line opens another
         if path in FEES or path.startswith("order.parts."):
             self.update_total()
+        elif self._row(path).has_error and intake.validate_field(path, event.value) is None:
+            self._row(path).show(None)  # corrected: the error goes as soon as the value is right
+            self._checked.pop(path, None)  # and leaving the field checks it afresh
         self.post_message(self.Edited())
 
     @on(ChoiceField.Changed)
