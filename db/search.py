@@ -197,8 +197,13 @@ class Source:
 
     def sql(self, param: str, number: int) -> str:
         joins, order = self.tables
+        # Live archives written so that no index serves it (as segments.live_customer):
+        # nearly every archive is live, yet SQLite, with sampled statistics or none, took
+        # "merged_into_id IS NULL" for the selective term and walked the merged_into index
+        # over every customer (about a second a key range at 1,000,000 customers).
         return (f"SELECT {number} AS src, {self.column} AS k, {_COLUMNS} {joins} "
-                f"WHERE {self.column} >= {param} AND {self.column} < {param} AND c.merged_into_id IS NULL "
+                f"WHERE {self.column} >= {param} AND {self.column} < {param} "
+                f"AND COALESCE(c.merged_into_id, 0) = 0 "
                 f"ORDER BY {self.column}, {order} LIMIT {param}")
 
     def params(self, limit: int) -> tuple:
