@@ -7,7 +7,7 @@ import pytest
 from db import archive
 from db.models import AuditEntry, Contact, Customer
 from tests import archive_fixtures as fx
-from tests.tui_helpers import make_app, screen_text, settle, steps
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 from tui.screens.card import ArchiveCard
 from tui.screens.card_forms import FieldForm
 from tui.screens.lookup import LookupScreen
@@ -28,12 +28,12 @@ async def type_query(pilot, text: str) -> None:
 
 
 async def answered(pilot) -> None:
-    """Until the answer to the last key is on the screen (the debounce timer may still be
-    pending when no worker runs, so waiting for workers alone is not enough)."""
+    """Until the answer to the last key is on the screen (keys typed while a search ran
+    are searched when it answers, so one finished worker is not enough)."""
     screen = pilot.app.screen
     for _ in range(500):
         await settle(pilot)
-        if screen.painted[0] >= screen._generation:
+        if screen.shown >= screen._generation:
             return
         await pilot.pause(0.02)
     raise AssertionError("the lookup never answered")
@@ -65,6 +65,33 @@ async def test_stale_answer_is_dropped(station):
         screen.post_message(stale)
         await settle(pilot)
         assert [h.name for h in screen._hits] == ["钱多多"]
+
+
+async def test_a_failed_search_is_reported_and_the_next_key_searches_again(station, monkeypatch):
+    import db.search
+    from db.errors import DatabaseProblem
+    from textual.worker import WorkerFailed
+
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        working = db.search.search
+
+        def broken(*args, **kwargs):
+            raise DatabaseProblem("数据库暂时无法读取")
+
+        monkeypatch.setattr(db.search, "search", broken)
+        await pilot.press("z")
+        try:
+            await settle(pilot)
+        except WorkerFailed:  # the expected path: the app's one handler notifies
+            await settle(pilot)
+        assert "数据库暂时无法读取" in await screen_text_when(pilot, "数据库暂时无法读取")
+        monkeypatch.setattr(db.search, "search", working)
+        await pilot.press("w")
+        await answered(pilot)
+        assert [h.name for h in app.screen._hits][:1] == ["张伟"]
 
 
 async def test_markup_name_is_shown_literally(station):

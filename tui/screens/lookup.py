@@ -1,7 +1,8 @@
 """F4: find an archive while typing, and open its card.
 
-Typing starts a search at once after a pause and at most one per 150 ms while keys keep
-coming (a trailing timer catches the last key); one exclusive worker runs ``db.search``.
+Every key searches at once, one search at a time: keys typed while one runs wait for it,
+then the newest text is searched (a fixed debounce delay would add to the wait after the
+last key, while a lookup costs milliseconds). One exclusive worker runs ``db.search``.
 Each search carries a generation number, and an answer for an older generation is
 dropped, so a slow answer never overwrites a newer one. The table holds pages of rows
 (the first at once, the next when the cursor reaches the end), never every match.
@@ -10,15 +11,14 @@ dropped, so a slow answer never overwrites a newer one. The table holds pages of
 from __future__ import annotations
 
 from dataclasses import dataclass
-from time import monotonic, perf_counter
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import Input, Static
+from textual.worker import Worker, WorkerState
 
 from db.i18n import t
 from tui.screens.base import DeskScreen
@@ -26,7 +26,6 @@ from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text
 from tui.workers import db_work
 
-DEBOUNCE_S = 0.15  # at most one search per 150 ms while keys keep coming
 PAGE_SIZE = 20  # a screenful at 80×24 and a few more
 # Column widths in cells (73 with the gaps, the scrollbar fits at 80).
 COLUMNS = {"name": 10, "mobile": 11, "plate": 9, "vin": 17, "last_visit": 10, "match": 8}
@@ -54,14 +53,13 @@ class LookupScreen(DeskScreen):
     def __init__(self) -> None:
         super().__init__()
         self._generation = 0
-        self._timer: Timer | None = None
+        self._search_worker: Worker | None = None  # the first-page search under way, if any
+        self._search_generation = 0
         self._hits: list = []
         self._has_more = False
         self._loading_more = False
         self._query = ""
-        self._last_start = 0.0
-        # (generation, perf_counter) of the last answer on screen: bench/lookup.py times keys by it
-        self.painted: tuple[int, float] = (0, 0.0)
+        self.shown = 0  # the generation whose answer the list holds (tests and bench/lookup.py wait on it)
 
     def compose_body(self) -> ComposeResult:
         yield TextField(placeholder=t("lookup.placeholder"), id="lookup-query", help_key="lookup.field_help")
@@ -74,30 +72,24 @@ class LookupScreen(DeskScreen):
 
     @on(Input.Changed, "#lookup-query")
     def typed(self, event: Input.Changed) -> None:
-        """Search at once after a pause, then at most every DEBOUNCE_S while typing on.
+        """Search now, or, while a search runs, as soon as it answers.
 
-        The first key of a query answers within milliseconds (a lookup costs a few); a
-        burst of keys costs one search per DEBOUNCE_S, and always one for the last key.
+        The debounce is that wait and no timer: a burst of keys costs one search per
+        answer, and the last key waits at most for the search under way (milliseconds).
         """
         self._generation += 1  # anything in flight is stale from now on
-        if self._timer is not None:
-            self._timer.stop()
-        wait = self._last_start + DEBOUNCE_S - monotonic()
-        if wait <= 0:
+        if self._search_worker is None:
             self._start_search()
-        else:
-            self._timer = self.set_timer(wait, self._start_search)
 
     def _start_search(self) -> None:
-        self._last_start = monotonic()
-        self._timer = None
         query = self.query_one("#lookup-query", Input).value
         self._query = query
         if not query.strip():
             self._show_page(query, 0, None)
-            self.call_after_refresh(self._painted, self._generation)
+            self.shown = self._generation
             return
-        self.run_search(self._generation, query, 0)
+        self._search_generation = self._generation
+        self._search_worker = self.run_search(self._generation, query, 0)
 
     @db_work(group="lookup")
     def run_search(self, generation: int, query: str, offset: int) -> None:
@@ -107,13 +99,21 @@ class LookupScreen(DeskScreen):
 
     @on(Answer)
     def answered(self, message: Answer) -> None:
+        running = self._search_worker is not None and message.generation == self._search_generation
+        if running and message.offset == 0:
+            self._search_worker = None
+            if message.generation != self._generation:
+                self._start_search()  # typed on while it ran: the newest text now
+                return
         if message.generation != self._generation:
             return  # typed on since: a newer search is coming
         self._show_page(message.query, message.offset, message.page)
-        self.call_after_refresh(self._painted, message.generation)
+        self.shown = message.generation
 
-    def _painted(self, generation: int) -> None:
-        self.painted = (generation, perf_counter())
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # (a failure itself reaches the app's one handler through tui.workers.db_work)
+        if event.worker is self._search_worker and event.state in (WorkerState.CANCELLED, WorkerState.ERROR):
+            self._search_worker = None  # no answer will come: the next key searches at once
 
     # ---- showing
 
@@ -157,7 +157,7 @@ class LookupScreen(DeskScreen):
             self.action_more()
 
     def action_more(self) -> None:
-        if self._has_more and not self._loading_more:
+        if self._has_more and not self._loading_more and self._search_worker is None:
             self._loading_more = True
             self.run_search(self._generation, self._query, len(self._hits))
 
