@@ -158,6 +158,7 @@ def _period_visits(date_from: dt.date, date_to: dt.date):
 # ---- segments ------------------------------------------------------------------------
 
 def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
+    """Age and use from one pass over the cars, value from one over the customers' visits."""
     from db import segments
 
     limits = segments.Limits.now(date_to)
@@ -192,7 +193,7 @@ def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tupl
                .join(period, JOIN.LEFT_OUTER, on=on).group_by(Vehicle.id)).alias("per_car")
     # a sum per segment rather than GROUP BY: no sort of a row per car
     keys = [("age", code) for code in segments.AGE_CODES] + [("use", code) for code in segments.USE_CODES]
-    sums = [fn.SUM(Case(None, [((per_car.c.age if kind == "age" else per_car.c.use) == code, value)], 0))
+    sums = [_count((per_car.c.age if kind == "age" else per_car.c.use) == code, value)
             for kind, code in keys for value in (per_car.c.counted, per_car.c.n, per_car.c.fee)]
     row = per_car.select_from(*sums).tuples().first() or (0,) * len(sums)
     found: dict[tuple[str, str], tuple] = {}
@@ -203,56 +204,48 @@ def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tupl
 
 def _value_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[str, str], tuple]:
     """Value: live customers per class today, and the period's work orders by their
-    customer's class. One pass over the visits of the value window and the period,
-    grouped per customer in customer order (the ``visit_customer_facts`` index, migration
-    0008, holds all it reads); a customer without such a visit is D. The few customers
-    set apart (a class set by hand, merged away, anonymised) are found on their own small
-    indexes and counted one by one."""
+    customer's class. One walk over the visits of the value window and the period in
+    customer order, the class worked out from each customer's sums; a customer without
+    such a visit is D. The few set apart (a class set by hand, merged
+    away, anonymised) are found on their own small indexes and counted as they are."""
     from db import segments
 
-    start = min(date_from, limits.value_start)
     recent = Visit.visit_date >= limits.value_start
     in_period = Visit.visit_date >= date_from
     paid = recent & segments.paid_visit(Visit)
-    day = _unindexed(Visit.visit_date)
+    columns = [_count(paid).alias("paid_n"), _count(paid, Visit.total_fee).alias("spend"),
+               _count(recent).alias("recent_n"), _count(in_period).alias("n"),
+               _count(in_period, Visit.total_fee).alias("fee")]
+    start = min(date_from, limits.value_start)
 
-    def facts(where):
-        per = (Visit.select(Visit.customer.alias("cid"),
-                            fn.SUM(Case(None, [(paid, 1)], 0)).alias("paid_n"),
-                            fn.SUM(Case(None, [(paid, Visit.total_fee)], 0)).alias("spend"),
-                            fn.SUM(Case(None, [(recent, 1)], 0)).alias("recent_n"),
-                            fn.SUM(Case(None, [(in_period, 1)], 0)).alias("n"),
-                            fn.SUM(Case(None, [(in_period, Visit.total_fee)], 0)).alias("fee"))
-               .where(Visit.customer.is_null(False) & (day >= start) & (day <= date_to) & where)
-               .group_by(Visit.customer)).alias("facts")
-        return per, segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
+    def code_of(per):
+        return segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
 
-    # One query per small index (an OR of the three would read the whole table).
+    per = _by_customer(columns, start, date_to)
+    # a sum per class rather than GROUP BY: no sort of a row per customer
+    sums = [_count(code_of(per) == code, value) for code in segments.VALUE_CODES for value in (1, per.c.n, per.c.fee)]
+    row = per.select_from(*sums).tuples().first() or (0,) * len(sums)
+    found: dict[tuple[str, str], tuple] = {}
+    for k, code in enumerate(segments.VALUE_CODES):
+        _add(found, ("value", code), *row[3 * k:3 * k + 3])
+    # Customers without a visit in the window are D.
+    seen = sum(int(row[3 * k] or 0) for k in range(len(segments.VALUE_CODES)))
+    _add(found, ("value", "D"), Customer.select().count() - seen, 0, 0)
+    # The few set apart (one query per small index: an OR of the three would read the
+    # whole table) leave the class they were counted in and count as they are.
     apart = (Customer.select(Customer.id).where(Customer.value_class_manual.is_null(False))
              | Customer.select(Customer.id).where(Customer.merged_into.is_null(False))
              | Customer.select(Customer.id).where(Customer.anonymised_at.is_null(False)))
-    found: dict[tuple[str, str], tuple] = {}
-    per, code = facts(Visit.customer.not_in(apart))
-    # a sum per class rather than GROUP BY: no sort of a row per customer
-    sums = [fn.SUM(Case(None, [(code == value_code, value)], 0))
-            for value_code in segments.VALUE_CODES for value in (1, per.c.n, per.c.fee)]
-    row = per.select_from(*sums).tuples().first() or (0,) * len(sums)
-    seen = 0
-    for k, value_code in enumerate(segments.VALUE_CODES):
-        customers, n, fee = row[3 * k:3 * k + 3]
-        _add(found, ("value", value_code), customers, n, fee)
-        seen += int(customers or 0)
-    # The rest of the ordinary customers had no visit in the window.
-    ordinary = Customer.select().count() - apart.count()
-    _add(found, ("value", "D"), ordinary - seen, 0, 0)
-    per, code = facts(Visit.customer.in_(apart))
-    computed = {row[0]: row[1:] for row in per.select_from(per.c.cid, code, per.c.n, per.c.fee).tuples()}
+    per = _by_customer(columns, start, date_to, Visit.customer.in_(apart))
+    computed = {cid: (code, n, fee) for cid, code, n, fee in
+                per.select_from(per.c.cid, code_of(per), per.c.n, per.c.fee).tuples()}
     live = segments.live_customer()
     for cid, manual, is_live in (Customer.select(Customer.id, Customer.value_class_manual,
                                                  Case(None, [(live, 1)], 0))
                                  .where(Customer.id.in_(apart)).tuples()):
-        value_code, n, fee = computed.get(cid, ("D", 0, 0))
-        _add(found, ("value", manual or value_code), 1 if is_live else 0, n, fee)
+        code, n, fee = computed.get(cid, ("D", 0, 0))
+        _add(found, ("value", code), -1, -int(n or 0), -_exact(fee))
+        _add(found, ("value", manual or code), 1 if is_live else 0, n, fee)
     return found
 
 
@@ -313,23 +306,37 @@ def _bits(first: int, last: int) -> int:
     return ((1 << (last - first + 1)) - 1) << first if last >= first else 0
 
 
-def _flows(months: list[tuple[dt.date, dt.date]], lost_months: int) -> list[tuple[int, int, int]]:
+def _flows(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple[int, int, int]]:
     """(active, returned, churned) of each month (see the module docstring), for months
-    that follow one another; computed from one mask per customer instead of one probe
-    per customer and month.
+    that follow one another: one walk over the customers' visits in customer order (the
+    ``visit_customer_facts`` index, migration 0008, holds all it reads), grouped per
+    customer, then sums of bit tests over the customers, in the same query; nothing is
+    probed per customer and month.
 
-    Per customer, over the visits from ``lost_months`` before the first month to the last
-    month's end: a bit per month (the mask window: the chunk's months and up to
-    ``MASK_BITS - CHUNK_MONTHS`` months before them), the latest visit before that window
-    (when ``lost_months`` reaches further back), and a bit for each month whose churn
-    window ends before the month's own end (a partial month, a short February) set when a
-    visit falls after that end. Each month's three figures are then sums of bit tests
-    over the customers, in the same query.
+    Per customer: a bit per month with a visit (the mask: up to ``CHUNK_MONTHS`` months
+    of the period and ``MASK_BITS - CHUNK_MONTHS`` before them), the latest visit before
+    the mask when ``lost`` reaches further back, and, for each month whose churn window
+    ends before the month does (a partial month, a short February), whether a visit came
+    after that end.
     """
     out: list[tuple[int, int, int]] = []
     for begin in range(0, len(months), CHUNK_MONTHS):
-        out += _flows_chunk(months[begin:begin + CHUNK_MONTHS], lost_months)
+        out += _flows_chunk(months[begin:begin + CHUNK_MONTHS], lost)
     return out
+
+
+def _count(condition, value=1):
+    return fn.SUM(Case(None, [(condition, value)], 0))
+
+
+def _by_customer(columns, date_from: dt.date, date_to: dt.date, where=None):
+    """The visits from ``date_from`` to ``date_to`` grouped per customer, read in
+    customer order (see ``_unindexed``)."""
+    day = _unindexed(Visit.visit_date)
+    condition = Visit.customer.is_null(False) & (day >= date_from) & (day <= date_to)
+    return (Visit.select(Visit.customer.alias("cid"), *columns)
+            .where(condition if where is None else condition & where)
+            .group_by(Visit.customer)).alias("per_customer")
 
 
 def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple[int, int, int]]:
@@ -337,37 +344,23 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
     back = min(lost, MASK_BITS - len(months))  # months before the chunk held in the mask
     window = m0 - back  # the month of bit 0
     window_day = _first_of(window)
-    reaches_before = back < lost  # some months look further back than the mask
     bit = _shifted_one(_month_number_sql(Visit.visit_date) - window)
-    day = _unindexed(Visit.visit_date)
-    columns = [Visit.customer.alias("cid"),
-               _as_bigint(fn.SUM(fn.DISTINCT(Case(None, [(Visit.visit_date >= window_day, bit)])
-                                             if reaches_before else bit))).alias("mask")]
-    # A churn window that ends before its month does (a partial month, a short February):
-    # a bit for a visit after that end, in that month.
-    late_cases = []
+    columns = [_as_bigint(fn.SUM(fn.DISTINCT(Case(None, [(Visit.visit_date >= window_day, bit)])))).alias("mask")]
+    late: dict[int, str] = {}  # the mask bit of a month whose churn window ends early → its column
     for i, (_, end) in enumerate(months):
         number = m0 + i - lost  # the month the churn window lies in
         cut = end - relativedelta(months=lost)
         if number >= window and cut < _first_of(number + 1) - dt.timedelta(days=1):
-            late_cases.append(((Visit.visit_date > cut) & (Visit.visit_date < _first_of(number + 1)),
-                               Value(1 << (number - window))))
-    if late_cases:
-        columns.append(_as_bigint(fn.SUM(fn.DISTINCT(Case(None, late_cases)))).alias("late"))
-    if reaches_before:
+            late[number - window] = f"late{i}"
+            after = (Visit.visit_date > cut) & (Visit.visit_date < _first_of(number + 1))
+            columns.append(fn.MAX(Case(None, [(after, 1)], 0)).alias(late[number - window]))
+    if back < lost:
         columns.append(fn.MAX(Case(None, [(Visit.visit_date < window_day, Visit.visit_date)])).alias("before"))
-    # In customer order on SQLite: the visit_customer_facts index holds all it reads.
-    per_customer = (Visit.select(*columns)
-                    .where(Visit.customer.is_null(False) & (day >= _first_of(m0 - lost)) & (day <= months[-1][1]))
-                    .group_by(Visit.customer)).alias("per_customer")
-    mask = fn.COALESCE(per_customer.c.mask, 0) if reaches_before else per_customer.c.mask
-    before = per_customer.c.before
+    per = _by_customer(columns, _first_of(m0 - lost), months[-1][1])
+    mask, before = fn.COALESCE(per.c.mask, 0), per.c.before
 
     def any_of(bits: int):
         return mask.bin_and(bits) != 0 if bits else Value(False)
-
-    def count(condition):
-        return fn.SUM(Case(None, [(condition, 1)], 0))
 
     sums = []
     for i, (_, end) in enumerate(months):
@@ -379,13 +372,13 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
         q = own - lost  # the bit of the month the churn window lies in (negative: before the mask)
         if q >= 0:
             churned = any_of(1 << q) & ~any_of(_bits(q + 1, own))
-            if late_cases:
-                churned = churned & (fn.COALESCE(per_customer.c.late, 0).bin_and(1 << q) == 0)
+            if q in late:
+                churned = churned & (getattr(per.c, late[q]) == 0)
         else:
             cut = end - relativedelta(months=lost)
             churned = ~any_of(_bits(0, own)) & (before >= looked_back) & (before <= cut)
-        sums += [count(active), count(active & any_of(1 << own)), count(churned)]
-    row = per_customer.select_from(*sums).tuples().first() or (0,) * len(sums)
+        sums += [_count(active), _count(active & any_of(1 << own)), _count(churned)]
+    row = per.select_from(*sums).tuples().first() or (0,) * len(sums)
     return [tuple(int(x or 0) for x in row[k:k + 3]) for k in range(0, len(sums), 3)]
 
 

@@ -108,6 +108,16 @@ def test_segments_set_apart_customers(station):
     assert lines[("value", "D")] == (1, 0, Decimal("0.00"))  # B; D anonymised
 
 
+@pytest.mark.parametrize("bits, chunk", [(62, 36), (5, 2)])
+def test_whole_report_has_each_parts_figures(station, monkeypatch, bits, chunk):
+    # build() takes the months and the value segments from one pass over the visits
+    monkeypatch.setattr(report, "MASK_BITS", bits)
+    monkeypatch.setattr(report, "CHUNK_MONTHS", chunk)
+    built = report.build(FROM, TO)
+    assert built.months == report.month_lines(FROM, TO, 12)
+    assert built.segments == report.segment_lines(FROM, TO)
+
+
 def test_whole_report_as_json(station):
     pytest.importorskip("db.segments")
     data = report.build("2025-12-01", "2026-03-31").as_json()
