@@ -80,9 +80,13 @@ def test_duplicate_finder(database):
 
 
 def test_report_and_shell_command(database, db_path):
-    customer("张伟", "13800138000")
+    from db.clock import now
+
+    first = customer("张伟", "13800138000")
     customer("李娜", "13800138000")
     customer("旧", "12345")
+    customer("并入", "13600136000", merged_into=first.id)  # merged away and anonymised:
+    customer("匿名", None, anonymised_at=now())  # not archives any more
     report = quality.report()
     assert report.archives == 3 and report.incomplete == 3 and report.bad_values == 1
     assert report.duplicates["mobile_names"] == 1

@@ -111,10 +111,9 @@ class UpkeepScreen(DeskScreen):
     @db_work(group="upkeep-summary")
     def load_summary(self) -> None:
         from db import completeness
-        from db.models import Customer
-        from db.quality import LIVE
+        from db.quality import live_archives
 
-        self.post_message(self.Summary(completeness.station().score, Customer.select().where(LIVE).count()))
+        self.post_message(self.Summary(completeness.station().score, live_archives()))
 
     @on(Summary)
     def show_summary(self, message: Summary) -> None:
