@@ -5,7 +5,8 @@
 Builds or reuses ``bench/data/demo-<N>.sqlite`` (see demo_db.py), then times each part of
 ``db.report.build`` over the default period (twelve months to the demo's today), three
 runs each, and prints the median. Its last line:
-``report customers=<N> total_s=<median of the whole report>``.
+``report customers=<N> total_s=<median of the whole report>``. A file from an earlier
+version is upgraded in place when opened (the report's indexes, migrations 0006 and 0008).
 """
 
 from __future__ import annotations

@@ -191,14 +191,15 @@ def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tupl
                               Case(None, [(segments.counted_car(), 1)], 0).alias("counted"),
                               fn.COUNT(period.id).alias("n"), fn.SUM(period.total_fee).alias("fee"))
                .join(period, JOIN.LEFT_OUTER, on=on).group_by(Vehicle.id)).alias("per_car")
-    # a sum per segment rather than GROUP BY: no sort of a row per car
-    keys = [("age", code) for code in segments.AGE_CODES] + [("use", code) for code in segments.USE_CODES]
-    sums = [_count((per_car.c.age if kind == "age" else per_car.c.use) == code, value)
-            for kind, code in keys for value in (per_car.c.counted, per_car.c.n, per_car.c.fee)]
-    row = per_car.select_from(*sums).tuples().first() or (0,) * len(sums)
+    # GROUP BY (a sort of a small row per car) beat a SUM(CASE …) per segment at 1M cars
+    query = (per_car.select_from(per_car.c.age, per_car.c.use, fn.SUM(per_car.c.counted),
+                                 fn.SUM(per_car.c.n), fn.SUM(per_car.c.fee))
+             .group_by(per_car.c.age, per_car.c.use).tuples())
     found: dict[tuple[str, str], tuple] = {}
-    for k, key in enumerate(keys):
-        _add(found, key, *row[3 * k:3 * k + 3])
+    for age_code, use_code, cars, n, fee in query:
+        if age_code is not None:
+            _add(found, ("age", age_code), cars, n, fee)
+        _add(found, ("use", use_code), cars, n, fee)
     return found
 
 
@@ -222,14 +223,14 @@ def _value_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[
         return segments.value_case(per.c.paid_n, per.c.spend, per.c.recent_n > 0, limits)
 
     per = _by_customer(columns, start, date_to)
-    # a sum per class rather than GROUP BY: no sort of a row per customer
-    sums = [_count(code_of(per) == code, value) for code in segments.VALUE_CODES for value in (1, per.c.n, per.c.fee)]
-    row = per.select_from(*sums).tuples().first() or (0,) * len(sums)
+    code = code_of(per)
     found: dict[tuple[str, str], tuple] = {}
-    for k, code in enumerate(segments.VALUE_CODES):
-        _add(found, ("value", code), *row[3 * k:3 * k + 3])
+    seen = 0
+    for value_code, customers, n, fee in (per.select_from(code, fn.COUNT(SQL("*")), fn.SUM(per.c.n),
+                                                          fn.SUM(per.c.fee)).group_by(code).tuples()):
+        _add(found, ("value", value_code), customers, n, fee)
+        seen += customers
     # Customers without a visit in the window are D.
-    seen = sum(int(row[3 * k] or 0) for k in range(len(segments.VALUE_CODES)))
     _add(found, ("value", "D"), Customer.select().count() - seen, 0, 0)
     # The few set apart (one query per small index: an OR of the three would read the
     # whole table) leave the class they were counted in and count as they are.
@@ -344,8 +345,11 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
     back = min(lost, MASK_BITS - len(months))  # months before the chunk held in the mask
     window = m0 - back  # the month of bit 0
     window_day = _first_of(window)
+    reaches_before = back < lost  # then the walk starts before the mask's first month
     bit = _shifted_one(_month_number_sql(Visit.visit_date) - window)
-    columns = [_as_bigint(fn.SUM(fn.DISTINCT(Case(None, [(Visit.visit_date >= window_day, bit)])))).alias("mask")]
+    if reaches_before:
+        bit = Case(None, [(Visit.visit_date >= window_day, bit)])
+    columns = [_as_bigint(fn.SUM(fn.DISTINCT(bit))).alias("mask")]
     late: dict[int, str] = {}  # the mask bit of a month whose churn window ends early → its column
     for i, (_, end) in enumerate(months):
         number = m0 + i - lost  # the month the churn window lies in
@@ -354,10 +358,11 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
             late[number - window] = f"late{i}"
             after = (Visit.visit_date > cut) & (Visit.visit_date < _first_of(number + 1))
             columns.append(fn.MAX(Case(None, [(after, 1)], 0)).alias(late[number - window]))
-    if back < lost:
+    if reaches_before:
         columns.append(fn.MAX(Case(None, [(Visit.visit_date < window_day, Visit.visit_date)])).alias("before"))
     per = _by_customer(columns, _first_of(m0 - lost), months[-1][1])
-    mask, before = fn.COALESCE(per.c.mask, 0), per.c.before
+    # no mask only for a customer whose visits all came before it
+    mask, before = (fn.COALESCE(per.c.mask, 0) if reaches_before else per.c.mask), per.c.before
 
     def any_of(bits: int):
         return mask.bin_and(bits) != 0 if bits else Value(False)
