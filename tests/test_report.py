@@ -132,3 +132,21 @@ def test_bad_period_refused(database):
     with pytest.raises(Invalid, match="早于"):
         report.parse_period("2026-03-01", "2026-01-01")
     assert report.parse_period(None, None) == (dt.date(2025, 12, 1), dt.date(2026, 11, 26))
+
+
+def test_a_big_stations_figures_stay_apart_and_whole():
+    """160,280 work orders and ¥129,508,055 in one segment: every figure is printed whole,
+    with a space before it, and the line still fits 80 columns."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from tui.report_render import render
+
+    big = report.Report(dt.date(2025, 12, 1), dt.date(2026, 11, 26), segments=[
+        report.SegmentLine("use", "private", "用途", "私家车", 89_887, 160_280, Decimal("129508055")),
+        report.SegmentLine("use", "official", "用途", "公务车", 10_232, 28_740, Decimal("24138431")),
+    ])
+    lines = render(big).plain.splitlines()
+    line = next(x for x in lines if "私家车" in x)
+    assert " 89,887 160,280 ¥129,508,055 " in line
+    assert max(len(x) for x in lines) <= 80

@@ -74,17 +74,21 @@ def render(report: Report, width: int = 78) -> Text:
 
 def _segments(text: Text, report: Report, width: int) -> None:
     _title(text, "report.segments.title")
-    text.append(pad("", 16) + pad(t("report.col.customers"), 9, True) + pad(t("report.col.visits"), 7, True)
-                + pad(t("report.col.revenue"), 12, True) + "\n", style="dim")
+    rows = [(f"{s.customers:,}", f"{s.visits:,}", money(s.revenue)) for s in report.segments]
+    headers = (t("report.col.customers"), t("report.col.visits"), t("report.col.revenue"))
+    # Each number column as wide as its widest figure plus a space: a big station's
+    # figures (160,280 work orders, ¥129,508,055) must never run into each other or be cut.
+    cells = [max(minimum, 1 + max([cell_len(h) for h in (header,)] + [cell_len(r[n]) for r in rows]))
+             for n, (header, minimum) in enumerate(zip(headers, (9, 7, 12)))]
+    text.append(pad("", 16) + "".join(pad(h, c, True) for h, c in zip(headers, cells)) + "\n", style="dim")
     largest = max((float(s.revenue) for s in report.segments), default=0)
     kind = None
-    for s in report.segments:
+    for s, row in zip(report.segments, rows):
         if s.kind != kind:
             kind = s.kind
             text.append(s.kind_label + "\n", style="italic")
-        text.append(pad("  " + s.label, 16) + pad(f"{s.customers:,}", 9, True) + pad(f"{s.visits:,}", 7, True)
-                    + pad(money(s.revenue), 12, True) + " ")
-        text.append(bar(float(s.revenue), largest, width - 46) + "\n", style="green")
+        text.append(pad("  " + s.label, 16) + "".join(pad(v, c, True) for v, c in zip(row, cells)) + " ")
+        text.append(bar(float(s.revenue), largest, max(width - 18 - sum(cells), 4)) + "\n", style="green")
 
 
 def _months(text: Text, report: Report) -> None:
