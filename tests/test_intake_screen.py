@@ -60,6 +60,13 @@ async def find(pilot, query: str) -> str:
     return screen_text(pilot.app)
 
 
+async def open_work_order(pilot, plate: str = "京A12345") -> None:
+    """The returning car found by its plate and its work order opened (mileage focused)."""
+    await find(pilot, plate)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 async def fill_new_archive(pilot, name: str, vin: str | None = None) -> None:
     await pilot.press("ctrl+n")
     await settle(pilot)
@@ -216,9 +223,7 @@ async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning)
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        await find(pilot, "京A12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_work_order(pilot)
         await pilot.press(*"15000")
         consent = app.screen.query_one("#" + field_id("contact.consent"), ChoiceField)
         consent.focus()
@@ -265,9 +270,7 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        await find(pilot, "京A12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_work_order(pilot)
         await pilot.press(*"900", "f2")
         await settle(pilot)
         assert "低于上次记录的 12000" in screen_text(app)
@@ -315,9 +318,7 @@ async def test_save_conflict_is_refused_and_the_input_kept(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        await find(pilot, "京A12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_work_order(pilot)
         other = advisors.sign_in("马丽", user="")
         with writing():  # another advisor edits the archive meanwhile
             update_versioned(Customer, returning.customer_id, 1, {"occupation": "医生"})
@@ -447,9 +448,7 @@ def test_snapshot_new_archive_with_errors(app_db, snap_compare):
 def test_snapshot_work_order(app_db, returning, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await find(pilot, "京A12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_work_order(pilot)
         await pilot.press(*"15000")
 
     assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
@@ -458,9 +457,7 @@ def test_snapshot_work_order(app_db, returning, snap_compare):
 def test_snapshot_saved_summary(app_db, returning, snap_compare):
     async def run_before(pilot):
         await settle(pilot)
-        await find(pilot, "京A12345")
-        await pilot.press("enter")
-        await settle(pilot)
+        await open_work_order(pilot)
         await pilot.press(*"15000")
         await type_into(pilot, "order.parts.0.name", "空调滤芯")
         await type_into(pilot, "order.parts.0.unit_price", "98")
