@@ -111,11 +111,17 @@ def prospect_keys(name: str, mobile: str | None) -> dict[str, str | None]:
 import datetime as dt  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
+from typing import NamedTuple  # noqa: E402
 
 from db.masking import mask_mobile  # noqa: E402
 
 TOP = "\U0010FFFF"  # sorts after every character in a key (binary / "C" collation)
 MIN_PLATE_TAIL = 3
+MAX_PLATE = 8  # province, office letter and six (db.validate.plate's longest form)
+# Every plate form (db.validate.plate) has a letter within its last six characters (the
+# office letter, or the D / F of a new-energy plate), so six digits or more in a row are a
+# mobile or VIN tail, never a plate's: that range is not asked.
+MAX_DIGITS_PLATE_TAIL = 5
 MIN_MOBILE_TAIL = 4
 MIN_VIN_TAIL = 6
 MIN_WORK_ORDER = 3
@@ -170,7 +176,9 @@ class Page:
 
 def clean_query(query: object) -> str:
     """The typed text without control characters; NFKC, spaces collapsed."""
-    text = "".join(c for c in str(query or "") if not unicodedata.category(c).startswith("C"))
+    text = str(query or "")
+    if not text.isprintable():  # rare: drop control and format characters one by one
+        text = "".join(c for c in text if not unicodedata.category(c).startswith("C"))
     return normalise(text)
 
 
@@ -185,9 +193,11 @@ _BY_VISIT = ("FROM visit w JOIN customer c ON c.id = w.customer_id JOIN vehicle 
              "w.id")
 
 
-@dataclass(frozen=True)
-class Source:
-    """One key's prefix range, and how its rows rank (exact value or mere prefix)."""
+class Source(NamedTuple):
+    """One key's prefix range, and how its rows rank (exact value or mere prefix).
+
+    A named tuple: a query builds a few of these, and a frozen dataclass's slower
+    construction showed in the lookup's per-query cost."""
 
     tables: tuple[str, str]  # (FROM … JOIN …, order after the key)
     column: str  # the indexed key, e.g. "v.plate_rev"
@@ -195,19 +205,32 @@ class Source:
     classify: Callable[[str, tuple], str]  # (key of the row, row) -> kind in RANKS
     best: str  # the best kind this source can give (its exact kind)
 
-    def sql(self, param: str, number: int) -> str:
-        joins, order = self.tables
-        # Live archives written so that no index serves it (as segments.live_customer):
-        # nearly every archive is live, yet SQLite, with sampled statistics or none, took
-        # "merged_into_id IS NULL" for the selective term and walked the merged_into index
-        # over every customer (about a second a key range at 1,000,000 customers).
-        return (f"SELECT {number} AS src, {self.column} AS k, {_COLUMNS} {joins} "
-                f"WHERE {self.column} >= {param} AND {self.column} < {param} "
-                f"AND COALESCE(c.merged_into_id, 0) = 0 "
-                f"ORDER BY {self.column}, {order} LIMIT {param}")
+    @property
+    def shape(self) -> tuple[tuple[str, str], str]:
+        """What the statement's text depends on (the values go as parameters)."""
+        return self.tables, self.column
 
     def params(self, limit: int) -> tuple:
         return (self.prefix, self.prefix + TOP, limit)
+
+
+def _part(shape: tuple[tuple[str, str], str], param: str, number: int) -> str:
+    (joins, order), column = shape
+    # Live archives written so that no index serves it (as segments.live_customer):
+    # nearly every archive is live, yet SQLite, with sampled statistics or none, took
+    # "merged_into_id IS NULL" for the selective term and walked the merged_into index
+    # over every customer (about a second a key range at 1,000,000 customers).
+    return (f"SELECT * FROM (SELECT {number} AS src, {column} AS k, {_COLUMNS} {joins} "
+            f"WHERE {column} >= {param} AND {column} < {param} "
+            f"AND COALESCE(c.merged_into_id, 0) = 0 "
+            f"ORDER BY {column}, {order} LIMIT {param}) s{number}")
+
+
+@lru_cache(maxsize=256)
+def _statement(shapes: tuple[tuple[tuple[str, str], str], ...], param: str) -> str:
+    """The UNION ALL of the sources' ranges; a typed text has a handful of possible shapes,
+    so the text is built once per shape (building it cost as much as running it)."""
+    return " UNION ALL ".join(_part(shape, param, number) for number, shape in enumerate(shapes))
 
 
 def _exact_or(exact: str, prefix: str, value: str) -> Callable[[str, tuple], str]:
@@ -222,7 +245,9 @@ def _sources(text: str) -> Iterator[Source]:
     ascii_alnum = key.isascii() and key.isalnum()
     # plates: the whole plate, or any tail of 3+, with or without the province character;
     # a whole plate typed without its province ranks as exact (one CJK character short)
-    if len(key) >= MIN_PLATE_TAIL and all(c.isascii() and c.isalnum() or c in _PLATE_CHARS for c in key):
+    if (MIN_PLATE_TAIL <= len(key) <= MAX_PLATE
+            and not (key.isdigit() and len(key) > MAX_DIGITS_PLATE_TAIL)
+            and all(c.isascii() and c.isalnum() or c in _PLATE_CHARS for c in key)):
         def plate_kind(_: str, row: tuple, key: str = key) -> str:
             plate = row[5] or ""
             whole = plate == key or (key.isascii() and plate[1:] == key)
@@ -267,17 +292,26 @@ def _as_date(value: object) -> dt.date | None:
     return dt.date.fromisoformat(str(value)[:10])  # SQLite hands dates back as text
 
 
+def _statement_for(sources: list[Source], limit: int, param: str) -> tuple[str, list]:
+    params: list = []
+    for source in sources:
+        params.extend(source.params(limit))
+    return _statement(tuple(source.shape for source in sources), param), params
+
+
+def statement(query: str, *, limit: int = 20, param: str = "?") -> tuple[str, list] | None:
+    """The SQL and parameters ``search(query, limit=limit)`` runs first (None: nothing to
+    ask), for a benchmark to run the very same statement through the driver alone."""
+    sources = list(_sources(clean_query(query)))
+    return _statement_for(sources, max(1, int(limit)) + 1, param) if sources else None
+
+
 def _fetch(sources: list[Source], limit: int) -> list[tuple]:
     """Every source's first ``limit`` rows, in one statement."""
     from db.models import database_proxy
 
     database = database_proxy.obj
-    param = database.param
-    parts, params = [], []
-    for number, source in enumerate(sources):
-        parts.append(f"SELECT * FROM ({source.sql(param, number)}) s{number}")
-        params.extend(source.params(limit))
-    return database.execute_sql(" UNION ALL ".join(parts), params).fetchall()
+    return database.execute_sql(*_statement_for(sources, limit, database.param)).fetchall()
 
 
 def search(query: str, *, limit: int = 20, offset: int = 0) -> Page:
@@ -302,16 +336,18 @@ def _merge(sources: list[Source], rows: list[tuple], batch: int, need: int) -> t
     """Rows ranked and made unique per (customer, vehicle); and whether a source that was
     cut at ``batch`` rows gave fewer than ``need`` distinct pairs (then read more)."""
     ranked = []
-    per_source: dict[int, set] = {}
-    counts: dict[int, int] = {}
     for row in rows:
         number, key = row[0], row[1]
         kind = sources[number].classify(key, row)
         # Within a source, rows come in key order; ties by the source's order columns.
         ranked.append((RANKS[kind], number, key, row[2], row[7] or 0, kind, row))
-        per_source.setdefault(number, set()).add((row[2], row[7]))
-        counts[number] = counts.get(number, 0) + 1
-    short = any(counts[n] == batch and len(per_source[n]) < need for n in counts)
+    short = False
+    if len(rows) >= batch:  # only then can a source have been cut
+        counts: dict[int, int] = {}
+        for row in rows:
+            counts[row[0]] = counts.get(row[0], 0) + 1
+        short = any(len({(r[2], r[7]) for r in rows if r[0] == n}) < need
+                    for n, count in counts.items() if count == batch)
     ranked.sort(key=lambda r: r[:5])
     seen: set = set()
     hits = []

@@ -195,3 +195,19 @@ def test_setting_values_answer_any_text(key, text):
     from db.settings import coerce
 
     _answers(coerce, key, text)
+
+
+@given(plate=st.one_of(
+    st.from_regex(rf"[{v.PROVINCES}][A-Z][A-HJ-NP-Z0-9]{{5}}", fullmatch=True),
+    st.from_regex(rf"[{v.PROVINCES}][A-Z][DF][A-HJ-NP-Z0-9][0-9]{{4}}", fullmatch=True),
+    st.from_regex(rf"[{v.PROVINCES}][A-Z][0-9]{{5}}[DF]", fullmatch=True),
+    st.from_regex(rf"[{v.PROVINCES}][A-Z][0-9]{{5}}", fullmatch=True)))
+def test_no_accepted_plate_ends_in_more_digits_than_the_lookup_asks_for(plate):
+    """db.search leaves the plate range out for six digits or more: that holds only while
+    every plate the validator accepts has a letter within its last six characters."""
+    from db.search import MAX_DIGITS_PLATE_TAIL, MAX_PLATE
+
+    value = v.plate(plate)
+    assert len(value) <= MAX_PLATE
+    digits = len(value) - len(value.rstrip("0123456789"))
+    assert digits <= MAX_DIGITS_PLATE_TAIL

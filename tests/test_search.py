@@ -67,6 +67,27 @@ def test_vin_whole_and_tails(station):
     assert first(vin[-8:]).match == "vin_tail"
 
 
+def test_six_digits_are_a_vin_or_mobile_tail_never_a_plate_tail(station):
+    # the plate range is not even asked: no plate form ends in six digits
+    assert "plate_rev" in search.statement("12345")[0]
+    assert "plate_rev" not in search.statement("123456")[0]
+    assert "plate_rev" not in search.statement("LSVAB2BM5KN")[0]  # longer than any plate
+    car = fx.vehicle(station["lonely"], fx.make_vin("LFVCD3CMAL654321"), "川A65432")
+    assert car.vin.endswith("L654321")
+    hit = first("654321")
+    assert (hit.vehicle_id, hit.match) == (car.id, "vin_tail")
+    hit = first("001234")  # the last six digits of 张卫东's mobile
+    assert (hit.customer_id, hit.match) == (station["wei"].id, "mobile_tail")
+
+
+def test_the_statement_is_the_one_search_runs(station, database):
+    for query in ("12345", "A12345", "001234", "zw", "张", "WO2026"):
+        sql, params = search.statement(query, limit=5, param=database.param)
+        rows = database.execute_sql(sql, params).fetchall()
+        assert {(r[2], r[7]) for r in rows} >= set(ids(query, limit=5)), query
+    assert search.statement("   ") is None
+
+
 def test_mobile_last_four_or_more_digits(station):
     assert first("8000").customer_id == station["zhang"].id
     assert first("48000").customer_id == station["zhang"].id
