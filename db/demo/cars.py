@@ -166,6 +166,9 @@ class Cars:
     def _keep(self, r, purchase: int, owners: list[Owner], events) -> list[tuple[int, str, int]]:
         """The visits that happen here: after the station knows the owner, before churn."""
         kept: list[tuple[int, str, int]] = []
+        # Services due while the station knew the owner, done elsewhere or never: a
+        # reminder call before some of them brought no one back (see _visits).
+        self.missed: list[tuple[int, Owner]] = []
         window = self.window
         o = owners[0]
         for event in events:
@@ -173,6 +176,8 @@ class Cars:
             if t >= o.end:
                 o = self._owner_at(owners, t)
             if t < o.arrival or t > o.churn:
+                if number >= 0 and o.first_seen is not None and t > o.churn:
+                    self.missed.append((t, o))
                 continue
             if o.first_seen is None and o.arrival >= window and not o.from_sale:
                 o.first_seen = t  # the first visit: the one that brought them here
@@ -188,6 +193,8 @@ class Cars:
                 if o.first_seen is None:
                     o.first_seen = t
                 kept.append(event)
+            elif number >= 0 and o.first_seen is not None:
+                self.missed.append((t, o))
         # An owner who arrived in the window came at least once: that visit opened the archive.
         for o in owners:
             if (o.first_seen is None and not o.from_sale and window <= o.arrival < self.today
@@ -269,6 +276,15 @@ class Cars:
                     "booked", day, None, None, None, None, None))
             visit_id += 1
         self.next_id["visit"] = visit_id
+        # Reminders are not all answered by a visit: some before a service the car had
+        # elsewhere, or after its owner had stopped coming.
+        if consent is not False:
+            for t, missed in self.missed:
+                if r() < 0.1 and t < today:
+                    contacts.append((
+                        missed.customer, None, vehicle_id, None, missed.advisor,
+                        days[t - 7 - int(r() * 4)] + times[int(r() * n_times)], "phone", "maintenance",
+                        "reached" if r() < 0.7 else "no_answer", None, None, None, None, None, None))
         return done
 
     def _vehicle_row(self, r, rows: Rows, vehicle_id: int, vin: str, plate: str, model,
