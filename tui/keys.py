@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from textual.binding import Binding
+
 from db.i18n import has, t
 
 
@@ -23,3 +25,10 @@ class TranslatedBindings:
         mapping = self._bindings.key_to_bindings  # type: ignore[attr-defined]
         for key, bindings in mapping.items():
             mapping[key] = [replace(b, description=label(b.description)) for b in bindings]
+
+
+def help_binding(scope: str) -> Binding:
+    """F1 on a dialog. A modal screen hides the app's own bindings (only priority ones
+    reach through), so each dialog declares F1 again; the help opens over the dialog,
+    which keeps what was typed in it."""
+    return Binding("f1", "app.help", "key.help", id=f"{scope}.help")

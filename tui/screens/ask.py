@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db.i18n import t
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField
 
 
@@ -31,9 +31,11 @@ class AskField:
 
 class AskScreen(TranslatedBindings, ModalScreen[dict[str, str] | None]):
     CSS_PATH = "ask.tcss"
+    HELP_KEY = "dialog.ask.help"
     BINDINGS = [
         Binding("f2", "confirm", "key.save", id="ask.confirm"),
         Binding("escape", "cancel", "key.back", id="ask.cancel"),
+        help_binding("ask"),
     ]
 
     def __init__(self, title: str, fields: list[AskField], message: str = "") -> None:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.errors import Conflict, Invalid
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 from tui.screens.card_render import field_label, hint_key
 from tui.widgets.choice import ChoiceField
 from tui.widgets.fields import TextField
@@ -35,12 +35,12 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
 
     CSS_PATH = "card.tcss"
     AUTO_FOCUS = "TextField, ChoiceField"  # the first field, whichever kind
+    HELP_KEY = "dialog.form.help"
 
     BINDINGS = [
         Binding("f2", "save", "key.save", id="card.form.save"),
         Binding("escape", "cancel", "card.key.cancel", id="card.form.cancel"),
-        # A modal screen hides the app's bindings: F1 declared again, for the focused field
-        Binding("f1", "app.help", "key.help", id="card.form.help"),
+        help_binding("card.form"),  # the same id as before: a remapped F1 stays remapped
     ]
 
     def __init__(self, title: str, initial: list[tuple[str, str]], save: Save,

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
 from db.i18n import t
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 
 CANCEL = "cancel"
 
@@ -20,10 +20,12 @@ class ConfirmDialog(TranslatedBindings, ModalScreen[str]):
     """Returns the chosen answer's value; Escape returns ``cancel``."""
 
     CSS_PATH = "confirm.tcss"
+    HELP_KEY = "dialog.confirm.help"
     BINDINGS = [
         Binding("escape", "choose('cancel')", "intake.confirm.cancel", id="confirm.cancel"),
         Binding("left", "app.focus_previous", show=False, id="confirm.previous"),
         Binding("right", "app.focus_next", show=False, id="confirm.next"),
+        help_binding("confirm"),
     ]
 
     def __init__(self, message: str | Text, answers: list[tuple[str, str]]) -> None:

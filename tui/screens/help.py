@@ -43,12 +43,17 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
             text.append(t("help.no_field") + "\n", style="dim")
         text.append("\n" + t("help.screen_keys") + "\n", style="bold")
         seen: set[str] = set()
+        # Over a dialog only the app's priority keys reach through (Ctrl+Q, Ctrl+P): the
+        # screen keys F3–F9 would do nothing there, so they are not offered.
+        dialog = self._for_screen.is_modal
         for node in (self._for_screen, self.app):
             for binding in node._bindings:  # (key, Binding) pairs, descriptions translated
                 binding = binding[1]
                 # Only the program's own declared bindings (all carry an id); Textual's
                 # built-in ones (Tab, copy) are in the README.
                 if not binding.description or not binding.id:
+                    continue
+                if dialog and node is self.app and not binding.priority:
                     continue
                 key = binding.key_display or binding.key.split(",")[0]
                 if key in seen:

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField
 from tui.workers import db_work
 
@@ -56,9 +56,11 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     """Keys 1–6 choose the outcome, Tab reaches the note and the booked date, F2 or Enter
     saves, Esc closes without saving. Returns the outcome saved."""
 
+    HELP_KEY = "dialog.outcome.help"
     BINDINGS = [
         Binding("f2", "save", "key.queues.confirm", id="queue_outcome.save", priority=True),
         Binding("escape", "cancel", "key.queues.cancel", id="queue_outcome.cancel"),
+        help_binding("queue_outcome"),
         *[Binding(k, f"choose({i})", f"key.queues.{name}", show=False, id=f"queue_outcome.{name}")
           for i, (k, name) in enumerate(zip(OUTCOME_KEYS, ("reached", "no_answer", "booked", "declined",
                                                               "wrong_number", "do_not_call")))],
@@ -143,9 +145,11 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
 class DateDialog(TranslatedBindings, ModalScreen[object]):
     """Put a row off to a day: returns the day once saved."""
 
+    HELP_KEY = "dialog.postpone.help"
     BINDINGS = [
         Binding("f2", "save", "key.queues.confirm", id="queue_postpone.save", priority=True),
         Binding("escape", "cancel", "key.queues.cancel", id="queue_postpone.cancel"),
+        help_binding("queue_postpone"),
     ]
 
     def __init__(self, item) -> None:
@@ -192,9 +196,11 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
 class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
     """Choose the campaign's segment: a spec typed or picked from the list."""
 
+    HELP_KEY = "dialog.segment.help"
     BINDINGS = [
         Binding("f2", "save", "key.queues.confirm", id="queue_segment.save", priority=True),
         Binding("escape", "cancel", "key.queues.cancel", id="queue_segment.cancel"),
+        help_binding("queue_segment"),
     ]
 
     def __init__(self, current: str | None = None) -> None:

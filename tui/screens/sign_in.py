@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from db.errors import Invalid
 from db.i18n import t
 from db.validate import name as valid_name
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField
 
 
@@ -22,9 +22,11 @@ class SignInScreen(TranslatedBindings, ModalScreen[object]):
     """Returns the typed name, or (name, PIN) when asked for ``pin_for``'s PIN; the app
     signs in with it (in a worker) and comes back here with a message if refused."""
 
+    HELP_KEY = "dialog.sign_in.help"
     BINDINGS = [
         Binding("f2", "submit", "advisor.ok", id="sign_in.ok"),
         Binding("escape", "other_name", "signin.other_name", id="sign_in.other_name"),
+        help_binding("sign_in"),
     ]
 
     def __init__(self, pin_for: str | None = None, message: str = "") -> None:

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from db.i18n import t
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
 
@@ -281,9 +281,11 @@ class MergeConfirm(TranslatedBindings, ModalScreen[bool]):
     """What a merge keeps, before it happens: Enter merges, Esc does nothing."""
 
     CSS_PATH = "doors.tcss"
+    HELP_KEY = "upkeep.merge_keys"
     BINDINGS = [
         Binding("enter", "answer(True)", "upkeep.key.confirm", id="upkeep.merge.confirm"),
         Binding("escape", "answer(False)", "doors.key.cancel", id="upkeep.merge.cancel"),
+        help_binding("upkeep.merge"),
     ]
 
     def __init__(self, plan: Any) -> None:
