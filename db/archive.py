@@ -378,13 +378,18 @@ def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
 
 
 def reveal(customer_id: int, field_name: str, advisor_id: int | None) -> str:
-    """The full mobile or ID number, on the advisor's explicit request; recorded."""
+    """The full mobile or ID number, on the advisor's explicit request; recorded.
+
+    An anonymised archive has no number left: the reveal is refused with a message and
+    nothing is recorded, since nothing personal was shown."""
     if field_name not in REVEALABLE:
         raise Invalid(t("card.unknown_field", field=field_name), field_name)
     with writing():
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             raise NotFound(t("card.not_found"))
+        if customer.anonymised_at is not None:
+            raise NotFound(t("card.reveal_anonymised"))
         audit.record("reveal", advisor_id=advisor_id, customer_id=customer_id, field=field_name)
     return getattr(customer, field_name) or ""
 

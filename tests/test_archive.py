@@ -139,6 +139,25 @@ def test_reveal_returns_the_value_and_records_who_when_which(card_data, field_na
     assert entry.at.date() == dt.date(2026, 11, 26)
 
 
+@pytest.mark.parametrize("lang,message", [("zh", "这份档案已匿名化：手机号和身份证号都已清除，没有号码可以显示"),
+                                          ("en", "This archive is anonymised: its mobile and ID number are erased")],
+                         ids=["zh", "en"])
+def test_reveal_of_an_anonymised_archive_is_refused_and_not_recorded(card_data, lang, message):
+    from db import privacy
+    from db.errors import NotFound
+    from db.i18n import set_language
+
+    owner, me = card_data["owner"], card_data["me"]
+    privacy.anonymise(fx.advisor("王经理", role="manager").id, owner.id)
+    logged = AuditEntry.select().count()
+    set_language(lang)
+    for field_name in archive.REVEALABLE:
+        with pytest.raises(NotFound, match=message):
+            archive.reveal(owner.id, field_name, me.id)
+    assert AuditEntry.select().count() == logged  # nothing personal was shown
+    assert not AuditEntry.select().where(AuditEntry.action == "reveal").exists()
+
+
 def test_reveal_of_another_field_is_refused(card_data):
     with pytest.raises(Invalid):
         archive.reveal(card_data["owner"].id, "income", card_data["me"].id)

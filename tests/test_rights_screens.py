@@ -166,6 +166,34 @@ async def test_an_anonymised_archive_cannot_be_filled_in_again_from_the_card(sta
                                          & (AuditEntry.customer == owner.id)).exists()
 
 
+REVEAL_REFUSED = "这份档案已匿名化：手机号和身份证号都已清除，没有号码可以显示"
+
+
+async def test_reveal_on_an_anonymised_archive_says_so_and_records_nothing(station):
+    from db import privacy
+
+    owner = station["owner"]
+    reveals = AuditEntry.select().where(AuditEntry.action == "reveal")
+    app = make_app(station["path"], advisor="刘洋")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_card(pilot)
+        await press(pilot, "m")  # a live archive: shown, and recorded
+        assert "13812348000" in await screen_text_when(pilot, "13812348000")
+        assert reveals.count() == 1
+        await press(pilot, "escape")
+        privacy.anonymise(station["manager"].id, owner.id)
+        logged = AuditEntry.select().count()
+        await open_card_by_order(pilot, station)
+        for key in ("m", "i"):
+            app.clear_notifications()
+            await press(pilot, key)
+            assert isinstance(app.screen, ArchiveCard), key
+            assert REVEAL_REFUSED in await toasts_when(pilot, REVEAL_REFUSED), key
+            await press(pilot, "1")
+            assert "13812348000" not in screen_text(app) and "110105199001011236" not in screen_text(app)
+        assert AuditEntry.select().count() == logged and reveals.count() == 1
+
+
 async def open_card_by_order(pilot, station) -> None:
     """An anonymised archive has no plate of its own any more: its work orders find it."""
     from db.models import Visit
