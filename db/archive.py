@@ -147,12 +147,15 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
     values = {name: getattr(customer, name) for name in CUSTOMER_GROUP + OBSERVATION_GROUP}
     for name, mask in SENSITIVE.items():
         values[name] = mask(values[name])
+    anonymised = customer.anonymised_at is not None
     return Card(
         customer_id=customer.id, version=customer.version, values=values,
         merged_into=customer.merged_into_id, marketing_consent=customer.marketing_consent,
         vehicles=_vehicles(customer_id), visits=_visits(customer_id, visit_limit),
         observation=observation(customer_id), contacts=_contacts(customer_id, contact_limit),
-        segment_badges=segment_badges(customer_id), anonymised=customer.anonymised_at is not None,
+        # No segments for an erased person: a value class (from the visits kept) would
+        # invite treating, even winning back, someone who asked to be forgotten.
+        segment_badges=[] if anonymised else segment_badges(customer_id), anonymised=anonymised,
     )
 
 

@@ -158,6 +158,19 @@ def test_reveal_of_an_anonymised_archive_is_refused_and_not_recorded(card_data, 
     assert not AuditEntry.select().where(AuditEntry.action == "reveal").exists()
 
 
+def test_an_anonymised_card_shows_no_segments(card_data):
+    """The loyal class set by hand is kept for the figures, but the card no longer offers it."""
+    from db import privacy
+
+    owner = card_data["owner"]
+    Customer.update(value_class_manual="A").where(Customer.id == owner.id).execute()
+    assert "A 类·忠诚" in archive.load_card(owner.id).segment_badges
+    privacy.anonymise(fx.advisor("王经理", role="manager").id, owner.id)
+    card = archive.load_card(owner.id)
+    assert card.anonymised and card.segment_badges == []
+    assert Customer.get_by_id(owner.id).value_class_manual == "A"
+
+
 def test_reveal_of_another_field_is_refused(card_data):
     with pytest.raises(Invalid):
         archive.reveal(card_data["owner"].id, "income", card_data["me"].id)

@@ -166,6 +166,30 @@ async def test_an_anonymised_archive_cannot_be_filled_in_again_from_the_card(sta
                                          & (AuditEntry.customer == owner.id)).exists()
 
 
+def card_head(app) -> str:
+    """The card's first line under the greeting: name, number, badges."""
+    return screen_text(app).splitlines()[1]
+
+
+async def test_an_anonymised_card_wears_its_own_badge_not_a_value_class(station):
+    from db import privacy
+
+    owner = station["owner"]
+    Customer.update(value_class_manual="A").where(Customer.id == owner.id).execute()
+    app = make_app(station["path"], advisor="刘洋")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        head = card_head(app)
+        assert "张伟" in head and "A 类·忠诚" in head and "已匿名化" not in head
+        await press(pilot, "escape")
+        privacy.anonymise(station["manager"].id, owner.id)
+        await open_card_by_order(pilot, station)
+        await screen_text_when(pilot, "（已匿名）")
+        head = card_head(app)
+        assert " 已匿名化 " in head and "（已匿名）" in head
+        assert "类·" not in head  # no value class (nor any other segment)
+
+
 REVEAL_REFUSED = "这份档案已匿名化：手机号和身份证号都已清除，没有号码可以显示"
 
 
@@ -277,6 +301,22 @@ def _snap(snapshot_db_path, snap_compare, monkeypatch, who: str, *keys: str):
 
 def test_snapshot_anonymise_confirmation(snapshot_db_path, snap_compare, monkeypatch):
     assert _snap(snapshot_db_path, snap_compare, monkeypatch, "王经理", "a")
+
+
+def test_snapshot_anonymised_card(snapshot_db_path, snap_compare, monkeypatch):
+    from db import privacy
+
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk1")
+    data = _station()
+    privacy.anonymise(data["manager"].id, data["owner"].id)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await press(pilot, "f4")
+        await open_card_by_order(pilot, data)
+        await screen_text_when(pilot, "（已匿名）")
+
+    assert snap_compare(make_app(snapshot_db_path, advisor="刘洋"), terminal_size=(80, 24), run_before=run_before)
 
 
 def test_snapshot_export_path(snapshot_db_path, snap_compare, monkeypatch):

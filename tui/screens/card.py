@@ -121,10 +121,10 @@ class ArchiveCard(TranslatedBindings, Screen):
         head.append(f"  #{card.customer_id}", style="dim")
         if card.merged_into:
             head.append("  " + t("card.merged", id=card.merged_into), style="italic")
-        if card.anonymised:
-            head.append("  " + t("card.anonymised"), style="italic")
-        # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges.
-        for badge in card.segment_badges:
+        # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges;
+        # an anonymised archive has none (db.archive.load_card), its own badge instead.
+        badges = [t("card.anonymised")] if card.anonymised else card.segment_badges
+        for badge in badges:
             head.append("  ")
             head.append(f" {badge} ", style="reverse")
         self.query_one("#card-head", Static).update(head)
