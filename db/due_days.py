@@ -24,7 +24,7 @@ every car's days in the same transaction as the change (``db.settings.set_value`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
 from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, PostgresqlDatabase, Table, fn
@@ -37,6 +37,7 @@ from db.models import Customer, Setting, Vehicle, Visit
 NONE, SERVICE, MARKETING = 0, 1, 2  # ``listing``: which queues may list the car
 BATCH = 5000  # cars per read and write when refreshing many
 _IN_CHUNK = 500  # ids per IN list
+Progress = Callable[[int, int], None]  # (cars done, cars in all)
 
 _DAY_INPUTS = ("purchase_date", "registration_date", "first_maintenance_date", "last_maintenance_date",
                "last_maintenance_mileage", "last_mileage", "last_visit_date", "daily_km",
@@ -82,13 +83,24 @@ def _refresh_each(column, ids: Iterable[int | None]) -> None:
             _refresh(column.in_(listed), values)
 
 
-def refresh_days(values: Mapping | None = None, batch: int = BATCH) -> int:
-    """Every car's days again (a threshold changed), in one transaction; cars changed."""
+def refresh_days(values: Mapping | None = None, batch: int = BATCH, progress: Progress | None = None) -> int:
+    """Every car's days again (a threshold changed), in one transaction; cars changed.
+
+    ``progress(done, total)`` after each batch, cars read of every car (a million take
+    about half a minute); it runs inside the transaction, and raising in it undoes all."""
     values = values or _values()
     changed = 0
     with writing():
+        total = Vehicle.select().count() if progress else 0
+        done = 0
+        if progress:
+            progress(0, total)
         for lo, hi in _id_ranges(batch):
-            changed += _refresh_days((Vehicle.id > lo) & (Vehicle.id <= hi), values)
+            read, written = _refresh_days((Vehicle.id > lo) & (Vehicle.id <= hi), values)
+            changed += written
+            if progress:
+                done += read
+                progress(done, total)
     return changed
 
 
@@ -175,11 +187,13 @@ def _typed(column, name: str, postgres: bool):
     return column.cast("integer") if name == "declined_visit" else column.cast("date")
 
 
-def _refresh_days(where: Expression, values: Mapping) -> int:
-    """Only the days of the cars matching ``where``; only changed ones are written."""
-    changed = [(i, *days) for i, days, old, _ in _days(where, values) if days != old]
+def _refresh_days(where: Expression, values: Mapping) -> tuple[int, int]:
+    """Only the days of the cars matching ``where``; only changed ones are written.
+    (cars read, cars changed)."""
+    rows = _days(where, values)
+    changed = [(i, *days) for i, days, old, _ in rows if days != old]
     _write_days(changed)
-    return len(changed)
+    return len(rows), len(changed)
 
 
 def _days(where: Expression, values: Mapping) -> list[tuple[int, tuple, tuple, dt.date | None]]:

@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -245,14 +246,15 @@ def set_pin(actor_id: int, advisor_id: int, pin: str | None) -> None:
 
 # ---- settings (manager only) ------------------------------------------------------
 
-def change_setting(actor_id: int, key: str, value: Any) -> Any:
-    """The one way the program changes a business threshold: manager only, logged."""
+def change_setting(actor_id: int, key: str, value: Any, progress: Callable[[int, int], None] | None = None) -> Any:
+    """The one way the program changes a business threshold: manager only, logged.
+    ``progress``: see ``db.settings.set_value`` (a queue threshold recomputes every car)."""
     from db import settings
 
     actor = require_manager(actor_id, "roles.action.settings")
     with writing():  # the change and its log entry land together (writing() nests)
         before = settings.get(key)
-        typed = settings.set_value(key, value, advisor_id=actor.id)
+        typed = settings.set_value(key, value, advisor_id=actor.id, progress=progress)
         if typed != before:
             audit.record("setting", advisor_id=actor.id, field=key, before=before, after=typed)
     return typed

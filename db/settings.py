@@ -8,6 +8,7 @@ registry below is the one place where a threshold is named, typed and explained.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,11 +141,13 @@ def get_many(*keys: str) -> dict[str, Any]:
     return values
 
 
-def set_value(key: str, value: Any, advisor_id: int | None = None) -> Any:
+def set_value(key: str, value: Any, advisor_id: int | None = None,
+              progress: Callable[[int, int], None] | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
     A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
-    recomputes them in the same transaction: the queues never mix old and new days."""
+    recomputes them in the same transaction: the queues never mix old and new days.
+    ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
     from db.clock import now
     from db.connection import writing
     from db.due import QUEUE_DAY_SETTINGS
@@ -163,7 +166,7 @@ def set_value(key: str, value: Any, advisor_id: int | None = None) -> Any:
         if typed != before:
             from db.due_days import refresh_days
 
-            refresh_days()
+            refresh_days(progress=progress)
     return typed
 
 

@@ -185,6 +185,44 @@ def test_a_threshold_change_that_fails_leaves_the_days_as_they_were(database, mo
     assert settings.get("first_maintenance.months") == 6 and stored(car.id) == before
 
 
+def test_a_threshold_change_tells_how_many_cars_are_done(database):
+    manager = make.advisor()
+    manager.role = "manager"
+    manager.save()
+    cars = [make.vehicle(make.customer(name=f"客户{i}"), daily_km=1.0,
+                         purchase_date=TODAY - relativedelta(months=5)) for i in range(3)]
+    seen: list[tuple[int, int]] = []
+    change_setting(manager.id, "first_maintenance.months", 5, progress=lambda *step: seen.append(step))
+    assert seen == [(0, 3), (3, 3)]  # one batch: before it, after it
+    assert in_queue("first_maintenance") == [car.id for car in cars]
+    # a batch a car: every car counted once, in order, ending at all of them
+    seen.clear()
+    due_days.refresh_days(batch=1, progress=lambda *step: seen.append(step))
+    assert sorted(set(seen)) == [(0, 3), (1, 3), (2, 3), (3, 3)] and seen == sorted(seen)
+    # a setting no stored day depends on recomputes nothing, so reports nothing
+    seen.clear()
+    change_setting(manager.id, "birthday.days", 10, progress=lambda *step: seen.append(step))
+    assert seen == []
+
+
+def test_progress_runs_inside_the_changes_transaction(database):
+    """A progress that raises (say, a screen gone) takes the whole change back with it."""
+    manager = make.advisor()
+    manager.role = "manager"
+    manager.save()
+    car = make.vehicle(make.customer(), purchase_date=TODAY - relativedelta(months=5), daily_km=1.0)
+    before = stored(car.id)
+
+    def stop(done: int, total: int) -> None:
+        if done == total:
+            raise RuntimeError("stopped")
+
+    with pytest.raises(RuntimeError):
+        change_setting(manager.id, "first_maintenance.months", 5, progress=stop)
+    assert settings.get("first_maintenance.months") == 6 and stored(car.id) == before
+    assert in_queue("first_maintenance") == []
+
+
 # SQLite only, as the demo's own tests: its bulk load rebuilds the indexes of the one
 # PostgreSQL database the run's tests share, and a rebuilt index waits for transactions
 # older than it (any on the server) before a planner may use it.

@@ -10,7 +10,7 @@ import pytest
 from db.models import Advisor, AuditEntry
 from db.roles import pin_matches
 from tests.manager_fixtures import advisor, customer, small_station
-from tests.tui_helpers import make_app, screen_text, settle, steps
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
 
 @pytest.fixture
@@ -196,6 +196,72 @@ async def test_settings_screen_changes_a_threshold_for_a_manager_only(desk):
         assert "7500" in screen_text(app)
     entry = AuditEntry.get(AuditEntry.action == "setting")
     assert (entry.field, entry.before, entry.after) == ("maintenance.km", "5000", "7500")
+
+
+async def _change_setting(app, pilot, key: str, value: str) -> None:
+    """On the settings screen (Ctrl+T from F8): the row of ``key``, Enter, the value, F2."""
+    from db import settings
+
+    await _open(app, pilot, "ctrl+t")
+    app.screen.query_one("#settings-table").move_cursor(row=list(settings.SPECS).index(key))
+    await pilot.press("enter")
+    app.screen.query_one("#ask-value").value = value
+    await pilot.press("f2")
+
+
+async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monkeypatch):
+    """The cars' due dates are worked out again in the change's transaction: the screen
+    counts the cars, refuses another change meanwhile, and says how it ended."""
+    import threading
+
+    from db import due_days, settings
+
+    go = threading.Event()
+    batch = due_days._refresh_days
+
+    def held(*args, **kwargs):  # the first batch waits for the test
+        go.wait(10)
+        return batch(*args, **kwargs)
+
+    monkeypatch.setattr(due_days, "_refresh_days", held)
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await _change_setting(app, pilot, "maintenance.months", "4")
+        assert "正在按新设置重算待办日期：0 / 4 辆（0%）" in await screen_text_when(pilot, "0 / 4 辆")
+        await pilot.press("enter")  # no second form while the first change is saved
+        assert "上一项修改还在保存" in await screen_text_when(pilot, "上一项修改还在保存")
+        assert not app.screen.query("#ask-value")
+        go.set()
+        await settle(pilot)
+        app.clear_notifications()  # the toasts would hide the line under the table
+        done = "设置已生效：4 辆车的待办日期已按新值重算"
+        assert done in await screen_text_when(pilot, done)
+        assert settings.get("maintenance.months") == 4
+        await pilot.press("enter")  # and the next change may start
+        assert app.screen.query("#ask-value")
+
+
+async def test_a_failed_recompute_is_said_and_nothing_changes(desk, monkeypatch):
+    from textual.worker import WorkerFailed
+
+    from db import due_days, settings
+    from db.errors import DatabaseProblem
+
+    def full(*args, **kwargs):
+        raise DatabaseProblem("磁盘已满")
+
+    monkeypatch.setattr(due_days, "_write_days", full)
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _change_setting(app, pilot, "warranty.years", "4")
+        try:
+            await settle(pilot)
+        except WorkerFailed:  # the expected path: the app's one handler notifies
+            await settle(pilot)
+        text = await screen_text_when(pilot, "设置没有修改")
+        assert "设置没有修改，待办日期保持原样：磁盘已满" in text
+        assert settings.get("warranty.years") == 3
+    assert not AuditEntry.select().where(AuditEntry.action == "setting").exists()
 
 
 def test_snapshot_settings(desk, snap_compare):

@@ -169,5 +169,11 @@ TEXTS.update({
     "settings_screen.col.default": ("默认值", "Default"),
     "settings_screen.key.change": ("修改", "Change"),
     "settings_screen.changed": ("设置已修改，立即生效", "Setting changed; in effect now"),
+    "settings_screen.saving": ("正在保存修改…", "Saving the change…"),
+    "settings_screen.recomputing": ("正在按新设置重算待办日期：{done} / {total} 辆（{percent:.0f}%）",
+                                    "New due dates for every car: {done} of {total} cars ({percent:.0f}%)"),
+    "settings_screen.recomputed": ("设置已生效：{total} 辆车的待办日期已按新值重算", "In effect: due dates worked out again for {total} cars"),
+    "settings_screen.failed": ("设置没有修改，待办日期保持原样：{reason}", "Nothing changed, due dates as they were: {reason}"),
+    "settings_screen.busy": ("上一项修改还在保存（重算各车待办日期），完成后再修改", "The last change is still being saved (every car's due dates); change again when it ends"),
     "report.key.settings": ("设置", "Settings"),
 })

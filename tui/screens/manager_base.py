@@ -77,7 +77,7 @@ class ListDesk(ManagerScreen):
     def compose_desk(self) -> ComposeResult:
         yield Static(Text(t(self.TITLE_KEY), style="bold"), classes="status")
         yield DataTable(id=self.TABLE_ID, cursor_type="row", zebra_stripes=True)
-        yield Static(Text(t(self.HINT_KEY)), classes="status")
+        yield Static(Text(t(self.HINT_KEY)), id="desk-hint", classes="status")
 
     def on_mount(self) -> None:  # DeskScreen.on_mount is called by Textual too, no super()
         table = self.query_one(DataTable)
