@@ -3,6 +3,7 @@ advisor; snapshots at 80×24."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -54,6 +55,23 @@ async def test_report_screen_shows_the_period_asked(desk):
         await pilot.press("enter")
         await settle(pilot)
         assert "不是日期" in screen_text(app) and from_field.value == "2026-02-30"
+
+
+async def test_a_big_stations_counts_are_grouped_on_the_report_and_audit_screens(desk, monkeypatch):
+    """Counts read as the report's tables print them (224,725), in the header too."""
+    import db.report
+
+    made = db.report.build
+    monkeypatch.setattr(db.report, "build", lambda *period: dataclasses.replace(made(*period), visits=224_725))
+    AuditEntry.insert_many([{"at": dt.datetime(2026, 10, 1, 9, 0), "action": "reveal", "field": "mobile"}] * 14_000
+                           ).execute()
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot)
+        assert "· 工单 224,725 张 ·" in screen_text(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert "第 1/1,002 页 · 共 14,020 条" in screen_text(app)  # 14 entries a page
 
 
 @pytest.mark.parametrize("key,screen", [("ctrl+o", "audit"), ("ctrl+u", "advisors")])

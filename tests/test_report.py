@@ -150,3 +150,27 @@ def test_a_big_stations_figures_stay_apart_and_whole():
     line = next(x for x in lines if "私家车" in x)
     assert " 89,887 160,280 ¥129,508,055 " in line
     assert max(len(x) for x in lines) <= 80
+
+
+def test_a_big_stations_counts_are_grouped_everywhere_in_the_report():
+    """The header, the reminders' line and each advisor's archives group their digits as
+    the tables do: 224725 is hard to read at a glance."""
+    from tui.report_render import render
+
+    big = report.Report(dt.date(2025, 12, 1), dt.date(2026, 11, 26), visits=224_725,
+                        revenue=Decimal("180123456"),
+                        completeness_by_advisor=[report.AdvisorCompleteness("顾问X", 12_345, 81.5)],
+                        reminders=report.Reminders(23_456, 4_567, 30))
+    text = render(big).plain
+    assert "统计期 2025-12-01 至 2026-11-26 · 工单 224,725 张 · 营业额 ¥180,123,456" in text
+    assert "已提醒 23,456 次，其中 30 天内回厂 4,567 次（19.5%）" in text
+    assert "12,345 份" in text
+    assert all(len(run) <= 3 for run in _digit_runs(text))  # no other count left ungrouped
+
+
+def _digit_runs(text: str) -> list[str]:
+    """Runs of digits not broken by a separator, outside dates and percentages."""
+    import re
+
+    plain = re.sub(r"\d{4}-\d{2}(-\d{2})?|\d+\.\d+%", "", text)
+    return re.findall(r"\d+", plain)

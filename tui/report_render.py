@@ -60,14 +60,14 @@ def _title(text: Text, key: str, **values: object) -> None:
 def render(report: Report, width: int = 78) -> Text:
     text = Text()
     text.append(t("report.period", start=report.date_from, end=report.date_to,
-                  visits=report.visits, revenue=money(report.revenue)) + "\n", style="bold")
+                  visits=f"{report.visits:,}", revenue=money(report.revenue)) + "\n", style="bold")
     _segments(text, report, width)
     _months(text, report)
     _calls(text, report)
     _completeness(text, report, width)
     r = report.reminders
     _title(text, "report.reminders.title")
-    text.append(t("report.reminders.line", sent=r.sent, came_back=r.came_back, days=r.within_days,
+    text.append(t("report.reminders.line", sent=f"{r.sent:,}", came_back=f"{r.came_back:,}", days=r.within_days,
                   rate=rate(r.rate)) + "\n")
     return text
 
@@ -138,6 +138,6 @@ def _completeness(text: Text, report: Report, width: int) -> None:
     text.append(pad(t("report.station"), 12) + pad("", 10) + pad(f"{report.completeness:.1f}%", 8, True) + " ")
     text.append(bar(report.completeness, 100, span) + "\n", style="green")
     for line in report.completeness_by_advisor:
-        text.append(pad(line.advisor, 12) + pad(t("report.archives", n=line.archives), 10, True)
+        text.append(pad(line.advisor, 12) + pad(t("report.archives", n=f"{line.archives:,}"), 10, True)
                     + pad(f"{line.score:.1f}%", 8, True) + " ")
         text.append(bar(line.score, 100, span) + "\n", style="green")

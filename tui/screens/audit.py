@@ -125,7 +125,7 @@ class AuditScreen(ManagerScreen):
             self.entries[key.value] = row
         pages = max((page.total + page.limit - 1) // page.limit, 1)
         self.query_one("#audit-status", Static).update(Text(t(
-            "audit.status", page=page.offset // page.limit + 1, pages=pages, total=page.total)))
+            "audit.status", page=f"{page.offset // page.limit + 1:,}", pages=f"{pages:,}", total=f"{page.total:,}")))
         self.query_one("#audit-detail", Static).update(Text(t("audit.empty") if not page.rows else ""))
         if page.rows and self.focused is None:
             table.focus()

@@ -195,7 +195,7 @@ class QueuesScreen(DeskScreen):
         text.append("\n")
         text.append(item.reason)
         if item.letter:
-            text.append("  " + t("queue.letter", n=item.attempts), style="bold")
+            text.append("  " + t("queue.letter", n=f"{item.attempts:,}"), style="bold")
         text.append("\n" + t("queues.last_note"), style="bold")
         text.append(item.last_note or t("queues.no_contact"))
         detail.update(text)
