@@ -10,7 +10,7 @@ import pytest
 from db.models import Contact, Customer, QueueState
 from tests import queue_factory as make
 from tests.conftest import TODAY
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
 
 INSURANCE = 5  # position of the insurance queue in the list (db.queues.QUEUES)
 
@@ -150,6 +150,49 @@ async def test_campaign_segment_chosen_on_the_screen(app_db):
         await settle(pilot)
         text = screen_text(app)
         assert "细分营销：3 行" in text and "出保 5 年内·私家车" in text
+
+
+def list_rows(app) -> list[str]:
+    """The queue list's lines as shown (the part left of its border)."""
+    return [line.split("│")[0].strip() for line in screen_text(app).splitlines() if "│" in line]
+
+
+async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, monkeypatch):
+    """Without a segment the row tells the key that chooses one; with one, the segment's
+    name under it and "…" until its count comes (never the count of the segment before)."""
+    import threading
+
+    import db.queues
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f5")
+        await settle(pilot)
+        rows = [row.split() for row in list_rows(app)]
+        assert rows[rows.index(["潜在客户跟进", "0"]) + 1] == ["细分营销", "按", "C", "选择"]
+        await pilot.press("c", *"age:mid,use:private", "enter")
+        await settle(pilot)
+        rows = list_rows(app)
+        at = next(i for i, row in enumerate(rows) if row.startswith("细分营销"))
+        assert rows[at].split() == ["细分营销", "3"] and rows[at + 1] == "出保 5 年内·私家车"
+        # another segment, counted slowly: its name at once, no count until it is counted
+        go = threading.Event()
+        counting = db.queues.count
+
+        def slow(name, *args, **kwargs):
+            if name == "campaign":
+                go.wait(10)
+            return counting(name, *args, **kwargs)
+
+        monkeypatch.setattr(db.queues, "count", slow)
+        await pilot.press("c", "ctrl+a", "ctrl+k", *"use:official", "enter")
+        await screen_text_when(pilot, "公务车")  # the dialog closed; the count is still held
+        rows = list_rows(app)
+        assert rows[at].split() == ["细分营销", "…"] and rows[at + 1] == "公务车"
+        go.set()
+        await settle(pilot)
+        rows = list_rows(app)
+        assert rows[at].split() == ["细分营销", "0"] and rows[at + 1] == "公务车"
 
 
 async def test_escape_returns_from_rows_to_the_list_then_home(app_db):

@@ -80,6 +80,7 @@ TEXTS = {
     "queues.no_contact": ("（还没有联系记录）", "(no contact yet)"),
     "queues.recorded": ("已记录：{outcome}", "Recorded: {outcome}"),
     "queues.postponed_to": ("已推迟到 {day}", "Put off to {day}"),
+    "queues.campaign_choose": ("按 C 选择", "press C"),
     "queues.segment_prompt": ("选择细分营销的客户细分", "Choose the campaign's segment"),
     "queues.segment_field": ("细分（如 age:mid,use:private）", "Segment (e.g. age:mid,use:private)"),
     "queues.outcome_title": ("记录通话结果：{name}", "Record the call: {name}"),

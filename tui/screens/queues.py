@@ -23,6 +23,7 @@ from tui.widgets.queue_rows import PAGE, QueueRows
 from tui.workers import db_work
 
 CAMPAIGN = "campaign"
+ROW_CELLS = 21  # a queue's name and its count, in the list's 24 cells
 # One key records at once; these open the dialog first (a date to type, consent to confirm).
 NEEDS_DIALOG = ("booked", "do_not_call")
 
@@ -40,9 +41,9 @@ class QueuesScreen(DeskScreen):
     ]
 
     class CountsLoaded(Message):
-        def __init__(self, counts: dict[str, int]) -> None:
+        def __init__(self, counts: dict[str, int], segment: str | None) -> None:
             super().__init__()
-            self.counts = counts
+            self.counts, self.segment = counts, segment  # the campaign's count is this segment's
 
     class QueueOpened(Message):
         def __init__(self, key: tuple[str, str | None], total: int, keep_cursor: bool) -> None:
@@ -63,6 +64,7 @@ class QueuesScreen(DeskScreen):
         super().__init__()
         self.counts: dict[str, int] = {}
         self.segment: str | None = None
+        self.campaign_count: tuple[str, int] | None = None  # (segment, its count) once counted
         self.open_key: tuple[str, str | None] | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -87,35 +89,51 @@ class QueuesScreen(DeskScreen):
     # ---- counts
 
     def _queue_label(self, name: str) -> Text:
-        label = Text(t(f"queue.{name}"))
         if name == CAMPAIGN:
-            shown = self.segment and self.counts.get(CAMPAIGN)
-            count = f"{shown:,}" if shown is not None and self.segment else "C"
-        else:
-            count = f"{self.counts[name]:,}" if name in self.counts else "…"
-        label.truncate(14, pad=True)
-        label.append(count.rjust(7), style="bold")
-        return label
+            return self._campaign_label()
+        count = f"{self.counts[name]:,}" if name in self.counts else "…"
+        return _label_row(t(f"queue.{name}"), Text(count, style="bold"))
+
+    def _campaign_label(self) -> Text:
+        """No count without a segment: the row says how to choose one. With one, its name
+        on a second line, so that the count beside it says what it counts ("…" until
+        counted, as every queue's count while it is on its way)."""
+        if not self.segment:
+            return _label_row(t(f"queue.{CAMPAIGN}"), Text(t("queues.campaign_choose"), style="dim"))
+        from db.segments import spec_label
+
+        counted = self.campaign_count
+        count = f"{counted[1]:,}" if counted and counted[0] == self.segment else "…"
+        label = _label_row(t(f"queue.{CAMPAIGN}"), Text(count, style="bold"))
+        chosen = Text("  " + spec_label(self.segment), style="dim")
+        chosen.truncate(ROW_CELLS, overflow="ellipsis")
+        return label.append("\n").append_text(chosen)
+
+    def _relabel(self) -> None:
+        listing = self.query_one("#queue-list", OptionList)
+        for index in range(listing.option_count):
+            option = listing.get_option_at_index(index)
+            listing.replace_option_prompt_at_index(index, self._queue_label(option.id))
 
     @db_work(group="queues-counts")
     def load_counts(self) -> None:
         from db import queues
 
+        segment = self.segment
         found = queues.counts()
-        if self.segment:
+        if segment:
             try:
-                found[CAMPAIGN] = queues.count(CAMPAIGN, segment=self.segment)
+                found[CAMPAIGN] = queues.count(CAMPAIGN, segment=segment)
             except Invalid:
                 pass
-        self.post_message(self.CountsLoaded(found))
+        self.post_message(self.CountsLoaded(found, segment))
 
     @on(CountsLoaded)
     def show_counts(self, message: CountsLoaded) -> None:
         self.counts = message.counts
-        listing = self.query_one("#queue-list", OptionList)
-        for index in range(listing.option_count):
-            option = listing.get_option_at_index(index)
-            listing.replace_option_prompt_at_index(index, self._queue_label(option.id))
+        if message.segment and CAMPAIGN in message.counts:
+            self.campaign_count = (message.segment, message.counts[CAMPAIGN])
+        self._relabel()
 
     # ---- opening a queue
 
@@ -152,6 +170,9 @@ class QueuesScreen(DeskScreen):
         rows.reset(message.key, message.total, message.keep_cursor)
         name = message.key[0]
         title = self.query_one("#queue-title", Static)
+        if name == CAMPAIGN and message.key[1]:  # counted here too: the list's row agrees
+            self.campaign_count = (message.key[1], message.total)
+            self._relabel()
         heading = Text(t("queues.rows", queue=t(f"queue.{name}"), n=f"{message.total:,}"), style="bold")
         if message.key[1]:
             from db.segments import spec_label
@@ -261,6 +282,7 @@ class QueuesScreen(DeskScreen):
         def done(spec: str | None) -> None:
             if spec:
                 self.segment = spec
+                self._relabel()  # the new segment's name at once, its count when counted
                 listing = self.query_one("#queue-list", OptionList)
                 listing.highlighted = listing.get_option_index(CAMPAIGN)
                 self.open_queue(CAMPAIGN)
@@ -276,3 +298,12 @@ class QueuesScreen(DeskScreen):
             self.query_one("#queue-list", OptionList).focus()
             return
         super().action_back()
+
+
+def _label_row(name: str, count: Text) -> Text:
+    """The queue's name, cut to leave room, then ``count`` flush right: one row of the list."""
+    room = ROW_CELLS - max(count.cell_len, 7)
+    label = Text(name)
+    label.truncate(room, pad=True)
+    label.append(" " * (ROW_CELLS - room - count.cell_len))
+    return label.append_text(count)
