@@ -253,7 +253,7 @@ async def _keystrokes(target: str, queries: list[str]) -> tuple[list[float], lis
             for key in keys[:-1]:
                 app.post_message(events.Key(key, key))
                 await asyncio.sleep(TYPING_GAP_S)
-            goal = screen._generation + 1
+            goal = screen.searches.generation + 1
             clock.arm(lambda: clock.notes.get("results", 0) >= goal)
             started = time.perf_counter()
             app.post_message(events.Key(keys[-1], keys[-1]))

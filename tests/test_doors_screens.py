@@ -67,6 +67,43 @@ async def test_prospects_list_form_and_contact(app_db):
     assert Prospect.get(Prospect.name == "王芳").next_contact_date == dt.date(2026, 12, 1)
 
 
+async def test_prospects_filter_at_each_key_one_load_at_a_time(app_db, monkeypatch):
+    """A key filters the list at once (no timer to wait out); keys typed while a load
+    runs wait for it, then the newest text is loaded, and the older answer never shows."""
+    import threading
+
+    seed_prospects()
+    go = threading.Event()
+    asked: list[str] = []
+    listing = prospects.list_page
+
+    def held(**kwargs):
+        asked.append(kwargs["query"])
+        if kwargs["query"] == "王":
+            go.wait(10)
+        return listing(**kwargs)
+
+    monkeypatch.setattr(prospects, "list_page", held)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f6", "ctrl+f", "李")
+        text = screen_text(app)
+        assert "李雷" in text and "王芳" not in text and "显示 1/1 位潜在客户" in text
+        await pilot.press("backspace", "王")
+        for _ in range(100):
+            if "王" in asked:
+                break
+            await pilot.pause(0.01)
+        await pilot.press("backspace", *"13900139002")  # while 王 is being loaded
+        assert asked[-1] == "王" and "李雷" in screen_text(app)
+        before = len(asked)
+        go.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "李雷" in text and "王芳" not in text and "显示 1/1 位潜在客户" in text
+        assert asked[before:] == ["13900139002"]  # twelve keys, one load: the newest text
+
+
 async def test_upkeep_lists_and_merge_with_confirmation(app_db):
     seed_duplicates()
     app = make_app(app_db)  # the first advisor of a new station is its manager

@@ -33,7 +33,7 @@ async def answered(pilot) -> None:
     screen = pilot.app.screen
     for _ in range(500):
         await settle(pilot)
-        if screen.shown >= screen._generation:
+        if screen.shown >= screen.searches.generation:
             return
         await pilot.pause(0.02)
     raise AssertionError("the lookup never answered")
@@ -61,7 +61,7 @@ async def test_stale_answer_is_dropped(station):
     async with app.run_test(size=(80, 24)) as pilot:
         await type_query(pilot, "钱多多")
         screen = app.screen
-        stale = LookupScreen.Answer(screen._generation - 1, "张", 0, search("张"))
+        stale = LookupScreen.Answer(screen.searches.generation - 1, "张", 0, search("张"))
         screen.post_message(stale)
         await settle(pilot)
         assert [h.name for h in screen._hits] == ["钱多多"]

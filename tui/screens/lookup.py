@@ -1,11 +1,11 @@
 """F4: find an archive while typing, and open its card.
 
 Every key searches at once, one search at a time: keys typed while one runs wait for it,
-then the newest text is searched (a fixed debounce delay would add to the wait after the
-last key, while a lookup costs milliseconds). One exclusive worker runs ``db.search``.
-Each search carries a generation number, and an answer for an older generation is
-dropped, so a slow answer never overwrites a newer one. The table holds pages of rows
-(the first at once, the next when the cursor reaches the end), never every match.
+then the newest text is searched (``tui.workers.Newest``: a fixed debounce delay would
+add to the wait after the last key, while a lookup costs milliseconds). One exclusive
+worker runs ``db.search``; an answer for an older text is dropped, so a slow answer never
+overwrites a newer one. The table holds pages of rows (the first at once, the next when
+the cursor reaches the end), never every match.
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text
-from tui.workers import db_work
+from tui.workers import Newest, db_work
 
 PAGE_SIZE = 20  # a screenful at 80×24 and a few more
 # Column widths in cells (73 with the gaps, the scrollbar fits at 80).
@@ -52,9 +52,7 @@ class LookupScreen(DeskScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._generation = 0
-        self._search_worker: Worker | None = None  # the first-page search under way, if any
-        self._search_generation = 0
+        self.searches = Newest(self._start_search)  # the first pages' searches
         self._hits: list = []
         self._has_more = False
         self._loading_more = False
@@ -72,24 +70,17 @@ class LookupScreen(DeskScreen):
 
     @on(Input.Changed, "#lookup-query")
     def typed(self, event: Input.Changed) -> None:
-        """Search now, or, while a search runs, as soon as it answers.
+        """Search now, or, while a search runs, as soon as it answers."""
+        self.searches.ask()
 
-        The debounce is that wait and no timer: a burst of keys costs one search per
-        answer, and the last key waits at most for the search under way (milliseconds).
-        """
-        self._generation += 1  # anything in flight is stale from now on
-        if self._search_worker is None:
-            self._start_search()
-
-    def _start_search(self) -> None:
+    def _start_search(self, generation: int) -> Worker | None:
         query = self.query_one("#lookup-query", Input).value
         self._query = query
         if not query.strip():
             self._show_page(query, 0, None)
-            self.shown = self._generation
-            return
-        self._search_generation = self._generation
-        self._search_worker = self.run_search(self._generation, query, 0)
+            self.shown = generation
+            return None
+        return self.run_search(generation, query, 0)
 
     @db_work(group="lookup")
     def run_search(self, generation: int, query: str, offset: int) -> None:
@@ -99,21 +90,13 @@ class LookupScreen(DeskScreen):
 
     @on(Answer)
     def answered(self, message: Answer) -> None:
-        running = self._search_worker is not None and message.generation == self._search_generation
-        if running and message.offset == 0:
-            self._search_worker = None
-            if message.generation != self._generation:
-                self._start_search()  # typed on while it ran: the newest text now
-                return
-        if message.generation != self._generation:
+        if not self.searches.answered(message.generation):
             return  # typed on since: a newer search is coming
         self._show_page(message.query, message.offset, message.page)
         self.shown = message.generation
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # (a failure itself reaches the app's one handler through tui.workers.db_work)
-        if event.worker is self._search_worker and event.state in (WorkerState.CANCELLED, WorkerState.ERROR):
-            self._search_worker = None  # no answer will come: the next key searches at once
+        self.searches.worker_changed(event)
 
     # ---- showing
 
@@ -157,9 +140,9 @@ class LookupScreen(DeskScreen):
             self.action_more()
 
     def action_more(self) -> None:
-        if self._has_more and not self._loading_more and self._search_worker is None:
+        if self._has_more and not self._loading_more and not self.searches.busy:
             self._loading_more = True
-            self.run_search(self._generation, self._query, len(self._hits))
+            self.run_search(self.searches.generation, self._query, len(self._hits))
 
     @on(Input.Submitted, "#lookup-query")
     def open_from_box(self) -> None:

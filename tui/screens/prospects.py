@@ -1,7 +1,8 @@
 """F6: prospects in the service area: a paged list, the form, and the contact log.
 
 The list shows open prospects, the ones due for a contact first. Typing in the box
-filters by name (prefix) or mobile (tail). Ctrl+N adds one, Enter edits, Ctrl+L logs a
+filters by name (prefix) or mobile (tail): every key loads at once, one load at a time,
+the newest text when the load under way answers (``tui.workers.Newest``, as the lookup). Ctrl+N adds one, Enter edits, Ctrl+L logs a
 contact, Ctrl+D drops one. Ctrl+T switches to the dropped ones (and back), where Ctrl+R
 opens a dropped prospect again. All database work runs in workers posting typed messages.
 """
@@ -16,17 +17,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
+from textual.worker import Worker
 
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm
 from tui.widgets.fields import TextField
-from tui.workers import db_work
+from tui.workers import Newest, db_work
 
 PAGE_SIZE = 30
-DEBOUNCE_S = 0.15
 COLUMNS = ("name", "mobile", "district", "current_car", "next_contact_date")
 # Columns get their widths from the first page's widest cell, up to this many cells:
 # DataTable measures auto-width columns only when next idle, and a frame painted before
@@ -69,8 +69,7 @@ class ProspectsScreen(DeskScreen):
         super().__init__()
         self._rows: list = []
         self._total = 0
-        self._generation = 0
-        self._timer: Timer | None = None
+        self.loads = Newest(self._start_load)  # first pages, for the text and list asked
         self.status = "open"  # the list shown: open prospects, or the dropped ones
 
     def compose_body(self) -> ComposeResult:
@@ -100,8 +99,11 @@ class ProspectsScreen(DeskScreen):
     # ---- loading
 
     def reload(self) -> None:
-        self._generation += 1
-        self.load_page(self._generation, self.query_one("#prospects-find", Input).value, 0, self.status)
+        """The list's first page for the text typed now (after the load under way, if any)."""
+        self.loads.ask()
+
+    def _start_load(self, generation: int) -> Worker:
+        return self.load_page(generation, self.query_one("#prospects-find", Input).value, 0, self.status)
 
     @db_work(group="prospects")
     def load_page(self, generation: int, query: str, offset: int, status: str) -> None:
@@ -113,8 +115,8 @@ class ProspectsScreen(DeskScreen):
 
     @on(PageLoaded)
     def show_page(self, message: PageLoaded) -> None:
-        if message.generation != self._generation:
-            return
+        if not self.loads.answered(message.generation):
+            return  # typed on since: a newer load is coming
         from db.clock import today
 
         page = message.page
@@ -141,11 +143,12 @@ class ProspectsScreen(DeskScreen):
                 Text(row.current_car or ""),
                 Text(due.isoformat() if due else "", style="bold" if due and due <= day else "")]
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.loads.worker_changed(event)
+
     @on(Input.Changed, "#prospects-find")
     def typed(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(DEBOUNCE_S, self.reload)
+        self.reload()
 
     @on(Input.Submitted, "#prospects-find")
     def to_table(self) -> None:
@@ -153,8 +156,9 @@ class ProspectsScreen(DeskScreen):
 
     @on(DataTable.RowHighlighted, "#prospects-table")
     def near_end(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= len(self._rows) - 1 and len(self._rows) < self._total:
-            self.load_page(self._generation, self.query_one("#prospects-find", Input).value, len(self._rows),
+        # not while a first page is coming: the next page would follow the old text
+        if event.cursor_row >= len(self._rows) - 1 and len(self._rows) < self._total and not self.loads.busy:
+            self.load_page(self.loads.generation, self.query_one("#prospects-find", Input).value, len(self._rows),
                            self.status)
 
     def _current(self):
