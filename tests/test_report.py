@@ -152,6 +152,24 @@ def test_a_big_stations_figures_stay_apart_and_whole():
     assert max(len(x) for x in lines) <= 80
 
 
+def test_a_big_stations_months_and_calls_stay_apart_and_whole():
+    """A month's revenue of ¥110,792,337 and an advisor's 1,234,567 calls: printed whole,
+    each with a space before it (fixed columns used to cut or join them)."""
+    from tui.report_render import render
+
+    big = report.Report(dt.date(2025, 12, 1), dt.date(2026, 11, 26), months=[
+        report.MonthLine("2026-10", 160_280, Decimal("110792337"), 250_000, 120_000, 4_000),
+        report.MonthLine("2026-11", 9, Decimal("900"), 10, 5, 0),
+    ], calls=[report.AdvisorCalls("周敏", 1_234_567, 456_789,
+                                  {o: 100_000 + n for n, o in enumerate(report.OUTCOME_COLUMNS)})])
+    lines = render(big).plain.splitlines()
+    october = next(x for x in lines if x.startswith("2026-10"))
+    assert october.split() == ["2026-10", "160,280", "¥110,792,337", "250,000", "120,000", "48.0%", "4,000", "1.6%"]
+    calls = next(x for x in lines if x.startswith("周敏"))
+    assert calls.split()[1:3] == ["1,234,567", "456,789"]
+    assert all(f"{100_000 + n:,}" in calls.split() for n in range(len(report.OUTCOME_COLUMNS)))
+
+
 def test_a_big_stations_counts_are_grouped_everywhere_in_the_report():
     """The header, the reminders' line and each advisor's archives group their digits as
     the tables do: 224725 is hard to read at a glance."""

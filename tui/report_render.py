@@ -53,6 +53,18 @@ def rate(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
 
+def columns(headers: list[str], rows: list[list[str]], minimums: list[int]) -> list[int]:
+    """Each figure column as wide as its header or widest figure plus a space (at least
+    its minimum): a big station's figures (160,280 work orders, ¥129,508,055 a segment,
+    ¥10,792,337 a month) must never run into each other, and ``pad`` would cut them."""
+    return [max(minimum, 1 + max([cell_len(header)] + [cell_len(row[n]) for row in rows]))
+            for n, (header, minimum) in enumerate(zip(headers, minimums))]
+
+
+def figures(values: list[str], widths: list[int]) -> str:
+    return "".join(pad(value, width, True) for value, width in zip(values, widths))
+
+
 def _title(text: Text, key: str, **values: object) -> None:
     text.append("\n" + t(key, **values) + "\n", style="bold")
 
@@ -74,20 +86,17 @@ def render(report: Report, width: int = 78) -> Text:
 
 def _segments(text: Text, report: Report, width: int) -> None:
     _title(text, "report.segments.title")
-    rows = [(f"{s.customers:,}", f"{s.visits:,}", money(s.revenue)) for s in report.segments]
-    headers = (t("report.col.customers"), t("report.col.visits"), t("report.col.revenue"))
-    # Each number column as wide as its widest figure plus a space: a big station's
-    # figures (160,280 work orders, ¥129,508,055) must never run into each other or be cut.
-    cells = [max(minimum, 1 + max([cell_len(h) for h in (header,)] + [cell_len(r[n]) for r in rows]))
-             for n, (header, minimum) in enumerate(zip(headers, (9, 7, 12)))]
-    text.append(pad("", 16) + "".join(pad(h, c, True) for h, c in zip(headers, cells)) + "\n", style="dim")
+    rows = [[f"{s.customers:,}", f"{s.visits:,}", money(s.revenue)] for s in report.segments]
+    headers = [t("report.col.customers"), t("report.col.visits"), t("report.col.revenue")]
+    cells = columns(headers, rows, [9, 7, 12])
+    text.append(pad("", 16) + figures(headers, cells) + "\n", style="dim")
     largest = max((float(s.revenue) for s in report.segments), default=0)
     kind = None
     for s, row in zip(report.segments, rows):
         if s.kind != kind:
             kind = s.kind
             text.append(s.kind_label + "\n", style="italic")
-        text.append(pad("  " + s.label, 16) + "".join(pad(v, c, True) for v, c in zip(row, cells)) + " ")
+        text.append(pad("  " + s.label, 16) + figures(row, cells) + " ")
         text.append(bar(float(s.revenue), largest, max(width - 18 - sum(cells), 4)) + "\n", style="green")
 
 
@@ -105,31 +114,28 @@ def _months(text: Text, report: Report) -> None:
         text.append(pad(t(key), label))
         text.append(spark(values), style="cyan")
         text.append(f"  {months[0].month}…{months[-1].month}  {t('report.last')} {shown}\n")
-    text.append(pad(t("report.col.month"), 9) + pad(t("report.col.visits"), 7, True)
-                + pad(t("report.col.revenue"), 12, True) + pad(t("report.col.active"), 9, True)
-                + pad(t("report.col.returned"), 7, True) + pad(t("report.col.return_rate"), 9, True)
-                + pad(t("report.col.churned"), 7, True) + pad(t("report.col.churn_rate"), 9, True) + "\n",
-                style="dim")
-    for m in months:
-        text.append(pad(m.month, 9) + pad(f"{m.visits:,}", 7, True) + pad(money(m.revenue), 12, True)
-                    + pad(f"{m.active:,}", 9, True) + pad(f"{m.returned:,}", 7, True)
-                    + pad(rate(m.return_rate), 9, True) + pad(f"{m.churned:,}", 7, True)
-                    + pad(rate(m.churn_rate), 9, True) + "\n")
+    headers = [t(f"report.col.{key}") for key in
+               ("visits", "revenue", "active", "returned", "return_rate", "churned", "churn_rate")]
+    rows = [[f"{m.visits:,}", money(m.revenue), f"{m.active:,}", f"{m.returned:,}", rate(m.return_rate),
+             f"{m.churned:,}", rate(m.churn_rate)] for m in months]
+    cells = columns(headers, rows, [7, 12, 9, 7, 9, 7, 9])
+    text.append(pad(t("report.col.month"), 9) + figures(headers, cells) + "\n", style="dim")
+    for m, row in zip(months, rows):
+        text.append(pad(m.month, 9) + figures(row, cells) + "\n")
 
 
 def _calls(text: Text, report: Report) -> None:
     _title(text, "report.calls.title")
-    header = pad(t("report.col.advisor"), 12) + pad(t("report.col.calls"), 7, True) + pad(t("report.col.follow_ups"), 7, True)
-    for outcome in OUTCOME_COLUMNS:
-        header += pad(t(f"report.outcome.{outcome}"), 9, True)
-    text.append(header + "\n", style="dim")
+    headers = [t("report.col.calls"), t("report.col.follow_ups")]
+    headers += [t(f"report.outcome.{outcome}") for outcome in OUTCOME_COLUMNS]
+    rows = [[f"{line.calls:,}", f"{line.follow_ups:,}"] + [f"{line.outcomes[o]:,}" for o in OUTCOME_COLUMNS]
+            for line in report.calls]
+    cells = columns(headers, rows, [7, 7] + [9] * len(OUTCOME_COLUMNS))
+    text.append(pad(t("report.col.advisor"), 12) + figures(headers, cells) + "\n", style="dim")
     if not report.calls:
         text.append(t("report.none") + "\n", style="italic")
-    for line in report.calls:
-        text.append(pad(line.advisor, 12) + pad(f"{line.calls:,}", 7, True) + pad(f"{line.follow_ups:,}", 7, True))
-        for outcome in OUTCOME_COLUMNS:
-            text.append(pad(f"{line.outcomes[outcome]:,}", 9, True))
-        text.append("\n")
+    for line, row in zip(report.calls, rows):
+        text.append(pad(line.advisor, 12) + figures(row, cells) + "\n")
 
 
 def _completeness(text: Text, report: Report, width: int) -> None:
