@@ -732,7 +732,7 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
             raise Invalid(t("queue.booked_date_needed"), field="booked_date")
         if booked_date < day:
             raise Invalid(t("queue.booked_date_past"), field="booked_date")
-    retry = day + dt.timedelta(days=max(settings.get("calls.retry_days"), 1))
+    retry = next_try(day)
     with writing():
         contact = Contact.create(customer=item.customer_id, prospect=item.prospect_id, vehicle=item.vehicle_id,
                                  advisor=advisor_id, contact_at=now(), channel="phone", purpose=item.queue,
@@ -757,6 +757,12 @@ def _prospect_outcome(item: DueItem, outcome: str, retry: dt.date) -> None:
     if outcome == "do_not_call":
         changes[Prospect.marketing_consent] = False
     Prospect.update(changes).where(Prospect.id == item.prospect_id).execute()
+
+
+def next_try(day: dt.date | None = None) -> dt.date:
+    """The day to call again: where "no answer" puts a row, and the day the put-off
+    dialog suggests (a later call is the same wait, whatever kept it from happening)."""
+    return (day or today()) + dt.timedelta(days=max(settings.get("calls.retry_days"), 1))
 
 
 def postpone(item: DueItem, until: dt.date, advisor_id: int | None = None) -> None:

@@ -310,8 +310,8 @@ def parse_spec(spec: str) -> list[tuple[str, str]]:
         if kind not in KINDS or not code or (kind != "region" and code not in codes(kind)):
             raise Invalid(t("segment.unknown", spec=part), field="segment")
         pairs.append((kind, code))
-    if not pairs:
-        raise Invalid(t("segment.unknown", spec=spec or ""), field="segment")
+    if not pairs:  # nothing chosen: say so, not "unknown segment" with nothing after it
+        raise Invalid(t("segment.none"), field="segment")
     return pairs
 
 
@@ -502,6 +502,13 @@ def choices() -> list[tuple[str, str, str]]:
     return rows
 
 
+def region_choices(limit: int = 30) -> list[tuple[str, str, str]]:
+    """The districts with most customers as ``choices()`` rows (this one reads the
+    database). A district with a comma cannot stand in a spec and is left out."""
+    return [(f"region:{d}", t("segment.kind.region"), segment_label("region", d))
+            for d in regions(limit) if d.strip() and "," not in d]
+
+
 __all__ = ["Badge", "CustomerSegments", "Limits", "badges", "badges_for", "badges_many", "hint", "value_class", "set_value_class",
            "occupation_category", "occupation_fields", "recompute_occupation_categories", "segment_counts",
-           "spec_condition", "parse_spec", "spec_label", "choices", "regions", "live_customer"]
+           "spec_condition", "parse_spec", "spec_label", "choices", "region_choices", "regions", "live_customer"]

@@ -10,7 +10,7 @@ from db import prospects
 from db.models import AuditEntry, Contact, Customer, Prospect, Vehicle
 from tests.doors_factory import customer, make_id, make_vin, vehicle
 from tests.test_importer import HEADER, good_rows, write_xlsx
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
+from tests.tui_helpers import footer_line, make_app, screen_text, screen_text_when, settle, steps
 
 NASTY = "[@click=app.quit]x[/]"
 
@@ -60,11 +60,56 @@ async def test_prospects_list_form_and_contact(app_db):
         await pilot.press("ctrl+l")
         await settle(pilot)
         assert "记录联系：王芳" in screen_text(app)
-        await pilot.press("enter", *"reached", "enter", *"下周来做保养", "enter", *"2026-12-01", "f2")
+        await pilot.press("enter", "right", "enter", *"下周来做保养", "enter", *"2026-12-01", "f2")
         await settle(pilot)
     contact = Contact.get()
     assert (contact.outcome, contact.note) == ("reached", "下周来做保养")
     assert Prospect.get(Prospect.name == "王芳").next_contact_date == dt.date(2026, 12, 1)
+
+
+async def test_prospect_contact_picks_channel_and_outcome_by_their_names(app_db):
+    """The contact form's channel and outcome are the card's pickers: labels in the
+    interface language, ←/→ or space to change; no code is typed or shown."""
+    seed_prospects()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f6", "ctrl+l")
+        text = screen_text(app)
+        assert "记录联系：王芳" in text
+        assert "‹ 电话 ›" in text and "‹ （不填） ›" in text and "如 2026-12-01" in text
+        assert "phone" not in text and "reached" not in text and "no_answer" not in text
+        await steps(pilot, "right", "enter", "space", "space")  # 短信; 已联系上, 未接通
+        text = screen_text(app)
+        assert "‹ 短信 ›" in text and "‹ 未接通 ›" in text
+        await steps(pilot, "f2")
+        assert "记录联系" not in screen_text(app)
+        await steps(pilot, "ctrl+l")  # the contact just logged, in the same words
+        assert "未接通" in screen_text(app).split("最近联系")[1]
+    contact = Contact.get()
+    assert (contact.channel, contact.outcome) == ("sms", "no_answer")
+
+
+async def test_typing_on_the_list_filters_and_ctrl_d_drops_the_row_shown(app_db):
+    """After a save the list has the focus; letters typed there go to the filter box.
+    With a filter typed, Ctrl+D (in the footer) still drops the highlighted prospect."""
+    seed_prospects()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f6", "ctrl+n", (*"赵敏", "enter", *"13900139003"), "f2")
+        assert app.focused.id == "prospects-table"
+        await pilot.press(*"李雷")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "李雷" in text and "王芳" not in text and "赵敏" not in text
+        assert "显示 1/1 位潜在客户" in text
+        assert app.screen.query_one("#prospects-find", Input).value == "李雷"
+        assert "^d 放弃" in footer_line(app)  # the focus is in the box
+        await steps(pilot, "ctrl+d")
+        assert "显示 0/0 位潜在客户" in screen_text(app)
+        assert "^d 放弃" not in footer_line(app)  # no row left to drop
+        assert app.screen.query_one("#prospects-find", Input).value == "李雷"  # Ctrl+D deleted nothing
+    assert Prospect.get(Prospect.name == "李雷").status == "dropped"
+    assert Prospect.get(Prospect.name == "王芳").status == "open"
 
 
 async def test_prospects_filter_at_each_key_one_load_at_a_time(app_db, monkeypatch):
@@ -190,6 +235,11 @@ def _snap(snapshot_db_path, snap_compare, *keys: str | tuple[str, ...], wait_for
 def test_snapshot_prospects(snapshot_db_path, snap_compare):
     seed_prospects()
     assert _snap(snapshot_db_path, snap_compare, "f6")
+
+
+def test_snapshot_prospect_contact(snapshot_db_path, snap_compare):
+    seed_prospects()
+    assert _snap(snapshot_db_path, snap_compare, "f6", "ctrl+l")
 
 
 def test_snapshot_upkeep(snapshot_db_path, snap_compare):

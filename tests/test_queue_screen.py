@@ -10,7 +10,7 @@ import pytest
 from db.models import Contact, Customer, QueueState
 from tests import queue_factory as make
 from tests.conftest import TODAY
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
 INSURANCE = 5  # position of the insurance queue in the list (db.queues.QUEUES)
 
@@ -110,13 +110,16 @@ async def test_booked_without_a_date_is_refused_beside_the_field(app_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_insurance(pilot)
         await pilot.press("3")
+        await settle(pilot)
+        # no day to suggest: the field shows an example, marked as one, and holds nothing
+        assert "如 2026-12-01" in screen_text(app)
         await pilot.press(*"明天见", "enter")
         await settle(pilot)
         assert "不是日期" in screen_text(app)
         await pilot.press("ctrl+a", "ctrl+k")
         await pilot.press("enter")
         await settle(pilot)
-        assert "请填写日期" in screen_text(app) or "请填写预约日期" in screen_text(app)
+        assert "结果为“已预约”时，请填写预约日期" in screen_text(app)
         await pilot.press(*"2026-11-01", "enter")
         await settle(pilot)
         assert "预约日期不能早于今天" in screen_text(app)
@@ -137,19 +140,49 @@ async def test_put_off_to_a_date(app_db):
     assert QueueState.get().postponed_until == dt.date(2026, 12, 3)
 
 
-async def test_campaign_segment_chosen_on_the_screen(app_db):
+async def test_put_off_suggests_the_next_try_day(app_db):
+    """P fills in a day as the value (the wait after "no answer", a setting): Enter takes it."""
+    from db import settings
+
+    settings.set_value("calls.retry_days", 3, None)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_insurance(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert "2026-11-29" in screen_text(app)
+        await pilot.press("enter")
+        text = await screen_text_when(pilot, "已推迟到 2026-11-29")
+        assert "续保：2 行" in text and "已推迟到 2026-11-29" in text
+    assert QueueState.get().postponed_until == dt.date(2026, 11, 29)
+
+
+async def test_campaign_segment_chosen_from_a_list_by_name(app_db):
+    """C lists the segments by name: ↓ and Enter choose one, space ticks one per kind to
+    combine them; no code is typed or shown."""
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("f5")
-        await settle(pilot)
-        await pilot.press("c")
-        await pilot.press(*"age:young", "enter")
-        await settle(pilot)
-        assert "未知的分类：age:young" in screen_text(app)
-        await pilot.press("ctrl+a", "ctrl+k", *"age:mid,use:private", "enter")
-        await settle(pilot)
+        await steps(pilot, "f5", "c")
         text = screen_text(app)
-        assert "细分营销：3 行" in text and "出保 5 年内·私家车" in text
+        assert "[ ] 车龄  保修期内" in text and "[ ] 用途  私家车" in text
+        assert "age:" not in text and "回车选定：保修期内" in text
+        await steps(pilot, "down", "enter")  # ↓ moves in the list at once; Enter chooses
+        text = screen_text(app)
+        assert "细分营销：3 行  出保 5 年内" in text
+        # combine: the chosen one is highlighted when the dialog opens again
+        await steps(pilot, "c")
+        assert "现在：出保 5 年内" in screen_text(app)
+        await steps(pilot, "space", "down", "down", "space")
+        text = screen_text(app)
+        assert "[x] 车龄  出保 5 年内" in text and "[x] 用途  私家车" in text
+        assert "回车选定：出保 5 年内·私家车" in text
+        await steps(pilot, "down", "space")  # another use replaces the one ticked: a car has one
+        text = screen_text(app)
+        assert "[ ] 用途  私家车" in text and "[x] 用途  公务车" in text
+        assert "回车选定：出保 5 年内·公务车" in text
+        await steps(pilot, "up", "space", "enter")  # back to private: Enter takes the ticked ones
+        text = screen_text(app)
+        assert "细分营销：3 行  出保 5 年内·私家车" in text
 
 
 def list_rows(app) -> list[str]:
@@ -170,7 +203,7 @@ async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, m
         await settle(pilot)
         rows = [row.split() for row in list_rows(app)]
         assert rows[rows.index(["潜在客户跟进", "0"]) + 1] == ["细分营销", "按", "C", "选择"]
-        await pilot.press("c", *"age:mid,use:private", "enter")
+        await pilot.press("c", "down", "space", "down", "down", "space", "enter")  # 出保 5 年内 + 私家车
         await settle(pilot)
         rows = list_rows(app)
         at = next(i for i, row in enumerate(rows) if row.startswith("细分营销"))
@@ -185,7 +218,7 @@ async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, m
             return counting(name, *args, **kwargs)
 
         monkeypatch.setattr(db.queues, "count", slow)
-        await pilot.press("c", "ctrl+a", "ctrl+k", *"use:official", "enter")
+        await pilot.press("c", "down", "down", "down", "enter")  # from 出保 5 年内 down to 公务车
         await screen_text_when(pilot, "公务车")  # the dialog closed; the count is still held
         rows = list_rows(app)
         assert rows[at].split() == ["细分营销", "…"] and rows[at + 1] == "公务车"
@@ -217,9 +250,16 @@ async def _outcome_dialog(pilot) -> None:
     await settle(pilot)
 
 
+async def _segment_dialog(pilot) -> None:
+    await pilot.press("f5")
+    await settle(pilot)
+    await pilot.press("c", "down", "space", "down", "down", "space")  # 出保 5 年内 + 私家车 ticked
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("steps", [
     pytest.param(_queue_list, id="queue_list"), pytest.param(open_insurance, id="queue_with_guidance"),
-    pytest.param(_outcome_dialog, id="outcome_dialog"),
+    pytest.param(_outcome_dialog, id="outcome_dialog"), pytest.param(_segment_dialog, id="segment_dialog"),
 ])
 def test_snapshot(app_db, snap_compare, steps):
     # The queue screen never shows the database's path: a per-test file will do.

@@ -188,3 +188,17 @@ def test_campaign_specs(database):
     for bad in ("age:young", "colour:red", "", "use"):
         with pytest.raises(Invalid):
             segments.parse_spec(bad)
+
+
+def test_an_empty_choice_says_so(database):
+    """Nothing chosen is not an "unknown segment" with nothing after the colon."""
+    for empty in ("", " , "):
+        with pytest.raises(Invalid, match="还没有选择细分：请至少选择一个"):
+            segments.parse_spec(empty)
+
+
+def test_region_choices_name_the_busiest_districts(database):
+    for district, people in (("海淀区", 3), ("朝阳区", 2), ("东城,西城", 4)):
+        for _ in range(people):
+            make.customer(district=district)
+    assert segments.region_choices() == [("region:海淀区", "区域", "海淀区"), ("region:朝阳区", "区域", "朝阳区")]

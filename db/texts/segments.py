@@ -129,4 +129,5 @@ TEXTS = {
     "segment.value.bad_class": ("价值类别只能是 A、B、C、D", "The value class is one of A, B, C, D"),
     "segment.value.reason_needed": ("手动设定价值类别时请写明理由", "Give a reason when setting the value class by hand"),
     "segment.unknown": ("未知的分类：{spec}", "Unknown segment: {spec}"),
+    "segment.none": ("还没有选择细分：请至少选择一个", "No segment chosen: choose at least one"),
 }

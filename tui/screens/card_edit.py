@@ -24,8 +24,9 @@ def _labelled(codes: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
     return [(code, t(f"{prefix}.{code}")) for code in codes]
 
 
-def _choices(consent_now: bool | None = None) -> Choices:
-    """The coded fields of the card's forms, picked with ←/→ (db.archive checks the codes)."""
+def choices(consent_now: bool | None = None) -> Choices:
+    """The coded fields of the card's forms, picked with ←/→ (db.archive checks the codes);
+    the prospects' contact form picks its channel and outcome from the same lists."""
     from db import archive
 
     return {
@@ -54,12 +55,12 @@ def form_for(screen, section: str) -> FieldForm | None:
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_vehicle(
             car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
-            choices=_choices())
+            choices=choices())
     if section == "visits" and card.visits:
         visit = card.visits[screen.selected["visits"]]
         initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_visit(
-            visit.id, screen.card.version, values, advisor), on_conflict=screen.load, choices=_choices())
+            visit.id, screen.card.version, values, advisor), on_conflict=screen.load, choices=choices())
     if section == "contacts":
         return contact_form(screen)
     return None
@@ -80,5 +81,5 @@ def contact_form(screen) -> FieldForm:
                             values["outcome"], values["traits"], values["events"], values["tags"],
                             values["note"], values["next_contact_date"], consent=values["marketing_consent"])
 
-    return FieldForm(t("card.contact_title"), initial, save, placeholders={"next_contact_date": "2026-12-01"},
-                     only_changed=False, choices=_choices(screen.card.marketing_consent))
+    return FieldForm(t("card.contact_title"), initial, save, placeholders={"next_contact_date": t("date.example")},
+                     only_changed=False, choices=choices(screen.card.marketing_consent))

@@ -2,9 +2,12 @@
 
 The list shows open prospects, the ones due for a contact first. Typing in the box
 filters by name (prefix) or mobile (tail): every key loads at once, one load at a time,
-the newest text when the load under way answers (``tui.workers.Newest``, as the lookup). Ctrl+N adds one, Enter edits, Ctrl+L logs a
-contact, Ctrl+D drops one. Ctrl+T switches to the dropped ones (and back), where Ctrl+R
-opens a dropped prospect again. All database work runs in workers posting typed messages.
+the newest text when the load under way answers (``tui.workers.Newest``, as the lookup).
+Letters typed while the list has the focus go to the box, so typing always filters.
+Ctrl+N adds one, Enter edits, Ctrl+L logs a contact, Ctrl+D drops the highlighted one
+(from the box too: Ctrl+D there is not the box's delete-right). Ctrl+T switches to the
+dropped ones (and back), where Ctrl+R opens a dropped prospect again. All database work
+runs in workers posting typed messages.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -73,8 +76,11 @@ class ProspectsScreen(DeskScreen):
         self.status = "open"  # the list shown: open prospects, or the dropped ones
 
     def compose_body(self) -> ComposeResult:
+        # Not selected on focus: letters typed on the list are added to what is there.
+        # Ctrl+D drops the highlighted prospect from here too (Delete still deletes).
         yield TextField(placeholder=t("prospects.find_placeholder"), id="prospects-find",
-                        help_key="prospects.find_help", compact=True)
+                        help_key="prospects.find_help", compact=True, select_on_focus=False,
+                        leave_keys=("ctrl+d",))
         yield Static(Text(""), id="prospects-status")
         table: DataTable = DataTable(id="prospects-table", cursor_type="row", zebra_stripes=True)
         self._set_columns(table, [])
@@ -133,6 +139,7 @@ class ProspectsScreen(DeskScreen):
         status = (t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)
                   if self.status == "open" else t("prospects.status_dropped", shown=len(self._rows), total=page.total))
         self.query_one("#prospects-status", Static).update(Text(status))
+        self.refresh_bindings()  # Ctrl+D / Ctrl+R need a row to act on
 
     @staticmethod
     def _cells(row, day: dt.date) -> list[Text]:
@@ -149,6 +156,18 @@ class ProspectsScreen(DeskScreen):
     @on(Input.Changed, "#prospects-find")
     def typed(self) -> None:
         self.reload()
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter typed on the list filters: the focus goes to the box at once (keys
+        right behind it land there too) and the letter is added to the text."""
+        if not (event.is_printable and event.character) or not isinstance(self.focused, DataTable):
+            return
+        find = self.query_one("#prospects-find", Input)
+        self.set_focus(find)
+        find.cursor_position = len(find.value)
+        find.insert_text_at_cursor(event.character)
+        event.stop()
+        event.prevent_default()
 
     @on(Input.Submitted, "#prospects-find")
     def to_table(self) -> None:
@@ -177,7 +196,7 @@ class ProspectsScreen(DeskScreen):
         from db import prospects
 
         advisor_id = getattr(self.app, "advisor_id", None)
-        fields = [(n, _label_key(n), "", t("prospects.date_hint") if n == "next_contact_date" else "")
+        fields = [(n, _label_key(n), "", t("date.example") if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
                                        lambda values: prospects.create(values, advisor_id)),
@@ -203,18 +222,20 @@ class ProspectsScreen(DeskScreen):
     @on(Opened)
     def show_form(self, message: Opened) -> None:
         from db import prospects
+        from tui.screens.card_edit import choices
 
         p = message.prospect
         history = self._history(message.contacts)
         if message.intent == "contact":
             advisor_id = getattr(self.app, "advisor_id", None)
-            fields = [("channel", "prospects.field.channel", "phone", "/".join(prospects.CHANNELS)),
-                      ("outcome", "prospects.field.outcome", "", "/".join(prospects.OUTCOMES)),
+            fields = [("channel", "prospects.field.channel", "phone", ""),
+                      ("outcome", "prospects.field.outcome", "", ""),
                       ("note", "prospects.field.note", "", ""),
-                      ("next_contact_date", "prospects.field.next_contact_date", "", t("prospects.date_hint"))]
+                      ("next_contact_date", "prospects.field.next_contact_date", "", t("date.example"))]
+            coded = {name: options for name, options in choices().items() if name in ("channel", "outcome")}
             self.app.push_screen(DoorsForm(t("prospects.contact_title", name=p.name), fields,
                                            lambda values: prospects.log_contact(p.id, advisor_id, values),
-                                           below=history), callback=self._after_form)
+                                           below=history, choices=coded), callback=self._after_form)
             return
         current = {n: getattr(p, n) for n in FORM_FIELDS}
         fields = [(n, _label_key(n), "" if current[n] is None else str(current[n]), "") for n in FORM_FIELDS]
@@ -228,7 +249,7 @@ class ProspectsScreen(DeskScreen):
         if not contacts:
             text.append(t("prospects.no_contacts"), style="dim")
         for c in contacts:
-            outcome = t(f"prospects.outcome.{c.outcome}") if c.outcome else ""
+            outcome = t(f"card.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
             text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
             text.append(c.note or "")  # typed by an advisor: plain text, never markup
             text.append("\n")
@@ -240,11 +261,12 @@ class ProspectsScreen(DeskScreen):
             self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Ctrl+D in the open list, Ctrl+R in the dropped one: each list offers its own."""
+        """Ctrl+D in the open list, Ctrl+R in the dropped one: each list offers its own,
+        while it shows a row to act on."""
         if action == "drop":
-            return self.status == "open"
+            return self.status == "open" and bool(self._rows)
         if action == "reopen":
-            return self.status == "dropped"
+            return self.status == "dropped" and bool(self._rows)
         return True
 
     def action_drop(self) -> None:

@@ -6,6 +6,8 @@ beside the field when a value is refused, so nothing typed is lost.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -80,7 +82,8 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Static(Text(t("queues.note")), classes="label")
             yield TextField(id="outcome-note", help_key="queues.help.note", max_length=500)
             yield Static(Text(t("queues.booked_date")), classes="label")
-            yield TextField(id="outcome-date", placeholder="2026-12-01", help_key="queues.help.booked",
+            # no day to suggest (the customer names it): an example, marked as one
+            yield TextField(id="outcome-date", placeholder=t("date.example"), help_key="queues.help.booked",
                             max_length=10)
             yield Static(Text(""), id="outcome-error", classes="error")
 
@@ -143,7 +146,8 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
 
 
 class DateDialog(TranslatedBindings, ModalScreen[object]):
-    """Put a row off to a day: returns the day once saved."""
+    """Put a row off to a day: returns the day once saved. The suggested day stands in
+    the field as its value, selected, so Enter takes it and typing replaces it."""
 
     HELP_KEY = "dialog.postpone.help"
     BINDINGS = [
@@ -152,16 +156,16 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
         help_binding("queue_postpone"),
     ]
 
-    def __init__(self, item) -> None:
+    def __init__(self, item, suggested: dt.date | None = None) -> None:
         super().__init__()
-        self.item = item
+        self.item, self.suggested = item, suggested
 
     def compose(self) -> ComposeResult:
         with Vertical(id="postpone-box", classes="queue-dialog"):
             yield Static(Text(t("queues.postpone_title", name=self.item.name), style="bold"))
             yield Static(Text(t("queues.postpone_date")), classes="label")
-            yield TextField(id="postpone-date", placeholder="2026-12-05", help_key="queues.help.postpone",
-                            max_length=10)
+            yield TextField(self.suggested.isoformat() if self.suggested else "", id="postpone-date",
+                            placeholder=t("date.example"), help_key="queues.help.postpone", max_length=10)
             yield Static(Text(""), id="postpone-error", classes="error")
 
     @on(Input.Submitted)
@@ -194,47 +198,131 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
 
 
 class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
-    """Choose the campaign's segment: a spec typed or picked from the list."""
+    """Choose the campaign's segment from a list: ↑/↓ move, Enter chooses the highlighted
+    one. To combine kinds, space ticks one per kind (ticking another of the same kind
+    replaces it: a car has one age, one use) and Enter chooses the ticked ones together.
+    The line under the list says what Enter will choose. Returns the spec chosen."""
 
     HELP_KEY = "dialog.segment.help"
     BINDINGS = [
         Binding("f2", "save", "key.queues.confirm", id="queue_segment.save", priority=True),
+        Binding("space", "tick", "key.queues.tick", id="queue_segment.tick"),
         Binding("escape", "cancel", "key.queues.cancel", id="queue_segment.cancel"),
         help_binding("queue_segment"),
     ]
 
+    class RegionsLoaded(Message):
+        def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+            super().__init__()
+            self.rows = rows
+
     def __init__(self, current: str | None = None) -> None:
         super().__init__()
         self.current = current or ""
+        self.ticked: dict[str, str] = {}  # kind -> spec part ticked for it
+        self.rows: dict[str, tuple[str, str]] = {}  # spec part -> (kind label, segment label)
 
     def compose(self) -> ComposeResult:
+        with Vertical(id="segment-box", classes="queue-dialog"):
+            title = Text(t("queues.segment_prompt"), style="bold")
+            if self.current:
+                from db.segments import spec_label
+
+                title.append("  " + t("queues.segment_now", segment=spec_label(self.current)), style="dim")
+            yield Static(title)
+            yield Static(Text(t("queues.segment_keys")), classes="hint")
+            choice = OptionList(id="segment-choice")
+            choice.help_key = "queues.help.segment"  # F1 on the list
+            yield choice
+            yield Static(Text(""), id="segment-enter")
+            yield Static(Text(""), id="segment-error", classes="error")
+
+    def on_mount(self) -> None:
         from db.segments import choices
 
-        with Vertical(id="segment-box", classes="queue-dialog"):
-            yield Static(Text(t("queues.segment_prompt"), style="bold"))
-            yield Static(Text(t("queues.segment_field")), classes="label")
-            yield TextField(self.current, id="segment-spec", placeholder="age:mid,use:private",
-                            help_key="queues.help.segment", max_length=80)
-            yield Static(Text(""), id="segment-error", classes="error")
-            yield OptionList(*[Option(Text(f"{kind}·{label}  {spec}"), id=spec)
-                               for spec, kind, label in choices()], id="segment-choice")
+        # The fixed segments at once (keys typed ahead find them); the districts, which
+        # the database knows, are added under them when read.
+        self._add(choices())
+        listing = self.query_one("#segment-choice", OptionList)
+        first = self.current.split(",")[0].strip()
+        listing.highlighted = listing.get_option_index(first) if first in self.rows else 0
+        listing.focus()
+        self._say_enter()
+        self._load_regions()
 
-    @on(OptionList.OptionSelected)
-    def picked(self, event: OptionList.OptionSelected) -> None:
-        field = self.query_one("#segment-spec", Input)
-        spec = event.option.id or ""
-        kinds = {part.split(":")[0]: part for part in field.value.split(",") if ":" in part}
-        kinds[spec.split(":")[0]] = spec  # one code per kind: picking again replaces it
-        field.value = ",".join(kinds.values())
-        field.focus()
+    @db_work(group="queue-segment-regions")
+    def _load_regions(self) -> None:
+        from db.segments import region_choices
 
-    @on(Input.Submitted)
+        self.post_message(self.RegionsLoaded(region_choices()))
+
+    @on(RegionsLoaded)
+    def regions_loaded(self, message: RegionsLoaded) -> None:
+        listing = self.query_one("#segment-choice", OptionList)
+        first = self.current.split(",")[0].strip()
+        self._add(message.rows)
+        if first in self.rows and first.startswith("region:") and listing.highlighted == 0:
+            listing.highlighted = listing.get_option_index(first)
+
+    def _add(self, rows: list[tuple[str, str, str]]) -> None:
+        rows = [row for row in rows if row[0] not in self.rows]
+        self.rows.update({spec: (kind, label) for spec, kind, label in rows})
+        self.query_one("#segment-choice", OptionList).add_options(
+            [Option(self._prompt(spec), id=spec) for spec, _, _ in rows])
+
+    def _prompt(self, spec: str) -> Text:
+        from db.segments import KINDS
+
+        kind, label = self.rows[spec]
+        mark = "[x]" if spec in self.ticked.values() else "[ ]"
+        kind_text = Text(kind, style="dim")
+        kind_text.align("left", max(Text(t(f"segment.kind.{k}")).cell_len for k in KINDS))
+        return Text.assemble(f"{mark} ", kind_text, "  ", label)  # plain text: a district is typed data
+
+    def _highlighted(self) -> str | None:
+        listing = self.query_one("#segment-choice", OptionList)
+        if listing.highlighted is None:
+            return None
+        return listing.get_option_at_index(listing.highlighted).id
+
+    def chosen(self) -> str:
+        """What Enter chooses: the ticked ones in the list's order, else the highlighted one."""
+        if self.ticked:
+            return ",".join(spec for spec in self.rows if spec in self.ticked.values())
+        return self._highlighted() or ""
+
+    def _say_enter(self) -> None:
+        from db.segments import spec_label
+
+        spec = self.chosen()
+        self.query_one("#segment-enter", Static).update(
+            Text(t("queues.segment_enter", segment=spec_label(spec)) if spec else "", style="bold"))
+
+    @on(OptionList.OptionHighlighted, "#segment-choice")
+    def moved(self) -> None:
+        self._say_enter()
+
+    def action_tick(self) -> None:
+        spec = self._highlighted()
+        if spec is None:
+            return
+        kind = spec.split(":")[0]
+        before = self.ticked.get(kind)
+        if before == spec:
+            del self.ticked[kind]
+        else:
+            self.ticked[kind] = spec  # one per kind: the one ticked before is unticked
+        listing = self.query_one("#segment-choice", OptionList)
+        for changed in {spec, before} - {None}:
+            listing.replace_option_prompt(changed, self._prompt(changed))
+        self._say_enter()
+
+    @on(OptionList.OptionSelected, "#segment-choice")
     def action_save(self) -> None:
         from db.segments import parse_spec
 
-        text = self.query_one("#segment-spec", Input).value
-        try:
-            spec = ",".join(f"{kind}:{code}" for kind, code in parse_spec(text))
+        try:  # db.segments says what a spec may hold, and what to say when it is empty
+            spec = ",".join(f"{kind}:{code}" for kind, code in parse_spec(self.chosen()))
         except Invalid as exc:
             self.query_one("#segment-error", Static).update(Text(str(exc)))
             return

@@ -6,6 +6,8 @@ P puts the row off, C chooses the campaign's segment."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -41,9 +43,10 @@ class QueuesScreen(DeskScreen):
     ]
 
     class CountsLoaded(Message):
-        def __init__(self, counts: dict[str, int], segment: str | None) -> None:
+        def __init__(self, counts: dict[str, int], segment: str | None, next_try: dt.date) -> None:
             super().__init__()
             self.counts, self.segment = counts, segment  # the campaign's count is this segment's
+            self.next_try = next_try  # the day P suggests, read with the counts (a setting)
 
     class QueueOpened(Message):
         def __init__(self, key: tuple[str, str | None], total: int, keep_cursor: bool) -> None:
@@ -66,6 +69,7 @@ class QueuesScreen(DeskScreen):
         self.segment: str | None = None
         self.campaign_count: tuple[str, int] | None = None  # (segment, its count) once counted
         self.open_key: tuple[str, str | None] | None = None
+        self.next_try: dt.date | None = None  # P's suggested day, once the counts came
 
     def compose_body(self) -> ComposeResult:
         from db.queues import QUEUES
@@ -126,11 +130,12 @@ class QueuesScreen(DeskScreen):
                 found[CAMPAIGN] = queues.count(CAMPAIGN, segment=segment)
             except Invalid:
                 pass
-        self.post_message(self.CountsLoaded(found, segment))
+        self.post_message(self.CountsLoaded(found, segment, queues.next_try()))
 
     @on(CountsLoaded)
     def show_counts(self, message: CountsLoaded) -> None:
         self.counts = message.counts
+        self.next_try = message.next_try
         if message.segment and CAMPAIGN in message.counts:
             self.campaign_count = (message.segment, message.counts[CAMPAIGN])
         self._relabel()
@@ -267,7 +272,7 @@ class QueuesScreen(DeskScreen):
             if day:
                 self.post_message(self.Recorded(t("queues.postponed_to", day=day.isoformat())))
 
-        self.app.push_screen(DateDialog(item), done)
+        self.app.push_screen(DateDialog(item, self.next_try), done)
 
     @on(Recorded)
     def recorded(self, message: Recorded) -> None:

@@ -15,11 +15,15 @@ class TextField(Input):
 
     ``enter_moves_on``: Enter goes to the next field (a form's field) instead of
     submitting; the app moves the focus itself (``AdvisorApp.action_enter_field``).
+    ``leave_keys``: editing keys of the Input this field does not take, so that the
+    screen's binding of that key works (and shows in the footer) while it has the focus.
     """
 
     def __init__(self, *args: object, help_key: str | None = None, enter_moves_on: bool = False,
-                 **kwargs: object) -> None:
+                 leave_keys: tuple[str, ...] = (), **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.help_key = help_key
         self.enter_moves_on = enter_moves_on
+        for key in leave_keys:
+            self._bindings.key_to_bindings.pop(key, None)
         self.cursor_blink = BLINK
