@@ -17,7 +17,7 @@ from typing import Any
 
 from db import audit
 from db.connection import writing
-from db.i18n import t
+from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
 from db.models import Customer, Vehicle
 from db.roles import require_manager
@@ -131,6 +131,6 @@ def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | 
     if unmasked:
         with writing():
             audit.record("export", advisor_id=advisor_id,
-                         detail=t("export.audit", file=target.name, rows=rows, customers=len(customers),
+                         detail=t("export.audit", file=target.name, rows=number(rows), customers=number(len(customers)),
                                   what=" ".join(filter(None, (queue, segment))) or t("export.everyone")))
     return ExportResult(target, rows, unmasked, cancelled)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 import os
 import pkgutil
+from collections.abc import Iterable
 from functools import lru_cache
 
 LANGUAGES = ("zh", "en")
@@ -58,3 +59,33 @@ def t(key: str, /, **values: object) -> str:
 
 def has(key: str) -> bool:
     return key in catalogue()
+
+
+# Where a field's label is found, first match wins: the standard fields' labels (the
+# completeness list, the card), the card's other fields, the import's, then the intake
+# form's (a work order's mileage, kind and fees), then names only the audit log shows.
+_FIELD_LABELS = ("completeness.field.{}", "card.field.{}", "import.field.{}", "intake.f.customer.{}",
+                 "intake.f.vehicle.{}", "intake.f.order.{}", "audit.field.{}")
+
+
+def field_label(name: str) -> str:
+    """A field's label as the forms show it (手机 / Mobile for ``mobile``); a name
+    without one is shown as it is."""
+    for pattern in _FIELD_LABELS:
+        key = pattern.format(name)
+        if key in catalogue():
+            return t(key)
+    return name
+
+
+def number(value: int | None) -> str:
+    """A count or a distance as the interface shows it, thousands grouped in both
+    languages (1,972 archives, 95,027 公里): one place, so that a list's count, a card's
+    km and a dialog's figures never disagree about how a number looks."""
+    return "" if value is None else f"{value:,}"
+
+
+def listing(items: Iterable[object]) -> str:
+    """Items joined the language's way: 、 between Chinese items, a comma between English
+    ones (a 、 in an English line reads as a stray mark)."""
+    return t("i18n.list_separator").join(str(item) for item in items)

@@ -36,7 +36,7 @@ from db import validate as v
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid
-from db.i18n import has, t
+from db.i18n import field_label, listing, number, t
 from db.models import Customer, Ownership, Prospect, Setting, Vehicle
 from db.prospects import convert as convert_prospect
 from db.search import compact_key, customer_keys, vehicle_keys
@@ -82,13 +82,6 @@ _MARKS = str.maketrans("", "", " *:：()（）[]【】")
 def header_key(text: object) -> str:
     """A header as compared: NFKC, marks and spaces dropped, "(必填)" dropped, upper case."""
     return v.normalise(text).replace("必填", "").translate(_MARKS).upper()
-
-
-def field_label(name: str) -> str:
-    for key in (f"completeness.field.{name}", f"import.field.{name}"):
-        if has(key):
-            return t(key)
-    return name
 
 
 def field_for(text: str) -> str | None:
@@ -218,14 +211,26 @@ def _purchase_date(value: Any, day: dt.date | None = None) -> dt.date | None:
     return found
 
 
+class RowInvalid(Invalid):
+    """A sheet row with bad cells: every one of them, so that the rejects list tells the
+    sales department all that is wrong with the row at once, not one cell per re-run."""
+
+    def __init__(self, problems: list[Invalid]) -> None:
+        self.problems = problems
+        super().__init__(t("i18n.clause_separator").join(
+            t("i18n.labelled", label=field_label(p.field), text=str(p)) for p in problems),
+            problems[0].field)
+
+
 def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | None = None) -> CleanRow:
-    """The row's values validated and normalised; ``Invalid`` names the first bad field.
+    """The row's values validated and normalised; ``RowInvalid`` names every bad field.
 
     ``day`` is today's date, looked up once per run rather than twice per row.
     """
     raw = row.values
     width = len(raw)
     day = day or today()
+    problems: list[Invalid] = []
 
     def pick(name: str) -> tuple[Any, str]:
         """The field's first non-blank cell, and its text."""
@@ -236,21 +241,35 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
                     return raw[index], text
         return None, ""
 
-    values: dict[str, Any] = {"name": v.name(pick("name")[1])}
-    values["vin"] = v.vin(pick("vin")[1])
+    def check(name: str, validator: Callable[[], Any]) -> None:
+        try:
+            values[name] = validator()
+        except Invalid as exc:
+            problems.append(exc if exc.field else Invalid(str(exc), name))
+            values[name] = None
+
+    values: dict[str, Any] = {}
+    check("name", lambda: v.name(pick("name")[1]))
+    check("vin", lambda: v.vin(pick("vin")[1]))
     mobile = pick("mobile")[1]
-    values["mobile"] = v.mobile(mobile) if mobile else None
+    check("mobile", lambda: v.mobile(mobile) if mobile else None)
     id_text = pick("id_number")[1]
-    values["id_number"] = v.id_number(id_text, today=day) if id_text else None
+    check("id_number", lambda: v.id_number(id_text, today=day) if id_text else None)
     plate_text = v.normalise(pick("plate")[1])
-    values["plate"] = None if plate_text in NO_PLATE else v.plate(plate_text)
+    check("plate", lambda: None if plate_text in NO_PLATE else v.plate(plate_text))
     for name, limit in _TEXT_LIMITS.items():
-        text = v.text(pick(name)[1], name, limit)
-        values[name] = compact_key(text) if text and name in _CODES else text
-    values["purchase_date"] = _purchase_date(pick("purchase_date")[0], day)
+        text = pick(name)[1]
+        check(name, lambda: _code_or_text(v.text(text, name, limit), name))
+    check("purchase_date", lambda: _purchase_date(pick("purchase_date")[0], day))
+    if problems:
+        raise RowInvalid(problems)
     if not values["brand"]:
         values["brand"] = v.vin_brand(values["vin"])
     return CleanRow(row.line, raw, values)
+
+
+def _code_or_text(text: str | None, name: str) -> str | None:
+    return compact_key(text) if text and name in _CODES else text
 
 
 # ---------------------------------------------------------------- the run
@@ -274,10 +293,11 @@ class ImportResult:
 
     def summary(self) -> str:
         key = "import.summary_dry" if self.dry_run else "import.summary"
-        text = t(key, rows=self.rows, new=self.new, updated=self.updated, unchanged=self.unchanged,
-                 rejected=self.rejected, customers=self.new_customers)
+        text = t(key, rows=number(self.rows), new=number(self.new), updated=number(self.updated),
+                 unchanged=number(self.unchanged), rejected=number(self.rejected),
+                 customers=number(self.new_customers))
         if self.converted:
-            text += t("import.converted_dry" if self.dry_run else "import.converted", n=self.converted)
+            text += t("import.converted_dry" if self.dry_run else "import.converted", n=number(self.converted))
         if self.cancelled:
             text += " " + t("import.cancelled")
         return text
@@ -313,8 +333,8 @@ class Importer:
             plan = plan_columns(sheet.header, self.mapping)
             if plan.missing:
                 raise Invalid(t("import.missing_columns",
-                                fields="、".join(field_label(f) for f in plan.missing),
-                                headers="、".join(plan.unmapped) or "-"), "map")
+                                fields=listing(field_label(f) for f in plan.missing),
+                                headers=listing(plan.unmapped) or "-"), "map")
             self.result.unmapped = plan.unmapped
             if not self.result.dry_run:
                 remember(self.mapping, self.advisor_id)
@@ -350,7 +370,8 @@ class Importer:
         try:
             cleaned = clean_row(row, by_field, day)
         except Invalid as exc:
-            reason = f"{field_label(exc.field)}：{exc}" if exc.field else str(exc)
+            reason = str(exc) if isinstance(exc, RowInvalid) or not exc.field else t(
+                "i18n.labelled", label=field_label(exc.field), text=str(exc))
             self._reject(row.line, row.values, reason)
             return None
         first = self._seen_vins.setdefault(cleaned.values["vin"], row.line)

@@ -25,7 +25,7 @@ from db.connection import writing
 from db.drafts import discard_draft
 from db.due import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.errors import AdvisorError, Invalid, NotFound
-from db.i18n import t
+from db.i18n import number, t
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
@@ -489,9 +489,9 @@ def _check_mileage(data: IntakeData, vehicle: Vehicle | None, mileage: int) -> s
         return None
     if not data.lower_mileage_confirmed:
         raise ConfirmationNeeded("lower_mileage", t(
-            "intake.ask_lower_mileage", mileage=mileage, last=vehicle.last_mileage,
+            "intake.ask_lower_mileage", mileage=number(mileage), last=number(vehicle.last_mileage),
             date=vehicle.last_visit_date.isoformat() if vehicle.last_visit_date else "?"))
-    return t("intake.odometer_note", last=vehicle.last_mileage, mileage=mileage)
+    return t("intake.odometer_note", last=number(vehicle.last_mileage), mileage=number(mileage))
 
 
 def _vehicle_form_values(clean: dict[str, Any]) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from peewee import fn
 from db import audit, due_days
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
-from db.i18n import t
+from db.i18n import number, t
 from db.roles import require_manager
 from db.models import Contact, Customer, Ownership, Prospect, QueueState, Vehicle, Visit
 from db.search import customer_keys
@@ -110,8 +110,8 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
         update_versioned(Customer, keep_id, done.keep_version, changes)
         update_versioned(Customer, lose_id, done.lose_version, {"merged_into": keep_id})
         due_days.refresh_owners([keep_id, lose_id])  # the cars moved, the consent may have been filled
-        detail = t("merge.audit", lose=lose_id, name=done.lose_name, vehicles=len(done.vehicles),
-                   visits=done.visits, contacts=done.contacts)
+        detail = t("merge.audit", lose=lose_id, name=done.lose_name, vehicles=number(len(done.vehicles)),
+                   visits=number(done.visits), contacts=number(done.contacts))
         audit.record("merge", advisor_id=advisor_id, customer_id=keep_id, before=before,
                      after=done.filled, detail=detail)
         audit.record("merged", advisor_id=advisor_id, customer_id=lose_id,

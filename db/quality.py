@@ -109,6 +109,7 @@ _CHECKS = {
     "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.id_number}),
     "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin, "plate": v.plate}),
 }
+CHECKED_FIELDS = tuple(name for _, names, _ in _CHECKS.values() for name in names)
 
 
 def _bad_in_chunk(table: str, after_id: int, chunk: int) -> tuple[list[BadValue], int | None]:

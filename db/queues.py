@@ -52,7 +52,7 @@ from db.connection import is_postgres, writing
 from db.due import next_maintenance, warranty
 from db import due_days
 from db.errors import Invalid
-from db.i18n import t
+from db.i18n import number, t
 from db.masking import mask_mobile
 from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
@@ -122,7 +122,7 @@ class DueItem:
     @property
     def label(self) -> str:
         """One line for the intake brief's reminders."""
-        return f"{self.title}：{self.reason}"
+        return t("i18n.labelled", label=self.title, text=self.reason)
 
 
 @dataclass(frozen=True)
@@ -308,7 +308,7 @@ def _due_window(ctx: Ctx, column) -> Expression:
 def _first_maintenance(ctx: Ctx, name: str) -> Plan:
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
-        return due, t("queue.reason.first_maintenance", purchase=row["purchase_date"], km=f"{km_now:,}",
+        return due, t("queue.reason.first_maintenance", purchase=row["purchase_date"], km=number(km_now),
                       due=due, basis=basis), late
 
     column = Vehicle.due_first_maintenance
@@ -320,7 +320,7 @@ def _maintenance(ctx: Ctx, name: str) -> Plan:
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
         return due, t("queue.reason.maintenance", last=row["last_maintenance_date"],
-                      last_km=f"{row['last_maintenance_mileage'] or 0:,}", km=f"{km_now:,}",
+                      last_km=number(row['last_maintenance_mileage'] or 0), km=number(km_now),
                       due=due, basis=basis), late
 
     column = Vehicle.due_maintenance
@@ -353,8 +353,8 @@ def _warranty_end(ctx: Ctx, name: str) -> Plan:
         terms = warranty(row["purchase_date"] or row["registration_date"], row["last_mileage"],
                          end_date=row["warranty_end_date"], end_km=row["warranty_end_km"], on=ctx.day,
                          values=ctx.s)
-        return terms.end_date, t("queue.reason.warranty_end", end=terms.end_date, end_km=f"{terms.end_km:,}",
-                                 km=f"{row['last_mileage'] or 0:,}"), False
+        return terms.end_date, t("queue.reason.warranty_end", end=terms.end_date, end_km=number(terms.end_km),
+                                 km=number(row['last_mileage'] or 0)), False
 
     key = fn.COALESCE(_key(Vehicle.warranty_end_date), "").concat(":").concat(
         fn.COALESCE(_key(Vehicle.warranty_end_km), ""))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from db.errors import Invalid
-from db.i18n import t
+from db.i18n import listing, t
 
 # ---------------------------------------------------------------- normalising
 
@@ -68,14 +68,18 @@ def vin(text: object, check_digit: bool = True) -> str:
     value = _compact(text).replace("-", "")
     if not value:
         raise Invalid(t("validate.vin.empty"), "vin")
+    # The length first: a cell holding something else entirely ("BADVIN", a name) is
+    # not a VIN with a wrong letter, and the letters' message would send one looking for it.
+    if len(value) != 17:
+        raise Invalid(t("validate.vin.length", n=len(value)), "vin")
     bad = sorted({c for c in value if c in "IOQ"})
     if bad:
-        raise Invalid(t("validate.vin.ioq", chars="、".join(bad)), "vin")
+        like = t("validate.vin.looks_like_separator").join(
+            t("validate.vin.looks_like", letter=c, digit="1" if c == "I" else "0") for c in bad)
+        raise Invalid(t("validate.vin.ioq", chars=listing(bad), like=like), "vin")
     other = [c for c in value if c not in VIN_LETTERS]
     if other:
         raise Invalid(t("validate.vin.chars", chars="".join(dict.fromkeys(other))), "vin")
-    if len(value) != 17:
-        raise Invalid(t("validate.vin.length", n=len(value)), "vin")
     if check_digit:
         expected = vin_check_char(value)
         if value[8] != expected:

@@ -70,7 +70,7 @@ async def test_help_over_the_sign_in_keeps_the_name_typed(database, db_path, mon
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await press(pilot, *"王芳")
-        await help_over(pilot, SignInScreen, "登录：输入您的姓名", "姓名会出现在问候语中")
+        await help_over(pilot, SignInScreen, "登录：输入您的姓名", "姓名用于问候语")
         assert app.screen.query_one("#advisor-name", Input).value == "王芳"
 
 

@@ -160,10 +160,10 @@ def test_lower_mileage_needs_confirmation_and_is_noted(advisor):
     data.order.mileage = "300"
     with pytest.raises(ConfirmationNeeded) as caught:
         save_intake(data, advisor.id)
-    assert caught.value.kind == "lower_mileage" and "12000" in str(caught.value)
+    assert caught.value.kind == "lower_mileage" and "12,000" in str(caught.value)
     data.lower_mileage_confirmed = True
     saved = save_intake(data, advisor.id)
-    assert "12000 → 300" in Visit.get_by_id(saved.visit_id).odometer_note
+    assert "12,000 → 300" in Visit.get_by_id(saved.visit_id).odometer_note
     assert Vehicle.get_by_id(first.vehicle_id).last_mileage == 300
 
 

@@ -273,7 +273,9 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
         await open_work_order(pilot)
         await pilot.press(*"900", "f2")
         await settle(pilot)
-        assert "低于上次记录的 12000" in screen_text(app)
+        shown = screen_text(app)
+        # one fact a line, numbers grouped: a figure never parts from its unit
+        assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-11-26）" in shown
         await pilot.press("escape")  # cancel: nothing saved, the form as typed
         await settle(pilot)
         assert Visit.select().count() == 1
@@ -283,7 +285,7 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
         await pilot.press("enter")
         await settle(pilot)
         assert "更换仪表" in screen_text(app)
-    assert "12000 → 900" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
+    assert "12,000 → 900" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
 
 
 async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_db):

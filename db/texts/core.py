@@ -3,7 +3,9 @@
 TEXTS = {
     # ---- validators
     "validate.vin.empty": ("请填写车架号（VIN）", "Enter the VIN"),
-    "validate.vin.ioq": ("车架号不用字母 {chars}（易与数字 1、0 混淆），请核对", "A VIN never uses the letters {chars} (they look like 1 and 0); check it"),
+    "validate.vin.ioq": ("车架号不用字母 {chars}（{like}），请核对", "A VIN never uses {chars} ({like}); check it"),
+    "validate.vin.looks_like": ("{letter} 易看成数字 {digit}", "{letter} looks like {digit}"),
+    "validate.vin.looks_like_separator": ("，", ", "),
     "validate.vin.chars": ("车架号只含数字和大写字母，不能有“{chars}”", "A VIN has only digits and capital letters, not “{chars}”"),
     "validate.vin.length": ("车架号应为 17 位，现在是 {n} 位", "A VIN has 17 characters; this one has {n}"),
     "validate.vin.check": ("车架号第 9 位校验码应为 {expected}，输入的是 {got}：有字符抄错了", "The VIN's check character (position 9) should be {expected}, not {got}: a character is mistyped"),
@@ -91,8 +93,11 @@ TEXTS = {
     "setting.backup.dir": ("备份目录（空＝数据库旁）", "Backup folder (empty: beside the database)"),
     # ---- shell
     "app.title": ("服务顾问工作台", "Service advisor's desk"),
-    "app.greeting": ("您好，欢迎光临！我是服务顾问{name}，很高兴为您服务。", "Hello and welcome! I'm service advisor {name}, glad to serve you."),
+    "app.greeting": ("您好，欢迎光临！我是服务顾问{name}，很高兴为您服务。", "Welcome! I'm service advisor {name}, glad to serve you."),
     "app.today": ("今天 {date}", "Today {date}"),
+    "i18n.list_separator": ("、", ", "),
+    "i18n.labelled": ("{label}：{text}", "{label}: {text}"),
+    "i18n.clause_separator": ("；", " · "),  # English messages hold semicolons of their own
     "key.help": ("帮助", "Help"),
     "key.save": ("保存", "Save"),
     "key.back": ("返回", "Back"),
@@ -106,7 +111,7 @@ TEXTS = {
     "home.empty": ("数据库还是空的：可以用 advisor demo 生成演示数据，或从接待开始建档。", "The database is empty: fill it with advisor demo, or start at reception."),
     "home.intro": ("先问候客户，再查找或建立档案、开派工单；平时按任务清单联系客户。", "Greet the customer, find or build the archive, open the work order; between visits, work through the call lists."),
     "advisor.ask_title": ("第一次使用：请输入您的姓名", "First start: enter your name"),
-    "advisor.ask_help": ("姓名会出现在问候语中，并记录在您经手的工单和联系记录里。", "Your name appears in the greeting and on the work orders and contacts you handle."),
+    "advisor.ask_help": ("姓名用于问候语，并记在您经手的工单和联系记录上。", "Your name appears in the greeting and on the work orders and contacts you handle."),
     "advisor.ask_placeholder": ("服务顾问姓名", "Advisor's name"),
     "advisor.ok": ("确定", "OK"),
     "help.title": ("帮助", "Help"),

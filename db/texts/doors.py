@@ -53,7 +53,6 @@ TEXTS = {
     "sheets.kind": ("只支持 .xlsx 和 .csv 文件，不支持“{suffix}”", "Only .xlsx and .csv files are supported, not “{suffix}”"),
     "sheets.cannot_write": ("无法写入 {path}：{reason}", "Cannot write {path}: {reason}"),
     # ---- import
-    "import.field.brand": ("品牌", "Brand"),
     "import.bad_map": ("映射“{item}”有误：应写成 列名=字段，字段可用 {fields}，或 - 表示忽略", "The mapping “{item}” is wrong: write header=field, with a field among {fields}, or - to leave the column out"),
     "import.missing_columns": ("表格中没有“{fields}”列。未识别的列：{headers}。请用映射指定", "The sheet has no column for {fields}. Unrecognised columns: {headers}. Map one of them"),
     "import.date_range": ("购车日期 {date} 不合理（早于 1980 年或晚于今天）", "The purchase date {date} is not possible (before 1980 or after today)"),
@@ -140,7 +139,8 @@ TEXTS = {
     "upkeep.summary": ("全站档案完整度 {score:.1f}%（{archives} 份档案）· 1–7 切换列表 · Enter 打开档案", "Station completeness {score:.1f}% ({archives} archives) · 1–7 switch lists · Enter opens"),
     "upkeep.view.incomplete": ("缺少标准信息的档案", "Archives missing standard fields"),
     "upkeep.view.bad": ("不合规的数据", "Values failing validation"),
-    "upkeep.count": ("（{shown}/{total}）", "({shown} of {total})"),
+    "upkeep.count.archives": ("（已列出 {shown} 份，共 {total} 份）", "({shown} of {total} shown)"),
+    "upkeep.count.groups": ("（已列出 {shown} 组，共 {total} 组）", "({shown} of {total} groups shown)"),
     "upkeep.none": ("（没有）", "(none)"),
     "upkeep.col.name": ("姓名", "Name"),
     "upkeep.col.mobile": ("手机", "Mobile"),

@@ -2,18 +2,18 @@
 
 TEXTS = {
     # ---- queue names
-    "queue.first_maintenance": ("首保提醒", "First maintenance"),
-    "queue.maintenance": ("保养提醒", "Maintenance due"),
+    "queue.first_maintenance": ("首保提醒", "First service"),
+    "queue.maintenance": ("保养提醒", "Service due"),
     "queue.follow_up": ("回访", "Follow-up call"),
-    "queue.warranty_end": ("质保到期", "Warranty ending"),
-    "queue.insurance": ("续保", "Insurance renewal"),
-    "queue.inspection": ("年检", "Annual inspection"),
+    "queue.warranty_end": ("质保到期", "Warranty ends"),
+    "queue.insurance": ("续保", "Insurance due"),
+    "queue.inspection": ("年检", "Inspection"),
     "queue.birthday": ("生日问候", "Birthdays"),
     "queue.drifting": ("流失预警", "Drifting away"),
     "queue.lost": ("流失客户", "Lost customers"),
     "queue.declined": ("未做项目再推荐", "Declined work"),
-    "queue.prospects": ("潜在客户跟进", "Prospects to develop"),
-    "queue.campaign": ("细分营销", "Segment campaign"),
+    "queue.prospects": ("潜在客户跟进", "Prospects"),
+    "queue.campaign": ("细分营销", "Campaign"),
     # ---- why a row is due
     "queue.reason.first_maintenance": (
         "{purchase} 购车，{km} 公里；首保应在 {due} 前（{basis}）",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from db.i18n import t
+from db.i18n import number, t
 
 
 def progress_printer(key: str) -> Callable[[int, int], None]:
@@ -18,7 +18,7 @@ def progress_printer(key: str) -> Callable[[int, int], None]:
         if int(percent) == last[0] and done != total:
             return  # one line per percent, not per step
         last[0] = int(percent)
-        line = t(key, done=done, total=total, percent=percent)
+        line = t(key, done=number(done), total=number(total), percent=percent)
         print(("\r" + line) if interactive else line, end="" if interactive else "\n",
               file=sys.stderr, flush=True)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from db.i18n import t
+from db.i18n import number, t
 
 NAME = "backup"
 HELP_KEY = "cli.backup.help"
@@ -27,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
         print(t("backup.cancelled"))
         return 130
     end_line()
-    print(t("backup.done", path=result.path, size=human_size(result.size), rows=sum(result.counts.values())))
+    print(t("backup.done", path=result.path, size=human_size(result.size), rows=number(sum(result.counts.values()))))
     return 0

@@ -7,7 +7,7 @@ import os
 import sys
 import time
 
-from db.i18n import t
+from db.i18n import number, t
 
 NAME = "demo"
 HELP_KEY = "cli.demo.help"
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
 
     def progress(done: int, total: int) -> None:
         rate = done / max(time.monotonic() - started, 1e-6)
-        line = t("cli.demo.progress", done=done, total=total, rate=rate)
+        line = t("cli.demo.progress", done=number(done), total=number(total), rate=rate)
         print(("\r" + line) if interactive else line, end="" if interactive else "\n",
               file=sys.stderr, flush=True)
 
@@ -39,6 +39,6 @@ def run(args: argparse.Namespace) -> int:
     size = "-"
     if os.path.exists(target):
         size = f"{os.path.getsize(target) / 1e6:.1f} MB"
-    print(t("cli.demo.done", customers=result.customers, vehicles=result.vehicles,
-            visits=result.visits, seconds=time.monotonic() - started, size=size))
+    print(t("cli.demo.done", customers=number(result.customers), vehicles=number(result.vehicles),
+            visits=number(result.visits), seconds=time.monotonic() - started, size=size))
     return 0

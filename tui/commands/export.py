@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db.i18n import t
+from db.i18n import number, t
 
 NAME = "export"
 HELP_KEY = "cli.export.help"
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
     me = advisors.for_os_user()
     result = export(args.file, queue=args.queue, segment=args.segment, unmasked=args.unmasked,
                     advisor_id=me.id if me else None,
-                    progress=lambda n: print(t("cli.export.progress", rows=n), file=sys.stderr))
-    print(t("cli.export.done", rows=result.rows, path=result.path)
+                    progress=lambda n: print(t("cli.export.progress", rows=number(n)), file=sys.stderr))
+    print(t("cli.export.done", rows=number(result.rows), path=result.path)
           + (" " + t("cli.export.audited") if result.unmasked else ""))
     return 0

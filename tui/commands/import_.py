@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db.i18n import t
+from db.i18n import listing, number, t
 
 NAME = "import"
 HELP_KEY = "cli.import.help"
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
 
     def progress(result: importer.ImportResult) -> None:
         share = f"{result.fraction:.0%}" if result.fraction is not None else "…"
-        line = t("cli.import.progress", share=share, rows=result.rows, rejected=result.rejected)
+        line = t("cli.import.progress", share=share, rows=number(result.rows), rejected=number(result.rejected))
         print(("\r" + line) if interactive else line, end="" if interactive else "\n",
               file=sys.stderr, flush=True)
 
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     print(result.summary())
     if result.unmapped:
-        print(t("cli.import.unmapped", headers="、".join(result.unmapped)))
+        print(t("cli.import.unmapped", headers=listing(result.unmapped)))
     if result.rejects_path:
         print(t("cli.import.rejects_at", path=result.rejects_path))
     return 1 if result.rejected else 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from db.i18n import t
+from db.i18n import number, t
 
 NAME = "migrate-to"
 HELP_KEY = "migrate.help"
@@ -28,12 +28,12 @@ def run(args: argparse.Namespace) -> int:
         if done != total and done - shown.get(table, -step) < step:
             return
         shown[table] = done
-        line = t("migrate.progress", table=table, done=done, total=total)
+        line = t("migrate.progress", table=table, done=number(done), total=number(total))
         print(("\r\033[K" + line) if interactive else line, end="" if interactive else "\n",
               file=sys.stderr, flush=True)
 
     result = move_to_postgres(source, args.url, progress)
     if interactive:
         print(file=sys.stderr)
-    print(t("migrate.done", target=describe(args.url), rows=result.rows))
+    print(t("migrate.done", target=describe(args.url), rows=number(result.rows)))
     return 0

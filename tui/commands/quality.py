@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from db.i18n import t
+from db.i18n import field_label, listing, number, t
 
 NAME = "quality"
 HELP_KEY = "cli.quality.help"
@@ -41,8 +41,8 @@ def run(args: argparse.Namespace) -> int:
                 bad["value"] = "***"
         print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
         return 0
-    print(t("cli.quality.summary", score=report.station_score, archives=report.archives,
-            incomplete=report.incomplete, bad=report.bad_values))
+    print(t("cli.quality.summary", score=report.station_score, archives=number(report.archives),
+            incomplete=number(report.incomplete), bad=number(report.bad_values)))
     if report.worst:
         print("\n" + t("cli.quality.worst"))
         for a in report.worst:
@@ -51,13 +51,13 @@ def run(args: argparse.Namespace) -> int:
         print("\n" + t("cli.quality.bad"))
         for b in report.bad:
             value = "***" if b.field in ("mobile", "id_number") else b.value
-            print(f"  {b.who} · {t(f'completeness.field.{b.field}')} {value}: {b.reason}")
+            print(f"  {b.who} · {field_label(b.field)} {value}: {b.reason}")
     for kind, groups in report.groups.items():
         if not groups:
             continue
-        print("\n" + t(f"quality.kind.{kind}") + f" ({report.duplicates[kind]})")
+        print("\n" + t(f"quality.kind.{kind}") + f" ({number(report.duplicates[kind])})")
         for g in groups:
-            names = "、".join(f"#{m.customer_id} {m.name}" + (f" {m.vin}" if m.vin else "") for m in g.members)
+            names = listing(f"#{m.customer_id} {m.name}" + (f" {m.vin}" if m.vin else "") for m in g.members)
             print(f"  {mask_mobile(g.key[:11]) if kind in ('mobile_names', 'same_name_mobile') else ''}"
                   f"{'' if kind in ('mobile_names', 'same_name_mobile', 'same_id') else g.key} {names}")
     return 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from db.i18n import t
+from db.i18n import number, t
 
 NAME = "restore"
 HELP_KEY = "cli.restore.help"
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 130
     end_line()
     open_database(target)  # brings an older backup's schema up to date now, not at first use
-    print(t("restore.done", source=args.file, rows=sum(result.counts.values())))
+    print(t("restore.done", source=args.file, rows=number(sum(result.counts.values()))))
     if result.set_aside:
         print(t("restore.aside", path=result.set_aside))
     return 0

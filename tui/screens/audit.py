@@ -13,23 +13,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from db.errors import Invalid
-from db.i18n import has, t
+from db.i18n import t
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
-
-
-def action_label(action: str) -> str:
-    key = f"audit.action.{action}"
-    return t(key) if has(key) else action
-
-
-def field_label(name: str) -> str:
-    """The standard field's own label where there is one (手机 for mobile), else the name."""
-    for key in (f"completeness.field.{name}", f"setting.{name}"):
-        if has(key):
-            return t(key)
-    return name
 
 
 class AuditScreen(ManagerScreen):
@@ -117,11 +104,8 @@ class AuditScreen(ManagerScreen):
         table.clear()
         self.entries = {}
         for row in page.rows:
-            what = " → ".join(x for x in (row.before, row.after) if x) or row.detail
-            field = field_label(row.field) if row.field else ""
-            label = f"{field}: {what}" if field and what else (field or what)
-            key = table.add_row(Text(row.at.strftime("%m-%d %H:%M")), Text(row.advisor), Text(action_label(row.action)),
-                                Text(row.customer), Text(label), key=str(row.id))
+            key = table.add_row(Text(row.at.strftime("%m-%d %H:%M")), Text(row.advisor), Text(row.action_label),
+                                Text(row.customer), Text(row.what), key=str(row.id))
             self.entries[key.value] = row
         pages = max((page.total + page.limit - 1) // page.limit, 1)
         self.query_one("#audit-status", Static).update(Text(t(
@@ -136,11 +120,11 @@ class AuditScreen(ManagerScreen):
         if row is None:
             return
         text = Text()
-        text.append(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {action_label(row.action)}  {row.customer}\n")
-        if row.before or row.after:
-            text.append(f"{field_label(row.field)}: {row.before or '∅'} → {row.after or '∅'}\n")
-        if row.detail:
-            text.append(row.detail)
+        text.append(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {row.action_label}  {row.customer}\n")
+        for change in row.changes:
+            text.append(change + "\n")
+        if row.note:
+            text.append(row.note)
         self.query_one("#audit-detail", Static).update(text)
 
     # ---- keys

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
-from db.i18n import t
+from db.i18n import number, t
 from tui.keys import TranslatedBindings
 from tui.screens import card_render as render
 from tui.screens.card_forms import FieldForm
@@ -246,7 +246,7 @@ class ArchiveCard(TranslatedBindings, Screen):
         except Invalid as exc:  # the path again, with the reason and what was typed
             self.post_message(self.ExportAsked(path, str(exc)))
             return
-        self.app.call_from_thread(self.notify, t("privacy.exported", path=result.path, rows=result.rows),
+        self.app.call_from_thread(self.notify, t("privacy.exported", path=result.path, rows=number(result.rows)),
                                   timeout=8, markup=False)
 
     def action_anonymise(self) -> None:

@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from db.errors import Conflict, Invalid
 from tui.keys import TranslatedBindings, help_binding
-from tui.screens.card_render import field_label, hint_key
+from tui.screens.card_render import field_label, hint_key, label_width
 from tui.widgets.choice import ChoiceField
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -57,6 +57,9 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         self._on_conflict = on_conflict
 
     def compose(self) -> ComposeResult:
+        # The labels' column fits the longest label in the language shown ("First
+        # maintenance date" in English); card.tcss holds the narrowest it may be.
+        width = label_width(self._label(name) for name, _ in self._initial)
         with Vertical(id="form-box"):
             with Vertical(id="form-head"):  # docked: the fields below scroll under it
                 yield Static(Text(self._title, style="bold"), id="form-title")
@@ -64,9 +67,13 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
             with VerticalScroll(id="form-fields"):
                 for name, value in self._initial:
                     with Horizontal(classes=self.ROW_CLASSES):
-                        yield Static(Text(self._label(name)), classes="form-label")
+                        label = Static(Text(self._label(name)), classes="form-label")
+                        label.styles.width = width
+                        yield label
                         yield self._field(name, value)
-                    yield Static(Text(""), id=f"error-{name}", classes="error form-field-error")
+                    error = Static(Text(""), id=f"error-{name}", classes="error form-field-error")
+                    error.styles.padding = (0, 0, 0, width)
+                    yield error
                 yield from self.compose_below()
 
     # What a form of other fields (the prospects') says differently: labels, F1 help,

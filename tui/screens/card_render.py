@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from rich.cells import cell_len
 from rich.text import Text
 
-from db.i18n import has, t
+from db.i18n import field_label, has, listing, number, t
+from tui.wrap import wrap_cells
 
 SPARK = " ▁▂▃▄▅▆▇█"
 SECTIONS = ("customer", "vehicles", "visits", "observation", "contacts")
-LABEL_WIDTH = 14  # display cells for a field label
+LABEL_WIDTH = 14  # display cells for a field label, at the least
+LABEL_GAP = 2  # cells between the longest label and its value
 # The archive's marketing consent in a word (the card's G question, the forms' "unchanged").
 CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 
 
-def field_label(name: str) -> str:
-    """The standard fields share their labels with the completeness list."""
-    key = f"completeness.field.{name}"
-    return t(key) if has(key) else t(f"card.field.{name}")
+def label_width(labels: Iterable[str]) -> int:
+    """Cells for a column of labels: the longest one and a gap (English labels such as
+    "Services of interest" are longer than the Chinese 感兴趣的服务)."""
+    return max([LABEL_WIDTH, *(cell_len(label) + LABEL_GAP for label in labels)])
 
 
 def hint_key(name: str) -> str | None:
@@ -27,24 +31,16 @@ def hint_key(name: str) -> str | None:
 
 
 def indented(value: str, indent: int, width: int = 76) -> str:
-    """``value`` broken into lines of ``width`` cells, each indented (wide characters count two)."""
-    lines, line, used = [], "", indent
-    for char in value:
-        size = cell_len(char)
-        if used + size > width:
-            lines.append(line)
-            line, used = "", indent
-        line += char
-        used += size
-    lines.append(line)
-    return "".join(" " * indent + part + "\n" for part in lines)
+    """``value`` broken into lines of ``width`` cells, each indented: an English word is
+    never cut, a run of Chinese breaks between characters (wide characters count two)."""
+    return "".join(" " * indent + part + "\n" for part in wrap_cells(value, width - indent))
 
 
 def money(value: object) -> str:
     return f"{value:,.2f}" if value is not None else ""
 
 
-def _pad(label: str, width: int = LABEL_WIDTH) -> Text:
+def _pad(label: str, width: int) -> Text:
     text = Text(label, style="bold")
     text.pad_right(max(0, width - text.cell_len))
     return text
@@ -61,9 +57,10 @@ def code_text(name: str, value: object) -> object:
 
 
 def fields(text: Text, names: tuple[str, ...], values: dict, revealed: dict | None = None) -> None:
+    width = label_width(field_label(name) for name in names)
     for name in names:
         shown = code_text(name, (revealed or {}).get(name) or values.get(name))
-        text.append_text(_pad(field_label(name)))
+        text.append_text(_pad(field_label(name), width))
         text.append(_value(shown) + "\n")
 
 
@@ -98,7 +95,7 @@ def vehicles(card, selected: int) -> Text:
 
         fields(text, tuple(f for f in VEHICLE_FIELDS if f not in ("plate", "vin")), values)
         if values.get("last_visit_date"):
-            text.append(t("card.last_visit", date=values["last_visit_date"], km=values.get("last_mileage") or 0) + "\n")
+            text.append(t("card.last_visit", date=values["last_visit_date"], km=number(values.get("last_mileage") or 0)) + "\n")
         text.append(t("card.owners") + "\n", style="bold")
         for owner in car.owners:
             until = t("card.owner_until", end=owner.end_date) if owner.end_date else ""
@@ -113,7 +110,7 @@ def visits(card, selected: int) -> Text:
     for index, visit in enumerate(card.visits):
         marker = "▶ " if index == selected else "  "
         text.append(marker + t("card.visit_line", date=visit.visit_date, no=visit.work_order_no,
-                               plate=visit.plate or "", km=visit.mileage, total=money(visit.total_fee)) + "\n",
+                               plate=visit.plate or "", km=number(visit.mileage), total=money(visit.total_fee)) + "\n",
                     style="bold" if index == selected else "")
         fees = t("card.visit_fees", labour=money(visit.labour_fee), parts=money(visit.parts_fee),
                  other=money(visit.other_fee))
@@ -142,7 +139,7 @@ def observation(card) -> Text:
     obs = card.observation
     text = Text()
     fields(text, OBSERVATION_GROUP, card.values)
-    text.append("\n" + t("card.obs.visits", n=obs.visits) + "\n")
+    text.append("\n" + t("card.obs.visits", n=number(obs.visits)) + "\n")
     if obs.first_visit:
         text.append(t("card.obs.span", first=obs.first_visit, last=obs.last_visit) + "\n")
     text.append((t("card.obs.interval", days=obs.interval_days) if obs.interval_days is not None
@@ -181,21 +178,21 @@ def anonymise_plan(plan) -> Text:
     text.append(plan.name, style="bold")  # the customer's name: plain text, never markup
     text.append("\n" + t("card.anon_final") + "\n\n", style="bold")
     text.append(t("card.anon_erase") + "\n", style="bold")
-    erased = [t("card.anon_erase_fields", fields="、".join(field_label(n) for n in plan.erased_fields))]
+    erased = [t("card.anon_erase_fields", fields=listing(field_label(n) for n in plan.erased_fields))]
     if plan.contacts:
-        erased.append(t("card.anon_erase_contacts", n=plan.contacts))
+        erased.append(t("card.anon_erase_contacts", n=number(plan.contacts)))
     if plan.prospects or plan.audit_values:
-        erased.append(t("card.anon_erase_more", prospects=plan.prospects, audit=plan.audit_values))
+        erased.append(t("card.anon_erase_more", prospects=number(plan.prospects), audit=number(plan.audit_values)))
     if plan.merged:
-        erased.append(t("card.anon_erase_merged", n=plan.merged))
+        erased.append(t("card.anon_erase_merged", n=number(plan.merged)))
     for line in erased:
         text.append(_bullet(line))
     text.append(t("card.anon_keep") + "\n", style="bold")
-    plates = "、".join(plan.vehicles[:4]) + ("…" if len(plan.vehicles) > 4 else "")
-    kept = [t("card.anon_keep_visits", visits=plan.visits, revenue=money(plan.revenue)),
-            t("card.anon_keep_cars", n=len(plan.vehicles), plates=plates) if plan.vehicles
+    plates = listing(plan.vehicles[:4]) + ("…" if len(plan.vehicles) > 4 else "")
+    kept = [t("card.anon_keep_visits", visits=number(plan.visits), revenue=money(plan.revenue)),
+            t("card.anon_keep_cars", n=number(len(plan.vehicles)), plates=plates) if plan.vehicles
             else t("card.anon_keep_no_cars"),
-            t("card.anon_keep_fields", fields="、".join(field_label(n) for n in plan.kept_fields))]
+            t("card.anon_keep_fields", fields=listing(field_label(n) for n in plan.kept_fields))]
     for line in kept:
         text.append(_bullet(line))
     text.rstrip()
@@ -203,7 +200,7 @@ def anonymise_plan(plan) -> Text:
 
 
 def _bullet(line: str, width: int = 58) -> str:
-    """``  · line``, broken by display cells (a long run of Chinese has no spaces for the
-    terminal to wrap at, so it would leave the bullet alone on its line); ``width`` is
-    the confirmation box's inside (confirm.tcss: 64 less border and padding)."""
+    """``  · line``, broken here (a long run of Chinese has no spaces for the terminal to
+    wrap at, so it would leave the bullet alone on its line); ``width`` is the
+    confirmation box's inside (confirm.tcss: 64 less border and padding)."""
     return "  · " + indented(line, 4, width)[4:]

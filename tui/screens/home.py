@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from db.i18n import t
+from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
 
@@ -61,7 +61,8 @@ class HomeScreen(DeskScreen):
     @on(CountsLoaded)
     def show_counts(self, message: CountsLoaded) -> None:
         counts = message.counts
-        line = t("home.counts", customers=counts.customers, vehicles=counts.vehicles, visits=counts.visits)
+        line = t("home.counts", customers=number(counts.customers), vehicles=number(counts.vehicles),
+                 visits=number(counts.visits))
         text = Text(line)
         if not counts.customers:
             text.append("\n" + t("home.empty"), style="italic")

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from db.errors import AdvisorError
-from db.i18n import t
+from db.i18n import field_label, listing, number, t
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
@@ -129,8 +129,6 @@ class ImportScreen(TranslatedBindings, Screen):
 
     @on(HeaderRead)
     def show_header(self, message: HeaderRead) -> None:
-        from db.importer import field_label
-
         plan = message.plan
         rows: list[tuple[Text, Text]] = []
         for index, header in enumerate(plan.header):
@@ -144,7 +142,7 @@ class ImportScreen(TranslatedBindings, Screen):
             rows.append((Text(header), shown))
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
-            self._say(t("import.missing", fields="、".join(field_label(f) for f in plan.missing)))
+            self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))
         else:
             self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
 
@@ -201,7 +199,7 @@ class ImportScreen(TranslatedBindings, Screen):
     def show_progress(self, message: Progressed) -> None:
         if message.fraction is not None:
             self.query_one("#import-progress", ProgressBar).update(progress=round(message.fraction * 100))
-        self._say(t("import.progress", rows=message.rows, rejected=message.rejected))
+        self._say(t("import.progress", rows=number(message.rows), rejected=number(message.rejected)))
 
     @on(Finished)
     def show_result(self, message: Finished) -> None:

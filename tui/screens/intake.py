@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.i18n import t
+from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
@@ -211,7 +211,7 @@ class IntakeScreen(DeskScreen):
         results.clear_options()
         results.display = len(message.hits) > 1
         if message.hits:
-            status.update(Text(t("intake.find.many", n=len(message.hits))))
+            status.update(Text(t("intake.find.many", n=number(len(message.hits)))))
             results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
             results.highlighted = 0
             results.focus()

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from db.i18n import t
+from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text
@@ -128,9 +128,9 @@ class LookupScreen(DeskScreen):
         elif not self._hits:
             status.update(Text(t("lookup.status.none", query=query.strip())))
         elif self._has_more:
-            status.update(Text(t("lookup.status.more", n=len(self._hits))))
+            status.update(Text(t("lookup.status.more", n=number(len(self._hits)))))
         else:
-            status.update(Text(t("lookup.status.some", n=len(self._hits))))
+            status.update(Text(t("lookup.status.some", n=number(len(self._hits)))))
 
     # ---- paging and opening
 

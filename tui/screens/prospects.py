@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
-from db.i18n import t
+from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm
 from tui.widgets.fields import TextField
@@ -136,8 +136,9 @@ class ProspectsScreen(DeskScreen):
             table.add_row(*row_cells, key=str(row.id))
             self._rows.append(row)
         self._total = page.total
-        status = (t("prospects.status", shown=len(self._rows), total=page.total, due=message.due)
-                  if self.status == "open" else t("prospects.status_dropped", shown=len(self._rows), total=page.total))
+        shown, total = number(len(self._rows)), number(page.total)
+        status = (t("prospects.status", shown=shown, total=total, due=number(message.due))
+                  if self.status == "open" else t("prospects.status_dropped", shown=shown, total=total))
         self.query_one("#prospects-status", Static).update(Text(status))
         self.refresh_bindings()  # Ctrl+D / Ctrl+R need a row to act on
 

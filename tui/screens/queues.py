@@ -156,7 +156,7 @@ class QueuesScreen(DeskScreen):
         if name == CAMPAIGN and self.segment:
             from db.segments import spec_label
 
-            title = f"{title}：{spec_label(self.segment)}"
+            title = t("i18n.labelled", label=title, text=spec_label(self.segment))
         self.query_one("#queue-title", Static).update(Text(title, style="bold"))
         self.query_one(QueueRows).focus()
         self._count(self.open_key, keep_cursor)

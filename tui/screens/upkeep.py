@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from db.i18n import t
+from db.i18n import field_label, listing, number, t
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -118,7 +119,7 @@ class UpkeepScreen(DeskScreen):
     @on(Summary)
     def show_summary(self, message: Summary) -> None:
         self.query_one("#upkeep-status", Static).update(
-            Text(t("upkeep.summary", score=message.score, archives=message.archives)))
+            Text(t("upkeep.summary", score=message.score, archives=number(message.archives))))
 
     # ---- the lists
 
@@ -147,11 +148,18 @@ class UpkeepScreen(DeskScreen):
 
     @staticmethod
     def _columns(view: str) -> tuple[tuple[str, int], ...]:
+        """Each column as wide as its header in the language shown (and its widest value),
+        the last one taking what is left of 80 columns."""
         if view == "incomplete":
-            return (("name", 14), ("mobile", 11), ("score", 6), ("missing", 38))
+            score = _fits("score", 4)
+            return (("name", 14), ("mobile", 11), ("score", score), ("missing", 44 - score))
         if view == "bad":
-            return (("who", 14), ("field", 8), ("value", 18), ("reason", 29))
-        return (("group", 4), ("customer", 24), ("mobile", 11), ("vin", 17))
+            from db.quality import CHECKED_FIELDS
+
+            field = _fits("field", *(cell_len(field_label(f)) for f in CHECKED_FIELDS))
+            return (("who", 14), ("field", field), ("value", 18), ("reason", 37 - field))
+        group = _fits("group", 4)
+        return (("group", group), ("customer", 28 - group), ("mobile", 11), ("vin", 17))
 
     @db_work(group="upkeep-lines")
     def load_lines(self, generation: int, view: str, start: Any) -> None:
@@ -169,9 +177,10 @@ class UpkeepScreen(DeskScreen):
         self._more = message.more
         self._loading = False
         title = self._view_title(self.view)
-        if message.total is not None:
-            title += " " + t("upkeep.count", shown=self._items, total=message.total)
-        elif not self._lines:
+        if message.total:
+            counted = "upkeep.count.archives" if self.view == "incomplete" else "upkeep.count.groups"
+            title += " " + t(counted, shown=number(self._items), total=number(message.total))
+        elif not self._lines:  # nothing found (a count of 0, or a list that has no count)
             title += " " + t("upkeep.none")
         self.query_one("#upkeep-view", Static).update(Text(title))
 
@@ -241,6 +250,11 @@ class UpkeepScreen(DeskScreen):
         self.app.push_screen(ImportScreen())
 
 
+def _fits(column: str, *widths: int) -> int:
+    """Cells for ``column``: its header's or the widest of ``widths``."""
+    return max(cell_len(t(f"upkeep.col.{column}")), *widths)
+
+
 def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
     """One page of a view as table lines (runs in the worker)."""
     from db import completeness, quality
@@ -251,7 +265,7 @@ def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
         rows, total = quality.incomplete(offset, PAGE_SIZE)
         lines = []
         for r in rows:
-            missing = "、".join(f.label for f, _ in completeness.for_customer(r.customer_id).missing)
+            missing = listing(f.label for f, _ in completeness.for_customer(r.customer_id).missing)
             lines.append(Line([Text(r.name), Text(mask_mobile(r.mobile)), Text(f"{r.score:.0f}%"),
                                Text(missing, overflow="ellipsis", no_wrap=True)], r.customer_id))
         more = offset + len(rows) if offset + len(rows) < total else None
@@ -261,7 +275,7 @@ def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
         lines = []
         for b in page.rows:
             value = {"mobile": mask_mobile, "id_number": mask_id}.get(b.field, str)(b.value)
-            lines.append(Line([Text(b.who), Text(t(f"completeness.field.{b.field}")), Text(value),
+            lines.append(Line([Text(b.who), Text(field_label(b.field)), Text(value),
                                Text(b.reason, overflow="ellipsis", no_wrap=True)], b.customer_id))
         return lines, len(lines), None, page.cursor
     offset = start or 0
@@ -293,24 +307,20 @@ class MergeConfirm(TranslatedBindings, ModalScreen[bool]):
         self.plan = plan
 
     def compose(self) -> ComposeResult:
-        from db.completeness import FIELDS
-
         p = self.plan
         text = Text(t("upkeep.merge_title") + "\n\n", style="bold")
         text.append(t("upkeep.merge_keep", id=p.keep_id) + " ")
         text.append(p.keep_name + "\n")
         text.append(t("upkeep.merge_lose", id=p.lose_id) + " ")
         text.append(p.lose_name + "\n\n")
-        text.append(t("upkeep.merge_moves", vehicles=len(p.vehicles), visits=p.visits,
-                      contacts=p.contacts, ownerships=p.ownerships) + "\n")
+        text.append(t("upkeep.merge_moves", vehicles=number(len(p.vehicles)), visits=number(p.visits),
+                      contacts=number(p.contacts), ownerships=number(p.ownerships)) + "\n")
         if p.vehicles:
-            text.append("  " + "、".join(p.vehicles[:8]) + ("…" if len(p.vehicles) > 8 else "") + "\n")
-        labelled = {f.name for f in FIELDS}
-        label = lambda n: t(f"completeness.field.{n}") if n in labelled else n  # noqa: E731
+            text.append("  " + listing(p.vehicles[:8]) + ("…" if len(p.vehicles) > 8 else "") + "\n")
         if p.filled:
-            text.append(t("upkeep.merge_filled", fields="、".join(label(n) for n in p.filled)) + "\n")
+            text.append(t("upkeep.merge_filled", fields=listing(field_label(n) for n in p.filled)) + "\n")
         if p.differing:
-            text.append(t("upkeep.merge_differ", fields="、".join(label(n) for n in p.differing)) + "\n")
+            text.append(t("upkeep.merge_differ", fields=listing(field_label(n) for n in p.differing)) + "\n")
         text.append("\n" + t("upkeep.merge_keys"), style="dim")
         with Vertical(id="merge-box"):
             yield Static(text, id="merge-text")

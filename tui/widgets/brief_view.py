@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from db.brief import Brief
 from db.due import NextMaintenance, Warranty
-from db.i18n import has, t
+from db.i18n import has, listing, number, t
 from db.intake import SavedIntake
 
 
@@ -24,14 +24,14 @@ def _warranty_line(w: Warranty | None) -> str:
     if w is None or w.end_date is None:
         return ""
     key = "intake.brief.in_warranty" if w.in_warranty else "intake.brief.out_warranty"
-    return t(key, date=w.end_date.isoformat(), km=f"{w.end_km:,}")
+    return t(key, date=w.end_date.isoformat(), km=number(w.end_km))
 
 
 def _next_line(n: NextMaintenance | None) -> str:
     if n is None or n.when is None:
         return ""
     key = "intake.brief.next_first" if n.first else "intake.brief.next"
-    return t(key, date=n.when.isoformat(), km=f"{n.due_km:,}")
+    return t(key, date=n.when.isoformat(), km=number(n.due_km))
 
 
 def brief_text(b: Brief) -> Text:
@@ -49,29 +49,29 @@ def brief_text(b: Brief) -> Text:
         text.append(f"  {b.car}  {b.color or ''}  {b.vin}\n")
         age = (t("intake.brief.age", years=b.car_age_years) if b.car_age_years is not None
                else t("intake.brief.age_unknown"))
-        parts = [age, _warranty_line(b.warranty)]
-        if b.last_mileage is not None:
-            parts.append(t("intake.brief.mileage", km=f"{b.last_mileage:,}"))
-        text.append(" · ".join(p for p in parts if p) + "\n")
-        if _next_line(b.next_maintenance):
-            text.append(_next_line(b.next_maintenance) + "\n")
+        # Two short lines rather than one that wraps at 80 columns in English, which
+        # left "last mileage" at a line's end and its figure at the next one's start.
+        mileage = t("intake.brief.mileage", km=number(b.last_mileage)) if b.last_mileage is not None else ""
+        for parts in ((age, _warranty_line(b.warranty)), (mileage, _next_line(b.next_maintenance))):
+            if any(parts):
+                text.append(" · ".join(p for p in parts if p) + "\n")
     if b.treatment:
         text.append(b.treatment + "\n", style="italic")
     if b.other_vehicles:
-        text.append(t("intake.brief.other_cars") + "：" + "、".join(p for _, p in b.other_vehicles) + "\n")
+        text.append(t("intake.brief.other_cars", plates=listing(p for _, p in b.other_vehicles)) + "\n")
     _heading(text, "intake.brief.visits")
     if not b.visits:
         text.append(t("intake.brief.no_visits") + "\n", style="dim")
     for line in b.visits:
-        text.append(t("intake.brief.visit_line", date=line.visit_date.isoformat(), km=f"{line.mileage:,}",
+        text.append(t("intake.brief.visit_line", date=line.visit_date.isoformat(), km=number(line.mileage),
                       kind=t(f"intake.kind.{line.kind}") if line.kind else "", work=line.work) + "\n")
     if b.last_declined:
-        text.append(t("intake.brief.declined") + f"（{b.last_declined[0].isoformat()}）：", style="bold")
+        text.append(t("intake.brief.declined", date=b.last_declined[0].isoformat()), style="bold")
         text.append(b.last_declined[1] + "\n")
     if b.contacts:
         _heading(text, "intake.brief.contacts")
         for note in b.contacts:
-            tags = "、".join(t(f"intake.tag.{tag}") if has(f"intake.tag.{tag}") else tag for tag in note.tags)
+            tags = listing(t(f"intake.tag.{tag}") if has(f"intake.tag.{tag}") else tag for tag in note.tags)
             line = " · ".join(x for x in (note.traits, note.events, tags) if x)
             text.append(f"{note.contact_at:%Y-%m-%d}  {line}\n")
     if b.reminders:
@@ -82,8 +82,8 @@ def brief_text(b: Brief) -> Text:
     if not b.missing:
         text.append(t("intake.brief.complete") + "\n", style="dim")
     for group, labels in b.missing.items():
-        text.append(t(f"intake.group.{group}") + "：", style="bold")
-        text.append("、".join(labels) + "\n")
+        text.append(t("i18n.labelled", label=t(f"intake.group.{group}"), text=""), style="bold")
+        text.append(listing(labels) + "\n")
     return text
 
 
@@ -91,7 +91,7 @@ def saved_text(s: SavedIntake) -> Text:
     text = Text()
     text.append(t("intake.saved.title", no=s.work_order_no) + "\n\n", style="bold")
     car = s.plate or s.vin
-    text.append(t("intake.saved.line", name=s.customer_name, car=car, km=f"{s.mileage:,}",
+    text.append(t("intake.saved.line", name=s.customer_name, car=car, km=number(s.mileage),
                   kind=t(f"intake.kind.{s.kind}"), total=f"{s.total_fee:,.2f}") + "\n")
     if s.owner_changed:
         text.append(t("intake.saved.owner_changed") + "\n")

@@ -195,7 +195,7 @@ class IntakeForm(VerticalScroll):
             row.show(errors.get(row.path))
             if row.path not in errors:
                 self._note(row.path)
-        part_errors = [f"{t('intake.form.part', n=int(p.split('.')[2]) + 1)}：{m}"
+        part_errors = [t("i18n.labelled", label=t("intake.form.part", n=int(p.split(".")[2]) + 1), text=m)
                        for p, m in errors.items() if p.startswith("order.parts.")]
         line = self.query_one("#parts-message", Static)
         if part_errors or line.has_class("-shown"):
