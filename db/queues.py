@@ -676,7 +676,7 @@ def _last_notes(customer_ids: list[int], prospect_ids: list[int]) -> dict[tuple[
         latest = (Contact.select(fn.MAX(Contact.id)).where(column.in_(sorted(set(ids)))).group_by(column))
         for contact in Contact.select().where(Contact.id.in_(latest)):
             owner = contact.customer_id if tag == "c" else contact.prospect_id
-            text = contact.note or (t(f"queue.outcome.{contact.outcome}") if contact.outcome in OUTCOMES else "")
+            text = contact.note or (t(f"contact.outcome.{contact.outcome}") if contact.outcome in OUTCOMES else "")
             notes[(tag, owner)] = f"{contact.contact_at:%Y-%m-%d} {text}".strip()
     return notes
 

@@ -122,7 +122,7 @@ async def test_help_over_the_queue_dialogs(database, db_path):
         await open_insurance(pilot)
         await press(pilot, "r")
         await press(pilot, "3", *"2026-12-01")  # booked: on to the date
-        await help_over(pilot, OutcomeDialog, "记录这通电话的结果", "客户预约来站的日期", "1       已接通")
+        await help_over(pilot, OutcomeDialog, "记录这通电话的结果", "客户预约来站的日期", "1       已联系上")
         assert app.screen.query_one("#outcome-date", Input).value == "2026-12-01"
         await press(pilot, "escape")
         await press(pilot, "p")

@@ -1,6 +1,14 @@
 """Texts of the foundation: validators, database, settings, the shell and the CLI."""
 
 TEXTS = {
+    # ---- what came of a contact: one set of words for the card, the queues, prospects
+    "contact.outcome.reached": ("已联系上", "Reached"),
+    "contact.outcome.no_answer": ("未接通", "No answer"),
+    "contact.outcome.booked": ("已预约", "Booked"),
+    "contact.outcome.declined": ("婉拒", "Declined"),
+    "contact.outcome.wrong_number": ("号码错误", "Wrong number"),
+    "contact.outcome.do_not_call": ("勿再联系", "Do not contact again"),
+    "contact.outcome.visit": ("到店", "Came in"),
     # ---- validators
     "validate.vin.empty": ("请填写车架号（VIN）", "Enter the VIN"),
     "validate.vin.ioq": ("车架号不用字母 {chars}（{like}），请核对", "A VIN never uses {chars} ({like}); check it"),

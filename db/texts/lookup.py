@@ -130,13 +130,6 @@ TEXTS = {
     "card.channel.sms": ("短信", "SMS"),
     "card.channel.wechat": ("微信", "WeChat"),
     "card.channel.letter": ("信函", "letter"),
-    "card.outcome.reached": ("已联系上", "reached"),
-    "card.outcome.no_answer": ("未接通", "no answer"),
-    "card.outcome.booked": ("已预约", "booked"),
-    "card.outcome.declined": ("婉拒", "declined"),
-    "card.outcome.wrong_number": ("号码错误", "wrong number"),
-    "card.outcome.do_not_call": ("勿再联系", "do not call"),
-    "card.outcome.visit": ("到店", "visit"),
     # ---- advisor find
     "cli.find.help": ("查找档案（与查档案界面相同的查询）", "Find archives (the same lookup as the Lookup screen)"),
     "cli.find.query": ("车牌、手机末位、车架号末位、姓名、拼音、派工单号或单位", "plate, mobile tail, VIN tail, name, pinyin, work order or employer"),

@@ -36,12 +36,6 @@ TEXTS = {
     "queue.reason.campaign": ("细分：{segment}", "Segment: {segment}"),
     "queue.letter": ("已 {n} 次未接通：改发短信或信函", "{n} calls unanswered: send an SMS or letter"),
     # ---- outcomes
-    "queue.outcome.reached": ("已接通", "Reached"),
-    "queue.outcome.no_answer": ("未接通", "No answer"),
-    "queue.outcome.booked": ("已预约", "Booked"),
-    "queue.outcome.declined": ("客户谢绝", "Declined"),
-    "queue.outcome.wrong_number": ("号码错误", "Wrong number"),
-    "queue.outcome.do_not_call": ("勿再致电", "Do not call again"),
     "queue.outcome.bad": ("未知的结果：{outcome}", "Unknown outcome: {outcome}"),
     "queue.booked_date_needed": ("结果为“已预约”时，请填写预约日期", "For “booked”, enter the booked date"),
     "queue.booked_date_past": ("预约日期不能早于今天", "The booked date can't be before today"),
@@ -63,7 +57,7 @@ TEXTS = {
     "screen.queues.help": (
         "今天该联系谁：左边是各队列和今天的数量，回车打开一个队列。行旁显示客户细分和对待建议、"
         "到期原因、手机号（已遮盖）和上次联系的备注。\n"
-        "记录通话结果：1 已接通，2 未接通，3 已预约，4 客户谢绝，5 号码错误，6 勿再致电；"
+        "记录通话结果：1 已联系上，2 未接通，3 已预约，4 婉拒，5 号码错误，6 勿再联系；"
         "或按 R 打开结果对话框。P 推迟到某天。连续 5 次未接通的行标记为改发短信或信函。"
         "C 选择细分营销的客户细分。",
         "Who to call today: the queues with today's counts on the left; Enter opens one. Beside "
@@ -102,12 +96,6 @@ TEXTS = {
     "key.queues.postpone": ("推迟", "Put off"),
     "key.queues.campaign": ("细分", "Segment"),
     "key.queues.list": ("队列", "Queues"),
-    "key.queues.reached": ("已接通", "Reached"),
-    "key.queues.no_answer": ("未接通", "No answer"),
-    "key.queues.booked": ("已预约", "Booked"),
-    "key.queues.declined": ("谢绝", "Declined"),
-    "key.queues.wrong_number": ("号码错", "Wrong number"),
-    "key.queues.do_not_call": ("勿再致电", "Do not call"),
     "key.queues.confirm": ("确定", "OK"),
     "key.queues.tick": ("勾选", "Tick"),
     "key.queues.cancel": ("取消", "Cancel"),

@@ -31,7 +31,7 @@ def choices(consent_now: bool | None = None) -> Choices:
 
     return {
         "channel": _labelled(archive.CHANNELS, "card.channel"),
-        "outcome": [("", t("card.outcome.none")), *_labelled(archive.OUTCOMES, "card.outcome")],
+        "outcome": [("", t("card.outcome.none")), *_labelled(archive.OUTCOMES, "contact.outcome")],
         "marketing_consent": [("", t("intake.consent.keep", now=t(CONSENT_NOW[consent_now]))),
                               ("yes", t("card.consent_answer_yes")), ("no", t("card.consent_answer_no"))],
         "usage": _labelled(archive.USAGES, "card.usage"),

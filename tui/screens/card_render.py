@@ -159,7 +159,7 @@ def contacts(card) -> Text:
         return Text(t("card.no_contacts"), style="dim")
     text = Text()
     for contact in card.contacts:
-        outcome = t(f"card.outcome.{contact.outcome}") if contact.outcome else ""
+        outcome = t(f"contact.outcome.{contact.outcome}") if contact.outcome else ""
         channel = t(f"card.channel.{contact.channel}") if has(f"card.channel.{contact.channel}") else contact.channel
         text.append(t("card.contact_line", at=contact.at.strftime("%Y-%m-%d %H:%M"), advisor=contact.advisor,
                       channel=channel, outcome=outcome).rstrip() + "\n", style="bold")

@@ -250,7 +250,7 @@ class ProspectsScreen(DeskScreen):
         if not contacts:
             text.append(t("prospects.no_contacts"), style="dim")
         for c in contacts:
-            outcome = t(f"card.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
+            outcome = t(f"contact.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
             text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
             text.append(c.note or "")  # typed by an advisor: plain text, never markup
             text.append("\n")

@@ -63,7 +63,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
         Binding("f2", "save", "key.queues.confirm", id="queue_outcome.save", priority=True),
         Binding("escape", "cancel", "key.queues.cancel", id="queue_outcome.cancel"),
         help_binding("queue_outcome"),
-        *[Binding(k, f"choose({i})", f"key.queues.{name}", show=False, id=f"queue_outcome.{name}")
+        *[Binding(k, f"choose({i})", f"contact.outcome.{name}", show=False, id=f"queue_outcome.{name}")
           for i, (k, name) in enumerate(zip(OUTCOME_KEYS, ("reached", "no_answer", "booked", "declined",
                                                               "wrong_number", "do_not_call")))],
     ]
@@ -76,7 +76,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
         with Vertical(id="outcome-box", classes="queue-dialog"):
             yield Static(Text(t("queues.outcome_title", name=self.item.name), style="bold"))
             yield Static(Text(self.item.reason), classes="hint")
-            options = [Option(Text(f"{k}  {t('queue.outcome.' + name)}"), id=name)
+            options = [Option(Text(f"{k}  {t('contact.outcome.' + name)}"), id=name)
                        for k, name in zip(OUTCOME_KEYS, outcome_names())]
             yield OptionList(*options, id="outcome-choice")
             yield Static(Text(t("queues.note")), classes="label")

@@ -250,7 +250,7 @@ class QueuesScreen(DeskScreen):
     @db_work(group="queues-write")
     def _record(self, item, outcome: str) -> None:
         save_outcome(item, outcome, getattr(self.app, "advisor_id", None))
-        self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"queue.outcome.{outcome}"))))
+        self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
     def action_outcome(self, preset: str | None = None) -> None:
         item = self._current()
@@ -259,7 +259,7 @@ class QueuesScreen(DeskScreen):
 
         def done(outcome: str | None) -> None:
             if outcome:
-                self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"queue.outcome.{outcome}"))))
+                self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
         self.app.push_screen(OutcomeDialog(item, getattr(self.app, "advisor_id", None), preset), done)
 
