@@ -23,7 +23,7 @@ def _screen_bindings() -> list[Binding]:
     """F3–F9: one key per main screen, everywhere; in F1 help and the palette, not the
     footer (see tui/screens/registry.py)."""
     return [
-        Binding(s.key, f"app.switch_mode('{s.id}')", s.label_key, show=False, id=f"screen.{s.id}")
+        Binding(s.key, f"app.show_screen('{s.id}')", s.label_key, show=False, id=f"screen.{s.id}")
         for s in MAIN_SCREENS
     ]
 
@@ -37,7 +37,7 @@ class ScreenCommands(Provider):
             title = t("palette.go", screen=t(screen.label_key))
             score = matcher.match(title) or matcher.match(screen.id)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.switch_mode, screen.id))
+                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, f"show_screen('{screen.id}')"))
 
 
 class AdvisorApp(TranslatedBindings, App[int]):
@@ -128,6 +128,44 @@ class AdvisorApp(TranslatedBindings, App[int]):
             refresh()
 
     # ---- keys
+
+    async def action_show_screen(self, screen_id: str) -> None:
+        """A screen key: that main screen itself, ready for typing.
+
+        Each main screen is a mode with its own stack, so a card opened in the lookup stayed
+        on top of it: F4 brought the card back, and the plate typed next ran its commands
+        (``a`` asked to anonymise). Screens opened over the main screen are closed now
+        (see tui.screens.base.screen_key_rule: a form with typed input asks first, a
+        running import stays in front)."""
+        from tui.screens.base import screen_key_rule
+        from tui.screens.confirm import CANCEL, ConfirmDialog
+
+        if self.current_mode != screen_id:
+            await self.switch_mode(screen_id)
+        over = self.screen_stack[1:]
+        rules = [screen_key_rule(screen) for screen in over]
+        kept = max((i for i, rule in enumerate(rules) if rule == "keep"), default=-1)
+        closing = len(over) - kept - 1
+        if "ask" not in rules[kept + 1:]:
+            await self._close_over(closing)
+            return
+
+        async def answered(answer: str | None) -> None:
+            if answer == "yes":
+                await self._close_over(closing)
+
+        self.push_screen(ConfirmDialog(t("screen.discard"), [(CANCEL, "intake.confirm.no"),
+                                                              ("yes", "intake.confirm.yes")]), answered)
+
+    async def _close_over(self, count: int) -> None:
+        """Close the top ``count`` screens of the mode in front; on its main screen, get it
+        ready for typing once it is shown again (its own focus comes back on resume)."""
+        for _ in range(count):
+            await self.pop_screen()
+        if len(self.screen_stack) == 1:
+            arrived = getattr(self.screen, "arrived", None)
+            if callable(arrived):
+                self.call_after_refresh(arrived)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -127,6 +127,7 @@ TEXTS = {
     "help.screen_keys": ("本页按键", "Keys on this screen"),
     "help.field": ("当前输入项", "Focused field"),
     "help.no_field": ("（没有选中输入项）", "(no field focused)"),
+    "screen.discard": ("关闭前面的表单吗？已输入的内容将不保存。", "Close the form in front? What was typed there is not saved."),
     "palette.go": ("前往：{screen}", "Go to: {screen}"),
     "error.unexpected": ("程序出错：{reason}（已记录，您输入的内容未丢失）", "Something went wrong: {reason} (logged; your input is kept)"),
     # ---- CLI

@@ -2,14 +2,37 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
-
 from tui.keys import TranslatedBindings
 from tui.widgets.greeting import GreetingBanner
 from tui.widgets.screen_strip import DeskFooter
+
+
+# What a screen key (F3–F9, or the palette's "go to") does with a screen opened over a main
+# screen (the archive card, the advisors list, the import, a form): it closes it, so the key
+# lands on the screen the strip names, whose letter keys the advisor expects. Closing one
+# with typed input (a text field changed since it opened) asks first, as Esc does. A
+# screen may answer otherwise through ``screen_key_rule()``: "keep" when work under way
+# shows there (a running import) or it must be answered (sign-in); the key shows it then.
+ScreenKeyRule = Literal["close", "ask", "keep"]
+
+
+def typed_input(screen: Screen) -> bool:
+    from tui.widgets.fields import TextField
+
+    return any(field.value != field.first_value for field in screen.query(TextField))
+
+
+def screen_key_rule(screen: Screen) -> ScreenKeyRule:
+    rule = getattr(screen, "screen_key_rule", None)
+    if callable(rule):
+        return rule()
+    return "ask" if typed_input(screen) else "close"
 
 
 class DeskScreen(TranslatedBindings, Screen):
@@ -40,6 +63,10 @@ class DeskScreen(TranslatedBindings, Screen):
             return  # on_mount paints the greeting
         banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
         banner.today = today().isoformat()
+
+    def arrived(self) -> None:
+        """Shown by its screen key: ready for what the advisor types next (the lookup
+        focuses its box). Nothing by default."""
 
     def action_back(self) -> None:
         """Escape on a main screen returns to the desk's home."""

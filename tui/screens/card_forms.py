@@ -102,10 +102,21 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
     def values(self) -> dict[str, str]:
         """Only what the advisor changed: a save after a conflict must not put back the
         other advisor's fields as this form first showed them."""
-        typed = {name: self.query_one(f"#field-{name}").value for name, _ in self._initial}
         if not self._only_changed:
-            return typed
-        return {name: value for (name, first), value in zip(self._initial, typed.values()) if value != first}
+            return self._typed()
+        return self._changed()
+
+    def _typed(self) -> dict[str, str]:
+        return {name: self.query_one(f"#field-{name}").value for name, _ in self._initial}
+
+    def _changed(self) -> dict[str, str]:
+        typed = self._typed()
+        return {name: typed[name] for name, first in self._initial if typed[name] != first}
+
+    def screen_key_rule(self) -> str:
+        """A screen key asks before a form with typed input is closed (tui.screens.base);
+        a choice picked with ←/→ counts too."""
+        return "ask" if self._changed() else "close"
 
     def action_save(self) -> None:
         for static in self.query(".error"):

@@ -212,6 +212,15 @@ class ImportScreen(TranslatedBindings, Screen):
             self.query_one("#import-progress", ProgressBar).update(progress=100)
         self._say(text)
 
+    def screen_key_rule(self) -> str:
+        """F7 shows a running import's progress (tui.screens.base); otherwise a typed path
+        or mapping is asked about before it is thrown away."""
+        from tui.screens.base import typed_input
+
+        if self.running:
+            return "keep"
+        return "ask" if typed_input(self) else "close"
+
     def action_back(self) -> None:
         if self.running:
             self._cancel.set()

@@ -169,6 +169,12 @@ class LookupScreen(DeskScreen):
     def action_focus_query(self) -> None:
         self.query_one("#lookup-query", Input).focus()
 
+    def arrived(self) -> None:
+        """F4: in the box, the last query selected, so the next key starts a new one."""
+        box = self.query_one("#lookup-query", Input)
+        box.focus()
+        box.select_all()
+
     def action_focus_results(self) -> None:
         if self._hits:
             self.query_one("#lookup-results", ResultList).focus()

@@ -29,6 +29,10 @@ class SignInScreen(TranslatedBindings, ModalScreen[object]):
         help_binding("sign_in"),
     ]
 
+    def screen_key_rule(self) -> str:
+        """Answered before anything else: the palette's "go to" never closes it."""
+        return "keep"
+
     def __init__(self, pin_for: str | None = None, message: str = "") -> None:
         super().__init__()
         self.pin_for = pin_for

@@ -27,3 +27,4 @@ class TextField(Input):
         for key in leave_keys:
             self._bindings.key_to_bindings.pop(key, None)
         self.cursor_blink = BLINK
+        self.first_value = self.value  # what it opened with: anything else is typed input
