@@ -9,8 +9,9 @@ separators; reversed for plates, VINs and mobiles (whose tails people type).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from db.validate import normalise
 
@@ -111,7 +112,6 @@ def prospect_keys(name: str, mobile: str | None) -> dict[str, str | None]:
 import datetime as dt  # noqa: E402
 import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
-from typing import NamedTuple  # noqa: E402
 
 from db.masking import mask_mobile  # noqa: E402
 
@@ -157,6 +157,8 @@ class Hit:
     last_visit: dt.date | None
     match: str  # exact_plate, plate_tail, vin, vin_tail, mobile_tail, name, pinyin, initials, work_order, employer
     rank: int
+    # Its place in the ranking: (rank, source, key, the source's order columns).
+    order: tuple = field(default=(), compare=False, repr=False)
 
     def as_json(self) -> dict[str, object]:
         """The shell's ``find --json`` object."""
@@ -168,10 +170,19 @@ class Hit:
         }
 
 
+class After(NamedTuple):
+    """Where the next page starts: right after the last row shown, whatever was created
+    or left the range since (``search(..., after=page.next)``)."""
+
+    order: tuple  # the last row's place in the ranking (Hit.order)
+    shown: int  # rows shown up to it: the next read asks for that many more at once
+
+
 @dataclass(frozen=True)
 class Page:
     hits: list[Hit]
     has_more: bool
+    next: After | None = None  # pass as ``after`` for the page after this one
 
 
 def clean_query(query: object) -> str:
@@ -186,11 +197,16 @@ def clean_query(query: object) -> str:
 
 _COLUMNS = ("c.id AS cid, c.name AS cname, c.mobile AS cmobile, v.plate AS vplate, v.vin AS vvin, "
             "v.id AS vid, v.last_visit_date AS vlast")
-# table part, the key column, the order tail: {key} is the indexed key of the range
+# table part, the order after the key: {key} is the indexed key of the range
 _BY_VEHICLE = ("FROM vehicle v JOIN customer c ON c.id = v.owner_id", "v.id")
 _BY_CUSTOMER = ("FROM customer c LEFT JOIN vehicle v ON v.owner_id = c.id", "c.id, v.id")
 _BY_VISIT = ("FROM visit w JOIN customer c ON c.id = w.customer_id JOIN vehicle v ON v.id = w.vehicle_id",
              "w.id")
+# The row columns that order rows as each part's ORDER BY does after the key (a work-order
+# number is unique, so its key alone orders the visits' rows). A missing vehicle sorts
+# first here, as on SQLite; on PostgreSQL last, but a customer's rows are all without a
+# vehicle (one row) or all with one, so the order within a customer is the same.
+_ORDER_COLUMNS = {_BY_VEHICLE: (7,), _BY_CUSTOMER: (2, 7), _BY_VISIT: ()}
 
 
 class Source(NamedTuple):
@@ -314,52 +330,65 @@ def _fetch(sources: list[Source], limit: int) -> list[tuple]:
     return database.execute_sql(*_statement_for(sources, limit, database.param)).fetchall()
 
 
-def search(query: str, *, limit: int = 20, offset: int = 0) -> Page:
-    """One page of results for what an advisor typed, best first, and whether more follow."""
+def search(query: str, *, limit: int = 20, offset: int = 0, after: After | None = None) -> Page:
+    """One page of results for what an advisor typed, best first, and whether more follow.
+
+    ``after`` (the previous page's ``next``) continues right after the last row shown:
+    the query runs afresh, so a page cut at an offset moved when archives were created
+    or left the range in between (a row twice, or one never shown)."""
     sources = list(_sources(clean_query(query)))
     limit, offset = max(1, int(limit)), max(0, int(offset))
-    need = offset + limit + 1  # one more than the page: is there a next one?
     if not sources:
-        return Page([], False)
-    batch = need
+        return Page([], False, after)
+    batch = (after.shown if after else 0) + offset + limit + 1  # one more: is there a next page?
     while True:
         rows = _fetch(sources, batch)
-        hits, short = _merge(sources, rows, batch, need)
-        if not short:
+        hits, known_to = _merge(sources, rows, batch)
+        if known_to is not None:  # a source was cut: only the rows before its cut are sure
+            hits = [hit for hit in hits if hit.order <= known_to]
+        if after is not None:
+            hits = [hit for hit in hits if hit.order > after.order]
+        if known_to is None or len(hits) > offset + limit:
             break
-        # One car's many work orders filled a source with repeats: read further.
+        # Too few sure rows (one car's many work orders filled a source): read further.
         batch *= 4
-    return Page(hits[offset:offset + limit], len(hits) > offset + limit)
+    page = hits[offset:offset + limit]
+    shown = (after.shown if after else 0) + offset + len(page)
+    return Page(page, len(hits) > offset + limit, After(page[-1].order, shown) if page else after)
 
 
-def _merge(sources: list[Source], rows: list[tuple], batch: int, need: int) -> tuple[list[Hit], bool]:
-    """Rows ranked and made unique per (customer, vehicle); and whether a source that was
-    cut at ``batch`` rows gave fewer than ``need`` distinct pairs (then read more)."""
+def _merge(sources: list[Source], rows: list[tuple], batch: int) -> tuple[list[Hit], tuple | None]:
+    """Rows ranked and made unique per (customer, vehicle), each pair at its best place;
+    and up to which place that list is sure (None: every row was read).
+
+    A source cut at ``batch`` rows holds back only rows that come after its last one in
+    its own order, and so in the ranking (rank never falls along a source's key order: the
+    exact value is the range's first key. Plates are the one exception in principle: an
+    exact plate typed without its province sorts after tails sharing its last six
+    characters, which no page's worth of plates do)."""
     ranked = []
+    cut: dict[int, tuple] = {}
+    counts: dict[int, int] = {}
     for row in rows:
         number, key = row[0], row[1]
-        kind = sources[number].classify(key, row)
-        # Within a source, rows come in key order; ties by the source's order columns.
-        ranked.append((RANKS[kind], number, key, row[2], row[7] or 0, kind, row))
-    short = False
-    if len(rows) >= batch:  # only then can a source have been cut
-        counts: dict[int, int] = {}
-        for row in rows:
-            counts[row[0]] = counts.get(row[0], 0) + 1
-        short = any(len({(r[2], r[7]) for r in rows if r[0] == n}) < need
-                    for n, count in counts.items() if count == batch)
-    ranked.sort(key=lambda r: r[:5])
+        source = sources[number]
+        kind = source.classify(key, row)
+        order = (RANKS[kind], number, key, *(row[i] or 0 for i in _ORDER_COLUMNS[source.tables]))
+        ranked.append((order, kind, row))
+        counts[number] = counts.get(number, 0) + 1
+        cut[number] = max(cut.get(number, order), order)
+    bounds = [cut[number] for number, count in counts.items() if count >= batch]
+    ranked.sort(key=lambda r: r[0])
     seen: set = set()
     hits = []
-    for rank, _, _, cid, _, kind, row in ranked:
-        pair = (cid, row[7])
-        if pair in seen:
+    for order, kind, row in ranked:
+        _, _, cid, name, mobile, plate, vin, vid, last = row
+        if (cid, vid) in seen:
             continue
-        seen.add(pair)
-        _, _, _, name, mobile, plate, vin, vid, last = row
+        seen.add((cid, vid))
         hits.append(Hit(cid, name, mask_mobile(mobile), plate, vin, vid, _as_date(last),
-                        _REPORTED.get(kind, kind), rank))
-    return hits, short
+                        _REPORTED.get(kind, kind), order[0], order))
+    return hits, min(bounds) if bounds else None
 
 
 def find(query: str, *, limit: int = 20, offset: int = 0) -> list[Hit]:

@@ -124,7 +124,7 @@ async def test_first_page_at_once_more_on_demand(station):
         screen = app.screen
         results = screen.query_one("#lookup-results")
         assert len(screen._hits) == results.row_count == PAGE_SIZE
-        assert f"已显示 {PAGE_SIZE} 条" in screen_text(app)
+        assert f"已显示前 {PAGE_SIZE} 条，还有更多：移到末行或按 Ctrl+N 加载" in screen_text(app)
         await pilot.press("down")  # into the list
         assert app.focused is results
         await pilot.press("escape")  # back to the box, not away from the screen
@@ -136,8 +136,34 @@ async def test_first_page_at_once_more_on_demand(station):
         while results.row_count < 62:
             await pilot.press("end")
             await settle(pilot)
-        assert "找到 62 条" in screen_text(app)
+        assert "共找到 62 条" in screen_text(app) and "更多" not in screen_text(app)
         assert len({h.customer_id for h in screen._hits}) == 62
+
+
+async def test_ctrl_n_loads_the_next_page_and_it_only_appends(station):
+    """Another advisor creates a 张 that sorts into page 1 while it is on the screen: the
+    next page still starts after the last row shown (no row twice, none moved)."""
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "张")
+        screen = app.screen
+        page1 = [(h.customer_id, h.vehicle_id) for h in screen._hits]
+        fx.customer("张00号", "13911112222")
+        await pilot.press("ctrl+n")  # from the box, as the status line says
+        await settle(pilot)
+        rows = [(h.customer_id, h.vehicle_id) for h in screen._hits]
+        assert rows[:20] == page1 and len(rows) == len(set(rows)) == 40
+        assert screen.query_one("#lookup-results").row_count == 40
+        assert "已显示前 40 条" in screen_text(app)
+
+
+@pytest.mark.parametrize("zhangs,status", [(18, "共找到 20 条"), (19, "已显示前 20 条，还有更多")])
+async def test_the_count_is_a_total_only_when_nothing_more_follows(database, db_path, zhangs, status):
+    fx.sample_station(extra_zhangs=zhangs)  # and 张伟, 张卫东
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_query(pilot, "张")
+        assert status in screen_text(app)
 
 
 async def open_card(pilot, query: str = "zhangwei") -> ArchiveCard:

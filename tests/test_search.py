@@ -181,6 +181,55 @@ def test_paging_and_has_more(database):
     assert sorted(seen) == sorted(p.id for p in people) and len(seen) == 25
 
 
+def _same_prefix_station() -> list[Customer]:
+    """Thirty 张 (some with two cars), more than a page of rows in the name range."""
+    people = []
+    for n in range(30):
+        person = fx.customer(f"张{chr(0x4E00 + 7 * n)}", f"1391111{n:04d}")
+        for car in range(1 + (n % 3 == 0)):
+            fx.vehicle(person, fx.make_vin(f"LSVAB2BM5KN{n:03d}{car:02d}"), f"京D{n:03d}{car:02d}")
+        people.append(person)
+    return people
+
+
+def _rows(hits: list[search.Hit]) -> list[tuple[int, int | None]]:
+    return [(h.customer_id, h.vehicle_id) for h in hits]
+
+
+@pytest.mark.parametrize("meanwhile", ["created", "left"])
+def test_the_next_page_continues_after_the_last_row_shown(database, meanwhile):
+    """Page 2 starts right after page 1's last row, whatever was created or left the
+    range meanwhile: the list shown only grows, nothing twice, nothing skipped. (Cut at
+    an offset, a customer created above the cut pushed page 1's last row onto page 2
+    again, and one that left the range pulled a row above the cut, never shown.)"""
+    from db import archive
+
+    people = _same_prefix_station()
+    page1 = search.search("张", limit=20)
+    assert page1.has_more and len(page1.hits) == 20
+    everything = _rows(search.search("张", limit=100).hits)
+    assert _rows(page1.hits) == everything[:20] and len(everything) == 40
+    if meanwhile == "created":
+        fx.customer("张一", "13922220000")  # sorts at the top of page 1
+    else:
+        archive.update_customer(people[1].id, people[1].version, {"name": "李" + people[1].name}, None)
+    page2 = search.search("张", limit=20, after=page1.next)
+    assert _rows(page2.hits) == everything[20:40] and not page2.has_more
+
+
+def test_one_page_read_at_once_is_the_start_of_a_longer_one(database):
+    _same_prefix_station()
+    for size in (1, 7, 20):
+        longer = _rows(search.search("张", limit=3 * size).hits)
+        page, shown = search.search("张", limit=size), []
+        while True:
+            shown += _rows(page.hits)
+            if not page.has_more:
+                break
+            page = search.search("张", limit=size, after=page.next)
+        assert shown[:3 * size] == longer and len(shown) == len(set(shown)) == 40
+
+
 def test_paging_past_repeated_work_orders(database):
     """One car with many matching work orders is one row; paging still reaches the others."""
     owner = fx.customer("赵一", "13500000001")

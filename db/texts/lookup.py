@@ -6,11 +6,12 @@ TEXTS = {
     "screen.lookup.help": (
         "输入车牌（整号或末 3 位以上，可不带省份）、手机末 4 位以上、车架号末 6–8 位、姓名或其开头、"
         "姓名拼音或首字母（如 zhangwei、zw）、派工单号或单位名称，结果随输入出现。"
-        "↑↓ 选择，Enter 打开档案卡，PgDn 到底后自动加载更多。手机号只显示部分数字。",
+        "↑↓ 选择，Enter 打开档案卡；光标移到末行时自动加载更多，Ctrl+N 也可加载。手机号只显示部分数字。",
         "Type a plate (whole, or its last 3+ characters, province optional), the last 4+ digits "
         "of a mobile, the last 6–8 characters of a VIN, a name or its start, the name's pinyin or "
         "initials (zhangwei, zw), a work-order number or an employer; results follow as you type. "
-        "Up/Down choose, Enter opens the archive card; more rows load at the end of the list. "
+        "Up/Down choose, Enter opens the archive card; more rows load when the cursor reaches the "
+        "last row, or on Ctrl+N. "
         "Mobiles are shown masked."),
     "lookup.placeholder": ("车牌 / 手机末 4 位 / 车架号末 6 位 / 姓名 / 拼音 / 派工单号 / 单位",
                            "Plate / mobile tail / VIN tail / name / pinyin / work order / employer"),
@@ -24,8 +25,9 @@ TEXTS = {
     "lookup.col.match": ("匹配", "Match"),
     "lookup.status.idle": ("请输入查询内容", "Type something to look for"),
     "lookup.status.none": ("没有找到“{query}”", "Nothing found for “{query}”"),
-    "lookup.status.some": ("找到 {n} 条", "{n} found"),
-    "lookup.status.more": ("已显示 {n} 条，向下翻页加载更多", "{n} shown; page down for more"),
+    "lookup.status.some": ("共找到 {n} 条", "{n} found in all"),
+    "lookup.status.more": ("已显示前 {n} 条，还有更多：移到末行或按 Ctrl+N 加载",
+                           "First {n} shown, more follow: move to the last row or press Ctrl+N"),
     "lookup.match.exact_plate": ("车牌", "plate"),
     "lookup.match.plate_tail": ("车牌尾号", "tail"),
     "lookup.match.vin": ("车架号", "VIN"),

@@ -5,7 +5,9 @@ then the newest text is searched (``tui.workers.Newest``: a fixed debounce delay
 add to the wait after the last key, while a lookup costs milliseconds). One exclusive
 worker runs ``db.search``; an answer for an older text is dropped, so a slow answer never
 overwrites a newer one. The table holds pages of rows (the first at once, the next when
-the cursor reaches the end), never every match.
+the cursor reaches the last row or on Ctrl+N), never every match; a next page continues
+after the last row shown (``db.search.After``), so it only appends, even when archives
+were created or changed in between.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class LookupScreen(DeskScreen):
         super().__init__()
         self.searches = Newest(self._start_search)  # the first pages' searches
         self._hits: list = []
+        self._shown_pairs: set[tuple[int, int | None]] = set()  # (customer, vehicle) in the list
+        self._next = None  # db.search.After: where the next page starts
         self._has_more = False
         self._loading_more = False
         self._query = ""
@@ -80,13 +84,14 @@ class LookupScreen(DeskScreen):
             self._show_page(query, 0, None)
             self.shown = generation
             return None
-        return self.run_search(generation, query, 0)
+        return self.run_search(generation, query)
 
     @db_work(group="lookup")
-    def run_search(self, generation: int, query: str, offset: int) -> None:
+    def run_search(self, generation: int, query: str, after=None) -> None:
         from db.search import search
 
-        self.post_message(self.Answer(generation, query, offset, search(query, limit=PAGE_SIZE, offset=offset)))
+        page = search(query, limit=PAGE_SIZE, after=after)
+        self.post_message(self.Answer(generation, query, after.shown if after else 0, page))
 
     @on(Answer)
     def answered(self, message: Answer) -> None:
@@ -106,8 +111,13 @@ class LookupScreen(DeskScreen):
         if offset == 0:
             results.clear()
             self._hits = []
-        hits = page.hits if page is not None else []
+            self._shown_pairs = set()
+        # A row already in the list (its archive changed so it sorts later now) stays where it is.
+        hits = [hit for hit in (page.hits if page is not None else [])
+                if (hit.customer_id, hit.vehicle_id) not in self._shown_pairs]
+        self._shown_pairs.update((hit.customer_id, hit.vehicle_id) for hit in hits)
         self._has_more = bool(page and page.has_more)
+        self._next = page.next if page is not None else None
         results.add_rows([self._cells(hit) for hit in hits])
         self._hits.extend(hits)
         self._update_status(query)
@@ -142,7 +152,7 @@ class LookupScreen(DeskScreen):
     def action_more(self) -> None:
         if self._has_more and not self._loading_more and not self.searches.busy:
             self._loading_more = True
-            self.run_search(self.searches.generation, self._query, len(self._hits))
+            self.run_search(self.searches.generation, self._query, self._next)
 
     @on(Input.Submitted, "#lookup-query")
     def open_from_box(self) -> None:
