@@ -261,6 +261,28 @@ async def test_add_contact_from_the_card(station):
     assert Contact.select().where(Contact.customer == station["owner"].id).count() == 1
 
 
+async def test_the_contact_list_shows_purpose_and_tags(station):
+    owner = station["owner"]
+    archive.add_contact(owner.id, station["me"].id, "phone", "保养回访", "reached", "守时", None,
+                        "老客户，价格敏感", "下周再约", None)
+    archive.add_contact(owner.id, station["me"].id, "phone", "follow_up", "no_answer", None, None,
+                        None, "占线", None)  # a call from the follow-up list: its purpose is a code
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await steps(pilot, "5")
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if "保养回访" in line)
+        assert "电话  保养回访  已联系上" in lines[first]
+        assert "标签：老客户、价格敏感" in "".join(lines[first:first + 4])
+        assert any("电话  回访  未接通" in line for line in lines)
+        assert "follow_up" not in "".join(lines)
+        await steps(pilot, "c")  # the form's tags row: its label whole, the commas explained
+        app.screen.query_one("#field-tags").focus()
+        await settle(pilot)
+        assert field_line(app, "标签") == "标签 用逗号分隔，如：老客户,价格敏感"
+
+
 def field_line(app, label: str) -> str:
     """The form row of ``label`` as painted, spaces squeezed."""
     line = next((row for row in screen_text(app).splitlines() if f"│ {label} " in row), "││")

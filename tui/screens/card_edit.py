@@ -81,5 +81,6 @@ def contact_form(screen) -> FieldForm:
                             values["outcome"], values["traits"], values["events"], values["tags"],
                             values["note"], values["next_contact_date"], consent=values["marketing_consent"])
 
-    return FieldForm(t("card.contact_title"), initial, save, placeholders={"next_contact_date": t("date.example")},
+    placeholders = {"next_contact_date": t("date.example"), "tags": t("card.placeholder.tags")}
+    return FieldForm(t("card.contact_title"), initial, save, placeholders=placeholders,
                      only_changed=False, choices=choices(screen.card.marketing_consent))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from rich.cells import cell_len
@@ -154,17 +155,31 @@ def observation(card) -> Text:
     return text
 
 
+def _coded(prefix: str, code: str | None) -> str:
+    """A stored code in words (``phone`` is 电话), else the text as it was typed."""
+    if not code:
+        return ""
+    return t(f"{prefix}.{code}") if has(f"{prefix}.{code}") else code
+
+
+def purpose_text(purpose: str | None) -> str:
+    """A contact's purpose: a call list's name (follow_up is 回访), the desk's own
+    purposes, or what the advisor typed (保养回访)."""
+    prefix = "queue" if has(f"queue.{purpose}") else "card.purpose"
+    return _coded(prefix, purpose)
+
+
 def contacts(card) -> Text:
     if not card.contacts:
         return Text(t("card.no_contacts"), style="dim")
     text = Text()
     for contact in card.contacts:
-        outcome = t(f"contact.outcome.{contact.outcome}") if contact.outcome else ""
-        channel = t(f"card.channel.{contact.channel}") if has(f"card.channel.{contact.channel}") else contact.channel
-        text.append(t("card.contact_line", at=contact.at.strftime("%Y-%m-%d %H:%M"), advisor=contact.advisor,
-                      channel=channel, outcome=outcome).rstrip() + "\n", style="bold")
+        head = [contact.at.strftime("%Y-%m-%d %H:%M"), contact.advisor, _coded("card.channel", contact.channel),
+                purpose_text(contact.purpose), _coded("contact.outcome", contact.outcome)]
+        text.append("  ".join(part for part in head if part) + "\n", style="bold")
+        tags = listing(tag for tag in re.split(r"[,，、]\s*", contact.tags or "") if tag.strip())
         for key, value in (("card.traits", contact.traits), ("card.events", contact.events),
-                           ("card.note", contact.note)):
+                           ("card.tags", tags), ("card.note", contact.note)):
             if value:
                 text.append("  " + t(key, text=value) + "\n")
         if contact.next_contact_date:
