@@ -274,16 +274,21 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
                     advisor_id: int | None) -> int:
     """Save typed customer/observation fields over ``expected_version``; the new version.
 
-    A masked value sent back unchanged (the card shows 138****8000) keeps the stored one.
+    A mobile or ID number sent back exactly as the card masks it (138****8000) keeps the
+    stored one; any other value with a mask in it is refused as a bad number. A save that
+    changes nothing writes nothing: no new version (another advisor's open form stays
+    current) and no edit entry.
     """
-    data = {k: val for k, val in data.items() if not (k in SENSITIVE and _is_mask(val))}
     with writing():
         current = Customer.get_or_none(Customer.id == customer_id)
         if current is None:
             raise NotFound(t("card.not_found"))
         _not_anonymised(current)  # before the values: no field message for a form that cannot save
+        data = {k: val for k, val in data.items() if not _shown_masked(current, k, val)}
         changes = clean_customer(data)
         before = {name: getattr(current, name) for name in changes}
+        if all(before[name] == value for name, value in changes.items()):
+            return current.version
         if "id_number" in changes and changes["id_number"]:
             facts = v.id_facts(changes["id_number"])
             changes.update(birth_date=facts.birth_date, sex=facts.sex)
@@ -298,8 +303,10 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
     return version
 
 
-def _is_mask(value: Any) -> bool:
-    return isinstance(value, str) and "*" in value
+def _shown_masked(current: Customer, name: str, value: Any) -> bool:
+    """``value`` is the stored mobile or ID number as the card shows it, masked."""
+    stored = getattr(current, name, None) if name in SENSITIVE else None
+    return bool(stored) and value == SENSITIVE[name](stored)
 
 
 def _masked(values: dict[str, Any]) -> dict[str, Any]:

@@ -91,6 +91,30 @@ def test_id_number_edit_sets_birth_date_and_masks_the_audit(card_data):
     assert "110105198502021223" not in (entry.before + entry.after)
 
 
+@pytest.mark.parametrize("field_name,masked,typed_on", [("mobile", "138****8000", "138****80001"),
+                                                         ("id_number", "110105********1236", "110105********12361")])
+def test_a_masked_value_is_kept_only_exactly_as_shown(card_data, field_name, masked, typed_on):
+    """The mask sent back as shown keeps the number; a mask typed on is refused beside its
+    field (it was dropped in silence, and the form said "saved")."""
+    owner, me = card_data["owner"], card_data["me"]
+    assert archive.update_customer(owner.id, 1, {field_name: masked}, me.id) == 1
+    with pytest.raises(Invalid) as bad:
+        archive.update_customer(owner.id, 1, {field_name: typed_on}, me.id)
+    assert bad.value.field == field_name
+    row = Customer.get_by_id(owner.id)
+    assert (row.mobile, row.id_number, row.version) == ("13812348000", "110105199001011236", 1)
+    assert not AuditEntry.select().where(AuditEntry.action == "edit").exists()
+
+
+def test_a_save_that_changes_nothing_writes_nothing(card_data):
+    """No new version (another advisor's open form stays valid), no edit entry."""
+    owner = card_data["owner"]
+    for same in ({}, {"occupation": "工程师"}, {"name": "张伟", "mobile": "13812348000"}):
+        assert archive.update_customer(owner.id, 1, same, card_data["me"].id) == 1
+    assert Customer.get_by_id(owner.id).version == 1
+    assert not AuditEntry.select().where(AuditEntry.action == "edit").exists()
+
+
 def test_saving_over_a_newer_version_is_refused(card_data):
     owner = card_data["owner"]
     archive.update_customer(owner.id, 1, {"occupation": "教师"}, card_data["other"].id)

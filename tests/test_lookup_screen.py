@@ -174,6 +174,14 @@ async def open_card(pilot, query: str = "zhangwei") -> ArchiveCard:
     return pilot.app.screen
 
 
+async def open_form(pilot, *keys: str) -> FieldForm:
+    """张伟's card and, over it, the form that ``keys`` open."""
+    await open_card(pilot)
+    await steps(pilot, *keys)
+    assert isinstance(pilot.app.screen, FieldForm)
+    return pilot.app.screen
+
+
 async def test_card_sections_switch_by_keys(station):
     app = make_app(station["path"])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -226,6 +234,51 @@ async def test_edit_conflict_keeps_the_typed_input(station):
         assert isinstance(app.screen, ArchiveCard)
     row = Customer.get_by_id(owner.id)
     assert (row.occupation, row.hobbies, row.version) == ("医生", "钓鱼", 3)
+
+
+async def test_the_edit_form_never_holds_a_masked_number(station):
+    """Mobile and ID number: empty fields with the masked value as placeholder (empty is
+    "unchanged"), a whole new number replaces; after the audited reveal the full number.
+    An untouched form writes nothing: no masked value, no edit entry, no new version."""
+    owner = station["owner"]
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, "e")
+        mobile, id_number = form.query_one("#field-mobile"), form.query_one("#field-id_number")
+        assert (mobile.value, mobile.placeholder) == ("", "138****8000")
+        assert (id_number.value, id_number.placeholder) == ("", "110105********1236")
+        assert field_line(app, "手机") == "手机 138****8000"  # shown, as a placeholder
+        mobile.focus()
+        await steps(pilot, "f1")
+        assert "手机：留空表示不改" in screen_text(app)
+        await steps(pilot, "escape")
+        await steps(pilot, "f2")  # untouched
+        assert isinstance(app.screen, ArchiveCard)
+        await steps(pilot, "e")
+        app.screen.query_one("#field-mobile").focus()
+        await steps(pilot, tuple("5972"), "f2")  # not a whole number: refused beside the field
+        assert isinstance(app.screen, FieldForm) and "手机号" in screen_text(app)
+        await steps(pilot, "escape", "m", "e")  # revealed (and recorded): the form has it whole
+        assert app.screen.query_one("#field-mobile").value == "13812348000"
+        await steps(pilot, "f2")
+    row = Customer.get_by_id(owner.id)
+    assert (row.mobile, row.id_number, row.version) == ("13812348000", "110105199001011236", 1)
+    assert [e.action for e in AuditEntry.select().order_by(AuditEntry.id)] == ["reveal"]
+
+
+async def test_a_new_mobile_typed_in_the_empty_field_is_saved_and_logged_masked(station):
+    owner = station["owner"]
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await steps(pilot, "e")
+        app.screen.query_one("#field-mobile").focus()
+        await steps(pilot, tuple("13912345678"), "f2")
+        assert isinstance(app.screen, ArchiveCard) and "139****5678" in screen_text(app)
+    assert Customer.get_by_id(owner.id).mobile == "13912345678"
+    entry = AuditEntry.get(AuditEntry.action == "edit")
+    assert (entry.field, entry.before, entry.after) == ("mobile", '{"mobile": "138****8000"}',
+                                                       '{"mobile": "139****5678"}')
 
 
 async def test_bad_value_is_shown_beside_its_field(station):

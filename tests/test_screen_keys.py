@@ -9,9 +9,9 @@ import pytest
 
 from db.models import AuditEntry, Customer
 from tests import archive_fixtures as fx
-from tests.tui_helpers import make_app, screen_text, settle, steps
+from tests.test_lookup_screen import open_card, open_form
+from tests.tui_helpers import make_app, screen_text, steps
 from tui.screens.card import ArchiveCard
-from tui.screens.card_forms import FieldForm
 from tui.screens.confirm import ConfirmDialog
 from tui.screens.lookup import LookupScreen
 
@@ -21,12 +21,6 @@ def station(database, db_path):
     data = fx.sample_station(extra_zhangs=3)
     data["path"] = db_path
     return data
-
-
-async def open_card(pilot) -> ArchiveCard:
-    await steps(pilot, "f4", tuple("zhangwei"), "enter")
-    assert isinstance(pilot.app.screen, ArchiveCard)
-    return pilot.app.screen
 
 
 async def typed_plate_is_a_lookup(pilot) -> None:
@@ -85,10 +79,7 @@ async def test_a_form_with_typed_input_is_closed_only_when_the_advisor_says_so(s
     owner = station["owner"]
     app = make_app(station["path"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_card(pilot)
-        await steps(pilot, "e")
-        form = app.screen
-        assert isinstance(form, FieldForm)
+        form = await open_form(pilot, "e")
         form.query_one("#field-occupation").value = "医生"
         await palette_go(pilot, "查档案")
         assert isinstance(app.screen, ConfirmDialog)
@@ -105,9 +96,7 @@ async def test_a_form_with_typed_input_is_closed_only_when_the_advisor_says_so(s
 async def test_an_untouched_form_is_closed_without_a_question(station):
     app = make_app(station["path"])
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_card(pilot)
-        await steps(pilot, "c")
-        assert isinstance(app.screen, FieldForm)
+        await open_form(pilot, "c")
         await palette_go(pilot, "查档案")
         await typed_plate_is_a_lookup(pilot)
 

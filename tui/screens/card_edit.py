@@ -47,9 +47,10 @@ def form_for(screen, section: str) -> FieldForm | None:
     title = t("card.edit_title", group=t(f"card.tab.{section}"))
     if section in ("customer", "observation"):
         names = archive.CUSTOMER_GROUP if section == "customer" else archive.OBSERVATION_GROUP
-        initial = [(n, _text(screen.revealed.get(n) or card.values.get(n))) for n in names]
+        initial, masked = _customer_values(screen, names)
         return FieldForm(title, initial, lambda values: archive.update_customer(
-            screen.customer_id, screen.card.version, values, advisor), on_conflict=screen.load)
+            screen.customer_id, screen.card.version, values, advisor), on_conflict=screen.load,
+            placeholders=masked)
     if section == "vehicles" and card.vehicles:
         car = card.vehicles[screen.selected["vehicles"]]
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
@@ -64,6 +65,26 @@ def form_for(screen, section: str) -> FieldForm | None:
     if section == "contacts":
         return contact_form(screen)
     return None
+
+
+def _customer_values(screen, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """The form's values, and the placeholders of the masked ones.
+
+    A mobile or ID number not revealed is an empty field showing the masked value as its
+    placeholder: empty means unchanged, a whole new number replaces it. A masked value in
+    the field itself could be typed on (138****59720) and would reach the save. After the
+    reveal key (recorded in the audit log) the field holds the full number."""
+    from db.archive import REVEALABLE
+
+    card = screen.card
+    initial, masked = [], {}
+    for name in names:
+        if name in REVEALABLE and name not in screen.revealed:
+            initial.append((name, ""))
+            masked[name] = _text(card.values.get(name))
+        else:
+            initial.append((name, _text(screen.revealed.get(name) or card.values.get(name))))
+    return initial, masked
 
 
 def _vehicle_version(screen, vehicle_id: int) -> int:
