@@ -85,7 +85,7 @@ async def test_help_over_the_cards_dialogs(card_station):
         await press(pilot, "end", *".bak")
         await help_over(pilot, AskScreen, "逐项填写", "导出给客户本人的档案副本", "F2      保存")
         assert app.screen.query_one("#ask-path", Input).value.endswith(".xlsx.bak")
-        await press(pilot, "escape")
+        await press(pilot, "escape", "right", "enter")  # typed: asked first, 是
         await press(pilot, "e")  # the customer group's form
         await press(pilot, "end", *"经理")
         await help_over(pilot, FieldForm, "表单：回车或 Tab 到下一项", "F2      保存")

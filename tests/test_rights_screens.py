@@ -150,7 +150,8 @@ async def test_an_anonymised_archive_cannot_be_filled_in_again_from_the_card(sta
         assert isinstance(app.screen, FieldForm)  # refused, the form stays with what was typed
         assert LOCKED in await screen_text_when(pilot, LOCKED)
         assert app.screen.query_one("#field-hobbies", Input).value == "钓鱼"
-        await press(pilot, "escape", "escape")  # the form, then the card shown before
+        await press(pilot, "escape", "right", "enter")  # the form, typed in: asked first, 是
+        await press(pilot, "escape")  # the card shown before
         await open_card_by_order(pilot, station)  # opened again: anonymised, E and C open nothing
         assert "已匿名化" in await screen_text_when(pilot, "已匿名化")
         for keys in (("1", "e"), ("4", "e"), ("5", "e"), ("c",)):

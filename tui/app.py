@@ -137,8 +137,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         (``a`` asked to anonymise). Screens opened over the main screen are closed now
         (see tui.screens.base.screen_key_rule: a form with typed input asks first, a
         running import stays in front)."""
-        from tui.screens.base import screen_key_rule
-        from tui.screens.confirm import CANCEL, ConfirmDialog
+        from tui.screens.base import ask_discard, screen_key_rule
 
         if self.current_mode != screen_id:
             await self.switch_mode(screen_id)
@@ -146,16 +145,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
         rules = [screen_key_rule(screen) for screen in over]
         kept = max((i for i, rule in enumerate(rules) if rule == "keep"), default=-1)
         closing = len(over) - kept - 1
-        if "ask" not in rules[kept + 1:]:
+        if "ask" in rules[kept + 1:]:
+            ask_discard(self, lambda: self._close_over(closing))
+        else:
             await self._close_over(closing)
-            return
-
-        async def answered(answer: str | None) -> None:
-            if answer == "yes":
-                await self._close_over(closing)
-
-        self.push_screen(ConfirmDialog(t("screen.discard"), [(CANCEL, "intake.confirm.no"),
-                                                              ("yes", "intake.confirm.yes")]), answered)
 
     async def _close_over(self, count: int) -> None:
         """Close the top ``count`` screens of the mode in front; on its main screen, get it

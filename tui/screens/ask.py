@@ -66,4 +66,7 @@ class AskScreen(TranslatedBindings, ModalScreen[dict[str, str] | None]):
         self.dismiss({f.id: self.query_one(f"#ask-{f.id}", Input).value for f in self.fields})
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc asks first when something was typed (tui.screens.base)."""
+        from tui.screens.base import cancel_form
+
+        cancel_form(self, None)

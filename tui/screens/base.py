@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from inspect import isawaitable
 from typing import Literal
 
 from textual.app import ComposeResult
@@ -33,6 +35,34 @@ def screen_key_rule(screen: Screen) -> ScreenKeyRule:
     if callable(rule):
         return rule()
     return "ask" if typed_input(screen) else "close"
+
+
+def ask_discard(app, then: Callable[[], Awaitable[object] | object]) -> None:
+    """The question before typed input is thrown away, "no" first (Enter keeps it);
+    ``then`` runs on "yes". A screen key asks it, and Esc on a form (``cancel_form``)."""
+    from db.i18n import t
+    from tui.screens.confirm import CANCEL, ConfirmDialog
+
+    async def answered(answer: str | None) -> None:
+        if answer == "yes":
+            result = then()
+            if isawaitable(result):
+                await result
+
+    app.push_screen(ConfirmDialog(t("screen.discard"), [(CANCEL, "intake.confirm.no"),
+                                                         ("yes", "intake.confirm.yes")]), answered)
+
+
+def cancel_form(screen: Screen, result: object = None) -> None:
+    """Esc on a form: closed at once when nothing was typed or picked in it (its
+    ``screen_key_rule``), else only after the advisor says yes to throwing it away."""
+    def close() -> None:
+        screen.dismiss(result)  # not awaited: the answer arrives in this screen's own handler
+
+    if screen_key_rule(screen) == "ask":
+        ask_discard(screen.app, close)
+    else:
+        close()
 
 
 class DeskScreen(TranslatedBindings, Screen):

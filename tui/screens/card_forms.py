@@ -144,4 +144,7 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         static.display = bool(message)
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        """Esc asks first when something was typed or picked (tui.screens.base)."""
+        from tui.screens.base import cancel_form
+
+        cancel_form(self, False)
