@@ -248,6 +248,23 @@ def edit_refused(card: Card, section: str) -> str | None:
     return t("card.anonymised_locked") if card.anonymised and section in PERSONAL_SECTIONS else None
 
 
+# What the card does with the person's own data: an anonymised archive has no number to
+# reveal, nobody to ask for consent or export a copy for, nothing left to erase.
+PERSONAL_ACTIONS = ("reveal", "consent", "export", "anonymise")
+
+
+def card_offers(card: Card, action: str, section: str | None = None) -> bool:
+    """Whether the card offers ``action`` (one of ``PERSONAL_ACTIONS``, or ``edit`` of
+    ``section``, ``contacts`` for a new contact) on this archive. The writes refuse the
+    same (``reveal``, ``update_customer``, ``add_contact``, db.privacy) for a card shown
+    before the anonymisation; this only keeps keys that cannot work off the screen."""
+    if not card.anonymised:
+        return True
+    if action == "edit":
+        return edit_refused(card, section or "") is None
+    return action not in PERSONAL_ACTIONS
+
+
 def _not_anonymised(customer: Customer) -> None:
     if customer.anonymised_at is not None:
         raise Invalid(t("card.anonymised_locked"))

@@ -262,6 +262,7 @@ def test_an_anonymised_archive_refuses_personal_edits_and_keeps_its_records_edit
     from db import archive
 
     manager, plain, who, car = station
+    live = archive.load_card(who.id)  # as a card shown before the erasure
     privacy.anonymise(manager.id, who.id)
     stub = Customer.get_by_id(who.id)
     contacts, entries = Contact.select().count(), AuditEntry.select().count()
@@ -281,6 +282,12 @@ def test_an_anonymised_archive_refuses_personal_edits_and_keeps_its_records_edit
     card = archive.load_card(who.id)
     assert [archive.edit_refused(card, s) is not None for s in
             ("customer", "vehicles", "visits", "observation", "contacts")] == [True, False, False, True, True]
+    # and the keys it offers: edits of the records only, nothing done with the person's data
+    assert [archive.card_offers(card, "edit", s) for s in
+            ("customer", "vehicles", "visits", "observation", "contacts")] == [False, True, True, False, False]
+    assert not any(archive.card_offers(card, a) for a in ("reveal", "consent", "export", "anonymise"))
+    assert all(archive.card_offers(live, a) for a in ("reveal", "consent", "export", "anonymise"))
+    assert all(archive.card_offers(live, "edit", s) for s in ("customer", "observation", "contacts"))
     # the car and the work orders are the station's records: still correctable
     archive.update_vehicle(car.id, Vehicle.get_by_id(car.id).version, {"color": "白色"}, plain.id)
     assert Vehicle.get_by_id(car.id).color == "白色"

@@ -112,6 +112,7 @@ class ArchiveCard(TranslatedBindings, Screen):
         for key in self.selected:
             self.selected[key] = min(self.selected[key], max(0, len(getattr(self.card, key)) - 1))
         self._paint()
+        self.refresh_bindings()  # an anonymised archive's keys leave the footer
 
     def _paint(self) -> None:
         card = self.card
@@ -146,11 +147,26 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     # ---- keys
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Keys that cannot work on this archive are not offered (db.archive.card_offers):
+        an anonymised card's footer shows no M, E or C, which would only answer with a
+        refusal. Hidden rather than greyed: the badge says why, and 80 columns are few."""
+        from db.archive import card_offers
+
+        if self.card is None:
+            return True
+        if action == "edit":
+            return card_offers(self.card, "edit", self.section)
+        if action == "add_contact":
+            return card_offers(self.card, "edit", "contacts")
+        return card_offers(self.card, action)
+
     def action_section(self, name: str) -> None:
         self.section = name
         self.query_one("#card-sections", ContentSwitcher).current = f"section-{name}"
         self.query_one(f"#section-{name}").focus()
         self._paint_tabs()
+        self.refresh_bindings()  # E edits this group, or is not offered (check_action)
 
     def action_next_item(self) -> None:
         if self.card is None or self.section not in self.selected:
@@ -183,10 +199,9 @@ class ArchiveCard(TranslatedBindings, Screen):
     # ---- the customer's rights (db.privacy decides and logs; the card asks and shows)
 
     def _usable(self) -> bool:
-        """A loaded card of a customer who still has personal data."""
-        if self.card is not None and self.card.anonymised:
-            self.notify(t("privacy.already_anonymised"), severity="warning")
-        return self.card is not None and not self.card.anonymised
+        """A loaded card (an anonymised one does not offer these keys: check_action; one
+        anonymised since it was loaded is refused by db.privacy)."""
+        return self.card is not None
 
     def action_consent(self) -> None:
         """Ask the customer's answer, then record it: given or withdrawn at once."""
@@ -289,7 +304,7 @@ class ArchiveCard(TranslatedBindings, Screen):
     def action_edit(self) -> None:
         from tui.screens import card_edit
 
-        if self.card is None or self._refused(self.section):
+        if self.card is None:
             return
         form = card_edit.form_for(self, self.section)
         if form is not None:
@@ -298,17 +313,8 @@ class ArchiveCard(TranslatedBindings, Screen):
     def action_add_contact(self) -> None:
         from tui.screens import card_edit
 
-        if self.card is not None and not self._refused("contacts"):
+        if self.card is not None:
             self.app.push_screen(card_edit.contact_form(self), callback=self._after_form)
-
-    def _refused(self, section: str) -> bool:
-        """db.archive says no (an anonymised archive's personal groups): say why, open nothing."""
-        from db.archive import edit_refused
-
-        why = edit_refused(self.card, section)
-        if why:
-            self.notify(why, severity="warning", timeout=8, markup=False)
-        return why is not None
 
     def _after_form(self, saved: bool | None) -> None:
         if saved:
