@@ -92,8 +92,8 @@ TEXTS.update({
     "screen.report": ("报表", "Reports"),
     # ---- audit screen
     "audit.title": ("操作日志（谁在何时对哪份档案做了什么）", "Audit log (who did what to which archive, when)"),
-    "audit.help": ("每次修改档案、查看完整信息、导出、合并和匿名化都记在这里。按顾问、客户（姓名、拼音或 #编号）和日期筛选，回车应用；PgUp/PgDn 翻页。",
-                   "Every change to an archive, every reveal, export, merge and anonymisation is here. Filter by advisor, customer (name, pinyin or #id) and dates, Enter applies; PgUp/PgDn pages."),
+    "audit.help": ("每次修改档案、查看完整信息、导出、合并和匿名化都记在这里。按顾问、客户（姓名、拼音或 #编号）和日期筛选，回车应用；PgUp/PgDn 翻页。表格下方是选中那一条的全部内容，较长时在行上按回车进入，用 ↑/↓ 滚动，Shift+Tab 回到表格。",
+                   "Every change to an archive, every reveal, export, merge and anonymisation is here. Filter by advisor, customer (name, pinyin or #id) and dates, Enter applies; PgUp/PgDn pages. Under the table stands all of the highlighted entry; when it is long, Enter on the row goes into it to scroll with ↑/↓, Shift+Tab back to the table."),
     "audit.help.customer": ("客户姓名、拼音、拼音首字母，或 #档案编号", "The customer's name, pinyin, initials, or #archive id"),
     "audit.help.dates": ("日期，例如 2026-11-01（含当天）", "A date such as 2026-11-01 (inclusive)"),
     "audit.all_advisors": ("全部顾问", "All advisors"),

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -17,6 +17,19 @@ from db.i18n import t
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
+
+
+def _cell(value: str) -> Text:
+    """A cell cut at its column's edge shows that it is cut (…); the detail below has it whole."""
+    return Text(value, no_wrap=True, overflow="ellipsis")
+
+
+class LogTable(DataTable):
+    """The log's table. The detail under it grows with the highlighted entry and takes
+    rows from it: once resized, the highlighted row is scrolled back into sight."""
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(lambda: self.move_cursor(row=self.cursor_row))
 
 
 class AuditScreen(ManagerScreen):
@@ -49,8 +62,11 @@ class AuditScreen(ManagerScreen):
                             compact=True, max_length=10)
             yield TextField(placeholder=t("audit.to"), id="audit-to", help_key="audit.help.dates",
                             compact=True, max_length=10)
-        yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
-        yield Static(Text(""), id="audit-detail")
+        yield LogTable(id="audit-table", cursor_type="row", zebra_stripes=True)
+        # As tall as the highlighted entry needs, up to 60% of the body; beyond that it
+        # scrolls (Enter on the row, or Tab, puts the focus in it for ↑/↓).
+        with VerticalScroll(id="audit-detail"):
+            yield Static(Text(""), id="audit-detail-text")
         yield Static(Text(""), id="audit-status", classes="status")
 
     def on_mount(self) -> None:
@@ -104,13 +120,13 @@ class AuditScreen(ManagerScreen):
         table.clear()
         self.entries = {}
         for row in page.rows:
-            key = table.add_row(Text(row.at.strftime("%m-%d %H:%M")), Text(row.advisor), Text(row.action_label),
-                                Text(row.customer), Text(row.what), key=str(row.id))
+            key = table.add_row(Text(row.at.strftime("%m-%d %H:%M")), _cell(row.advisor), _cell(row.action_label),
+                                _cell(row.customer), _cell(row.what), key=str(row.id))
             self.entries[key.value] = row
         pages = max((page.total + page.limit - 1) // page.limit, 1)
         self.query_one("#audit-status", Static).update(Text(t(
             "audit.status", page=f"{page.offset // page.limit + 1:,}", pages=f"{pages:,}", total=f"{page.total:,}")))
-        self.query_one("#audit-detail", Static).update(Text(t("audit.empty") if not page.rows else ""))
+        self._show_detail(Text(t("audit.empty") if not page.rows else ""))
         if page.rows and self.focused is None:
             table.focus()
 
@@ -125,7 +141,17 @@ class AuditScreen(ManagerScreen):
             text.append(change + "\n")
         if row.note:
             text.append(row.note)
-        self.query_one("#audit-detail", Static).update(text)
+        text.rstrip()
+        self._show_detail(text)
+
+    def _show_detail(self, text: Text) -> None:
+        self.query_one("#audit-detail-text", Static).update(text)
+        self.query_one("#audit-detail", VerticalScroll).scroll_home(animate=False)
+
+    @on(DataTable.RowSelected)
+    def read_detail(self) -> None:
+        """Enter on a row: into its detail, to scroll one longer than the pane."""
+        self.query_one("#audit-detail", VerticalScroll).focus()
 
     # ---- keys
 
