@@ -1,7 +1,7 @@
 """The reception brief: what an advisor should know in the first seconds with a customer.
 
 Customer and car at a glance (mobile masked), the car's age and warranty, the last
-visits, the work declined last time, traits and events noted at earlier contacts,
+visits, the work declined and still to offer, traits and events noted at earlier contacts,
 reminders due now, and which standard fields of the four groups are still missing so
 the advisor can ask for them now. ``segments`` is the place for the segment badges
 and treatment hint (db.segments fills it when present).
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import completeness
-from db.due import NextMaintenance, Warranty, age_years, next_maintenance, warranty
+from db.due import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
@@ -87,10 +87,6 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
     if vehicle is None and cars:
         vehicle = Vehicle.get_by_id(cars[0].id)
     visits = _visits(vehicle, customer)
-    declined = (Visit.select(Visit.visit_date, Visit.declined_work)
-                .where((Visit.vehicle == vehicle.id if vehicle else Visit.customer == customer.id)
-                       & Visit.declined_work.is_null(False) & (Visit.declined_work != ""))
-                .order_by(Visit.visit_date.desc(), Visit.id.desc()).first())
     result = Brief(
         customer_id=customer.id,
         vehicle_id=vehicle.id if vehicle else None,
@@ -109,7 +105,7 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
         last_mileage=vehicle.last_mileage if vehicle else None,
         other_vehicles=[(c.id, c.plate or c.vin) for c in cars if not vehicle or c.id != vehicle.id],
         visits=visits,
-        last_declined=(declined.visit_date, declined.declined_work) if declined else None,
+        last_declined=_declined(vehicle, customer, visits),
         contacts=_contacts(customer.id),
         reminders=[],
         missing=missing_fields(customer, vehicle),
@@ -149,6 +145,19 @@ def _visits(vehicle: Vehicle | None, customer: Customer) -> list[VisitLine]:
             .where(where).order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(LAST_VISITS))
     return [VisitLine(r.visit_date, r.mileage, r.kind, r.work_done or r.work_requested or "",
                       r.work_order_no) for r in rows]
+
+
+def _declined(vehicle: Vehicle | None, customer: Customer,
+              visits: list[VisitLine]) -> tuple[dt.date, str] | None:
+    """The declined work still to offer, by the queues' rule (``db.due.declined_to_offer``):
+    work declined at an earlier visit is no longer offered once a later day's visit came."""
+    where = Visit.vehicle == vehicle.id if vehicle is not None else Visit.customer == customer.id
+    rows = {r.id: (r.visit_date, r.declined_work) for r in
+            Visit.select(Visit.id, Visit.visit_date, Visit.declined_work)
+            .where(where & Visit.declined_work.is_null(False) & (Visit.declined_work != ""))}
+    last = vehicle.last_visit_date if vehicle is not None else (visits[0].visit_date if visits else None)
+    offer = declined_to_offer(((i, day) for i, (day, _) in rows.items()), last)
+    return rows[offer[0]] if offer is not None else None
 
 
 def _contacts(customer_id: int) -> list[ContactNote]:

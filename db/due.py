@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -175,3 +175,18 @@ def queue_days(*, purchase_date: dt.date | None, registration_date: dt.date | No
     end = terms.end_date if terms.end_date is not None and km <= terms.end_km else None
     close = end if end is not None and km >= terms.end_km - values["warranty_end.km"] else None
     return QueueDays(first, later, end, close)
+
+
+def declined_to_offer(declined: Iterable[tuple[int, dt.date]],
+                      last_visit: dt.date | None) -> tuple[int, dt.date] | None:
+    """A car's declined work still to offer, from its visits with declined work as (visit
+    id, day): the latest of them, unless a later day's visit came after it (the car's last
+    visit is ``last_visit``). The queue of declined work and the reception brief both ask this.
+    """
+    if last_visit is None:
+        return None
+    found: tuple[int, dt.date] | None = None
+    for visit, day in declined:
+        if day >= last_visit and (found is None or visit > found[0]):
+            found = (visit, day)
+    return found

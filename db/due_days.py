@@ -31,7 +31,7 @@ from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, Po
 
 from db import settings
 from db.connection import is_postgres, writing
-from db.due import QUEUE_DAY_SETTINGS, queue_days
+from db.due import QUEUE_DAY_SETTINGS, declined_to_offer, queue_days
 from db.models import Customer, Setting, Vehicle, Visit
 
 NONE, SERVICE, MARKETING = 0, 1, 2  # ``listing``: which queues may list the car
@@ -219,9 +219,8 @@ def _days(where: Expression, values: Mapping) -> list[tuple[int, tuple, tuple, d
 
 def _declined_work(last_visits: Mapping[int, dt.date | None],
                    visits: Mapping[int, list[tuple[int, dt.date]]] | None = None) -> dict[int, tuple[int, dt.date]]:
-    """Each car's declined work still to offer: (visit id, its day) of its latest visit
-    with declined work, if no later day's visit came after it (on or after its last
-    visit's day). ``visits`` by car, else read from the index of such visits by car."""
+    """Each car's declined work still to offer (``db.due.declined_to_offer``) as (visit id,
+    its day). ``visits`` by car, else read from the index of such visits by car."""
     cars = [i for i, last in last_visits.items() if last is not None]
     if visits is None:
         visits = {}
@@ -231,9 +230,9 @@ def _declined_work(last_visits: Mapping[int, dt.date | None],
                 visits.setdefault(car, []).append((visit, _date(day)))
     found: dict[int, tuple[int, dt.date]] = {}
     for car in cars:
-        for visit, day in visits.get(car, ()):
-            if day >= last_visits[car] and (car not in found or visit > found[car][0]):
-                found[car] = (visit, day)
+        offer = declined_to_offer(visits.get(car, ()), last_visits[car])
+        if offer is not None:
+            found[car] = offer
     return found
 
 

@@ -197,6 +197,29 @@ def test_brief_of_a_returning_customer(advisor):
     assert result.reminders == []  # the follow-up call is due from tomorrow
 
 
+def test_declined_work_leaves_the_brief_and_the_queue_once_a_later_visit_came(advisor):
+    """The brief offers declined work by the queues' rule (db.due.declined_to_offer)."""
+    yesterday = TODAY - dt.timedelta(days=1)
+    clock.pin_today(yesterday)
+    first = save_intake(reception(declined_work="建议更换蓄电池"), advisor.id)
+    assert brief(vehicle_id=first.vehicle_id).last_declined == (yesterday, "建议更换蓄电池")
+    clock.pin_today(TODAY)
+    data = start_for(first.vehicle_id)
+    data.order.mileage, data.order.work_requested = "12600", "更换蓄电池"
+    save_intake(data, advisor.id)
+    assert brief(vehicle_id=first.vehicle_id).last_declined is None
+    assert Vehicle.get_by_id(first.vehicle_id).declined_visit is None  # the queue's stored answer
+
+
+def test_declined_work_is_offered_from_the_latest_visit_of_the_last_day():
+    from db.due import declined_to_offer
+
+    day = dt.date(2026, 11, 25)
+    assert declined_to_offer([(4, day), (9, day), (2, day - dt.timedelta(days=9))], day) == (9, day)
+    assert declined_to_offer([(4, day)], day + dt.timedelta(days=1)) is None  # a later day's visit came
+    assert declined_to_offer([], day) is None and declined_to_offer([(4, day)], None) is None
+
+
 def test_warranty_ends_at_the_km_limit_first(advisor):
     saved = save_intake(reception(mileage="61000"), advisor.id)
     assert saved.warranty.in_warranty is False
