@@ -1,8 +1,11 @@
-"""Builders for intake tests: valid identifiers and a filled-in reception."""
+"""Builders for intake tests: valid identifiers, a filled-in reception, a returning customer."""
 
 from __future__ import annotations
 
-from db.intake import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm
+import pytest
+
+from db import advisors
+from db.intake import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, save_intake
 from tests.factory import id_with_check, vin_with_check
 
 
@@ -26,3 +29,13 @@ def reception(name: str = "王芳", mobile: str = "13912345678", vin: str | None
                         parts=list(order.pop("parts", [PartLine("机油滤清器", "1", "85.50")])),
                         **{k: str(val) for k, val in order.items()}),
     )
+
+
+@pytest.fixture
+def returning(app_db):
+    """王芳 with 京A12345, one maintenance at 12,000 km, a declined job and a trait noted."""
+    advisor = advisors.sign_in("陈静", user="")
+    data = reception(declined_work="更换刹车片")
+    data.contact.traits = "赶时间"
+    return save_intake(data, advisor.id)
+

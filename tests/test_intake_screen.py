@@ -13,19 +13,10 @@ from db.connection import writing
 from db.intake import save_intake
 from db.models import AuditEntry, Customer, Draft, Ownership, Vehicle, Visit
 from db.versioning import update_versioned
-from tests.intake_helpers import make_id, make_vin, reception
-from tests.tui_helpers import make_app, screen_text, settle
+from tests.intake_helpers import make_id, make_vin, reception, returning  # noqa: F401 (a fixture)
+from tests.tui_helpers import find, make_app, open_work_order, screen_text, settle
 from tui.screens.intake import DRAFT_DELAY
 from tui.widgets.form_row import FieldRow, field_id
-
-
-@pytest.fixture
-def returning(app_db):
-    """王芳 with 京A12345, one maintenance at 12,000 km, a declined job and a trait noted."""
-    advisor = advisors.sign_in("陈静", user="")
-    data = reception(declined_work="更换刹车片")
-    data.contact.traits = "赶时间"
-    return save_intake(data, advisor.id)
 
 
 async def settle_refused(pilot) -> None:
@@ -52,19 +43,6 @@ def message_of(app, path: str) -> str:
     row = app.screen.query_one("#row-" + path.replace(".", "-"), FieldRow)
     line = row.query_one(".row-message", Static)
     return str(line.content) if row.has_message else ""
-
-
-async def find(pilot, query: str) -> str:
-    await pilot.press(*query, "enter")
-    await settle(pilot)
-    return screen_text(pilot.app)
-
-
-async def open_work_order(pilot, plate: str = "京A12345") -> None:
-    """The returning car found by its plate and its work order opened (mileage focused)."""
-    await find(pilot, plate)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def fill_new_archive(pilot, name: str, vin: str | None = None) -> None:

@@ -4,23 +4,15 @@ chunk) land where the advisor meant them: after Tab or Enter, in the next field.
 from __future__ import annotations
 
 import pytest
-from textual import events
 from textual.widgets import Input
 
-from tests.tui_helpers import make_app, settle
+from tests.tui_helpers import chunk, make_app, settle
 from tui.widgets.form_row import field_id
 
 
 @pytest.fixture
 def app_db(database, db_path):
     return db_path
-
-
-def chunk(app, *keys: str) -> None:
-    """Queue the keys at once, the way the terminal driver does with one read of input."""
-    for key in keys:
-        character = {"tab": "\t", "enter": "\r", "shift+tab": None}.get(key, key)
-        app.post_message(events.Key(key, character))
 
 
 def value(app, path: str) -> str:

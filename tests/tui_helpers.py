@@ -38,6 +38,17 @@ async def steps(pilot, *keys: str | tuple[str, ...]) -> None:
         await settle(pilot)
 
 
+def chunk(app, *keys: str) -> None:
+    """Queue the keys at once, the way the terminal driver does with one read of input
+    (fast typing, or keys over a slow SSH line). A key is a name (``enter``, ``pagedown``,
+    ``ctrl+n``) or one character."""
+    from textual import events
+
+    for key in keys:
+        character = {"tab": "\t", "enter": "\r", "escape": "\x1b"}.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, character))
+
+
 def make_app(db_path, advisor: str | None = "刘洋") -> AdvisorApp:
     return AdvisorApp(db_target=str(db_path), advisor_name=advisor)
 
@@ -64,3 +75,17 @@ async def screen_text_when(pilot, *wanted: str, tries: int = 100) -> str:
         await pilot.pause(0.05)
         text = screen_text(pilot.app)
     return text
+
+
+async def find(pilot, query: str) -> str:
+    """Type ``query`` in the find field, Enter, and the screen once the find is done."""
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+    return screen_text(pilot.app)
+
+
+async def open_work_order(pilot, plate: str = "京A12345") -> None:
+    """The returning car found by its plate and its work order opened (mileage focused)."""
+    await find(pilot, plate)
+    await pilot.press("enter")
+    await settle(pilot)

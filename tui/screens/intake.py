@@ -368,17 +368,18 @@ class IntakeScreen(DeskScreen):
             self.form.note("customer.mobile", t("intake.form.mobile_taken", name=known.customer_name))
 
     def action_section(self, step: int) -> None:
-        """PageUp/PageDown: to the first field of the previous or next part of the form."""
+        """PageUp/PageDown: to the first field of the previous or next part of the form.
+
+        The focus moves as the key is read (a priority binding, the focus set at once), so
+        keys typed right after it land in the new part, and a second PageDown in the same
+        chunk counts from there. The part is told by the focused field, not by where it is
+        painted: the screen has not been laid out again between two keys of one chunk."""
         from tui.widgets.intake_form import SECTIONS
 
-        starts = [paths[0] for _, paths in SECTIONS]
-        focused = self.focused
-        current = 0
-        for n, path in enumerate(starts):
-            row = self.form.query_one("#row-" + path.replace(".", "-"))
-            if focused is not None and focused.region.y >= row.region.y:
-                current = n
-        self.form.focus_path(starts[(current + step) % len(starts)])
+        current = self.form.section_of(self.focused)
+        group, paths = SECTIONS[(current + step) % len(SECTIONS)]
+        self.form.focus_path(paths[0], scroll=False)
+        self.form.show_section(group)
 
     # ---- saving
 

@@ -204,7 +204,16 @@ class IntakeForm(VerticalScroll):
         line.set_class(bool(part_errors), "-error")
 
     def focus_path(self, path: str, scroll: bool = True) -> None:
-        self._widget(path).focus(scroll_visible=scroll)
+        """Focus the field of ``path`` now, not after the messages already queued (as
+        ``Widget.focus`` does): keys that follow in the same chunk go to this field."""
+        self.screen.set_focus(self._widget(path), scroll_visible=scroll)
+
+    def section_of(self, widget: Widget | None) -> int:
+        """The index in ``SECTIONS`` of the part holding ``widget`` (0 when not a field)."""
+        path = _path_of(widget) if widget is not None else None
+        if path is not None and path.startswith("order.parts."):
+            path = "order.parts"
+        return next((n for n, (_, paths) in enumerate(SECTIONS) if path in paths), 0)
 
     def show_section(self, group: str) -> None:
         """Scroll so that a part of the form starts at the top (the work order, for a returning car)."""
