@@ -5,18 +5,24 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import partial
 
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Hit, Hits, Provider
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.screens.registry import MAIN_SCREENS, MainScreen
+
+# Keys are held while a screen changes stage (a find, a form opening): milliseconds as a
+# rule. Past this many seconds something went wrong, and the keyboard must not stay dead.
+HOLD_LIMIT = 5.0
 
 
 def _screen_bindings() -> list[Binding]:
@@ -69,6 +75,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self.advisor_name: str = ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
+        # Keys read while a screen changes stage, in the order read (see hold_keys).
+        self._held: list[events.Key] | None = None
+        self._holding = False
+        self._hold_timer: Timer | None = None
 
     # ---- moving between fields
 
@@ -83,6 +93,69 @@ class AdvisorApp(TranslatedBindings, App[int]):
         if not getattr(self.focused, "enter_moves_on", False):
             raise SkipAction()
         self.screen.focus_next()
+
+    # ---- keys typed while a screen changes stage
+
+    def hold_keys(self) -> None:
+        """Keep every key read from now on, unhandled, until ``release_keys``.
+
+        A screen calls this from the action of the key that starts a change of stage (Enter
+        that starts a find, Enter that opens a work order): until the next stage is shown
+        there is no field the keys typed after it were meant for, and the widget focused
+        now would swallow them. Called from a priority binding, it runs as that key is read,
+        so every later key of the same chunk is kept."""
+        self._holding = True
+        if self._held is None:
+            self._held = []
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        self._hold_timer = self.set_timer(HOLD_LIMIT, self._hold_overdue)
+
+    async def release_keys(self, focus: Widget | None = None, *, replay: bool = True) -> None:
+        """Focus ``focus`` (at once), then handle the kept keys in order, as if just read;
+        keys read meanwhile wait behind them. A replayed key may start another change of
+        stage (Enter on the brief): the rest are kept again for that one.
+
+        ``replay=False`` drops the kept keys instead and says which (several matches, none,
+        an error: not what the advisor typed ahead for)."""
+        if focus is not None:
+            focus.screen.set_focus(focus, scroll_visible=False)
+        if not self._holding:
+            return
+        self._holding = False
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        if not replay:
+            held, self._held = self._held or [], None
+            self._say_dropped(held)
+            return
+        while self._held and not self._holding:
+            # App.on_event, not ours: ours would keep the key again while the list is open.
+            await super().on_event(self._held.pop(0))
+        if not self._holding:
+            self._held = None
+
+    def _hold_overdue(self) -> None:
+        self._hold_timer = None
+        if self._holding:
+            self.call_later(self.release_keys, replay=False)
+
+    def _say_dropped(self, held: list[events.Key]) -> None:
+        shown = "".join(_key_text(key) for key in held)
+        if shown:
+            self.notify(t("keys.dropped", keys=shown), severity="warning", timeout=8, markup=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        if (self._held is not None and isinstance(event, events.Key) and not event.is_forwarded
+                and not self._always_now(event.key)):
+            self._held.append(event)  # handled in its turn by release_keys
+            return
+        await super().on_event(event)
+
+    def _always_now(self, key: str) -> bool:
+        """Quitting is never held."""
+        return any(b.action == "quit" for b in self._bindings.key_to_bindings.get(key, ()))
 
     # ---- who is at the keyboard
 
@@ -195,3 +268,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
     @staticmethod
     def main_screens() -> list[MainScreen]:
         return MAIN_SCREENS
+
+
+def _key_text(key: events.Key) -> str:
+    """A kept key as the advisor would recognise it in a message."""
+    if key.is_printable and key.character:
+        return key.character
+    return {"enter": "⏎", "tab": "⇥", "backspace": "⌫"}.get(key.key, "")

@@ -111,6 +111,7 @@ TEXTS = {
     "key.back": ("返回", "Back"),
     "key.quit": ("退出", "Quit"),
     "key.palette": ("命令", "Commands"),
+    "keys.dropped": ("结果出来之前输入的“{keys}”没有使用，请看清结果再输入", "What you typed before the result came (“{keys}”) was not used: check the result, then type again"),
     "screen.home": ("工作台", "Desk"),
     "screen.home.help": ("今天的概况和各个页面的入口", "Today at a glance and the way to every screen"),
     "home.keys_title": ("按键", "Keys"),

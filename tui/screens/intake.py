@@ -13,11 +13,13 @@ from typing import Any
 
 from rich.text import Text
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +28,7 @@ from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
 from tui.widgets.fields import TextField
+from tui.widgets.form_row import field_id
 from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
 
@@ -44,8 +47,12 @@ class IntakeScreen(DeskScreen):
     CSS_PATH = "intake.tcss"
     BINDINGS = [
         Binding("f2", "save", "intake.key.save", id="intake.save"),
-        Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new"),
-        Binding("enter", "proceed", "intake.key.order", show=False, id="intake.proceed"),
+        # priority, like Enter below: the keys typed after them are kept for the form they open
+        Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new", priority=True),
+        # priority: Enter that finds or opens the work order holds the keys typed after it
+        # (AdvisorApp.hold_keys) until the next stage has its focus; in the form's fields
+        # the app's own priority Enter moves on first
+        Binding("enter", "proceed", "intake.key.order", show=False, id="intake.proceed", priority=True),
         Binding("escape", "back", "key.back", show=False, id="back"),
         # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
         Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
@@ -158,7 +165,7 @@ class IntakeScreen(DeskScreen):
         if action == "save":
             return self.stage == "form"
         if action == "proceed":
-            return self.stage in ("brief", "saved")
+            return self.stage in ("find", "brief", "saved")
         if action == "section":
             return self.stage == "form"
         if action == "new_archive":
@@ -172,9 +179,10 @@ class IntakeScreen(DeskScreen):
     # ---- finding the archive
 
     @on(Input.Submitted, "#find-input")
-    def _search(self, event: Input.Submitted) -> None:
+    async def _search(self, event: Input.Submitted) -> None:
         query = event.value.strip()
         if not query:
+            await self.app.release_keys()  # nothing to find: what follows is typed here
             return
         self._last_query = query
         self._searching_notice_cancel()
@@ -201,7 +209,7 @@ class IntakeScreen(DeskScreen):
             self.post_message(brief)
 
     @on(Found)
-    def _found(self, message: Found) -> None:
+    async def _found(self, message: Found) -> None:
         self._searching_notice_cancel()
         self._hits = message.hits
         if len(message.hits) == 1:
@@ -214,13 +222,16 @@ class IntakeScreen(DeskScreen):
             status.update(Text(t("intake.find.many", n=number(len(message.hits)))))
             results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
             results.highlighted = 0
-            results.focus()
         else:
             status.update(Text(t("intake.find.none", query=message.query)))
+        # Keys typed ahead were meant for one customer's brief: with several to pick from or
+        # none, they would pick blindly or pile up in the find field. Dropped, and said so.
+        await self.app.release_keys(results if message.hits else None, replay=False)
 
     @on(OptionList.OptionSelected, "#find-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
         hit = self._hits[int(event.option.id or 0)]
+        self.app.hold_keys()  # for the brief (already held when Enter picked)
         self.load_brief(hit.vehicle_id, hit.customer_id)
 
     @db_work(group="intake-brief")
@@ -235,13 +246,13 @@ class IntakeScreen(DeskScreen):
         return self.BriefLoaded(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))
 
     @on(BriefLoaded)
-    def _brief_loaded(self, message: BriefLoaded) -> None:
+    async def _brief_loaded(self, message: BriefLoaded) -> None:
         self._brief_data = message.data
         # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
         self.query_one("#brief-text", BriefText).show(brief_text(message.brief),
                                                       then=lambda: self.load_extras(message.brief))
         self._show("brief")
-        self.query_one("#brief").focus()
+        await self.app.release_keys(self.query_one("#brief"))  # Enter typed ahead opens the work order
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
@@ -259,13 +270,25 @@ class IntakeScreen(DeskScreen):
     # ---- the form
 
     def action_proceed(self) -> None:
+        if self.stage == "find":
+            # The keys after Enter wait for the brief. Enter itself goes on to the find field
+            # or the pick list: the keys typed before it are still on their way there, so
+            # only they know what it finds or picks (the field posts Submitted, the list
+            # OptionSelected, and a stage that follows releases the keys).
+            if self.focused in (self.query_one("#find-input"), self.query_one("#find-results")):
+                self.app.hold_keys()
+            raise SkipAction()
         if self.stage == "brief":
+            self.app.hold_keys()  # for the work order's first field
             self.post_message(self.FormReady(self._brief_data))
         elif self.stage == "saved":
             self._restart()
 
     def action_new_archive(self) -> None:
-        self.new_archive(self.query_one("#find-input", Input).value)
+        self.app.hold_keys()  # for the new archive's first field
+        field = self.query_one("#find-input", Input)
+        # What was typed before Ctrl+N may still be on its way to the field: read it there.
+        field.call_later(lambda: self.new_archive(field.value))
 
     @db_work(group="intake-brief")
     def new_archive(self, query: str) -> None:
@@ -283,27 +306,37 @@ class IntakeScreen(DeskScreen):
         self.query_one("#form-title", Static).update(Text(title, style="bold"))
         if not returning and message.data.vehicle.id is not None:  # found from its plate or VIN
             self.form.note("vehicle.vin", t("intake.form.known_car"))
+        shown = self.stage == "form"
         self._show("form")
         self.dirty = message.resumed  # a resumed draft is typed input not yet saved
         self._drafts(True)
         self.form.scroll_home(animate=False)
-        self.call_after_refresh(self._focus_start, returning)
+        # The first field has the focus at once, and the keys typed ahead go there; the
+        # scrolling waits for the form's layout.
+        start = self.form.field(self._start_path(returning))
+        if shown:
+            self.call_after_refresh(self._scroll_start, start)
+        else:
+            self.form.when_shown(lambda: self._scroll_start(start))
+        await self.app.release_keys(start)
 
-    def _focus_start(self, returning: bool, tries: int = 20) -> None:
-        if self.form.max_scroll_y == 0 and tries:
-            # The form has just become visible: until it is laid out it cannot scroll.
-            self.set_timer(0.02, lambda: self._focus_start(returning, tries - 1))
-            return
+    def _start_path(self, returning: bool) -> str:
+        """Where typing starts: a returning car's mileage, else the first empty of name,
+        mobile and VIN."""
         if returning:
-            self.form.show_section("order")
-            self.form.focus_path("order.mileage", scroll=False)
-            return
+            return "order.mileage"
         data = self.form.collect()
-        first_empty = next((p for p, value in (("customer.name", data.customer.name),
-                                                ("customer.mobile", data.customer.mobile),
-                                                ("vehicle.vin", data.vehicle.vin))
-                            if not value), "customer.name")
-        self.form.focus_path(first_empty)
+        return next((p for p, value in (("customer.name", data.customer.name),
+                                         ("customer.mobile", data.customer.mobile),
+                                         ("vehicle.vin", data.vehicle.vin))
+                     if not value), "customer.name")
+
+    def _scroll_start(self, start: Widget) -> None:
+        focused = self.focused
+        if focused is start and start.id == field_id("order.mileage"):
+            self.form.show_section("order")  # the work order at the top, the car above it
+        elif focused is not None and self.form in focused.ancestors:
+            self.form.scroll_to_widget(focused, animate=False)  # where typing ahead left it
 
     @on(IntakeForm.Edited)
     def _edited(self) -> None:
@@ -452,6 +485,8 @@ class IntakeScreen(DeskScreen):
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A refused save (conflict, locked database) keeps the form and its draft as they are."""
+        if worker.group in ("intake-find", "intake-brief"):  # the next stage will not come
+            self.call_later(self.app.release_keys, replay=False)
         self._saving_notice_cancel()
         self._searching_notice_cancel()
         if self.stage == "find":  # a find that failed is searching no more

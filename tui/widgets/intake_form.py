@@ -7,6 +7,7 @@ errors of a refused save come back as a dict of field paths shown beside their f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import fields, replace
 
 from rich.text import Text
@@ -89,8 +90,9 @@ class IntakeForm(VerticalScroll):
         super().__init__(id=id)
         self.base = intake.IntakeData()  # ids, versions and confirmations of what was loaded
         self.part_count = 0
-        self.loading = False
+        self._filling = False
         self._checked: dict[str, str] = {}  # path -> the value last checked on leaving it
+        self._when_shown: Callable[[], object] | None = None
 
     # ---- building
 
@@ -129,7 +131,7 @@ class IntakeForm(VerticalScroll):
 
     async def load(self, data: intake.IntakeData) -> None:
         """Show ``data``: every field, the part lines (plus one empty), no messages."""
-        self.loading = True
+        self._filling = True
         self.base = data
         self._label_consent(data)
         for group, form in self._groups(data):
@@ -150,7 +152,7 @@ class IntakeForm(VerticalScroll):
         self.update_total()
         for path in ("customer.id_number", "vehicle.vin"):
             self._note(path)
-        self.call_after_refresh(setattr, self, "loading", False)
+        self.call_after_refresh(setattr, self, "_filling", False)
 
     def _label_consent(self, data: intake.IntakeData) -> None:
         """A returning customer's "no answer" keeps what the archive holds (shown); a new
@@ -208,12 +210,26 @@ class IntakeForm(VerticalScroll):
         ``Widget.focus`` does): keys that follow in the same chunk go to this field."""
         self.screen.set_focus(self._widget(path), scroll_visible=scroll)
 
+    def field(self, path: str) -> Widget:
+        return self._widget(path)
+
     def section_of(self, widget: Widget | None) -> int:
         """The index in ``SECTIONS`` of the part holding ``widget`` (0 when not a field)."""
         path = _path_of(widget) if widget is not None else None
         if path is not None and path.startswith("order.parts."):
             path = "order.parts"
         return next((n for n, (_, paths) in enumerate(SECTIONS) if path in paths), 0)
+
+    def when_shown(self, action: Callable[[], object]) -> None:
+        """Run ``action`` (a scroll) when the hidden form is next shown. Until then it keeps
+        the layout of its last showing, and a scroll worked out from that goes astray (the
+        second work order of a session opened on the customer part, its mileage out of sight)."""
+        self._when_shown = action
+
+    def on_show(self) -> None:
+        if self._when_shown is not None:
+            action, self._when_shown = self._when_shown, None
+            action()
 
     def show_section(self, group: str) -> None:
         """Scroll so that a part of the form starts at the top (the work order, for a returning car)."""
@@ -247,7 +263,7 @@ class IntakeForm(VerticalScroll):
     @on(Input.Blurred)
     def _left(self, event: Input.Blurred) -> None:
         path = _path_of(event.input)
-        if path is None or path.startswith("order.parts.") or self.loading:
+        if path is None or path.startswith("order.parts.") or self._filling:
             return
         if self._checked.get(path) == event.value:
             return  # left unchanged: its message (or a lookup's note) stands
@@ -262,7 +278,7 @@ class IntakeForm(VerticalScroll):
     @on(Input.Changed)
     async def _changed(self, event: Input.Changed) -> None:
         path = _path_of(event.input)
-        if path is None or self.loading:
+        if path is None or self._filling:
             return
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
             await self._add_part(intake.PartLine())  # typing in the last line opens another
@@ -275,7 +291,7 @@ class IntakeForm(VerticalScroll):
 
     @on(ChoiceField.Changed)
     def _choice_changed(self) -> None:
-        if not self.loading:
+        if not self._filling:
             self.post_message(self.Edited())
 
     def update_total(self) -> None:
