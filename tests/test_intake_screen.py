@@ -294,6 +294,21 @@ async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_d
         assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "孙七"
 
 
+async def test_escape_asks_only_when_something_was_typed(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(2):  # the session's first work order, then the next one
+            await open_work_order(pilot)
+            await pilot.press("escape")
+            await settle(pilot)
+            assert "放弃已输入的内容吗" not in screen_text(app) and "查找档案" in screen_text(app)
+        await open_work_order(pilot)
+        await pilot.press("1", "backspace", "escape")
+        await settle(pilot)
+        assert "放弃已输入的内容吗" in screen_text(app)
+
+
 async def test_save_conflict_is_refused_and_the_input_kept(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

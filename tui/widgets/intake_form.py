@@ -93,6 +93,9 @@ class IntakeForm(VerticalScroll):
         self._filling = False
         self._checked: dict[str, str] = {}  # path -> the value last checked on leaving it
         self._when_shown: Callable[[], object] | None = None
+        # path -> the value load() put in the field, until the field's Changed for it comes
+        # back: that one is the echo of the load (it arrives later), not typing.
+        self._echo: dict[str, str] = {}
 
     # ---- building
 
@@ -132,13 +135,14 @@ class IntakeForm(VerticalScroll):
     async def load(self, data: intake.IntakeData) -> None:
         """Show ``data``: every field, the part lines (plus one empty), no messages."""
         self._filling = True
+        self._echo = {}
         self.base = data
         self._label_consent(data)
         for group, form in self._groups(data):
             for f in fields(form):
                 if f.name in ("id", "version", "parts"):
                     continue
-                self._widget(f"{group}.{f.name}").value = getattr(form, f.name)
+                self._set(f"{group}.{f.name}", getattr(form, f.name))
                 self._checked[f"{group}.{f.name}"] = getattr(form, f.name)
         # Part rows are kept (mounting is the slow part of a form); extra ones stay empty.
         lines = [*data.order.parts, intake.PartLine()]
@@ -171,7 +175,13 @@ class IntakeForm(VerticalScroll):
 
     def _set_part(self, index: int, line: intake.PartLine) -> None:
         for name in PART_FIELDS:
-            self._widget(f"order.parts.{index}.{name}").value = getattr(line, name)
+            self._set(f"order.parts.{index}.{name}", getattr(line, name))
+
+    def _set(self, path: str, value: object) -> None:
+        widget = self._widget(path)
+        if isinstance(widget, Input) and widget.value != value:
+            self._echo[path] = str(value)  # a Changed will follow
+        widget.value = value
 
     def collect(self) -> intake.IntakeData:
         """What the form holds now, with the loaded ids, versions and answers."""
@@ -278,6 +288,8 @@ class IntakeForm(VerticalScroll):
     @on(Input.Changed)
     async def _changed(self, event: Input.Changed) -> None:
         path = _path_of(event.input)
+        if path is not None and path in self._echo and self._echo.pop(path) == event.value:
+            return  # the field showing what load() put there: nothing was typed
         if path is None or self._filling:
             return
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
