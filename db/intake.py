@@ -272,6 +272,29 @@ def _clean_part_field(path: str, name: str, value: str) -> Any:
     return v.money(value, path)
 
 
+def part_errors(index: int, line: PartLine) -> dict[str, str]:
+    """What a save says of part line ``index`` (path -> message); nothing for a blank line.
+    The form asks it while a line with an error is corrected."""
+    errors: dict[str, str] = {}
+    if not line.blank():
+        _clean_part(index, line, errors)
+    return errors
+
+
+def _clean_part(index: int, line: PartLine, errors: dict[str, str]) -> dict[str, Any]:
+    """A part line's clean values; its errors go into ``errors`` (a named part is needed)."""
+    clean: dict[str, Any] = {}
+    for name in _typed(line):
+        path = f"order.parts.{index}.{name}"
+        try:
+            clean[name] = _clean_one(path, getattr(line, name))
+        except Invalid as exc:
+            errors[path] = str(exc)
+    if not clean.get("name") and f"order.parts.{index}.name" not in errors:
+        errors[f"order.parts.{index}.name"] = t("intake.part_name_needed")
+    return clean
+
+
 def validate(data: IntakeData) -> dict[str, str]:
     """Every field error at once (path -> message); empty when the intake can be saved."""
     errors: dict[str, str] = {}
@@ -299,14 +322,8 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
     vehicle = run("vehicle", data.vehicle)
     order = run("order", data.order, "parts")
     contact = run("contact", data.contact)
-    parts: list[dict[str, Any]] = []
-    for index, line in enumerate(data.order.parts):
-        if line.blank():
-            continue
-        clean_line = run(f"order.parts.{index}", line)
-        if not clean_line.get("name") and f"order.parts.{index}.name" not in errors:
-            errors[f"order.parts.{index}.name"] = t("intake.part_name_needed")
-        parts.append(clean_line)
+    parts = [_clean_part(index, line, errors) for index, line in enumerate(data.order.parts)
+             if not line.blank()]
     if not errors and not v.normalise(data.order.parts_fee):
         order["parts_fee"] = _parts_sum((p["quantity"], p["unit_price"]) for p in parts)
     first_km = vehicle.get("first_maintenance_mileage")

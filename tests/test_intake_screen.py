@@ -309,6 +309,31 @@ async def test_escape_asks_only_when_something_was_typed(app_db, returning):
         assert "放弃已输入的内容吗" in screen_text(app)
 
 
+def parts_message(app) -> str:
+    """The message line under the part lines ('' when none is shown)."""
+    line = app.screen.query_one("#parts-message", Static)
+    return str(line.content) if line.has_class("-shown") else ""
+
+
+async def test_a_part_or_fee_error_goes_as_soon_as_it_is_corrected(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        for path, typed in (("order.mileage", "15000"), ("order.parts.0.name", "蓄电池"),
+                            ("order.parts.0.unit_price", "-650"), ("order.labour_fee", "-50")):
+            await type_into(pilot, path, typed)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert parts_message(app) == "配件 1：金额不能为负数"
+        assert message_of(app, "order.labour_fee") == "金额不能为负数"
+        await type_into(pilot, "order.parts.0.unit_price", "650")
+        await type_into(pilot, "order.labour_fee", "50")
+        await settle(pilot)
+        assert parts_message(app) == "" and message_of(app, "order.labour_fee") == ""
+        assert "合计 ¥700.00" in str(app.screen.query_one("#form-total", Static).content)
+
+
 async def test_save_conflict_is_refused_and_the_input_kept(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:

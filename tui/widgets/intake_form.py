@@ -96,6 +96,7 @@ class IntakeForm(VerticalScroll):
         # path -> the value load() put in the field, until the field's Changed for it comes
         # back: that one is the echo of the load (it arrives later), not typing.
         self._echo: dict[str, str] = {}
+        self._part_errors: dict[str, str] = {}  # path -> message shown under the parts
 
     # ---- building
 
@@ -207,13 +208,30 @@ class IntakeForm(VerticalScroll):
             row.show(errors.get(row.path))
             if row.path not in errors:
                 self._note(row.path)
-        part_errors = [t("i18n.labelled", label=t("intake.form.part", n=int(p.split(".")[2]) + 1), text=m)
-                       for p, m in errors.items() if p.startswith("order.parts.")]
+        self._show_part_errors({p: m for p, m in errors.items() if p.startswith("order.parts.")})
+
+    def _show_part_errors(self, errors: dict[str, str]) -> None:
+        self._part_errors = errors
+        lines = [t("i18n.labelled", label=t("intake.form.part", n=int(p.split(".")[2]) + 1), text=m)
+                 for p, m in errors.items()]
         line = self.query_one("#parts-message", Static)
-        if part_errors or line.has_class("-shown"):
-            line.update(Text("\n".join(part_errors)))
-        line.set_class(bool(part_errors), "-shown")
-        line.set_class(bool(part_errors), "-error")
+        if lines or line.has_class("-shown"):
+            line.update(Text("\n".join(lines)))
+        line.set_class(bool(lines), "-shown")
+        line.set_class(bool(lines), "-error")
+
+    def _recheck_part(self, path: str) -> None:
+        """A part line with an error was edited: its errors that are now right go at once
+        (as beside the other fields); the others stay until the next save."""
+        index = int(path.split(".")[2])
+        prefix = f"order.parts.{index}."
+        if not any(p.startswith(prefix) for p in self._part_errors):
+            return
+        line = intake.PartLine(*(self._widget(prefix + name).value for name in PART_FIELDS))
+        still = intake.part_errors(index, line)
+        kept = {p: m for p, m in self._part_errors.items() if not p.startswith(prefix) or p in still}
+        if kept != self._part_errors:
+            self._show_part_errors(kept)
 
     def focus_path(self, path: str, scroll: bool = True) -> None:
         """Focus the field of ``path`` now, not after the messages already queued (as
@@ -296,6 +314,8 @@ class IntakeForm(VerticalScroll):
             await self._add_part(intake.PartLine())  # typing in the last line opens another
         if path in FEES or path.startswith("order.parts."):
             self.update_total()
+        if path.startswith("order.parts."):
+            self._recheck_part(path)
         elif self._row(path).has_error and intake.validate_field(path, event.value) is None:
             self._row(path).show(None)  # corrected: the error goes as soon as the value is right
             self._checked.pop(path, None)  # and leaving the field checks it afresh
