@@ -82,6 +82,7 @@ async def test_find_brief_and_work_order_typed_in_one_go(app_db, returning):
         assert value(app, "order.mileage") == "96600"
         assert find_box(app) == "12345"  # nothing typed ahead piled up in the find field
         assert "‹ 首保 ›" in text  # Tab to the kind, → changed it
+        assert "放弃已输入的内容吗" in await typed(pilot, ("escape",))  # typed: Esc asks first
 
 
 @pytest.fixture
@@ -127,3 +128,4 @@ async def test_the_next_work_order_opens_with_its_mileage_in_sight(app_db, retur
         text = screen_text(app)
         assert app.focused.id == field_id("order.mileage")
         assert "里程(公里)*" in text and "客户信息" not in text
+

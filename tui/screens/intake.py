@@ -246,13 +246,13 @@ class IntakeScreen(DeskScreen):
         return self.BriefLoaded(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))
 
     @on(BriefLoaded)
-    async def _brief_loaded(self, message: BriefLoaded) -> None:
+    def _brief_loaded(self, message: BriefLoaded) -> None:
         self._brief_data = message.data
         # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
-        self.query_one("#brief-text", BriefText).show(brief_text(message.brief),
-                                                      then=lambda: self.load_extras(message.brief))
+        # The keys typed ahead (an Enter for the work order) are let go once it is drawn.
+        self.query_one("#brief-text", BriefText).show(brief_text(message.brief), then=lambda: (
+            self.load_extras(message.brief), self.call_later(self.app.release_keys, self.query_one("#brief"))))
         self._show("brief")
-        await self.app.release_keys(self.query_one("#brief"))  # Enter typed ahead opens the work order
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
@@ -318,7 +318,8 @@ class IntakeScreen(DeskScreen):
             self.call_after_refresh(self._scroll_start, start)
         else:
             self.form.when_shown(lambda: self._scroll_start(start))
-        await self.app.release_keys(start)
+        # after the frame: moving the focus restyles the screen (the keys wait till then)
+        self.call_after_refresh(self.app.release_keys, start)
 
     def _start_path(self, returning: bool) -> str:
         """Where typing starts: a returning car's mileage, else the first empty of name,
@@ -332,11 +333,15 @@ class IntakeScreen(DeskScreen):
                      if not value), "customer.name")
 
     def _scroll_start(self, start: Widget) -> None:
+        """Bring the start field into sight, or the field the keys typed ahead went on to
+        (the focus may not have reached the form yet: then it goes to ``start``)."""
         focused = self.focused
+        if focused is None or self.form not in focused.ancestors:
+            focused = start
         if focused is start and start.id == field_id("order.mileage"):
             self.form.show_section("order")  # the work order at the top, the car above it
-        elif focused is not None and self.form in focused.ancestors:
-            self.form.scroll_to_widget(focused, animate=False)  # where typing ahead left it
+        else:
+            self.form.scroll_to_widget(focused, animate=False)
 
     @on(IntakeForm.Edited)
     def _edited(self) -> None:

@@ -111,7 +111,8 @@ class BriefText(Static):
     The reminders and badges are worked out in a worker that keeps the interpreter busy
     for a while: started on ``call_after_refresh`` it could still start before the frame
     (a screen runs those callbacks when its own queue is empty, which can be before a
-    child's repaint has reached it), and the brief would wait for it.
+    child's repaint has reached it), and the brief would wait for it. Moving the focus
+    costs a restyle of the screen, so it waits for the frame too.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -90,12 +90,12 @@ class IntakeForm(VerticalScroll):
         super().__init__(id=id)
         self.base = intake.IntakeData()  # ids, versions and confirmations of what was loaded
         self.part_count = 0
-        self._filling = False
+        self._filling = False  # load() is setting the fields (leaving one checks nothing)
         self._checked: dict[str, str] = {}  # path -> the value last checked on leaving it
         self._when_shown: Callable[[], object] | None = None
-        # path -> the value load() put in the field, until the field's Changed for it comes
-        # back: that one is the echo of the load (it arrives later), not typing.
-        self._echo: dict[str, str] = {}
+        # path -> the values load() put in the field whose Changed has not come back yet:
+        # that Changed is the echo of the load (it arrives after load has ended), not typing.
+        self._echo: dict[str, list[str]] = {}
         self._part_errors: dict[str, str] = {}  # path -> message shown under the parts
 
     # ---- building
@@ -136,7 +136,6 @@ class IntakeForm(VerticalScroll):
     async def load(self, data: intake.IntakeData) -> None:
         """Show ``data``: every field, the part lines (plus one empty), no messages."""
         self._filling = True
-        self._echo = {}
         self.base = data
         self._label_consent(data)
         for group, form in self._groups(data):
@@ -181,7 +180,7 @@ class IntakeForm(VerticalScroll):
     def _set(self, path: str, value: object) -> None:
         widget = self._widget(path)
         if isinstance(widget, Input) and widget.value != value:
-            self._echo[path] = str(value)  # a Changed will follow
+            self._echo.setdefault(path, []).append(str(value))  # a Changed will follow
         widget.value = value
 
     def collect(self) -> intake.IntakeData:
@@ -306,10 +305,11 @@ class IntakeForm(VerticalScroll):
     @on(Input.Changed)
     async def _changed(self, event: Input.Changed) -> None:
         path = _path_of(event.input)
-        if path is not None and path in self._echo and self._echo.pop(path) == event.value:
-            return  # the field showing what load() put there: nothing was typed
-        if path is None or self._filling:
+        if path is None:
             return
+        if event.value in self._echo.get(path, ()):
+            self._echo[path].remove(event.value)
+            return  # the field showing what load() put there: nothing was typed
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
             await self._add_part(intake.PartLine())  # typing in the last line opens another
         if path in FEES or path.startswith("order.parts."):
@@ -323,8 +323,7 @@ class IntakeForm(VerticalScroll):
 
     @on(ChoiceField.Changed)
     def _choice_changed(self) -> None:
-        if not self._filling:
-            self.post_message(self.Edited())
+        self.post_message(self.Edited())  # only ever a key's doing (load sets no Changed off)
 
     def update_total(self) -> None:
         total = intake.total_of(self.collect())
