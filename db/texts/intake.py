@@ -82,7 +82,6 @@ TEXTS = {
     "intake.saved.line": ("{name} · {car} · {km} 公里 · {kind} · 合计 ¥{total}", "{name} · {car} · {km} km · {kind} · total ¥{total}"),
     "intake.saved.owner_changed": ("车辆已过户给这位客户，原车主记录保留在历史中", "The car now belongs to this customer; the former owner stays in its history"),
     "intake.saved.due": ("这辆车接下来", "What falls due next for this car"),
-    "intake.saved.hint": ("回车接待下一位客户", "Enter receives the next customer"),
     "intake.sex.M": ("男", "male"),
     "intake.sex.F": ("女", "female"),
     "intake.confirm.yes": ("是", "Yes"),

@@ -1,8 +1,9 @@
 """F3, the reception: find the archive, read the brief, fill the work order, save.
 
-Four stages in one screen (a ContentSwitcher): ``find`` (one field for whatever the
-customer offers), ``brief`` (the reception brief), ``form`` (new archive or work order)
-and ``saved`` (the summary). Every database call runs in a worker that posts a typed
+Three stages in one screen (a ContentSwitcher): ``find`` (one field for whatever the
+customer offers; after a save, the saved work order's summary under it, so that the next
+customer is found or built at once), ``brief`` (the reception brief) and ``form`` (new
+archive or work order). Every database call runs in a worker that posts a typed
 message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.search``.
 """
 
@@ -46,7 +47,9 @@ class IntakeScreen(DeskScreen):
     HELP_KEY = "screen.intake.help"
     CSS_PATH = "intake.tcss"
     BINDINGS = [
-        Binding("f2", "save", "intake.key.save", id="intake.save"),
+        # priority: the keys typed after F2 are kept for the next customer's find field
+        # (they would otherwise land in the form, and in what is saved)
+        Binding("f2", "save", "intake.key.save", id="intake.save", priority=True),
         # priority, like Enter below: the keys typed after them are kept for the form they open
         Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new", priority=True),
         # priority: Enter that finds or opens the work order holds the keys typed after it
@@ -134,18 +137,18 @@ class IntakeScreen(DeskScreen):
                                 help_key="intake.find.help", max_length=40)
                 yield Static(Text(t("intake.find.hint")), id="find-status", classes="hint")
                 yield OptionList(id="find-results")
+                yield BriefText(Text(""), id="saved-text")
             with VerticalScroll(id="brief"):
                 yield BriefText(Text(""), id="brief-text")
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
             with Vertical(id="form-stage"):
                 yield Static(Text(""), id="form-title")  # whose work order, always in sight
                 yield IntakeForm(id="form")
-            with VerticalScroll(id="saved"):
-                yield Static(Text(""), id="saved-text")
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#find-results").display = False
+        self.query_one("#saved-text").display = False
         self.query_one("#find-input").focus()
 
     def refresh_greeting(self) -> None:
@@ -165,7 +168,7 @@ class IntakeScreen(DeskScreen):
         if action == "save":
             return self.stage == "form"
         if action == "proceed":
-            return self.stage in ("find", "brief", "saved")
+            return self.stage in ("find", "brief")
         if action == "section":
             return self.stage == "form"
         if action == "new_archive":
@@ -185,6 +188,7 @@ class IntakeScreen(DeskScreen):
             await self.app.release_keys()  # nothing to find: what follows is typed here
             return
         self._last_query = query
+        self.query_one("#saved-text").display = False  # the next customer's search
         self._searching_notice_cancel()
         self._searching_notice = self.set_timer(
             SEARCHING_NOTICE_AFTER,
@@ -281,8 +285,6 @@ class IntakeScreen(DeskScreen):
         if self.stage == "brief":
             self.app.hold_keys()  # for the work order's first field
             self.post_message(self.FormReady(self._brief_data))
-        elif self.stage == "saved":
-            self._restart()
 
     def action_new_archive(self) -> None:
         self.app.hold_keys()  # for the new archive's first field
@@ -422,10 +424,16 @@ class IntakeScreen(DeskScreen):
     # ---- saving
 
     def action_save(self) -> None:
+        self.app.hold_keys()  # for the next customer's find field once saved
         self._drafts(False)
         self._saving_notice_cancel()
         self._saving_notice = self.set_timer(
             SAVING_NOTICE_AFTER, lambda: self.notify(t("intake.saving"), timeout=2, markup=False))
+        # What was typed before F2 may still be on its way to the focused field: the form
+        # is read after it.
+        (self.focused or self).call_later(self._save_form)
+
+    def _save_form(self) -> None:
         self.save(self.form.collect(), getattr(self.app, "advisor_id", None))
 
     def _saving_notice_cancel(self) -> None:
@@ -449,7 +457,9 @@ class IntakeScreen(DeskScreen):
         # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
 
     @on(Refused)
-    def _refused(self, message: Refused) -> None:
+    async def _refused(self, message: Refused) -> None:
+        # Keys typed after F2 were meant for the next customer, not for this form: said, not used.
+        await self.app.release_keys(replay=False)
         self._saving_notice_cancel()
         self._edited()  # not saved: the draft is kept as typed
         self.form.show_errors(message.errors)
@@ -459,7 +469,8 @@ class IntakeScreen(DeskScreen):
             self.form.focus_path(first)
 
     @on(Asks)
-    def _asks(self, message: Asks) -> None:
+    async def _asks(self, message: Asks) -> None:
+        await self.app.release_keys(replay=False)  # never an answer to the question below
         self._saving_notice_cancel()
         self._edited()
         if message.kind == "owner_change":
@@ -482,15 +493,18 @@ class IntakeScreen(DeskScreen):
 
     @on(Saved)
     def _saved(self, message: Saved) -> None:
+        """Back to the find field for the next customer, the summary under it; keys typed
+        after F2 go there once it is drawn."""
         self._saving_notice_cancel()
-        self.dirty = False
-        self.query_one("#saved-text", Static).update(saved_text(message.saved))
-        self._show("saved")
-        self.query_one("#saved").focus()
+        self._restart(focus=False)
+        summary = self.query_one("#saved-text", BriefText)
+        summary.show(saved_text(message.saved),
+                     then=lambda: self.call_later(self.app.release_keys, self.query_one("#find-input")))
+        summary.display = True
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A refused save (conflict, locked database) keeps the form and its draft as they are."""
-        if worker.group in ("intake-find", "intake-brief"):  # the next stage will not come
+        if worker.group in ("intake-find", "intake-brief", "intake-save"):  # no next stage
             self.call_later(self.app.release_keys, replay=False)
         self._saving_notice_cancel()
         self._searching_notice_cancel()
@@ -549,20 +563,25 @@ class IntakeScreen(DeskScreen):
             self._restart()
         else:
             field = self.query_one("#find-input", Input)
+            summary = self.query_one("#saved-text")
             if field.value:
                 field.value = ""
+            elif summary.display:
+                summary.display = False
             else:
                 super().action_back()
 
-    def _restart(self) -> None:
-        """Back to the identification field for the next customer."""
+    def _restart(self, focus: bool = True) -> None:
+        """Back to the identification field for the next customer (``focus``: now)."""
         self.dirty = False
         self._drafts(False)
         self.query_one("#find-input", Input).value = ""
         self.query_one("#find-results", OptionList).display = False
+        self.query_one("#saved-text").display = False
         self.query_one("#find-status", Static).update(Text(t("intake.find.hint")))
         self._show("find")
-        self.query_one("#find-input").focus()
+        if focus:
+            self.set_focus(self.query_one("#find-input"))
 
 
 def _hit_line(hit: Any) -> Text:

@@ -101,12 +101,13 @@ def saved_text(s: SavedIntake) -> Text:
     for line in (_next_line(s.next_maintenance), _warranty_line(s.warranty)):
         if line:
             text.append(f"• {line}\n")
-    text.append("\n" + t("intake.saved.hint"), style="dim")
+    text.rstrip()
     return text
 
 
 class BriefText(Static):
-    """The brief's text. ``show(text, then)`` runs ``then`` once the text has been drawn.
+    """The brief's text (and the saved summary's). ``show(text, then)`` runs ``then`` once
+    the text has been drawn.
 
     The reminders and badges are worked out in a worker that keeps the interpreter busy
     for a while: started on ``call_after_refresh`` it could still start before the frame
