@@ -40,6 +40,8 @@ class ScreenCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for screen in MAIN_SCREENS:
+            if self.app.check_action("show_screen", (screen.id,)) is not True:
+                continue  # sign-in is up: no screen to go to
             title = t("palette.go", screen=t(screen.label_key))
             score = matcher.match(title) or matcher.match(screen.id)
             if score > 0:
@@ -200,7 +202,24 @@ class AdvisorApp(TranslatedBindings, App[int]):
         if refresh:
             refresh()
 
+    def signing_in(self) -> bool:
+        """The sign-in is up: nothing else of the program may be reached until it is
+        answered (Ctrl+Q still quits)."""
+        from tui.screens.sign_in import SignInScreen
+
+        return self.advisor_id is None and any(isinstance(s, SignInScreen) for s in self.screen_stack)
+
     # ---- keys
+
+    # Actions that need a signed-in advisor. A screen switch would leave the sign-in
+    # behind in its mode's stack: the program used with nobody signed in.
+    NEEDS_ADVISOR = ("show_screen",)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Refused (and so neither offered by the palette nor run) while signing in."""
+        if action in self.NEEDS_ADVISOR and self.signing_in():
+            return False
+        return True
 
     async def action_show_screen(self, screen_id: str) -> None:
         """A screen key: that main screen itself, ready for typing.
