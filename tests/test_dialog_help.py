@@ -34,7 +34,7 @@ async def help_over(pilot, dialog: type, *wanted: str) -> None:
     await press(pilot, "f1")
     assert isinstance(app.screen, HelpScreen), dialog.__name__
     text = screen_text(app)
-    for piece in (*wanted, "F1      帮助", "CTRL+Q  退出"):
+    for piece in (*wanted, "F1      帮助", "Ctrl+Q  退出"):
         assert piece in text, f"{piece}\n{text}"
     assert SCREEN_KEY_LISTED not in text  # only keys that work in the dialog
     await press(pilot, "escape")
@@ -79,7 +79,7 @@ async def test_help_over_the_cards_dialogs(card_station):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_card(pilot)
         await press(pilot, "g")  # consent: a question with answers
-        await help_over(pilot, ConfirmDialog, "在答案之间移动", "ESCAPE  取消")
+        await help_over(pilot, ConfirmDialog, "在答案之间移动", "Esc     取消")
         await press(pilot, "escape")
         await press(pilot, "x")  # the customer's copy: the path asked
         await press(pilot, "end", *".bak")
@@ -111,7 +111,7 @@ async def test_help_over_the_merge_confirmation(database, db_path):
         await press(pilot, "f7")
         await press(pilot, "3")
         await press(pilot, "down", "m")
-        await help_over(pilot, MergeConfirm, "被并入的档案不会删除", "ENTER   确认合并")
+        await help_over(pilot, MergeConfirm, "被并入的档案不会删除", "Enter   确认合并")
 
 
 async def test_help_over_the_queue_dialogs(database, db_path):
@@ -131,5 +131,5 @@ async def test_help_over_the_queue_dialogs(database, db_path):
         await press(pilot, "escape")
         await press(pilot, "c")
         await press(pilot, "down", "space")
-        await help_over(pilot, SegmentDialog, "选择细分营销的客户群", "可选的客户细分", "SPACE   勾选")
+        await help_over(pilot, SegmentDialog, "选择细分营销的客户群", "可选的客户细分", "Space   勾选")
         assert "[x] 车龄  出保 5 年内" in screen_text(app)  # the tick is still there

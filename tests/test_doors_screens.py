@@ -103,10 +103,10 @@ async def test_typing_on_the_list_filters_and_ctrl_d_drops_the_row_shown(app_db)
         assert "李雷" in text and "王芳" not in text and "赵敏" not in text
         assert "显示 1/1 位潜在客户" in text
         assert app.screen.query_one("#prospects-find", Input).value == "李雷"
-        assert "^d 放弃" in footer_line(app)  # the focus is in the box
+        assert "Ctrl+D 放弃" in footer_line(app)  # the focus is in the box
         await steps(pilot, "ctrl+d")
         assert "显示 0/0 位潜在客户" in screen_text(app)
-        assert "^d 放弃" not in footer_line(app)  # no row left to drop
+        assert "Ctrl+D 放弃" not in footer_line(app)  # no row left to drop
         assert app.screen.query_one("#prospects-find", Input).value == "李雷"  # Ctrl+D deleted nothing
     assert Prospect.get(Prospect.name == "李雷").status == "dropped"
     assert Prospect.get(Prospect.name == "王芳").status == "open"

@@ -4,12 +4,16 @@ work everywhere and are also listed in F1 help and the palette."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from db.i18n import set_language, t
 from tests import archive_fixtures as fx
+from tests import queue_factory as make
+from tests.conftest import TODAY
 from tests.manager_fixtures import advisor
 from tests.tui_helpers import footer_line, make_app, screen_text, settle
 from tui.screens.registry import MAIN_SCREENS
@@ -19,12 +23,15 @@ WIDTH = 80
 
 
 def overflow(app) -> list[str]:
-    """The footer keys that do not fit beside the palette key (empty when all fit)."""
+    """The footer keys that do not fit beside the palette key, or the palette key itself
+    when it runs past the screen's edge (empty when all fit)."""
     footer = app.screen.query_one(Footer)
     keys = list(footer.query(FooterKey))
     palette = [k for k in keys if k.has_class("-command-palette")]
     limit = palette[0].virtual_region.x if palette else WIDTH
-    return [k.key for k in keys if not k.has_class("-command-palette") and k.virtual_region.right >= limit]
+    late = [k.key for k in keys if not k.has_class("-command-palette") and k.virtual_region.right >= limit]
+    cut = [k.key for k in palette if k.region.right > WIDTH or f"Ctrl+P {t('key.palette')}" not in footer_line(app)]
+    return late + cut
 
 
 @pytest.fixture
@@ -32,13 +39,27 @@ def desk(database, db_path, monkeypatch):
     monkeypatch.setattr("db.advisors.os_user", lambda: "desk1")
     data = fx.sample_station(extra_zhangs=0)
     advisor("王经理", role="manager")
+    # A visit two days ago: the follow-up queue has a row, so F5 shows its row keys (R, P).
+    make.visit(data["car"], TODAY - dt.timedelta(days=2), mileage=33000)
     return db_path, data["owner"].id
 
 
-# (how to reach it, keys pressed after): the main screens, the card, the manager's screens, import
-PLACES = [(f"mode:{s.id}", ()) for s in MAIN_SCREENS] + [
-    ("card", ()), ("mode:report", ("ctrl+o",)), ("mode:report", ("ctrl+u",)),
-    ("mode:report", ("ctrl+t",)), ("mode:upkeep", ("ctrl+o",)),
+# (how to reach it, keys pressed after, whether those keys opened a screen to close again,
+# the screen's main action as the footer must show it): the main screens, then the states
+# that add keys (a queue's rows, the reception brief, the dropped prospects), the card, the
+# manager's screens, import.
+PLACES = [(f"mode:{s.id}", (), False, None) for s in MAIN_SCREENS] + [
+    ("mode:intake", (), False, ("Ctrl+N", "intake.key.new")),
+    ("mode:queues", ("enter",), False, ("R", "key.queues.outcome")),
+    ("mode:intake", ("8", "0", "0", "0", "enter"), False, ("Enter", "intake.key.order")),
+    ("mode:prospects", (), False, ("Ctrl+N", "prospects.key.new")),
+    ("mode:prospects", ("ctrl+t",), False, ("Ctrl+T", "prospects.key.dropped")),  # the way back
+    ("mode:upkeep", (), False, ("Ctrl+O", "upkeep.key.import")),
+    ("card", (), True, ("E", "card.key.edit")),
+    ("mode:report", ("ctrl+o",), True, ("Ctrl+R", "audit.key.apply")),
+    ("mode:report", ("ctrl+u",), True, ("N", "advisors.key.add")),
+    ("mode:report", ("ctrl+t",), True, ("Enter", "settings_screen.key.change")),
+    ("mode:upkeep", ("ctrl+o",), True, ("F2", "import.key.start")),
 ]
 
 
@@ -52,7 +73,7 @@ async def test_every_footer_fits_80_columns(desk, lang):
     problems = {}
     async with app.run_test(size=(WIDTH, 24)) as pilot:
         await settle(pilot)
-        for place, keys in PLACES:
+        for place, keys, pushed, main in PLACES:
             if place == "card":
                 app.switch_mode("lookup")
                 app.push_screen(ArchiveCard(customer_id))
@@ -66,6 +87,8 @@ async def test_every_footer_fits_80_columns(desk, lang):
             assert app.screen.query(Footer), name
             if overflow(app):
                 problems[name] = (overflow(app), footer_line(app))
+            if main and f"{main[0]} {t(main[1])}" not in footer_line(app):
+                problems[name + " main action"] = footer_line(app)
             strip = app.screen.query_one(ScreenStrip)
             last_line = screen_text(app).splitlines()[-1]
             if strip.render().cell_len > WIDTH or strip.current != app.current_mode:
@@ -73,7 +96,7 @@ async def test_every_footer_fits_80_columns(desk, lang):
             for screen in MAIN_SCREENS:
                 if f"{screen.key.upper()} {t(screen.label_key)}" not in last_line:
                     problems[name + " " + screen.id] = last_line
-            if place == "card" or keys:
+            if pushed:
                 app.pop_screen()
                 await settle(pilot)
     assert not problems, problems

@@ -297,7 +297,7 @@ async def test_a_dropped_prospect_opens_again_from_the_list(database, db_path):
         text = screen_text(app)
         assert "已放弃的潜在客户 1/1 位" in text and "[@click=app.quit]x[/]" in text and "王芳" not in text
         footer = footer_line(app)
-        assert "^r 重新跟进" in footer and "^d" not in footer  # each list offers its own key
+        assert "Ctrl+R 重新跟进" in footer and "Ctrl+D" not in footer  # each list offers its own key
         await press(pilot, "ctrl+d")  # not offered here: does nothing
         assert Prospect.get_by_id(gone.id).status == "dropped"
         await press(pilot, "ctrl+r")
@@ -307,7 +307,7 @@ async def test_a_dropped_prospect_opens_again_from_the_list(database, db_path):
         table = app.screen.query_one("#prospects-table", DataTable)
         assert table.row_count == 2 and "[@click=app.quit]x[/]" in screen_text(app)
         footer = footer_line(app)
-        assert "^d 放弃" in footer and "^r" not in footer
+        assert "Ctrl+D 放弃" in footer and "Ctrl+R" not in footer
 
 
 # ---- snapshots at 80×24 ----------------------------------------------------------------------

@@ -41,9 +41,43 @@ async def test_help_shows_keys_and_closes(app_db):
         await settle(pilot)
         await pilot.press("f1")
         text = screen_text(app)
-        assert "帮助" in text and "CTRL+Q" in text.upper()
+        assert "帮助" in text and "Ctrl+Q" in text
         await pilot.press("escape")
         assert "本页按键" not in screen_text(app)
+
+
+def help_keys(app) -> list[tuple[str, str]]:
+    """F1's key list as (key, what it does), read off the screen between its heading and
+    the closing line; a row is its key, a gap of two spaces or more, the description."""
+    import re
+
+    lines = [line.split("│")[1].strip() for line in screen_text(app).splitlines() if line.count("│") >= 2]
+    start, end = lines.index("本页按键"), next(i for i, line in enumerate(lines) if "关闭" in line)
+    rows = [re.fullmatch(r"(\S+)( {2,})(\S.*)", line.strip()) for line in lines[start + 1:end] if line.strip()]
+    assert all(rows), lines[start + 1:end]
+    return [(row.group(1), row.group(3).strip()) for row in rows]
+
+
+async def test_help_names_keys_as_the_footer_does_once_each(app_db):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")  # the reception's form: PgDn/PgUp and F2 work there
+        await settle(pilot)
+        await pilot.press("f1")
+        keys = dict(help_keys(app))
+        assert keys["Esc"] == "返回" and keys["Ctrl+N"] == "新建档案" and keys["PgDn"] == "下一部分"
+        assert keys["F2"] == "保存" and keys["Ctrl+P"] == "命令"
+        assert not [k for k in keys if k.isupper() and len(k) > 3], keys  # no ESCAPE, CTRL+N
+        await pilot.press("escape", "escape")  # the help, then the form (nothing typed)
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        await pilot.press("f1")
+        rows = help_keys(app)
+        assert ("1-7", "列表") in rows
+        assert [k for k, _ in rows if k.isdigit()] == []  # 2 … 7 are in 1-7
+        assert len({k for k, _ in rows}) == len(rows)
 
 
 async def test_english_switch(app_db):

@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from functools import partial
-
 from textual import events, on
 from textual.actions import SkipAction
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
-from textual.command import Hit, Hits, Provider
-from textual.screen import Screen
+from textual.command import CommandPalette
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
-from tui.keys import TranslatedBindings
+from tui.keys import TranslatedBindings, key_name
+from tui.palette import DeskCommands, DeskPalette
 from tui.screens.registry import MAIN_SCREENS, MainScreen
 
 # Keys are held while a screen changes stage (a find, a form opening): milliseconds as a
@@ -34,24 +31,12 @@ def _screen_bindings() -> list[Binding]:
     ]
 
 
-class ScreenCommands(Provider):
-    """Ctrl+P: every main screen by name."""
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for screen in MAIN_SCREENS:
-            if self.app.check_action("show_screen", (screen.id,)) is not True:
-                continue  # sign-in is up: no screen to go to
-            title = t("palette.go", screen=t(screen.label_key))
-            score = matcher.match(title) or matcher.match(screen.id)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), partial(self.app.run_action, f"show_screen('{screen.id}')"))
-
-
 class AdvisorApp(TranslatedBindings, App[int]):
     CSS_PATH = "app.tcss"
     ENABLE_COMMAND_PALETTE = True
-    COMMANDS = App.COMMANDS | {ScreenCommands}
+    # Ctrl+P: this screen's actions, help, quit and the screens, in the interface language
+    # (tui/palette.py); Textual's own English system commands are left out.
+    COMMANDS = {DeskCommands}
     BINDINGS = [
         Binding("f1", "help", "key.help", id="help"),
         Binding("ctrl+q", "quit", "key.quit", show=False, id="quit", priority=True),
@@ -252,6 +237,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
             if callable(arrived):
                 self.call_after_refresh(arrived)
 
+    def get_key_display(self, binding: Binding) -> str:
+        """The footer, F1 help and the palette name keys alike: Esc, Ctrl+N, PgDn."""
+        return binding.key_display or key_name(binding.key)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -260,9 +249,9 @@ class AdvisorApp(TranslatedBindings, App[int]):
             return
         self.push_screen(HelpScreen(self.screen, self.focused))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand(t("key.help"), t("screen.home.help"), self.action_help)
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(DeskPalette())
 
     # ---- the one handler for errors in workers
 

@@ -15,6 +15,20 @@ from textual.binding import Binding
 from db.i18n import has, t
 
 
+# Keys by the names printed on the keyboard (and in the README): Esc, PgDn, Ctrl+N.
+_KEY_NAMES = {"escape": "Esc", "pagedown": "PgDn", "pageup": "PgUp", "enter": "Enter", "tab": "Tab",
+              "space": "Space", "up": "↑", "down": "↓", "left": "←", "right": "→", "home": "Home",
+              "end": "End", "delete": "Del", "backspace": "Backspace", "insert": "Ins"}
+
+
+def key_name(key: str) -> str:
+    """``ctrl+n`` as ``Ctrl+N``, ``escape`` as ``Esc``: the footer, F1 help and the palette
+    name a key the same way."""
+    *modifiers, last = key.split("+")
+    name = _KEY_NAMES.get(last) or (last.upper() if len(last) == 1 or last[1:].isdigit() else last.title())
+    return "+".join([m.title() for m in modifiers] + [name])
+
+
 def label(description: str) -> str:
     return t(description) if description and has(description) else description
 

@@ -130,6 +130,9 @@ TEXTS = {
     "help.no_field": ("（没有选中输入项）", "(no field focused)"),
     "screen.discard": ("关闭前面的表单吗？已输入的内容将不保存。", "Close the form in front? What was typed there is not saved."),
     "palette.go": ("前往：{screen}", "Go to: {screen}"),
+    "palette.placeholder": ("输入要做的事或页面名称（可用拼音首字母）…", "Type what to do or a screen's name…"),
+    "palette.none": ("没有这样的命令", "No such command"),
+    "palette.key": ("按键 {key}", "Key {key}"),
     "error.unexpected": ("程序出错：{reason}（已记录，您输入的内容未丢失）", "Something went wrong: {reason} (logged; your input is kept)"),
     # ---- CLI
     "cli.description": ("服务顾问工作台：客户档案、接待与回访", "The service advisor's desk: archives, reception and calls"),

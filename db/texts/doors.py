@@ -113,7 +113,7 @@ TEXTS = {
     "screen.prospects": ("潜在客户", "Prospects"),
     "prospects.help": ("服务区域内的潜在客户：登记、联系、跟进。到期需联系的排在前面；车辆首次进站时，接待按手机号找到并转为客户档案。放弃的潜在客户记录保留：Ctrl+T 查看已放弃名单，Ctrl+R 重新跟进", "Potential customers near the station: list, contact, follow up. Those due for a call come first; when their car first comes in, the intake finds them by mobile and makes them a customer archive. Dropped prospects are kept: Ctrl+T lists them, Ctrl+R opens one again"),
     "prospects.key.new": ("新增", "New"),
-    "prospects.key.contact": ("记联系", "Log contact"),
+    "prospects.key.contact": ("记联系", "Contact"),
     "prospects.key.drop": ("放弃", "Drop"),
     "prospects.key.find": ("查找", "Find"),
     "prospects.find_placeholder": ("按姓名开头或手机尾号筛选", "Filter by name start or mobile tail"),

@@ -54,7 +54,7 @@ TEXTS = {
     "card.anon_cancel": ("取消", "Cancel"),
     "card.anon_do": ("匿名化", "Anonymise"),
     # ---- prospects: the dropped list and reopening
-    "prospects.key.dropped": ("已放弃名单", "Dropped list"),
+    "prospects.key.dropped": ("已放弃", "Dropped"),
     "prospects.key.reopen": ("重新跟进", "Reopen"),
     "prospects.status_dropped": ("已放弃的潜在客户 {shown}/{total} 位 · Ctrl+R 重新跟进 · Ctrl+T 回到跟进中的名单", "{shown} of {total} dropped prospects · Ctrl+R reopens · Ctrl+T back to the open ones"),
     "prospects.reopened": ("已重新跟进：{name}", "Open again: {name}"),

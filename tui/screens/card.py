@@ -161,6 +161,10 @@ class ArchiveCard(TranslatedBindings, Screen):
             return card_offers(self.card, "edit", "contacts")
         return card_offers(self.card, action)
 
+    def palette_detail(self, action: str, params: tuple[object, ...]) -> str | None:
+        """Ctrl+P tells the five groups apart by their tabs (1 客户 …)."""
+        return t(f"card.tab.{params[0]}") if action == "section" and params else None
+
     def action_section(self, name: str) -> None:
         self.section = name
         self.query_one("#card-sections", ContentSwitcher).current = f"section-{name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,24 +43,35 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
         else:
             text.append(t("help.no_field") + "\n", style="dim")
         text.append("\n" + t("help.screen_keys") + "\n", style="bold")
-        seen: set[str] = set()
+        rows = self._key_rows()
+        width = max((cell_len(key) for key, _ in rows), default=0) + 2  # a gap after the longest key
+        for key, description in rows:
+            text.append("  " + key + " " * (width - cell_len(key)), style="bold")
+            text.append(description + "\n")
+        text.append("\n" + t("help.close"), style="dim")
+        return text
+
+    def _key_rows(self) -> list[tuple[str, str]]:
+        """(key as the footer shows it, what it does) for the screen's keys, then the app's."""
+        rows: list[tuple[str, str]] = []
+        seen_keys: set[str] = set()
+        seen_commands: set[tuple[str, str]] = set()
         # Over a dialog only the app's priority keys reach through (Ctrl+Q, Ctrl+P): the
         # screen keys F3–F9 would do nothing there, so they are not offered.
         dialog = self._for_screen.is_modal
         for node in (self._for_screen, self.app):
-            for binding in node._bindings:  # (key, Binding) pairs, descriptions translated
-                binding = binding[1]
+            for _, binding in node._bindings:  # descriptions translated
                 # Only the program's own declared bindings (all carry an id); Textual's
                 # built-in ones (Tab, copy) are in the README.
                 if not binding.description or not binding.id:
                     continue
                 if dialog and node is self.app and not binding.priority:
                     continue
-                key = binding.key_display or binding.key.split(",")[0]
-                if key in seen:
+                # One line per command: 1-7 "lists" is one entry, not seven.
+                command = (binding.action.partition("(")[0], binding.description)
+                if binding.key in seen_keys or command in seen_commands:
                     continue
-                seen.add(key)
-                text.append(f"  {key.upper():<8}", style="bold")
-                text.append(label(binding.description) + "\n")
-        text.append("\n" + t("help.close"), style="dim")
-        return text
+                seen_keys.add(binding.key)
+                seen_commands.add(command)
+                rows.append((self.app.get_key_display(binding), label(binding.description)))
+        return rows

@@ -54,8 +54,10 @@ class IntakeScreen(DeskScreen):
         Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new", priority=True),
         # priority: Enter that finds or opens the work order holds the keys typed after it
         # (AdvisorApp.hold_keys) until the next stage has its focus; in the form's fields
-        # the app's own priority Enter moves on first
-        Binding("enter", "proceed", "intake.key.order", show=False, id="intake.proceed", priority=True),
+        # the app's own priority Enter moves on first. One binding per stage, so that the
+        # footer shows Enter 开单 on the brief only (Enter finds: the find stage says so).
+        Binding("enter", "find_enter", show=False, id="intake.find", priority=True),
+        Binding("enter", "proceed", "intake.key.order", id="intake.proceed", priority=True),
         Binding("escape", "back", "key.back", show=False, id="back"),
         # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
         Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
@@ -168,7 +170,9 @@ class IntakeScreen(DeskScreen):
         if action == "save":
             return self.stage == "form"
         if action == "proceed":
-            return self.stage in ("find", "brief")
+            return self.stage == "brief"
+        if action == "find_enter":
+            return self.stage == "find"
         if action == "section":
             return self.stage == "form"
         if action == "new_archive":
@@ -274,17 +278,17 @@ class IntakeScreen(DeskScreen):
     # ---- the form
 
     def action_proceed(self) -> None:
-        if self.stage == "find":
-            # The keys after Enter wait for the brief. Enter itself goes on to the find field
-            # or the pick list: the keys typed before it are still on their way there, so
-            # only they know what it finds or picks (the field posts Submitted, the list
-            # OptionSelected, and a stage that follows releases the keys).
-            if self.focused in (self.query_one("#find-input"), self.query_one("#find-results")):
-                self.app.hold_keys()
-            raise SkipAction()
-        if self.stage == "brief":
-            self.app.hold_keys()  # for the work order's first field
-            self.post_message(self.FormReady(self._brief_data))
+        self.app.hold_keys()  # for the work order's first field
+        self.post_message(self.FormReady(self._brief_data))
+
+    def action_find_enter(self) -> None:
+        # The keys after Enter wait for the brief. Enter itself goes on to the find field
+        # or the pick list: the keys typed before it are still on their way there, so
+        # only they know what it finds or picks (the field posts Submitted, the list
+        # OptionSelected, and a stage that follows releases the keys).
+        if self.focused in (self.query_one("#find-input"), self.query_one("#find-results")):
+            self.app.hold_keys()
+        raise SkipAction()
 
     def action_new_archive(self) -> None:
         self.app.hold_keys()  # for the new archive's first field

@@ -140,6 +140,10 @@ class UpkeepScreen(DeskScreen):
         self._loading = True
         self.load_lines(self._generation, view, None)
 
+    def palette_detail(self, action: str, params: tuple[object, ...]) -> str | None:
+        """Ctrl+P tells the seven lists apart by their titles."""
+        return self._view_title(str(params[0])) if action == "view" and params else None
+
     @staticmethod
     def _view_title(view: str) -> str:
         n = VIEWS.index(view) + 1
