@@ -374,10 +374,8 @@ def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, An
     return version
 
 
-def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
-                 advisor_id: int | None) -> int:
-    """Correct a work order's text and fees. Work orders carry no version of their own:
-    the archive's (customer) version guards them; returns the customer's new version."""
+def clean_visit(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A work order's typed corrections validated (only those given)."""
     changes: dict[str, Any] = {}
     for name, raw in data.items():
         if name == "work_done":
@@ -388,6 +386,14 @@ def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
             changes[name] = v.choice(v.normalise(raw), PAYMENTS, name) or None
         else:
             raise Invalid(t("card.unknown_field", field=name), name)
+    return changes
+
+
+def update_visit(visit_id: int, customer_version: int, data: Mapping[str, Any],
+                 advisor_id: int | None) -> int:
+    """Correct a work order's text and fees. Work orders carry no version of their own:
+    the archive's (customer) version guards them; returns the customer's new version."""
+    changes = clean_visit(data)
     with writing():
         visit = Visit.get_or_none(Visit.id == visit_id)
         if visit is None:
@@ -421,6 +427,40 @@ def reveal(customer_id: int, field_name: str, advisor_id: int | None) -> str:
     return getattr(customer, field_name) or ""
 
 
+def clean_contact(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A contact's typed values validated (only those given). The next contact is a day
+    still to come: a date gone by would put the customer in no list at all."""
+    checks = {
+        "channel": lambda raw: v.choice(raw or "desk", CHANNELS, "channel"),
+        "purpose": lambda raw: v.text(raw, "purpose", 24),
+        "outcome": lambda raw: v.choice(raw, OUTCOMES, "outcome") if v.normalise(raw) else None,
+        "traits": lambda raw: v.text(raw, "traits", 500), "events": lambda raw: v.text(raw, "events", 500),
+        "tags": lambda raw: v.text(raw, "tags", 200), "note": lambda raw: v.text(raw, "note", 1000),
+        "next_contact_date": lambda raw: v.upcoming_date(raw, "next_contact_date", today()),
+        "marketing_consent": lambda raw: v.choice(raw, CONSENT_ANSWERS, "marketing_consent") if v.normalise(raw) else None,
+    }
+    values: dict[str, Any] = {}
+    for name, raw in data.items():
+        if name not in checks:
+            raise Invalid(t("card.unknown_field", field=name), name)
+        values[name] = checks[name](raw)
+    return values
+
+
+_CLEANERS = {"customer": clean_customer, "observation": clean_customer, "vehicles": clean_vehicle,
+             "visits": clean_visit, "contacts": clean_contact}
+
+
+def check_field(section: str, name: str, value: str) -> str | None:
+    """What is wrong with one typed value of a card form (the form checks a field as it is
+    left, before F2), or None. Rules between fields and the database wait for the save."""
+    try:
+        _CLEANERS[section]({name: value})
+    except Invalid as exc:
+        return str(exc)
+    return None
+
+
 def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
                 purpose: str | None = None, outcome: str | None = None, traits: str | None = None,
                 events: str | None = None, tags: str | None = None, note: str | None = None,
@@ -437,14 +477,8 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
     known = Customer.get_or_none(Customer.id == customer_id)
     if known is not None:  # refused before any typed value is judged (checked again below)
         _not_anonymised(known)
-    values = dict(
-        channel=v.choice(channel or "desk", CHANNELS, "channel"),
-        purpose=v.text(purpose, "purpose", 24),
-        outcome=v.choice(outcome, OUTCOMES, "outcome") if v.normalise(outcome) else None,
-        traits=v.text(traits, "traits", 500), events=v.text(events, "events", 500),
-        tags=v.text(tags, "tags", 200), note=v.text(note, "note", 1000),
-        next_contact_date=v.optional_date(next_contact_date, "next_contact_date"),
-    )
+    values = clean_contact(dict(channel=channel, purpose=purpose, outcome=outcome, traits=traits,
+                                events=events, tags=tags, note=note, next_contact_date=next_contact_date))
     answer = v.choice(consent, CONSENT_ANSWERS, "marketing_consent") if v.normalise(consent) else None
     if values["outcome"] == "do_not_call":
         if answer == "yes":

@@ -37,17 +37,39 @@ _TEXT_FIELDS = {"district": 40, "current_car": 100, "heard_from": 60, "interest"
 FORM_FIELDS = ("name", "mobile", *_TEXT_FIELDS, "next_contact_date")
 
 
-def clean(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The form's values validated and normalised; raises ``Invalid`` naming the field."""
+def clean(data: Mapping[str, Any], kept_date: dt.date | None = None) -> dict[str, Any]:
+    """The form's values validated and normalised; raises ``Invalid`` naming the field.
+
+    The next contact is a day still to come, unless it is the date the prospect already
+    has (an overdue prospect's form saves with its other changes)."""
     values: dict[str, Any] = {"name": v.name(data.get("name"))}
     raw_mobile = v.normalise(data.get("mobile"))
     values["mobile"] = v.mobile(raw_mobile) if raw_mobile else None
     for field, limit in _TEXT_FIELDS.items():
         values[field] = v.text(data.get(field), field, limit)
-    values["next_contact_date"] = v.optional_date(data.get("next_contact_date"), "next_contact_date")
+    day = v.optional_date(data.get("next_contact_date"), "next_contact_date")
+    values["next_contact_date"] = day if day is not None and day == kept_date else \
+        v.upcoming_date(data.get("next_contact_date"), "next_contact_date")
     if "marketing_consent" in data:
         values["marketing_consent"] = data["marketing_consent"]
     return values
+
+
+def check_field(name: str, value: str, kept_date: dt.date | None = None) -> str | None:
+    """What is wrong with one typed value of the prospect's form or its contact (checked
+    as the field is left), or None; rules that need the database wait for the save."""
+    try:
+        if name == "name":
+            v.name(value)
+        elif name == "mobile":
+            clean({"name": "-", "mobile": value})
+        elif name == "next_contact_date":
+            clean({"name": "-", name: value}, kept_date)
+        elif name in _TEXT_FIELDS:
+            v.text(value, name, _TEXT_FIELDS[name])
+    except Invalid as exc:
+        return str(exc)
+    return None
 
 
 def _check_mobile_free(mobile: str | None, own_id: int | None = None) -> None:
@@ -78,9 +100,9 @@ def create(data: Mapping[str, Any], advisor_id: int | None) -> Prospect:
 
 def update(prospect_id: int, expected_version: int, data: Mapping[str, Any]) -> int:
     """Save the form over the version it was read at; returns the new version."""
-    values = clean(data)
     with writing():
         current = get(prospect_id)
+        values = clean(data, kept_date=current.next_contact_date)
         if current.status == "open":
             _check_mobile_free(values["mobile"], own_id=prospect_id)
         values.update(prospect_keys(values["name"], values["mobile"]))
@@ -206,7 +228,7 @@ def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any
     note = v.text(data.get("note"), "note", 1000)
     traits = v.text(data.get("traits"), "traits", 500)
     events = v.text(data.get("events"), "events", 500)
-    next_date = v.optional_date(data.get("next_contact_date"), "next_contact_date")
+    next_date = v.upcoming_date(data.get("next_contact_date"), "next_contact_date")
     if not (note or outcome or traits or events):
         raise Invalid(t("prospects.contact_empty"), "note")
     with writing():

@@ -246,15 +246,30 @@ def date(text: object, field: str = "date") -> dt.date:
     for form in _DATE_FORMS:
         match = form.match(value)
         if match:
+            year, month, day = (int(g) for g in match.groups())
+            if not 1 <= month <= 12:
+                raise Invalid(t("validate.date.no_month", text=value, month=month), field)
             try:
-                return dt.date(*(int(g) for g in match.groups()))
-            except ValueError:
-                break
+                return dt.date(year, month, day)
+            except ValueError:  # written right, but the month has fewer days (2026-02-30)
+                raise Invalid(t("validate.date.no_day", text=value, month=month, day=day), field) from None
     raise Invalid(t("validate.date.bad", text=value), field)
 
 
 def optional_date(text: object, field: str = "date") -> dt.date | None:
     return None if not normalise(text) else date(text, field)
+
+
+def upcoming_date(text: object, field: str = "date", today: dt.date | None = None) -> dt.date | None:
+    """An optional date still to come: today or later (when to contact someone next)."""
+    day = optional_date(text, field)
+    if today is None:
+        from db.clock import today as clock_today
+
+        today = clock_today()
+    if day is not None and day < today:
+        raise Invalid(t("validate.date.past", date=day.isoformat()), field)
+    return day
 
 
 MONEY_MAX = Decimal("10000000")

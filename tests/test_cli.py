@@ -33,7 +33,7 @@ def test_unknown_scheme_in_english_after_the_command(tmp_path):
 def test_bad_today(tmp_path):
     result = advisor("--today", "2026-02-30", "demo", "--db", str(tmp_path / "a.sqlite"))
     assert result.returncode == 2
-    assert "不是日期" in result.stderr
+    assert "没有这个日期：2 月没有 30 日" in result.stderr
 
 
 def test_help_is_chinese_by_default_and_english_on_request():

@@ -16,8 +16,10 @@ NASTY = "[@click=app.quit]x[/]"
 
 
 def seed_prospects() -> None:
-    prospects.create({"name": "王芳", "mobile": "13900139000", "district": "朝阳",
-                      "current_car": "朗逸 2015", "next_contact_date": "2026-11-20"}, None)
+    wang = prospects.create({"name": "王芳", "mobile": "13900139000", "district": "朝阳",
+                             "current_car": "朗逸 2015"}, None)
+    # Overdue: the date was set days ago (a new date gone by is refused, db.prospects.clean).
+    Prospect.update(next_contact_date=dt.date(2026, 11, 20)).where(Prospect.id == wang.id).execute()
     prospects.create({"name": NASTY, "mobile": "13900139001", "district": "海淀"}, None)
     prospects.create({"name": "李雷", "mobile": "13900139002", "next_contact_date": "2026-12-03"}, None)
 

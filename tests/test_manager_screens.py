@@ -54,7 +54,7 @@ async def test_report_screen_shows_the_period_asked(desk):
         from_field.focus()
         await pilot.press("enter")
         await settle(pilot)
-        assert "不是日期" in screen_text(app) and from_field.value == "2026-02-30"
+        assert "没有这个日期：2 月没有 30 日" in screen_text(app) and from_field.value == "2026-02-30"
 
 
 async def test_a_big_stations_counts_are_grouped_on_the_report_and_audit_screens(desk, monkeypatch):

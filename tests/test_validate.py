@@ -193,6 +193,28 @@ def test_date_rejections(bad):
     assert "日期" in str(err.value)
 
 
+@pytest.mark.parametrize("typed, says", [
+    ("2026-02-30", "没有这个日期：2 月没有 30 日"), ("2025-02-29", "2 月没有 29 日"),
+    ("2026年4月31日", "4 月没有 31 日"), ("2026-13-01", "不会有 13 月"), ("2026-00-10", "不会有 0 月"),
+])
+def test_a_date_written_right_that_does_not_exist_is_named_so(typed, says):
+    with pytest.raises(Invalid) as err:
+        v.date(typed, "next_contact_date")
+    assert says in str(err.value) and "格式" not in str(err.value)
+    assert err.value.field == "next_contact_date"
+    assert v.date("2024-02-29") == dt.date(2024, 2, 29)  # a leap year's does
+
+
+def test_upcoming_date_refuses_a_day_gone_by():
+    today = dt.date(2026, 11, 26)
+    assert v.upcoming_date("2026-11-26", "next_contact_date", today) == today
+    assert v.upcoming_date("", "next_contact_date", today) is None
+    with pytest.raises(Invalid) as err:
+        v.upcoming_date("2026-11-25", "next_contact_date", today)
+    assert str(err.value) == "2026-11-25 已经过去，请填今天或以后的日期"
+    assert err.value.field == "next_contact_date"
+
+
 def test_money():
     assert v.money("1,234.5") == Decimal("1234.50")
     assert v.money("¥80") == Decimal("80.00")

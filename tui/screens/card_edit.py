@@ -6,6 +6,7 @@ second F2 (the advisor has now been told who changed it) saves over the newer ve
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from db.i18n import t
@@ -50,18 +51,19 @@ def form_for(screen, section: str) -> FieldForm | None:
         initial, masked = _customer_values(screen, names)
         return FieldForm(title, initial, lambda values: archive.update_customer(
             screen.customer_id, screen.card.version, values, advisor), on_conflict=screen.load,
-            placeholders=masked)
+            placeholders=masked, check=partial(archive.check_field, section))
     if section == "vehicles" and card.vehicles:
         car = card.vehicles[screen.selected["vehicles"]]
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_vehicle(
             car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
-            choices=choices())
+            choices=choices(), check=partial(archive.check_field, section))
     if section == "visits" and card.visits:
         visit = card.visits[screen.selected["visits"]]
         initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_visit(
-            visit.id, screen.card.version, values, advisor), on_conflict=screen.load, choices=choices())
+            visit.id, screen.card.version, values, advisor), on_conflict=screen.load, choices=choices(),
+            check=partial(archive.check_field, section))
     if section == "contacts":
         return contact_form(screen)
     return None
@@ -104,4 +106,5 @@ def contact_form(screen) -> FieldForm:
 
     placeholders = {"next_contact_date": t("date.example"), "tags": t("card.placeholder.tags")}
     return FieldForm(t("card.contact_title"), initial, save, placeholders=placeholders,
-                     only_changed=False, choices=choices(screen.card.marketing_consent))
+                     only_changed=False, choices=choices(screen.card.marketing_consent),
+                     check=partial(archive.check_field, "contacts"))

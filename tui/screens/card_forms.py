@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from db.errors import Conflict, Invalid
 from tui.keys import TranslatedBindings, help_binding
@@ -27,6 +28,7 @@ from tui.widgets.fields import TextField
 from tui.workers import db_work
 
 Save = Callable[[dict[str, str]], Any]  # runs in a worker thread; raises AdvisorError to refuse
+Check = Callable[[str, str], str | None]  # (field, typed text) -> what is wrong, or None; no database
 Choices = dict[str, list[tuple[str, str]]]  # field -> [(code, label)], in the order ←/→ steps
 
 
@@ -46,8 +48,9 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
     def __init__(self, title: str, initial: list[tuple[str, str]], save: Save,
                  on_conflict: Callable[[], None] | None = None,
                  placeholders: dict[str, str] | None = None, only_changed: bool = True,
-                 choices: Choices | None = None) -> None:
+                 choices: Choices | None = None, check: Check | None = None) -> None:
         super().__init__()
+        self._check = check
         self._only_changed = only_changed
         self._choices = choices or {}
         self._placeholders = placeholders or {}
@@ -117,6 +120,31 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         """A screen key asks before a form with typed input is closed (tui.screens.base);
         a choice picked with ←/→ counts too."""
         return "ask" if self._changed() else "close"
+
+    # ---- a field is checked as it is left (as at the reception), not only on F2
+
+    def _field_name(self, widget: Widget) -> str | None:
+        return widget.id.removeprefix("field-") if widget.id and widget.id.startswith("field-") else None
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        name = self._field_name(event.input)
+        if name is None or self._check is None:
+            return
+        first = dict(self._initial).get(name)
+        # A value left as it was shown (a masked mobile, an old import's) is not judged here.
+        message = None if event.value == first else self._check(name, event.value)
+        self._say(self.query_one(f"#error-{name}", Static), message or "")
+
+    @on(Input.Changed)
+    def _corrected(self, event: Input.Changed) -> None:
+        """The message beside a field goes as soon as what is typed there is right."""
+        name = self._field_name(event.input)
+        if name is None or self._check is None:
+            return
+        line = self.query_one(f"#error-{name}", Static)
+        if line.display and self._check(name, event.value) is None:
+            self._say(line, "")
 
     def action_save(self) -> None:
         for static in self.query(".error"):

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from db.i18n import t
-from tui.screens.card_forms import Choices, FieldForm
+from tui.screens.card_forms import Check, Choices, FieldForm
 from tui.screens.card_render import hint_key
 
 # (field name, label catalogue key, initial value, placeholder)
@@ -29,10 +29,11 @@ class DoorsForm(FieldForm):
     ROW_CLASSES = "form-row doors-row"
 
     def __init__(self, title: str, fields: Sequence[Field], save: Callable[[dict[str, str]], Any],
-                 below: Text | None = None, choices: Choices | None = None) -> None:
+                 below: Text | None = None, choices: Choices | None = None,
+                 check: Check | None = None) -> None:
         super().__init__(f"{title}  {t('doors.form.keys')}", [(name, value) for name, _, value, _ in fields], save,
                          placeholders={name: hint for name, _, _, hint in fields}, only_changed=False,
-                         choices=choices)
+                         choices=choices, check=check)
         self._labels = {name: label for name, label, _, _ in fields}
         self._below = below
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 
 from rich.text import Text
 from textual import events, on
@@ -200,7 +201,8 @@ class ProspectsScreen(DeskScreen):
         fields = [(n, _label_key(n), "", t("date.example") if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
-                                       lambda values: prospects.create(values, advisor_id)),
+                                       lambda values: prospects.create(values, advisor_id),
+                                       check=prospects.check_field),
                              callback=self._after_form)
 
     @on(DataTable.RowSelected, "#prospects-table")
@@ -236,13 +238,16 @@ class ProspectsScreen(DeskScreen):
             coded = {name: options for name, options in choices().items() if name in ("channel", "outcome")}
             self.app.push_screen(DoorsForm(t("prospects.contact_title", name=p.name), fields,
                                            lambda values: prospects.log_contact(p.id, advisor_id, values),
-                                           below=history, choices=coded), callback=self._after_form)
+                                           below=history, choices=coded, check=prospects.check_field),
+                                 callback=self._after_form)
             return
         current = {n: getattr(p, n) for n in FORM_FIELDS}
         fields = [(n, _label_key(n), "" if current[n] is None else str(current[n]), "") for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.edit_title", name=p.name), fields,
                                        lambda values: prospects.update(p.id, p.version, values),
-                                       below=history), callback=self._after_form)
+                                       below=history,
+                                       check=partial(prospects.check_field, kept_date=p.next_contact_date)),
+                             callback=self._after_form)
 
     @staticmethod
     def _history(contacts: list) -> Text:
