@@ -144,7 +144,7 @@ _REPORTED = {"name_exact": "name", "pinyin_exact": "pinyin", "initials_exact": "
 _PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超")
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Hit:
     """One result row: a customer and one of their vehicles (or none)."""
 
@@ -178,7 +178,7 @@ class After(NamedTuple):
     shown: int  # rows shown up to it: the next read asks for that many more at once
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Page:
     hits: list[Hit]
     has_more: bool
@@ -202,11 +202,16 @@ _BY_VEHICLE = ("FROM vehicle v JOIN customer c ON c.id = v.owner_id", "v.id")
 _BY_CUSTOMER = ("FROM customer c LEFT JOIN vehicle v ON v.owner_id = c.id", "c.id, v.id")
 _BY_VISIT = ("FROM visit w JOIN customer c ON c.id = w.customer_id JOIN vehicle v ON v.id = w.vehicle_id",
              "w.id")
-# The row columns that order rows as each part's ORDER BY does after the key (a work-order
-# number is unique, so its key alone orders the visits' rows). A missing vehicle sorts
-# first here, as on SQLite; on PostgreSQL last, but a customer's rows are all without a
-# vehicle (one row) or all with one, so the order within a customer is the same.
-_ORDER_COLUMNS = {_BY_VEHICLE: (7,), _BY_CUSTOMER: (2, 7), _BY_VISIT: ()}
+# A row's place after its key, as each part's ORDER BY puts it (a work-order number is
+# unique, so its key alone orders the visits' rows). A missing vehicle sorts first here,
+# as on SQLite; on PostgreSQL last, but a customer's rows are all without a vehicle (one
+# row) or all with one, so the order within a customer is the same. Plain functions:
+# this runs for every row of every lookup.
+_ORDER_AFTER_KEY: dict[tuple[str, str], Callable[[tuple], tuple]] = {
+    _BY_VEHICLE: lambda row: (row[7] or 0,),
+    _BY_CUSTOMER: lambda row: (row[2], row[7] or 0),
+    _BY_VISIT: lambda row: (),
+}
 
 
 class Source(NamedTuple):
@@ -357,6 +362,10 @@ def search(query: str, *, limit: int = 20, offset: int = 0, after: After | None 
     return Page(page, len(hits) > offset + limit, After(page[-1].order, shown) if page else after)
 
 
+def _first(item: tuple) -> object:
+    return item[0]
+
+
 def _merge(sources: list[Source], rows: list[tuple], batch: int) -> tuple[list[Hit], tuple | None]:
     """Rows ranked and made unique per (customer, vehicle), each pair at its best place;
     and up to which place that list is sure (None: every row was read).
@@ -367,18 +376,21 @@ def _merge(sources: list[Source], rows: list[tuple], batch: int) -> tuple[list[H
     exact plate typed without its province sorts after tails sharing its last six
     characters, which no page's worth of plates do)."""
     ranked = []
-    cut: dict[int, tuple] = {}
-    counts: dict[int, int] = {}
     for row in rows:
         number, key = row[0], row[1]
         source = sources[number]
         kind = source.classify(key, row)
-        order = (RANKS[kind], number, key, *(row[i] or 0 for i in _ORDER_COLUMNS[source.tables]))
-        ranked.append((order, kind, row))
-        counts[number] = counts.get(number, 0) + 1
-        cut[number] = max(cut.get(number, order), order)
-    bounds = [cut[number] for number, count in counts.items() if count >= batch]
-    ranked.sort(key=lambda r: r[0])
+        ranked.append(((RANKS[kind], number, key) + _ORDER_AFTER_KEY[source.tables](row), kind, row))
+    bounds = []
+    if len(rows) >= batch:  # only then can a source have been cut
+        cut: dict[int, tuple] = {}
+        counts: dict[int, int] = {}
+        for order, _, row in ranked:
+            number = row[0]
+            counts[number] = counts.get(number, 0) + 1
+            cut[number] = max(cut.get(number, order), order)
+        bounds = [cut[number] for number, count in counts.items() if count >= batch]
+    ranked.sort(key=_first)
     seen: set = set()
     hits = []
     for order, kind, row in ranked:
