@@ -272,6 +272,16 @@ def upcoming_date(text: object, field: str = "date", today: dt.date | None = Non
     return day
 
 
+def date_example(today: dt.date | None = None) -> str:
+    """A date field's placeholder: an example a few days ahead, so that it is a day the
+    field would take (a fixed example date would one day lie in the past)."""
+    if today is None:
+        from db.clock import today as clock_today
+
+        today = clock_today()
+    return t("date.example", date=(today + dt.timedelta(days=5)).isoformat())
+
+
 MONEY_MAX = Decimal("10000000")
 
 

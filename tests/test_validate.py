@@ -215,6 +215,13 @@ def test_upcoming_date_refuses_a_day_gone_by():
     assert err.value.field == "next_contact_date"
 
 
+def test_a_date_fields_example_is_a_day_it_would_take():
+    """The placeholder's example follows today, so it never shows a day gone by."""
+    for today in (dt.date(2026, 11, 26), dt.date(2027, 12, 30)):
+        example = v.date_example(today).removeprefix("如 ")
+        assert v.upcoming_date(example, "next_contact_date", today) > today
+
+
 def test_money():
     assert v.money("1,234.5") == Decimal("1234.50")
     assert v.money("¥80") == Decimal("80.00")

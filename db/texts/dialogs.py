@@ -2,7 +2,7 @@
 
 TEXTS = {
     # a date field's placeholder: marked as an example, so it is not taken for a value
-    "date.example": ("如 2026-12-01", "e.g. 2026-12-01"),
+    "date.example": ("如 {date}", "e.g. {date}"),
     "dialog.confirm.help": ("一个问题，几个答案：←/→ 或 Tab 在答案之间移动，回车选定亮着的答案；Esc 等于取消，什么也不改。",
                             "A question with a few answers: ←/→ or Tab move between them, Enter gives the highlighted one; Esc cancels and changes nothing."),
     "dialog.ask.help": ("逐项填写：回车到下一项，最后一项回车或 F2 确定；Esc 取消，不做任何改动（改过内容时先问一句）。不被接受时原因显示在框内，填好的内容都还在。",

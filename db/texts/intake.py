@@ -22,7 +22,6 @@ TEXTS = {
     "intake.key.new": ("新建档案", "New archive"),
     "intake.key.next_section": ("下一部分", "Next part"),
     "intake.key.prev_section": ("上一部分", "Previous part"),
-    "intake.key.next": ("下一位", "Next customer"),
     "intake.key.change": ("切换", "Change"),
     "intake.find.title": ("查找档案", "Find the archive"),
     "intake.find.placeholder": ("车牌/尾号 · 手机尾号 · 车架号/尾号 · 姓名", "Plate/tail · mobile tail · VIN/tail · name"),

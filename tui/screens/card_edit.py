@@ -10,6 +10,7 @@ from functools import partial
 from typing import Any
 
 from db.i18n import t
+from db.validate import date_example
 from tui.screens.card_forms import Choices, FieldForm
 from tui.screens.card_render import CONSENT_NOW
 
@@ -104,7 +105,7 @@ def contact_form(screen) -> FieldForm:
                             values["outcome"], values["traits"], values["events"], values["tags"],
                             values["note"], values["next_contact_date"], consent=values["marketing_consent"])
 
-    placeholders = {"next_contact_date": t("date.example"), "tags": t("card.placeholder.tags")}
+    placeholders = {"next_contact_date": date_example(), "tags": t("card.placeholder.tags")}
     return FieldForm(t("card.contact_title"), initial, save, placeholders=placeholders,
                      only_changed=False, choices=choices(screen.card.marketing_consent),
                      check=partial(archive.check_field, "contacts"))

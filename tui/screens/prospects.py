@@ -25,6 +25,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
 from db.i18n import number, t
+from db.validate import date_example
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm
 from tui.widgets.fields import TextField
@@ -198,7 +199,7 @@ class ProspectsScreen(DeskScreen):
         from db import prospects
 
         advisor_id = getattr(self.app, "advisor_id", None)
-        fields = [(n, _label_key(n), "", t("date.example") if n == "next_contact_date" else "")
+        fields = [(n, _label_key(n), "", date_example() if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
                                        lambda values: prospects.create(values, advisor_id),
@@ -234,7 +235,7 @@ class ProspectsScreen(DeskScreen):
             fields = [("channel", "prospects.field.channel", "phone", ""),
                       ("outcome", "prospects.field.outcome", "", ""),
                       ("note", "prospects.field.note", "", ""),
-                      ("next_contact_date", "prospects.field.next_contact_date", "", t("date.example"))]
+                      ("next_contact_date", "prospects.field.next_contact_date", "", date_example())]
             coded = {name: options for name, options in choices().items() if name in ("channel", "outcome")}
             self.app.push_screen(DoorsForm(t("prospects.contact_title", name=p.name), fields,
                                            lambda values: prospects.log_contact(p.id, advisor_id, values),

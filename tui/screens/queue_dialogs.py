@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
+from db.validate import date_example
 from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -83,7 +84,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
             yield TextField(id="outcome-note", help_key="queues.help.note", max_length=500)
             yield Static(Text(t("queues.booked_date")), classes="label")
             # no day to suggest (the customer names it): an example, marked as one
-            yield TextField(id="outcome-date", placeholder=t("date.example"), help_key="queues.help.booked",
+            yield TextField(id="outcome-date", placeholder=date_example(), help_key="queues.help.booked",
                             max_length=10)
             yield Static(Text(""), id="outcome-error", classes="error")
 
@@ -165,7 +166,7 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
             yield Static(Text(t("queues.postpone_title", name=self.item.name), style="bold"))
             yield Static(Text(t("queues.postpone_date")), classes="label")
             yield TextField(self.suggested.isoformat() if self.suggested else "", id="postpone-date",
-                            placeholder=t("date.example"), help_key="queues.help.postpone", max_length=10)
+                            placeholder=date_example(), help_key="queues.help.postpone", max_length=10)
             yield Static(Text(""), id="postpone-error", classes="error")
 
     @on(Input.Submitted)
