@@ -124,11 +124,11 @@ async def test_help_over_the_queue_dialogs(database, db_path):
         await press(pilot, "3", *"2026-12-01")  # booked: on to the date
         await help_over(pilot, OutcomeDialog, "记录这通电话的结果", "客户预约来站的日期", "1       已联系上")
         assert app.screen.query_one("#outcome-date", Input).value == "2026-12-01"
-        await press(pilot, "escape")
+        await press(pilot, "escape", "right", "enter")  # a date was typed: yes, throw it away
         await press(pilot, "p")
         await press(pilot, *"2026-12")
         await help_over(pilot, DateDialog, "把这一行推到某一天再列出")
-        await press(pilot, "escape")
+        await press(pilot, "escape", "right", "enter")
         await press(pilot, "c")
         await press(pilot, "down", "space")
         await help_over(pilot, SegmentDialog, "选择细分营销的客户群", "可选的客户细分", "Space   勾选")

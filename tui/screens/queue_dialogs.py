@@ -22,6 +22,7 @@ from db.errors import Invalid
 from db.i18n import t
 from db.validate import date_example
 from tui.keys import TranslatedBindings, help_binding
+from tui.screens.base import cancel_form
 from tui.widgets.fields import TextField
 from tui.workers import db_work
 
@@ -143,7 +144,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(message.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        cancel_form(self)  # asks first when a note or a date was typed
 
 
 class DateDialog(TranslatedBindings, ModalScreen[object]):
@@ -195,7 +196,7 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
         self.dismiss(message.value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        cancel_form(self)  # asks first when a note or a date was typed
 
 
 class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
@@ -330,4 +331,4 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
         self.dismiss(spec)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self.dismiss(None)  # nothing typed here: ticks are redone in a moment
