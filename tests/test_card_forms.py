@@ -147,3 +147,16 @@ async def test_contact_date_is_checked_as_the_field_is_left(station):
         await settle(pilot)
         assert not isinstance(app.screen, FieldForm)
     assert Contact.get().next_contact_date == TODAY + dt.timedelta(days=5)
+
+
+async def test_tab_and_shift_tab_stop_on_the_forms_fields_only(station):
+    """The form's scrolling body is not a Tab stop: Shift+Tab from the first field used to
+    land on it, where typing went nowhere."""
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot, station["owner"].id, "c")
+        assert isinstance(app.screen, FieldForm)
+        for key in ("shift+tab", "shift+tab", "tab", "tab", "tab"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.focused is not None and app.focused.id != "form-fields", key

@@ -149,3 +149,17 @@ async def test_after_a_save_ctrl_n_starts_a_new_archive(app_db, returning):
         assert "已保存" in await typed(pilot, (*"15000", "f2"))
         text = await typed(pilot, ("ctrl+n", "李", "雷"))
         assert "新建档案" in text and value(app, "customer.name") == "李雷"
+
+
+async def test_shift_tab_from_the_first_field_never_stops_on_the_form_itself(app_db):
+    from tui.widgets.intake_form import IntakeForm
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_archive(pilot)
+        assert app.focused.id == field_id("customer.name")
+        await pilot.press("shift+tab")
+        await settle(pilot)
+        # round to the form's last field (or the find box): a field, never the form
+        assert not isinstance(app.focused, IntakeForm)
+        assert app.focused.id.startswith("f-") or app.focused.id == "find-input"

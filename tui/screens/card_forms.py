@@ -67,7 +67,7 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
             with Vertical(id="form-head"):  # docked: the fields below scroll under it
                 yield Static(Text(self._title, style="bold"), id="form-title")
                 yield Static(Text(""), id="form-error", classes="error form-field-error")
-            with VerticalScroll(id="form-fields"):
+            with VerticalScroll(id="form-fields", can_focus=False):  # fields only are Tab stops
                 for name, value in self._initial:
                     with Horizontal(classes=self.ROW_CLASSES):
                         label = Static(Text(self._label(name)), classes="form-label")

@@ -75,6 +75,10 @@ class PartRow(Horizontal):
 class IntakeForm(VerticalScroll):
     """All the groups in one scrolling form; the screen above it decides what happens."""
 
+    # Not a Tab stop of its own: Shift+Tab from the first field landed on the form itself,
+    # where typing goes nowhere. It scrolls to the focused field all the same.
+    can_focus = False
+
     class FieldLeft(Message):
         """A field the archive may know (VIN, plate, mobile) was left with a valid value."""
 
