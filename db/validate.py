@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from db import clock
 from db.errors import Invalid
 from db.i18n import listing, t
 
@@ -194,9 +195,7 @@ def id_number(text: object, today: dt.date | None = None) -> str:
     except ValueError:
         raise Invalid(t("validate.id.birth_bad", text=value[6:14]), "id_number") from None
     if today is None:
-        from db.clock import today as clock_today
-
-        today = clock_today()
+        today = clock.today()
     if born > today or born.year < 1880:
         raise Invalid(t("validate.id.birth_range", date=born.isoformat()), "id_number")
     expected = id_check_char(value[:17])
@@ -264,9 +263,7 @@ def upcoming_date(text: object, field: str = "date", today: dt.date | None = Non
     """An optional date still to come: today or later (when to contact someone next)."""
     day = optional_date(text, field)
     if today is None:
-        from db.clock import today as clock_today
-
-        today = clock_today()
+        today = clock.today()
     if day is not None and day < today:
         raise Invalid(t("validate.date.past", date=day.isoformat()), field)
     return day
@@ -276,9 +273,7 @@ def date_example(today: dt.date | None = None) -> str:
     """A date field's placeholder: an example a few days ahead, so that it is a day the
     field would take (a fixed example date would one day lie in the past)."""
     if today is None:
-        from db.clock import today as clock_today
-
-        today = clock_today()
+        today = clock.today()
     return t("date.example", date=(today + dt.timedelta(days=5)).isoformat())
 
 
