@@ -19,7 +19,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -27,7 +28,7 @@ from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.intake import PAYMENTS  # the work order's payment methods, as at the intake
+from db.intake.reception import PAYMENTS  # the work order's payment methods, as at the intake
 from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact

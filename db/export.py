@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db import audit
+from db.audit import write as audit
 from db.connection import writing
 from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
@@ -66,9 +66,9 @@ def _everyone() -> Iterator[dict[str, Any]]:
 
 
 def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
-    """The queue through its public pages (db.queues.rows), with the raw values looked up
+    """The queue through its public pages (db.queues.lists.rows), with the raw values looked up
     per page: the queue's rows carry masked mobiles only."""
-    from db import queues
+    from db.queues import lists as queues
     from db.models import Prospect
 
     offset = 0
@@ -97,13 +97,13 @@ def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | 
     """Write the list to ``path`` (.xlsx or .csv).
 
     ``queue``: that call queue as of today; ``segment`` alone: the campaign queue of that
-    segment (db/queues.py decides who is in it); neither: every live customer.
+    segment (db/queues/lists.py decides who is in it); neither: every live customer.
     """
     if unmasked:
         require_manager(advisor_id, "roles.action.export_unmasked")
     target = Path(path)
     if segment and not queue:
-        from db.queues import CAMPAIGN
+        from db.queues.lists import CAMPAIGN
 
         queue = CAMPAIGN
     source = _queue(queue, segment) if queue else _everyone()

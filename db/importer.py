@@ -31,7 +31,8 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing

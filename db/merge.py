@@ -13,7 +13,8 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import number, t

@@ -126,8 +126,8 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
-    # What the call queues look up (db.due_days keeps them, every write path refreshes
-    # them): the days the car falls due (db.due.queue_days), its latest visit's declined
+    # What the call queues look up (db.queues.stored_days keeps them, every write path refreshes
+    # them): the days the car falls due (db.queues.car_dates.queue_days), its latest visit's declined
     # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
     due_first_maintenance = DateField(null=True)
     due_maintenance = DateField(null=True)
@@ -304,10 +304,10 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues.py): each queue's count
+    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues/lists.py): each queue's count
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
-    ``db.due_days.month_day``)."""
+    ``db.queues.stored_days.month_day``)."""
     from peewee import SQL
 
     spec = {

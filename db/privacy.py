@@ -2,7 +2,7 @@
 
 Decisions (issue 8):
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
-  customer's cars are refreshed in the same transaction (``db.due_days``: the queues'
+  customer's cars are refreshed in the same transaction (``db.queues.stored_days``: the queues'
   stored listing), so the change is at once.
 - A customer's own archive, exported for them, holds every value unmasked; that makes it
   an unmasked export, which only a manager may make (roles.require_manager), logged.
@@ -33,7 +33,8 @@ from typing import Any
 
 from peewee import ForeignKeyField, Model
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound

@@ -17,7 +17,8 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db import validate as v
 from db.clock import now
 from db.connection import writing

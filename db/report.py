@@ -181,7 +181,7 @@ def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tupl
     """Age and use: one pass over the cars, each joined to its period's work orders on
     the (vehicle, visit_date, total_fee) index (migration 0006) and grouped by car, so its
     segment is worked out once; then summed per segment. A car counts as one of its
-    segment's when it is active with a live owner (its stored ``listing``, db.due_days)."""
+    segment's when it is active with a live owner (its stored ``listing``, db.queues.stored_days)."""
     from db import segments
     from db.models import Vehicle
 

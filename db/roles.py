@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import audit
+from db.audit import write as audit
 from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound

@@ -145,12 +145,12 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
               progress: Callable[[int, int], None] | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
-    A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
+    A threshold the cars' stored queue days depend on (``db.queues.car_dates.QUEUE_DAY_SETTINGS``)
     recomputes them in the same transaction: the queues never mix old and new days.
     ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
     from db.clock import now
     from db.connection import writing
-    from db.due import QUEUE_DAY_SETTINGS
+    from db.queues.car_dates import QUEUE_DAY_SETTINGS
     from db.models import Setting
 
     typed = coerce(key, value)
@@ -164,7 +164,7 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
                     Setting.updated_by: advisor_id},
         ).execute()
         if typed != before:
-            from db.due_days import refresh_days
+            from db.queues.stored_days import refresh_days
 
             refresh_days(progress=progress)
     return typed

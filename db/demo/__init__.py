@@ -13,7 +13,8 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from db import due_days, settings
+from db import settings
+from db.queues import stored_days as due_days
 from db.clock import today
 from db.connection import describe, writing
 from db.demo import bulk

@@ -80,7 +80,7 @@ class AuditScreen(ManagerScreen):
     # ---- loading
 
     def _filter(self):
-        from db.auditlog import AuditFilter
+        from db.audit.read import AuditFilter
         from db.validate import date as valid_date
 
         advisor = self.query_one("#audit-advisor", Select).value
@@ -103,7 +103,7 @@ class AuditScreen(ManagerScreen):
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
-        from db import auditlog
+        from db.audit import read as auditlog
         from db.roles import list_advisors
 
         page = auditlog.page(actor_id, flt, offset)
@@ -162,7 +162,7 @@ class AuditScreen(ManagerScreen):
         self.load()
 
     def action_page(self, step: int) -> None:
-        from db.auditlog import PAGE_SIZE
+        from db.audit.read import PAGE_SIZE
 
         new = max(self.page_offset + step * PAGE_SIZE, 0)
         if new == self.page_offset or new >= self.entry_total:

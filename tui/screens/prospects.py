@@ -27,7 +27,7 @@ from textual.worker import Worker
 from db.i18n import number, t
 from db.validate import date_example
 from tui.screens.base import DeskScreen
-from tui.screens.doors_forms import DoorsForm
+from tui.screens.prospect_forms import DoorsForm
 from tui.widgets.fields import TextField
 from tui.workers import Newest, db_work
 

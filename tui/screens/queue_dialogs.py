@@ -1,6 +1,6 @@
 """The queue screen's dialogs: record a call's outcome, put a row off, choose a campaign.
 
-Each dialog saves through ``db.queues`` in a worker and stays open with the message
+Each dialog saves through ``db.queues.lists`` in a worker and stays open with the message
 beside the field when a value is refused, so nothing typed is lost.
 """
 
@@ -30,14 +30,14 @@ OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
 
 def outcome_names() -> tuple[str, ...]:
-    from db.queues import OUTCOMES
+    from db.queues.lists import OUTCOMES
 
     return OUTCOMES
 
 
 def save_outcome(item, outcome: str, advisor_id: int | None, note: str = "", booked_text: str = "") -> None:
     """Parse the typed date and record the call (runs in a worker; raises ``Invalid``)."""
-    from db import queues
+    from db.queues import lists as queues
     from db.validate import optional_date
 
     booked = optional_date(booked_text, "booked_date") if outcome == "booked" else None
@@ -176,7 +176,7 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
 
     @db_work(group="queue-dialog")
     def _save(self, text: str) -> None:
-        from db import queues
+        from db.queues import lists as queues
         from db.validate import date
 
         try:

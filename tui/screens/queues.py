@@ -72,7 +72,7 @@ class QueuesScreen(DeskScreen):
         self.next_try: dt.date | None = None  # P's suggested day, once the counts came
 
     def compose_body(self) -> ComposeResult:
-        from db.queues import QUEUES
+        from db.queues.lists import QUEUES
 
         with Horizontal(id="queues-body"):
             yield OptionList(*[Option(self._queue_label(q.name), id=q.name) for q in QUEUES], id="queue-list")
@@ -121,7 +121,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-counts")
     def load_counts(self) -> None:
-        from db import queues
+        from db.queues import lists as queues
 
         segment = self.segment
         found = queues.counts()
@@ -163,7 +163,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-open")
     def _count(self, key: tuple[str, str | None], keep_cursor: bool) -> None:
-        from db import queues
+        from db.queues import lists as queues
 
         self.post_message(self.QueueOpened(key, queues.count(key[0], segment=key[1]), keep_cursor))
 
@@ -193,7 +193,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-page", exclusive=False)
     def _page(self, key: tuple[str, str | None], offset: int) -> None:
-        from db import queues
+        from db.queues import lists as queues
 
         self.post_message(self.PageLoaded(key, offset, queues.rows(key[0], offset=offset, limit=PAGE,
                                                                    segment=key[1])))

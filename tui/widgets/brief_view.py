@@ -10,10 +10,10 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Static
 
-from db.brief import Brief
-from db.due import NextMaintenance, Warranty
+from db.intake.brief import Brief
+from db.queues.car_dates import NextMaintenance, Warranty
 from db.i18n import has, listing, number, t
-from db.intake import SavedIntake
+from db.intake.reception import SavedIntake
 
 
 def _heading(text: Text, key: str) -> None:

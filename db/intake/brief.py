@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import completeness
-from db.due import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
+from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
@@ -149,7 +149,7 @@ def _visits(vehicle: Vehicle | None, customer: Customer) -> list[VisitLine]:
 
 def _declined(vehicle: Vehicle | None, customer: Customer,
               visits: list[VisitLine]) -> tuple[dt.date, str] | None:
-    """The declined work still to offer, by the queues' rule (``db.due.declined_to_offer``):
+    """The declined work still to offer, by the queues' rule (``db.queues.car_dates.declined_to_offer``):
     work declined at an earlier visit is no longer offered once a later day's visit came."""
     where = Visit.vehicle == vehicle.id if vehicle is not None else Visit.customer == customer.id
     rows = {r.id: (r.visit_date, r.declined_work) for r in
@@ -171,9 +171,9 @@ def _contacts(customer_id: int) -> list[ContactNote]:
 
 
 def _reminders(customer_id: int) -> list[str]:
-    """What the call lists hold for this customer today (db.queues, when that module exists)."""
+    """What the call lists hold for this customer today (db.queues.lists, when that module exists)."""
     try:
-        from db import queues
+        from db.queues import lists as queues
     except ImportError:
         return []
     for name in ("due_for_customer", "for_customer", "customer_due"):

@@ -18,12 +18,14 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import audit, due_days, settings
+from db import settings
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
-from db.drafts import discard_draft
-from db.due import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
+from db.intake.drafts import discard_draft
+from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
