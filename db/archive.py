@@ -28,8 +28,9 @@ from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.intake.reception import PAYMENTS  # the work order's payment methods, as at the intake
-from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
+from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
+from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
+from db.queues.outcomes import CONTACT_OUTCOMES as OUTCOMES
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
 from db.search import customer_keys, vehicle_keys
@@ -75,13 +76,6 @@ class VehicleCard:
     values: dict[str, Any]  # VEHICLE_FIELDS plus last_visit_date, last_mileage, status
     owners: list[OwnerRow]  # ownership history, newest first
     owned_now: bool  # False: a car this customer sold on (kept for the history)
-
-
-@dataclass(frozen=True)
-class PartLine:
-    name: str
-    quantity: Decimal
-    unit_price: Decimal
 
 
 @dataclass(frozen=True)

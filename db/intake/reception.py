@@ -96,12 +96,15 @@ class VehicleForm:
 
 @dataclass
 class PartLine:
+    """One part line of a work order: as typed at the reception (text, checked on save),
+    or as stored (the archive card reads quantity and price as ``Decimal``)."""
+
     name: str = ""
-    quantity: str = ""
-    unit_price: str = ""
+    quantity: str | Decimal = ""
+    unit_price: str | Decimal = ""
 
     def blank(self) -> bool:
-        return not (self.name.strip() or self.quantity.strip() or self.unit_price.strip())
+        return not (self.name.strip() or str(self.quantity).strip() or str(self.unit_price).strip())
 
 
 @dataclass

@@ -50,6 +50,7 @@ from db import segments, settings
 from db.clock import now, today
 from db.connection import is_postgres, writing
 from db.queues.car_dates import next_maintenance, warranty
+from db.queues.outcomes import CALL_OUTCOMES as OUTCOMES
 from db.queues import stored_days as due_days
 from db.errors import Invalid
 from db.i18n import number, t
@@ -58,7 +59,6 @@ from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
 
 SERVICE, MARKETING = "service", "marketing"
-OUTCOMES = ("reached", "no_answer", "booked", "declined", "wrong_number", "do_not_call")
 CAMPAIGN = "campaign"
 INSPECTION_MAX_YEARS = 30  # cars older than this are not reminded of inspections
 BIRTHDAY_MAX_AGE = 110

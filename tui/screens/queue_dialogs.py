@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
+from db.queues.outcomes import CALL_OUTCOMES
 from db.validate import date_example
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import cancel_form
@@ -27,12 +28,6 @@ from tui.widgets.fields import TextField
 from tui.workers import db_work
 
 OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
-
-
-def outcome_names() -> tuple[str, ...]:
-    from db.queues.lists import OUTCOMES
-
-    return OUTCOMES
 
 
 def save_outcome(item, outcome: str, advisor_id: int | None, note: str = "", booked_text: str = "") -> None:
@@ -66,8 +61,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
         Binding("escape", "cancel", "key.queues.cancel", id="queue_outcome.cancel"),
         help_binding("queue_outcome"),
         *[Binding(k, f"choose({i})", f"contact.outcome.{name}", show=False, id=f"queue_outcome.{name}")
-          for i, (k, name) in enumerate(zip(OUTCOME_KEYS, ("reached", "no_answer", "booked", "declined",
-                                                              "wrong_number", "do_not_call")))],
+          for i, (k, name) in enumerate(zip(OUTCOME_KEYS, CALL_OUTCOMES))],
     ]
 
     def __init__(self, item, advisor_id: int | None, outcome: str | None = None) -> None:
@@ -79,7 +73,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Static(Text(t("queues.outcome_title", name=self.item.name), style="bold"))
             yield Static(Text(self.item.reason), classes="hint")
             options = [Option(Text(f"{k}  {t('contact.outcome.' + name)}"), id=name)
-                       for k, name in zip(OUTCOME_KEYS, outcome_names())]
+                       for k, name in zip(OUTCOME_KEYS, CALL_OUTCOMES)]
             yield OptionList(*options, id="outcome-choice")
             yield Static(Text(t("queues.note")), classes="label")
             yield TextField(id="outcome-note", help_key="queues.help.note", max_length=500)
@@ -91,7 +85,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         choice = self.query_one("#outcome-choice", OptionList)
-        names = outcome_names()
+        names = CALL_OUTCOMES
         choice.highlighted = names.index(self.preset) if self.preset in names else 0
         if self.preset == "booked":
             self.query_one("#outcome-date", Input).focus()
@@ -101,13 +95,13 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     @property
     def outcome(self) -> str:
         choice = self.query_one("#outcome-choice", OptionList)
-        return outcome_names()[choice.highlighted or 0]
+        return CALL_OUTCOMES[choice.highlighted or 0]
 
     def action_choose(self, index: int) -> None:
         if isinstance(self.focused, Input):
             return  # digits typed into the note or the date are text, not a choice
         self.query_one("#outcome-choice", OptionList).highlighted = index
-        if outcome_names()[index] == "booked":
+        if CALL_OUTCOMES[index] == "booked":
             self.query_one("#outcome-date", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -19,8 +19,9 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
+from db.queues.outcomes import CALL_OUTCOMES
 from tui.screens.base import DeskScreen
-from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, outcome_names, save_outcome
+from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows
 from tui.workers import db_work
 
@@ -38,8 +39,7 @@ class QueuesScreen(DeskScreen):
         Binding("p", "postpone", "key.queues.postpone", id="queues.postpone"),
         Binding("c", "campaign", "key.queues.campaign", id="queues.campaign"),
         *[Binding(str(i + 1), f"record({i})", f"key.queues.{name}", show=False, id=f"queues.{name}")
-          for i, name in enumerate(("reached", "no_answer", "booked", "declined", "wrong_number",
-                                    "do_not_call"))],
+          for i, name in enumerate(CALL_OUTCOMES)],
     ]
 
     class CountsLoaded(Message):
@@ -241,7 +241,7 @@ class QueuesScreen(DeskScreen):
         item = self._current()
         if item is None:
             return
-        outcome = outcome_names()[index]
+        outcome = CALL_OUTCOMES[index]
         if outcome in NEEDS_DIALOG:
             self.action_outcome(outcome)
             return
