@@ -24,6 +24,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from db import advisors, settings
+from db.advisors import ADVISOR, MANAGER, ROLES, active_managers
 from db.audit import write as audit
 from db.clock import now
 from db.connection import writing
@@ -32,9 +34,6 @@ from db.i18n import t
 from db.models import Advisor
 from db.validate import name as valid_name
 
-ADVISOR = "advisor"
-MANAGER = "manager"
-ROLES = (ADVISOR, MANAGER)
 
 # scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper;
 # about 30 ms here, invisible at sign-in and slow enough to make guessing 6 digits dear.
@@ -96,10 +95,6 @@ def require_manager(advisor_id: int | None, action_key: str = "roles.action.mana
     return advisor
 
 
-def _active_managers() -> int:
-    return Advisor.select().where((Advisor.role == MANAGER) & (Advisor.active == True)).count()  # noqa: E712
-
-
 # ---- identification ---------------------------------------------------------------
 
 class PinNeeded(Forbidden):
@@ -111,18 +106,11 @@ class PinNeeded(Forbidden):
         self.wrong = wrong
 
 
-def role_for_new_advisor() -> str:
-    """A new advisor of a station without an active manager becomes its manager."""
-    return ADVISOR if _active_managers() else MANAGER
-
-
 def identify(name: str, pin: str | None = None, user: str | None = None,
              remember: bool = True) -> Advisor:
     """Sign in by name: the PIN is asked when the advisor has one (unless this OS
     account is already that advisor's); a retired advisor is refused; a new name makes a
     new advisor when the station allows it (setting ``advisors.self_register``)."""
-    from db import advisors, settings
-
     cleaned = valid_name(name, "advisor")
     user = advisors.os_user() if user is None else user
     existing = Advisor.get_or_none(Advisor.name == cleaned)
@@ -191,7 +179,7 @@ def rename_advisor(actor_id: int, advisor_id: int, new_name: str) -> Advisor:
 
 
 def _keeps_a_manager(target: Advisor) -> None:
-    if target.role == MANAGER and target.active and _active_managers() <= 1:
+    if target.role == MANAGER and target.active and active_managers() <= 1:
         raise Forbidden(t("roles.last_manager"))
 
 

@@ -71,11 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     try:
         from db.clock import pin_today
+        from db.validate import date as valid_date
 
         if args.today:
-            pin_today(args.today)
+            pin_today(valid_date(args.today, "today"))
         elif os.environ.get("ADVISOR_TODAY"):
-            pin_today(os.environ["ADVISOR_TODAY"])
+            pin_today(valid_date(os.environ["ADVISOR_TODAY"], "today"))
         run = getattr(args, "run", None)
         if run is None:
             from tui.shell._app import run_app

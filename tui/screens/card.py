@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from db.i18n import number, t
+from tui.consent import CONSENT_NOW
 from tui.keys import TranslatedBindings
 from tui.screens import card_render as render
 from tui.screens.card_forms import FieldForm
@@ -213,7 +214,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         if not self._usable():
             return
-        now = render.CONSENT_NOW[self.card.marketing_consent]
+        now = CONSENT_NOW[self.card.marketing_consent]
 
         def answered(answer: str | None) -> None:
             if answer in ("yes", "no"):

@@ -12,7 +12,7 @@ from typing import Any
 from db.i18n import t
 from db.validate import date_example
 from tui.screens.card_forms import Choices, FieldForm
-from tui.screens.card_render import CONSENT_NOW
+from tui.consent import CONSENT_NOW
 
 CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date",
                   "marketing_consent")

@@ -15,8 +15,6 @@ SPARK = " ▁▂▃▄▅▆▇█"
 SECTIONS = ("customer", "vehicles", "visits", "observation", "contacts")
 LABEL_WIDTH = 14  # display cells for a field label, at the least
 LABEL_GAP = 2  # cells between the longest label and its value
-# The archive's marketing consent in a word (the card's G question, the forms' "unchanged").
-CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 
 
 def label_width(labels: Iterable[str]) -> int:

@@ -21,7 +21,7 @@ from textual.widgets import Input, Static
 from db.intake import reception as intake
 from db.i18n import t
 from db.validate import id_facts, vin_brand
-from tui.screens.card_render import CONSENT_NOW
+from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import FieldRow, field_id
