@@ -1,5 +1,5 @@
 """Reception speed on a 100,000-customer demo station: Enter on a plate to the painted brief,
-and the save of an intake. Targets (issue 3): under 50 ms median each.
+and the save of an intake. Targets: under 50 ms median each.
 
     python bench/intake.py [--customers N] [--runs R]
 

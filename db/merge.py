@@ -80,7 +80,7 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
           expected: tuple[int, int] | None = None) -> MergePlan:
     """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed.
 
-    Only a manager merges (issue 8's roles): the check is here, not only in the interface.
+    Only a manager merges (db.roles): the check is here, not only in the interface.
     """
     require_manager(advisor_id, "roles.action.merge")
     with writing():

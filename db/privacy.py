@@ -1,6 +1,6 @@
 """The customer's rights under PIPL: marketing consent, a copy of their archive, erasure.
 
-Decisions (issue 8):
+Decisions:
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
   customer's cars are refreshed in the same transaction (``db.queues.stored_days``: the queues'
   stored listing), so the change is at once.

@@ -1,4 +1,4 @@
-"""The station's results for a period (issue 8): the figures a service manager steers by.
+"""The station's results for a period: the figures a service manager steers by.
 
 Every figure is one or a few aggregate SQL queries; nothing loads customers into Python.
 How each is computed (also in the README):

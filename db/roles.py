@@ -1,6 +1,6 @@
 """Roles: advisor and service manager, PINs, and the manager's entry points.
 
-Two roles (``Advisor.role``). What only a manager may do (issue 8): change settings,
+Two roles (``Advisor.role``). What only a manager may do: change settings,
 merge or anonymise archives, export unmasked, read the audit log, manage advisors.
 Every such action calls ``require_manager`` inside its own function in ``db/`` (not only
 in the interface), so a script or a shell command meets the same check.
@@ -35,8 +35,8 @@ from db.models import Advisor
 from db.validate import name as valid_name
 
 
-# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper;
-# about 30 ms here, invisible at sign-in and slow enough to make guessing 6 digits dear.
+# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper:
+# unnoticed at sign-in, and slow enough to make guessing 6 digits dear.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN = re.compile(r"^\d{4,8}$")
 

@@ -31,7 +31,7 @@ def _spec(key: str, default: Any) -> SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
-        # --- warranty and maintenance (domain.md: reminders; issue 5) ---
+        # --- warranty and maintenance (domain.md: reminders) ---
         _spec("warranty.years", 3),
         _spec("warranty.km", 60000),
         _spec("first_maintenance.months", 6),
@@ -69,10 +69,10 @@ SPECS: dict[str, SettingSpec] = {
         _spec("backup.keep", 7),
         _spec("backup.dir", ""),
         # --- more settings: add below, one line each, grouped by area ---
-        # --- manager's desk (issue 8) ---
+        # --- manager's desk ---
         _spec("advisors.self_register", True),
         _spec("report.reminder_return_days", 30),
-        # queues (issue 5): call ahead / keep overdue rows; declined work; inspection cadence
+        # queues: call ahead / keep overdue rows; declined work; inspection cadence
         _spec("maintenance.lead_days", 7),
         _spec("maintenance.overdue_days", 60),
         _spec("declined.from_days", 7),

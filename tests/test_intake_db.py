@@ -193,7 +193,7 @@ def test_brief_of_a_returning_customer(advisor):
     assert "身份证号" in result.missing["customer"] and "发动机号" in result.missing["vehicle"]
     assert result.missing["repair"]  # the work done is not typed at reception
     assert "付款方式" in result.missing["observation"]
-    assert result.segments == ["保修期内", "私家车", "C 类·低价值", "中级车"]  # db.segments (issue 5)
+    assert result.segments == ["保修期内", "私家车", "C 类·低价值", "中级车"]  # db.segments
     assert result.treatment.startswith("本站的基本盘")
     assert result.reminders == []  # the follow-up call is due from tomorrow
 

@@ -63,7 +63,7 @@ class Brief:
     contacts: list[ContactNote]
     reminders: list[str]
     missing: dict[str, list[str]]  # group -> labels of missing standard fields
-    # Segment badges and a treatment hint: the segments engineer fills these (issue 5).
+    # Segment badges and a treatment hint (db.segments fills them).
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
 

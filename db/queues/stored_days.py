@@ -1,4 +1,4 @@
-"""What the call queues look up on each car, stored with the car (issue 5).
+"""What the call queues look up on each car, stored with the car.
 
 At a million customers a queue's count must be an index range count and its first page
 an index range scan, so what decides whether a car is due is kept on its vehicle row, in

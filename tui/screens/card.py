@@ -123,7 +123,7 @@ class ArchiveCard(TranslatedBindings, Screen):
         head.append(f"  #{card.customer_id}", style="dim")
         if card.merged_into:
             head.append("  " + t("card.merged", id=card.merged_into), style="italic")
-        # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges;
+        # Segment badges: db.archive.segment_badges fills card.segment_badges;
         # an anonymised archive has none (db.archive.load_card), its own badge instead.
         badges = [t("card.anonymised")] if card.anonymised else card.segment_badges
         for badge in badges:

@@ -40,7 +40,7 @@ def brief_text(b: Brief) -> Text:
     text.append(f"  {b.mobile_masked}")
     if b.sex:
         text.append(f"  {t('intake.sex.' + b.sex)}")
-    for badge in b.segments:  # the segments engineer's badges (issue 5)
+    for badge in b.segments:  # db.segments' badges
         text.append("  ")
         text.append(f" {badge} ", style="reverse")
     text.append("\n")
