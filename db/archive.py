@@ -21,7 +21,7 @@ from peewee import JOIN, fn
 
 from db.audit import write as audit
 from db.queues import stored_days as due_days
-from db import validate as v
+from db import segments, validate as v
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
@@ -36,6 +36,7 @@ CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
+from db.privacy import set_consent
 
 # ---------------------------------------------------------------- editable fields
 
@@ -157,8 +158,6 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
 def segment_badges(customer_id: int) -> list[str]:
     """SEGMENT BADGES: the customer's segments (``db.segments``) as short labels; the card
     shows whatever this returns beside the name."""
-    from db import segments
-
     return [badge.label for badge in segments.badges(customer_id)]
 
 
@@ -467,8 +466,6 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
     ``yes`` or ``no`` (blank: unchanged), and "do not call" as the outcome withdraws it.
     Either goes through ``db.privacy.set_consent``, logged as a consent change.
     """
-    from db.privacy import set_consent
-
     known = Customer.get_or_none(Customer.id == customer_id)
     if known is not None:  # refused before any typed value is judged (checked again below)
         _not_anonymised(known)

@@ -19,9 +19,11 @@ from db.audit import write as audit
 from db.connection import writing
 from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
-from db.models import Customer, Vehicle
+from db.models import Customer, Prospect, Vehicle
 from db.roles import require_manager
 from db.sheets import SheetWriter
+from db.queues import lists as queues
+from db.segments import live_customer
 
 CHUNK = 2000
 
@@ -43,8 +45,6 @@ def _header(with_reason: bool) -> list[str]:
 
 def _everyone() -> Iterator[dict[str, Any]]:
     """Live customers who did not refuse marketing, one row per car (or one without a car)."""
-    from db.segments import live_customer
-
     condition = live_customer() & (Customer.marketing_consent.is_null()
                                    | (Customer.marketing_consent == True))  # noqa: E712
     last = 0
@@ -68,9 +68,6 @@ def _everyone() -> Iterator[dict[str, Any]]:
 def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
     """The queue through its public pages (db.queues.lists.rows), with the raw values looked up
     per page: the queue's rows carry masked mobiles only."""
-    from db.queues import lists as queues
-    from db.models import Prospect
-
     offset = 0
     while True:
         items = queues.rows(name, offset=offset, limit=CHUNK, segment=segment, with_badges=False)
@@ -103,9 +100,7 @@ def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | 
         require_manager(advisor_id, "roles.action.export_unmasked")
     target = Path(path)
     if segment and not queue:
-        from db.queues.lists import CAMPAIGN
-
-        queue = CAMPAIGN
+        queue = queues.CAMPAIGN
     source = _queue(queue, segment) if queue else _everyone()
     customers: set[int | None] = set()
     rows = 0

@@ -19,6 +19,7 @@ from peewee import AutoField, BooleanField, Database, PostgresqlDatabase, Sqlite
 from db.errors import DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, Customer
+from db.connection import describe, make_database, translate, upgrade
 
 BATCH = 2000
 LOWEST_KEY = -(2**63)  # below every integer key; SQLite sorts any text key above it too
@@ -40,8 +41,6 @@ class MoveResult:
 
 def move_to_postgres(source: Database, url: str, progress: MoveProgress | None = None) -> MoveResult:
     """Copy every row of the open SQLite ``source`` into the empty PostgreSQL at ``url``."""
-    from db.connection import describe, make_database, translate, upgrade
-
     if not isinstance(source, SqliteDatabase):
         raise DatabaseProblem(t("migrate.source_not_sqlite"))
     target = make_database(url)

@@ -24,6 +24,7 @@ from peewee import (
     Model,
     TextField,
 )
+from peewee import SQL
 
 database_proxy = DatabaseProxy()
 
@@ -308,8 +309,6 @@ def _queue_indexes() -> None:
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
     ``db.queues.stored_days.month_day``)."""
-    from peewee import SQL
-
     spec = {
         Vehicle: (("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
                                               "registration_date", "warranty_end_km", "last_mileage")),
@@ -337,8 +336,6 @@ def _report_indexes() -> None:
     read index ranges, not the visit and contact rows. Each replaced a narrower index it
     starts with (a customer's visits by date, visits by day, contacts by time), which
     still serve what those served."""
-    from peewee import SQL
-
     Visit.add_index(Visit.index(Visit.customer, Visit.visit_date, Visit.total_fee, Visit.kind,
                                 Visit.payment_method, name="visit_customer_facts"))
     Visit.add_index(Visit.index(Visit.visit_date, Visit.total_fee, name="visit_day_fee"))

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import ForeignKeyField, Model
+from peewee import ForeignKeyField, Model, fn
 
 from db.audit import write as audit
 from db.queues import stored_days as due_days
@@ -43,6 +43,7 @@ from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, Queue
                        Vehicle, Visit, VisitPart)
 from db.roles import require_manager
 from db.search import customer_keys
+from db.validate import choice
 
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
@@ -86,8 +87,6 @@ _NOT_EXPORTED = SEARCH_KEYS | {"plate_rev", "vin_rev", "version", "merged_into",
 def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
                 channel: str = "desk") -> Customer:
     """Record the customer's answer to "may we send you offers?" (``None``: not asked)."""
-    from db.validate import choice
-
     channel = choice(channel, ("desk", "phone", "sms", "wechat", "letter"), "channel")
     with writing():
         customer = _live_customer(customer_id)
@@ -248,7 +247,7 @@ def _write_private(target: Path, fmt: str, data: dict[str, Any], rows: list[list
     never over an existing file unless asked, and no half-written file left on failure."""
     if fmt == "xlsx":
         try:
-            from openpyxl import Workbook
+            from openpyxl import Workbook  # heavy to import: only when an .xlsx copy is written
         except ImportError:
             raise Invalid(t("privacy.xlsx_missing"), field="path") from None
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
@@ -295,8 +294,6 @@ class AnonymisePlan:
 
 def anonymise_plan(actor_id: int | None, customer_id: int) -> AnonymisePlan:
     """Manager only, checked before the question is even asked."""
-    from peewee import fn
-
     require_manager(actor_id, "roles.action.anonymise")
     customer = _live_customer(customer_id)
     ids = _archive_ids(customer_id)

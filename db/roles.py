@@ -31,8 +31,9 @@ from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
 from db.i18n import t
-from db.models import Advisor
+from db.models import Advisor, Contact, Visit
 from db.validate import name as valid_name
+from peewee import fn
 
 
 # scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper:
@@ -237,8 +238,6 @@ def set_pin(actor_id: int, advisor_id: int, pin: str | None) -> None:
 def change_setting(actor_id: int, key: str, value: Any, progress: Callable[[int, int], None] | None = None) -> Any:
     """The one way the program changes a business threshold: manager only, logged.
     ``progress``: see ``db.settings.set_value`` (a queue threshold recomputes every car)."""
-    from db import settings
-
     actor = require_manager(actor_id, "roles.action.settings")
     with writing():  # the change and its log entry land together (writing() nests)
         before = settings.get(key)
@@ -264,9 +263,6 @@ class AdvisorLine:
 
 def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     """Every advisor, retired ones last, with how much work carries their name."""
-    from peewee import fn
-
-    from db.models import Contact, Visit
 
     require_manager(actor_id, "roles.action.advisors")
     orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
@@ -285,8 +281,6 @@ class SettingLine:
 
 def setting_lines(actor_id: int | None) -> list[SettingLine]:
     """Every business threshold with its current value and default, for the manager."""
-    from db import settings
-
     require_manager(actor_id, "roles.action.settings")
     values = settings.all_values()
     return [SettingLine(key, t(spec.text_key), values[key], spec.default)

@@ -41,6 +41,8 @@ from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import has, t
 from db.models import Customer, Vehicle, Visit
+from db.queues.stored_days import NONE
+from db.validate import text as valid_text
 
 KINDS = ("age", "use", "value", "occupation", "region", "class")
 VEHICLE_KINDS = ("age", "use", "class")
@@ -211,8 +213,6 @@ def value_expr(limits: Limits, customer=Customer):
 def set_value_class(customer_id: int, value_class: str | None, reason: str,
                     advisor_id: int | None) -> None:
     """Set (or with ``None`` clear) the class by hand; the reason is required to set it."""
-    from db.validate import text as valid_text
-
     if value_class is not None:
         value_class = value_class.strip().upper()
         if value_class not in VALUE_CODES:
@@ -364,8 +364,6 @@ def counted_car(vehicle=Vehicle) -> Expression:
     """An active car with a live owner: the cars the vehicle segments count. The car's
     stored ``listing`` (``db.queues.stored_days``) says just that, kept current by every write path,
     so no owner row is read."""
-    from db.queues.stored_days import NONE
-
     return vehicle.listing > NONE
 
 

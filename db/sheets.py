@@ -128,7 +128,7 @@ class XlsxReader(SheetReader):
     """The first worksheet, streamed (openpyxl read-only workbook, cells by ``_stream_rows``)."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # openpyxl is heavy to import: only when a sheet is read
 
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
@@ -193,6 +193,7 @@ def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
     ones; rows as wide as the declared size (else as their last cell); nothing past the
     declared last row.
     """
+    # openpyxl is heavy to import: only when a sheet is read
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -368,7 +369,7 @@ class SheetWriter:
         self._xlsx = suffix == ".xlsx"
         try:
             if self._xlsx:
-                from openpyxl import Workbook
+                from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
 
                 self._book = Workbook(write_only=True)
                 self._sheet = self._book.create_sheet()

@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from db import completeness
+from db import completeness, segments
 from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
 from db.models import Contact, Customer, Vehicle, Visit
+from db.queues import lists as queues
 
 LAST_VISITS = 3
 LAST_CONTACTS = 3
@@ -171,37 +172,15 @@ def _contacts(customer_id: int) -> list[ContactNote]:
 
 
 def _reminders(customer_id: int) -> list[str]:
-    """What the call lists hold for this customer today (db.queues.lists, when that module exists)."""
-    try:
-        from db.queues import lists as queues
-    except ImportError:
-        return []
-    for name in ("due_for_customer", "for_customer", "customer_due"):
-        func = getattr(queues, name, None)
-        if callable(func):
-            return [_reminder_text(item) for item in func(customer_id)]
-    return []
-
-
-def _reminder_text(item: Any) -> str:
-    for attr in ("label", "title", "text", "queue"):
-        value = getattr(item, attr, None)
-        if value:
-            return str(value)
-    return str(item)
+    """What the call lists hold for this customer today."""
+    return [item.label for item in queues.due_for_customer(customer_id)]
 
 
 def _segments(result: Brief) -> None:
-    """Segment badges and the treatment hint (db.segments, when that module exists)."""
-    try:
-        from db import segments
-    except ImportError:
-        return
-    func = getattr(segments, "badges_for", None)
-    if callable(func):
-        badges = func(result.customer_id, result.vehicle_id)
-        result.segments = [str(b) for b in getattr(badges, "badges", badges) or []]
-        result.treatment = getattr(badges, "treatment", None)
+    """Segment badges and the treatment hint."""
+    found = segments.badges_for(result.customer_id, result.vehicle_id)
+    result.segments = [str(b) for b in found.badges]
+    result.treatment = found.treatment
 
 
 def missing_fields(customer: Customer, vehicle: Vehicle | None) -> dict[str, list[str]]:

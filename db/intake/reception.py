@@ -32,6 +32,8 @@ from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, Vis
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
+from db.privacy import set_consent
+from db.prospects import convert, find_by_mobile
 
 KINDS = ("maintenance", "first_maintenance", "repair", "warranty", "accident", "other")
 MAINTENANCE_KINDS = ("maintenance", "first_maintenance")
@@ -635,8 +637,6 @@ def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle,
 def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> None:
     """The customer's yes or no to marketing, given at the desk: recorded as the card's
     G records it (logged, queues at once), only when it changes what the archive holds."""
-    from db.privacy import set_consent
-
     wanted = {"yes": True, "no": False}.get(answer)
     if wanted is not None and Customer.get_by_id(customer_id).marketing_consent is not wanted:
         set_consent(advisor_id, customer_id, wanted, channel="desk")
@@ -644,8 +644,6 @@ def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> No
 
 def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None) -> None:
     """Hand the prospect over to the new archive, inside this transaction (a savepoint)."""
-    from db.prospects import convert
-
     convert(prospect_id, customer_id, advisor_id)
 
 
@@ -742,8 +740,6 @@ def known_for(path: str, value: str) -> Known:
         owner = Customer.get_or_none(Customer.id == car.owner_id) if car.owner_id else None
         return Known(vehicle_id=car.id, owner_name=owner.name if owner else None, plate=car.plate)
     if path == "customer.mobile":
-        from db.prospects import find_by_mobile
-
         try:
             number = v.mobile(value)
         except Invalid:

@@ -57,6 +57,7 @@ from db.i18n import number, t
 from db.masking import mask_mobile
 from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
+from db.validate import text as valid_text
 
 SERVICE, MARKETING = "service", "marketing"
 CAMPAIGN = "campaign"
@@ -721,8 +722,6 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
 
     "No answer" puts it off ``calls.retry_days`` and counts the try; "do not call again"
     also withdraws the customer's marketing consent (logged)."""
-    from db.validate import text as valid_text
-
     if outcome not in OUTCOMES:
         raise Invalid(t("queue.outcome.bad", outcome=outcome), field="outcome")
     note = valid_text(note or "", "note", max_length=500)
