@@ -19,7 +19,6 @@ from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
 from db.models import Contact, Customer, Vehicle, Visit
-from db.queues import lists as queues
 
 LAST_VISITS = 3
 LAST_CONTACTS = 3
@@ -173,6 +172,10 @@ def _contacts(customer_id: int) -> list[ContactNote]:
 
 def _reminders(customer_id: int) -> list[str]:
     """What the call lists hold for this customer today."""
+    # Here, not at the top: the reception screen imports this module on the way to its
+    # first frame, and the call lists are needed only once a brief is filled in.
+    from db.queues import lists as queues
+
     return [item.label for item in queues.due_for_customer(customer_id)]
 
 

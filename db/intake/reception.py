@@ -32,8 +32,6 @@ from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, Vis
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
-from db.privacy import set_consent
-from db.prospects import convert, find_by_mobile
 
 KINDS = ("maintenance", "first_maintenance", "repair", "warranty", "accident", "other")
 MAINTENANCE_KINDS = ("maintenance", "first_maintenance")
@@ -637,6 +635,10 @@ def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle,
 def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> None:
     """The customer's yes or no to marketing, given at the desk: recorded as the card's
     G records it (logged, queues at once), only when it changes what the archive holds."""
+    # Here, not at the top: the reception screen imports this module on the way to its
+    # first frame, and privacy (with roles) is needed only by a save that records consent.
+    from db.privacy import set_consent
+
     wanted = {"yes": True, "no": False}.get(answer)
     if wanted is not None and Customer.get_by_id(customer_id).marketing_consent is not wanted:
         set_consent(advisor_id, customer_id, wanted, channel="desk")
@@ -644,6 +646,8 @@ def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> No
 
 def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None) -> None:
     """Hand the prospect over to the new archive, inside this transaction (a savepoint)."""
+    from db.prospects import convert  # with the first save, not on the way to the first frame
+
     convert(prospect_id, customer_id, advisor_id)
 
 
@@ -746,6 +750,8 @@ def known_for(path: str, value: str) -> Known:
             return Known()
         customer = (Customer.select(Customer.name)
                     .where((Customer.mobile == number) & Customer.merged_into.is_null()).first())
+        from db.prospects import find_by_mobile  # with the first mobile typed, not at start
+
         prospect = find_by_mobile(number)
         return Known(customer_name=customer.name if customer else None,
                      prospect_id=prospect.id if prospect else None,
