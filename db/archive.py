@@ -19,24 +19,24 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db.audit import write as audit
-from db.queues import stored_days as due_days
 from db import segments, validate as v
+from db.audit import write as audit
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.queues import stored_days as due_days
 from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
 from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
 from db.queues.outcomes import CONTACT_OUTCOMES as OUTCOMES
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
+from db.privacy import set_consent
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
-from db.privacy import set_consent
 
 # ---------------------------------------------------------------- editable fields
 

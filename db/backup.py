@@ -24,12 +24,12 @@ from pathlib import Path
 
 from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
-from db.errors import AdvisorError, DatabaseProblem
-from db.i18n import t
-from db.models import ALL_MODELS, database_proxy
 from db import settings
 from db.clock import now, today
 from db.connection import SQLITE_HEADER, _sqlite_path, default_path, runner, translate
+from db.errors import AdvisorError, DatabaseProblem
+from db.i18n import t
+from db.models import ALL_MODELS, database_proxy
 
 Progress = Callable[[int, int], None]  # (done, total) pages
 STEP_PAGES = 1024  # 4 MB a step: a progress tick every few milliseconds

@@ -20,10 +20,10 @@ from db.connection import writing
 from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
 from db.models import Customer, Prospect, Vehicle
-from db.roles import require_manager
-from db.sheets import SheetWriter
 from db.queues import lists as queues
+from db.roles import require_manager
 from db.segments import live_customer
+from db.sheets import SheetWriter
 
 CHUNK = 2000
 

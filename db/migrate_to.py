@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 from peewee import AutoField, BooleanField, Database, PostgresqlDatabase, SqliteDatabase
 
+from db.connection import describe, make_database, translate, upgrade
 from db.errors import DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, Customer
-from db.connection import describe, make_database, translate, upgrade
 
 BATCH = 2000
 LOWEST_KEY = -(2**63)  # below every integer key; SQLite sorts any text key above it too

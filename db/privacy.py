@@ -34,11 +34,11 @@ from typing import Any
 from peewee import ForeignKeyField, Model, fn
 
 from db.audit import write as audit
-from db.queues import stored_days as due_days
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
+from db.queues import stored_days as due_days
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState,
                        Vehicle, Visit, VisitPart)
 from db.roles import require_manager

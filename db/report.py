@@ -35,10 +35,10 @@ from peewee import Case, Cast, JOIN, NodeList, SQL, Value, fn
 
 from db import completeness, segments, settings
 from db.clock import today
+from db.connection import is_postgres
 from db.errors import Invalid
 from db.i18n import t
 from db.models import Advisor, Contact, Customer, Vehicle, Visit
-from db.connection import is_postgres
 from db.validate import date as valid_date
 
 SEGMENT_KINDS = ("age", "use", "value")  # the three the course details (domain.md)

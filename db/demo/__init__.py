@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from db import settings
-from db.queues import stored_days as due_days
 from db.clock import now, today
 from db.connection import describe, writing
 from db.demo import bulk
@@ -24,6 +23,7 @@ from db.demo import station as st
 from db.demo.numbering import WorkOrderNumbers
 from db.errors import AdvisorError
 from db.i18n import t
+from db.queues import stored_days as due_days
 from db.models import (
     Advisor, Contact, Customer, Ownership, Prospect, Vehicle, Visit, VisitPart, database_proxy,
 )

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from db import completeness, segments
-from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
 from db.models import Contact, Customer, Vehicle, Visit
+from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 
 LAST_VISITS = 3
 LAST_CONTACTS = 3

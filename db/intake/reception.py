@@ -19,16 +19,16 @@ from decimal import Decimal
 from typing import Any
 
 from db import settings
-from db.audit import write as audit
-from db.queues import stored_days as due_days
 from db import validate as v
+from db.audit import write as audit
 from db.clock import now, today
 from db.connection import writing
-from db.intake.drafts import discard_draft
-from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
+from db.intake.drafts import discard_draft
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.queues import stored_days as due_days
+from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned

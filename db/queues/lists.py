@@ -49,14 +49,14 @@ from peewee import JOIN, SQL, Expression, Value, fn
 from db import segments, settings
 from db.clock import now, today
 from db.connection import is_postgres, writing
-from db.queues.car_dates import next_maintenance, warranty
-from db.queues.outcomes import CALL_OUTCOMES as OUTCOMES
-from db.queues import stored_days as due_days
 from db.errors import Invalid
 from db.i18n import number, t
 from db.masking import mask_mobile
-from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
+from db.privacy import set_consent
+from db.queues import stored_days as due_days
+from db.queues.car_dates import next_maintenance, warranty
+from db.queues.outcomes import CALL_OUTCOMES as OUTCOMES
 from db.validate import text as valid_text
 
 SERVICE, MARKETING = "service", "marketing"

@@ -20,8 +20,10 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
+from db.queues import lists as queues
 from db.queues.outcomes import CALL_OUTCOMES
-from db.validate import date_example
+from db.segments import KINDS, choices, parse_spec, region_choices, spec_label
+from db.validate import date, date_example, optional_date
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import cancel_form
 from tui.widgets.fields import TextField
@@ -32,9 +34,6 @@ OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
 def save_outcome(item, outcome: str, advisor_id: int | None, note: str = "", booked_text: str = "") -> None:
     """Parse the typed date and record the call (runs in a worker; raises ``Invalid``)."""
-    from db.queues import lists as queues
-    from db.validate import optional_date
-
     booked = optional_date(booked_text, "booked_date") if outcome == "booked" else None
     queues.record_outcome(item, outcome, advisor_id, note=note, booked_date=booked)
 
@@ -170,9 +169,6 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
 
     @db_work(group="queue-dialog")
     def _save(self, text: str) -> None:
-        from db.queues import lists as queues
-        from db.validate import date
-
         try:
             day = date(text, "postponed_until")
             queues.postpone(self.item, day)
@@ -234,8 +230,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Static(Text(""), id="segment-error", classes="error")
 
     def on_mount(self) -> None:
-        from db.segments import choices
-
         # The fixed segments at once (keys typed ahead find them); the districts, which
         # the database knows, are added under them when read.
         self._add(choices())
@@ -248,8 +242,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
 
     @db_work(group="queue-segment-regions")
     def _load_regions(self) -> None:
-        from db.segments import region_choices
-
         self.post_message(self.RegionsLoaded(region_choices()))
 
     @on(RegionsLoaded)
@@ -267,8 +259,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
             [Option(self._prompt(spec), id=spec) for spec, _, _ in rows])
 
     def _prompt(self, spec: str) -> Text:
-        from db.segments import KINDS
-
         kind, label = self.rows[spec]
         mark = "[x]" if spec in self.ticked.values() else "[ ]"
         kind_text = Text(kind, style="dim")
@@ -288,8 +278,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
         return self._highlighted() or ""
 
     def _say_enter(self) -> None:
-        from db.segments import spec_label
-
         spec = self.chosen()
         self.query_one("#segment-enter", Static).update(
             Text(t("queues.segment_enter", segment=spec_label(spec)) if spec else "", style="bold"))
@@ -315,8 +303,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected, "#segment-choice")
     def action_save(self) -> None:
-        from db.segments import parse_spec
-
         try:  # db.segments says what a spec may hold, and what to say when it is empty
             spec = ",".join(f"{kind}:{code}" for kind, code in parse_spec(self.chosen()))
         except Invalid as exc:
