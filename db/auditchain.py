@@ -180,8 +180,10 @@ def verify(database) -> ChainReport:
 
 
 def newest(database) -> tuple[int, str] | None:
-    """(id, hash) of the newest entry: the figure a backup and the report carry."""
-    row = database.execute_sql('SELECT "id", "hash" FROM "audit_entry" ORDER BY "id" DESC LIMIT 1').fetchone()
+    """(id, hash) of the newest entry: the figure a backup and the report carry. ``database``:
+    a peewee database or a sqlite3 connection (a backup's copy)."""
+    run = getattr(database, "execute_sql", None) or database.execute  # peewee, or a bare sqlite3 connection
+    row = run('SELECT "id", "hash" FROM "audit_entry" ORDER BY "id" DESC LIMIT 1').fetchone()
     return (row[0], row[1]) if row and row[1] else None
 
 
@@ -199,3 +201,10 @@ def chain_existing(database) -> tuple[int, int, int] | None:
         last = entry["id"]
         count += 1
     return (first, last, count) if count else None
+
+
+def find_hash(database, value: str) -> int | None:
+    """The id of the entry whose hash is ``value`` (copied from a backup or a report)."""
+    p = param(database)
+    row = database.execute_sql(f'SELECT "id" FROM "audit_entry" WHERE "hash" = {p}', (value,)).fetchone()
+    return row[0] if row else None

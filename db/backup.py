@@ -42,6 +42,7 @@ class BackupResult:
     path: Path
     counts: dict[str, int]  # rows per table, as checked in the copy
     size: int  # bytes
+    newest_audit: tuple[int, str] | None = None  # the copy's newest audit entry (id, chain hash)
 
 
 def table_names() -> list[str]:
@@ -97,9 +98,9 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
             source.execute("COMMIT")
         finally:
             source.close()
-        _verify_copy(partial, counts)
+        newest = _verify_copy(partial, counts)
         os.replace(partial, dest)
-        return BackupResult(dest, counts, dest.stat().st_size)
+        return BackupResult(dest, counts, dest.stat().st_size, newest)
     except BaseException as exc:  # a cancel (KeyboardInterrupt, Cancelled) too: leave nothing half-made
         partial.unlink(missing_ok=True)
         if isinstance(exc, (sqlite3.Error, OSError)):
@@ -107,17 +108,25 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
         raise
 
 
-def _verify_copy(path: Path, counts: dict[str, int]) -> None:
+def _verify_copy(path: Path, counts: dict[str, int]) -> tuple[int, str] | None:
+    """Check the copy; return its newest audit entry's (id, hash), for the manager to keep."""
+    from db import auditchain
+
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         check = conn.execute("PRAGMA integrity_check").fetchall()
         if check != [("ok",)]:
             raise DatabaseProblem(t("backup.check_failed", path=path, reason=check[0][0]))
         copied = _count_rows(conn)
+        try:
+            newest = auditchain.newest(conn)
+        except sqlite3.Error:  # an archive from before the chain
+            newest = None
     finally:
         conn.close()
     if copied != counts:
         raise DatabaseProblem(t("backup.counts_differ", path=path))
+    return newest
 
 
 def _problem(exc: BaseException, path: Path) -> DatabaseProblem:
@@ -166,8 +175,10 @@ def _pg_dump(database: PostgresqlDatabase, dest: Path) -> BackupResult:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    from db import auditchain
+
     counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
-    return BackupResult(dest, counts, dest.stat().st_size)
+    return BackupResult(dest, counts, dest.stat().st_size, auditchain.newest(database))
 
 
 def _first_line(text: str) -> str:
