@@ -14,6 +14,7 @@ PostgreSQL: ``pg_dump`` in its custom format, checked by ``pg_restore --list``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
@@ -238,50 +239,84 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
             progress: Progress | None = None) -> RestoreResult:
     """Put the archive ``source`` in place of the database file ``target``.
 
-    The replaced database is kept beside it (``<name>.replaced-<time>.sqlite``), copied
-    through the backup API so that its last commits in the WAL are in the copy.
+    Refused while another program has the archive open (``db.desks``: desks and commands
+    hold a shared lock on it; the restore takes it alone for its whole length, so no
+    program opens it meanwhile either). The replaced database is kept beside it
+    (``<name>.replaced-<time>.sqlite``), copied through the backup API so that its last
+    commits in the WAL are in the copy. The backup is first copied to
+    ``<name>.restoring`` and given a new identity there (``db.connection.IDENTITY_KEY``),
+    so the archive in place has it from its first moment: a desk that had the old one
+    open (one that escaped the lock: an older version, a share without locks) has every
+    save refused instead of writing into the restored archive.
     """
+    import uuid
+
+    from db import desks
     from db.clock import now
-    from db.connection import _sqlite_path
+    from db.connection import IDENTITY_KEY, _sqlite_path
 
     source, target_text = Path(source), os.fspath(target)
     target_path_text = _sqlite_path(target_text)
     if target_path_text is None:
         raise DatabaseProblem(t("restore.pg_manual", file=source))
     target_path = Path(target_path_text)
-    counts = check_archive(source)
+    check_archive(source)
     if target_path.exists() and target_path.resolve() == source.resolve():
         raise DatabaseProblem(t("backup.same_file", path=source))
-    aside = None
-    if target_path.exists():
-        aside = aside_name(target_path, now())
+    with desks.alone(target_path):
+        aside = None
+        if target_path.exists():
+            aside = aside_name(target_path, now())
+            try:
+                check_archive(target_path)
+            except DatabaseProblem:  # not a sound database: move the file itself out of the way
+                os.replace(target_path, aside)
+                for extra in ("-wal", "-shm"):
+                    Path(target_text + extra).unlink(missing_ok=True)
+            else:
+                _sqlite_backup(os.fspath(target_path), aside, None)
+        staging = target_path.with_name(target_path.name + ".restoring")
         try:
-            check_archive(target_path)
-        except DatabaseProblem:  # not a sound database: move the file itself out of the way
-            os.replace(target_path, aside)
-            for extra in ("-wal", "-shm"):
-                Path(target_text + extra).unlink(missing_ok=True)
-        else:
-            _sqlite_backup(os.fspath(target_path), aside, None)
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(target_path, timeout=10)
-        try:
-            def step(status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
+            staging.unlink(missing_ok=True)
+            shutil.copyfile(source, staging)
+            conn = sqlite3.connect(staging, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("INSERT OR REPLACE INTO setting (key, value, updated_at, updated_by_id) "
+                             "VALUES (?, ?, ?, NULL)",
+                             (IDENTITY_KEY, json.dumps(uuid.uuid4().hex), now().strftime("%Y-%m-%d %H:%M:%S")))
+                counts = _count_rows(conn)
+            finally:
+                conn.close()
+            src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+            dst = sqlite3.connect(target_path, timeout=10)
+            try:
+                def step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
 
-            # Into the live file: other connections see the old archive or the new one.
-            src.backup(dst, pages=STEP_PAGES, progress=step)
-            dst.execute("PRAGMA journal_mode = WAL")
-            if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _count_rows(dst) != counts:
-                raise DatabaseProblem(t("backup.check_failed", path=target_path, reason="restore"))
+                # Into the live file: no program has it open (the lock), and one that
+                # escaped the lock sees the old archive or the new one, never a mix.
+                src.backup(dst, pages=STEP_PAGES, progress=step)
+                dst.execute("PRAGMA journal_mode = WAL")
+                if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _count_rows(dst) != counts:
+                    raise DatabaseProblem(t("backup.check_failed", path=target_path, reason="restore"))
+            finally:
+                src.close()
+                dst.close()
+        except (sqlite3.Error, OSError) as exc:
+            raise _problem(exc, target_path) from None
         finally:
-            src.close()
-            dst.close()
-    except (sqlite3.Error, OSError) as exc:
-        raise _problem(exc, target_path) from None
+            staging.unlink(missing_ok=True)
     return RestoreResult(target_path, aside, counts)
+
+
+def log_restore(result: RestoreResult, source: str | os.PathLike) -> None:
+    """The restored archive's log says where it came from (its chain goes on from the backup's)."""
+    from db import audit
+
+    audit.record("restore", advisor_id=None,
+                 detail=f"restored from {Path(source).name} (aside: {result.set_aside.name if result.set_aside else ''})")
 
 
 # ---------------------------------------------------------------------- daily backups
