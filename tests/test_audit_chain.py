@@ -228,3 +228,28 @@ def test_backup_and_report_carry_the_newest_hash(logged, db_target, tmp_path):
     assert backup.returncode == 0 and f"日志最新哈希：#{newest[0]} {newest[1]}" in backup.stdout
     report = advisor_cli("--db", str(db_target), "report")
     assert report.returncode == 0 and newest[1] in report.stdout
+
+
+def test_desks_writing_at_once_keep_one_chain(database, db_target):
+    """Three desk processes saving together: each entry is chained to the one committed
+    just before it (the previous hash is read under the writers' lock: BEGIN IMMEDIATE,
+    PostgreSQL's advisory lock)."""
+    import json
+    from pathlib import Path
+
+    from tests.load_worker import SHARED_VIN_BASE, new_reception
+    from db.intake import save_intake
+
+    for k in range(3):
+        save_intake(new_reception(SHARED_VIN_BASE + k), None)
+    close_database()
+    root = Path(__file__).resolve().parent.parent
+    desks = [subprocess.Popen([sys.executable, "-m", "tests.load_worker", "intakes", str(db_target), str(w), "15", "3"],
+                              cwd=root, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for w in range(3)]
+    for desk in desks:
+        out, err = desk.communicate(timeout=300)
+        assert desk.returncode == 0, err
+        assert json.loads(out.strip().splitlines()[-1])["failures"] == []
+    database = open_database(db_target)
+    report = auditchain.verify(database)
+    assert report.ok and report.count == AuditEntry.select().count() > 45
