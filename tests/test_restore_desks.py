@@ -15,6 +15,7 @@ from db.connection import close_database, open_database
 from db.errors import DatabaseProblem
 from db.intake import save_intake
 from db.models import AuditEntry, Customer, Setting
+from tests.intake_helpers import returning  # noqa: F401 (a fixture)
 from tests.load_worker import new_reception
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -121,3 +122,26 @@ def test_a_program_starting_during_a_restore_is_told_to_wait(station):
         shell = advisor("--db", str(db_path), "find", "顾客1")
     assert shell.returncode == 2 and "正在从备份恢复" in shell.stderr
     assert advisor("--db", str(db_path), "find", "顾客1").returncode == 0
+
+
+async def test_the_desk_says_why_its_save_is_refused_after_a_restore(app_db, returning, tmp_path):
+    """At the reception (Pilot): the work order was open when the archive was restored;
+    F2 tells the advisor, in the interface's language, and nothing is written."""
+    from textual.worker import WorkerFailed
+
+    from db.models import Visit
+    from tests.tui_helpers import make_app, open_work_order, screen_text, settle
+
+    bk.backup(tmp_path / "monday.sqlite")
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        bk.restore(tmp_path / "monday.sqlite", app_db)  # the test's process is the only one here
+        await pilot.press(*"14000", "f2")  # the mileage, typed into the focused first field, then save
+        try:
+            await settle(pilot)
+        except WorkerFailed:  # the refused save's worker: the app's handler shows it
+            await settle(pilot)
+        assert "档案已从备份恢复" in screen_text(app)
+    assert Visit.select().count() == 1  # the returning customer's first visit only
