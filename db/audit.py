@@ -123,8 +123,9 @@ def record(action: str, *, advisor_id: int | None, customer_id: int | None = Non
             return record(action, advisor_id=advisor_id, customer_id=customer_id, field=field,
                           before=before, after=after, detail=detail, context=context, seal=seal)
     where = context or current_context()
-    values = dict(at=now(), advisor_id=None if advisor_id is None else int(advisor_id), action=action,
-                  customer_id=None if customer_id is None else int(customer_id),
+    values = dict(at=now(), advisor_id=None if advisor_id is None else int(getattr(advisor_id, "id", advisor_id)),
+                  action=action,
+                  customer_id=None if customer_id is None else int(getattr(customer_id, "id", customer_id)),
                   field=_clip(field, AuditEntry.field), before=_dump(before), after=_dump(after), detail=detail,
                   os_account=_clip(where.os_account, AuditEntry.os_account),
                   terminal=_clip(where.terminal, AuditEntry.terminal),
