@@ -253,3 +253,29 @@ def test_desks_writing_at_once_keep_one_chain(database, db_target):
     database = open_database(db_target)
     report = auditchain.verify(database)
     assert report.ok and report.count == AuditEntry.select().count() > 45
+
+
+def test_a_recomputed_chain_is_caught_by_a_backups_newest_hash(logged, db_path, tmp_path):
+    """Someone with the file rewrites an entry and recomputes every hash after it: verify
+    alone passes, but the backup taken before still holds the old newest hash."""
+    from db import backup as bk
+
+    database, *_ = logged
+    db_target = db_path
+    bk.backup(tmp_path / "monday.sqlite")
+    close_database()
+    untouched = advisor_cli("--db", str(db_target), "audit-verify", "--against", str(tmp_path / "monday.sqlite"))
+    assert untouched.returncode == 0 and "原样还在" in untouched.stdout
+    database = open_database(db_target)
+    second, last = ids()[1], ids()[-1]
+    AuditEntry.update(field="id_number").where(AuditEntry.id == second).execute()
+    previous = None
+    for entry in auditchain.entries(database):  # the forger's recomputation
+        previous = auditchain.link(previous, auditchain.digest(entry))
+        AuditEntry.update(hash=previous).where(AuditEntry.id == entry["id"]).execute()
+    assert auditchain.verify(database).ok
+    close_database()
+    told = advisor_cli("--db", str(db_target), "audit-verify", "--against", str(tmp_path / "monday.sqlite"))
+    assert told.returncode == 1  # the chain itself holds: only the backup tells
+    assert "日志链完好：5 条记录" in told.stdout
+    assert f"最新记录 #{last} 在日志里已不同或不见了" in told.stdout

@@ -16,6 +16,7 @@ HELP_KEY = "cli.audit_verify.help"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--expect", metavar="HASH", help=t("cli.audit_verify.expect"))
+    parser.add_argument("--against", metavar="BACKUP", help=t("cli.audit_verify.against"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -43,7 +44,34 @@ def run(args: argparse.Namespace) -> int:
             print(t("chain.expect_missing"))
             return 1
         print(t("chain.expect_found", id=found))
+    if args.against:
+        kept = _newest_in_backup(args.against)
+        if kept is None:
+            print(t("chain.against_empty", file=args.against))
+        elif auditchain.find_hash(database, kept[1]) != kept[0]:
+            print(t("chain.against_differs", file=args.against, id=kept[0]))
+            return 1
+        else:
+            print(t("chain.against_same", file=args.against, id=kept[0]))
     return 0
+
+
+def _newest_in_backup(path: str) -> tuple[int, str] | None:
+    """The backup's newest audit entry (id, hash), read from the file as it is."""
+    import sqlite3
+    from pathlib import Path
+
+    from db import auditchain
+    from db.backup import check_archive
+
+    check_archive(Path(path))  # a sound archive of a version we know, or a clear message
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return auditchain.newest(conn)
+    except sqlite3.Error:  # from before the chain
+        return None
+    finally:
+        conn.close()
 
 
 def _action(action: str | None) -> str:
