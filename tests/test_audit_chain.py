@@ -185,25 +185,27 @@ def test_wrong_pins_and_retired_advisors_are_logged_as_refused(database):
     assert refused == [(manager.id, "roles.action.sign_in", "pin")]
 
 
-def _old_archive(path) -> None:
+def _old_archive(target: str) -> None:
     """An archive as the version before the chain left it: three entries, unchained."""
-    from peewee import SqliteDatabase
     from playhouse.migrations import Runner
 
     from db.connection import MIGRATIONS_DIR
 
-    old = SqliteDatabase(str(path))
+    old = open_database(target, migrate=False)
     Runner(old, directory=str(MIGRATIONS_DIR)).up(target="0009_pg_key_then_id")
     for day in (1, 2, 3):
         old.execute_sql("INSERT INTO audit_entry (at, action, field, after) "
                         f"VALUES ('2026-10-0{day} 10:00:00', 'reveal', 'mobile', NULL)")
-    old.close()
+    close_database()
 
 
-def test_an_older_archive_has_its_entries_chained_on_upgrade(tmp_path):
-    path = tmp_path / "old.sqlite"
-    _old_archive(path)
-    database = open_database(path)
+def test_an_older_archive_has_its_entries_chained_on_upgrade(backend, tmp_path, request):
+    if backend == "postgres":
+        target = request.getfixturevalue("pg_server").extra_database()
+    else:
+        target = str(tmp_path / "old.sqlite")
+    _old_archive(target)
+    database = open_database(target)
     entries = list(AuditEntry.select().order_by(AuditEntry.id))
     assert [e.action for e in entries] == ["reveal", "reveal", "reveal", "chain"]
     report = auditchain.verify(database)
