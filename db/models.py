@@ -298,6 +298,34 @@ class AuditEntry(BaseModel):
         indexes = ((("customer", "at"), False), (("advisor", "at"), False))
 
 
+class Appointment(BaseModel):
+    """A booked visit (预约): a car, its day and slot, and where the booking stands
+    (db/appointments.py keeps the rules; migration 0011)."""
+
+    customer = ForeignKeyField(Customer, backref="appointments", on_delete="CASCADE")
+    vehicle = ForeignKeyField(Vehicle, backref="appointments", on_delete="CASCADE")
+    day = DateField()
+    slot = IntegerField()  # the slot's start, minutes after midnight
+    advisor = ForeignKeyField(Advisor, null=True, backref="appointments", on_delete="SET NULL")  # None: any
+    request = TextField(null=True)  # what the customer asked for, as written
+    due_items = TextField(null=True)  # what the queues knew was due (maintenance, declined work)
+    waiting = BooleanField(default=True)  # waits at the station, else drops the car off
+    channel = CharField(max_length=12, default="phone")  # phone | walk_in | call_list | wechat
+    booked_by = ForeignKeyField(Advisor, null=True, backref="+", on_delete="SET NULL")
+    # booked | confirmed | arrived | no_show | cancelled
+    status = CharField(max_length=12, default="booked")
+    reason = CharField(max_length=200, null=True)  # why it was cancelled
+    overbooked = BooleanField(default=False)  # a manager booked it over a full slot
+    visit = ForeignKeyField(Visit, null=True, backref="+", on_delete="SET NULL")  # the work order it became
+    created_at = DateTimeField()
+    updated_at = DateTimeField()
+    version = IntegerField(default=1)
+
+    class Meta:
+        indexes = ((("day", "slot", "status"), False), (("status", "day", "slot"), False),
+                   (("vehicle", "day"), False), (("customer", "status"), False))
+
+
 class Setting(BaseModel):
     """A changed business threshold (defaults live in db/settings.py)."""
 
@@ -363,5 +391,5 @@ _report_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,
-    QueueState, Draft, AuditEntry, Setting, Counter,
+    QueueState, Draft, AuditEntry, Setting, Counter, Appointment,
 ]

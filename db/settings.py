@@ -81,8 +81,22 @@ SPECS: dict[str, SettingSpec] = {
         _spec("inspection.every_years", 2),
         _spec("inspection.yearly_after_years", 10),
         _spec("calls.retry_days", 1),
+        # appointment book: slots, opening hours, capacity; confirmations and no-shows
+        _spec("book.slot_minutes", 30),
+        _spec("book.opens", "08:30"),
+        _spec("book.closes", "17:30"),
+        _spec("book.cars_per_slot", 4),
+        _spec("book.per_advisor_day", 16),
+        _spec("book.confirm_from_days", 1),
+        _spec("book.confirm_to_days", 3),
+        _spec("book.no_show_minutes", 30),
+        _spec("book.free_days_searched", 7),
     )
 }
+
+
+# Settings holding a time of day, written HH:MM.
+TIMES_OF_DAY = frozenset({"book.opens", "book.closes"})
 
 
 def spec(key: str) -> SettingSpec:
@@ -115,6 +129,11 @@ def coerce(key: str, value: Any) -> Any:
             if number < 0:
                 raise ValueError(value)
             return number
+        if key in TIMES_OF_DAY:
+            hours, minutes = str(value).strip().split(":")
+            if len(minutes) != 2 or not (0 <= int(hours) <= 24 and 0 <= int(minutes) < 60):
+                raise ValueError(value)
+            return f"{int(hours):02d}:{minutes}"
         return str(value)
     except (TypeError, ValueError):
         raise Invalid(t("settings.bad_value", key=key, value=value), field=key) from None

@@ -11,6 +11,10 @@ first; killed at a random moment by the crash test.
 
 ``import DB SHEET``: the sales-sheet import, "ready" once the program is loaded.
 
+``book DB VEHICLE AT``: "ready" once the archive is open, then on "go" (stdin) books the
+car into the slot at AT (``YYYY-MM-DD HH:MM``) and prints one JSON line: ``{"booked": id}``
+or ``{"full": message}`` (the two-desk race for a slot's last place).
+
 ``desk DB``: an open desk taking orders on stdin, one a line, answering one line each:
 ``save N`` (reception N: "saved <customer id>" or "refused <message>"), ``unlock`` (drop
 the open-desk lock, as a desk of an earlier version never held it), ``quit``.
@@ -125,6 +129,20 @@ def desk(db: str) -> None:
             return
 
 
+def book(db: str, vehicle_id: int, at: str) -> dict:
+    from db import appointments
+    from db.connection import open_database
+
+    open_database(db)
+    moment = appointments.parse_at(at)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    try:
+        return {"booked": appointments.book(vehicle_id=vehicle_id, at=moment, booked_by=None).id}
+    except appointments.SlotFull as exc:
+        return {"full": str(exc)}
+
+
 def main(argv: list[str]) -> None:
     from db.clock import pin_today
 
@@ -136,6 +154,8 @@ def main(argv: list[str]) -> None:
         serial(db, int(rest[0]), int(rest[1]))
     elif mode == "import":
         run_import(db, rest[0])
+    elif mode == "book":
+        print(json.dumps(book(db, int(rest[0]), rest[1]), ensure_ascii=False), flush=True)
     elif mode == "desk":
         desk(db)
 

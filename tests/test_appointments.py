@@ -1,0 +1,158 @@
+"""The appointment book in db/: capacity, every state change (audited), no-shows, and two
+desks in two processes booking the last place of a slot at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from db import appointments as book
+from db import clock, settings
+from db.errors import Forbidden, Invalid
+from db.models import Appointment, AuditEntry
+from tests import factory, pg_support
+from tests.conftest import TODAY
+
+ROOT = Path(__file__).resolve().parent.parent
+TOMORROW_9 = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(9, 0))
+
+
+def cars(n: int, owner=None):
+    owner = owner or factory.customer()
+    return [factory.vehicle(owner, factory.vin_with_check(f"LSVAB2AB{i:08d}"), f"川A{i:05d}",
+                            since=dt.date(2020, 1, 1)) for i in range(n)]
+
+
+@pytest.fixture
+def desk(database):
+    return factory.advisor("刘洋")
+
+
+def test_a_full_slot_is_refused_with_the_nearest_free_slots(database, desk):
+    fleet = cars(5)
+    for car in fleet[:4]:
+        assert book.book(vehicle_id=car.id, at=TOMORROW_9, booked_by=desk.id).status == "booked"
+    with pytest.raises(book.SlotFull) as refused:
+        book.book(vehicle_id=fleet[4].id, at=TOMORROW_9, booked_by=desk.id)
+    assert refused.value.free == [TOMORROW_9 - dt.timedelta(minutes=30), TOMORROW_9 + dt.timedelta(minutes=30),
+                                  TOMORROW_9 + dt.timedelta(minutes=60)]
+    assert "已约满" in str(refused.value) and "08:30" in str(refused.value)
+    assert Appointment.select().count() == 4
+    # a cancellation frees the place
+    book.cancel(1, desk.id, "客户出差")
+    assert book.book(vehicle_id=fleet[4].id, at=TOMORROW_9, booked_by=desk.id).id == 5
+
+
+def test_capacity_follows_the_settings(database, desk):
+    fleet = cars(3)
+    settings.set_value("book.cars_per_slot", 1)
+    book.book(vehicle_id=fleet[0].id, at=TOMORROW_9, booked_by=desk.id)
+    with pytest.raises(book.SlotFull):
+        book.book(vehicle_id=fleet[1].id, at=TOMORROW_9, booked_by=desk.id)
+    settings.set_value("book.slot_minutes", 60)
+    with pytest.raises(Invalid, match="不是时段的开始"):
+        book.book(vehicle_id=fleet[1].id, at=TOMORROW_9, booked_by=desk.id)  # slots 08:30, 09:30, …
+    settings.set_value("book.opens", "09:00")
+    settings.set_value("book.per_advisor_day", 1)
+    other = factory.advisor("张伟")
+    book.book(vehicle_id=fleet[1].id, at=TOMORROW_9.replace(hour=10), booked_by=desk.id, advisor_id=other.id)
+    with pytest.raises(book.SlotFull, match="张伟"):
+        book.book(vehicle_id=fleet[2].id, at=TOMORROW_9.replace(hour=11), booked_by=desk.id, advisor_id=other.id)
+    with pytest.raises(Invalid):
+        settings.set_value("book.closes", "25:99")
+
+
+def test_times_outside_the_book_are_refused(database, desk):
+    car = cars(1)[0]
+    day = TOMORROW_9.date()
+    with pytest.raises(Invalid, match="营业时间"):
+        book.book(vehicle_id=car.id, at=dt.datetime.combine(day, dt.time(8, 0)), booked_by=desk.id)
+    with pytest.raises(Invalid, match="营业时间"):
+        book.book(vehicle_id=car.id, at=dt.datetime.combine(day, dt.time(17, 30)), booked_by=desk.id)
+    with pytest.raises(Invalid, match="已经过去"):
+        book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY, dt.time(9, 0)), booked_by=desk.id)
+    with pytest.raises(Invalid, match="年-月-日"):
+        book.parse_at("明天九点")
+    # the day clock decides what is past: the pinned day's afternoon is still ahead
+    clock.pin_now(dt.datetime(2026, 11, 26, 12, 0))
+    assert book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY, dt.time(16, 0)), booked_by=desk.id)
+
+
+def test_a_manager_may_overbook_on_purpose_and_it_is_recorded(database, desk):
+    manager = factory.advisor("赵经理", role="manager")
+    fleet = cars(5)
+    for car in fleet[:4]:
+        book.book(vehicle_id=car.id, at=TOMORROW_9, booked_by=desk.id)
+    with pytest.raises(Forbidden):
+        book.book(vehicle_id=fleet[4].id, at=TOMORROW_9, booked_by=desk.id, overbook=True)
+    extra = book.book(vehicle_id=fleet[4].id, at=TOMORROW_9, booked_by=manager.id, overbook=True)
+    assert extra.overbooked
+    entry = AuditEntry.select().where(AuditEntry.action == "appointment").order_by(AuditEntry.id.desc()).get()
+    assert (entry.field, entry.advisor_id) == ("overbook", manager.id)
+
+
+def test_every_state_change_is_audited(database, desk):
+    fleet = cars(4)
+    first = book.book(vehicle_id=fleet[0].id, at=TOMORROW_9, booked_by=desk.id, request="保养")
+    assert book.confirm(first.id, desk.id).status == "confirmed"
+    moved = book.move(first.id, TOMORROW_9 + dt.timedelta(hours=2), desk.id)
+    assert (moved.status, moved.at.hour) == ("confirmed", 11)
+    assert book.arrive(first.id, desk.id).status == "arrived"
+    with pytest.raises(Invalid, match="已到店"):
+        book.cancel(first.id, desk.id, "x")
+    second = book.book(vehicle_id=fleet[1].id, at=TOMORROW_9, booked_by=desk.id)
+    cancelled = book.cancel(second.id, desk.id, "车已卖")
+    assert (cancelled.status, cancelled.reason) == ("cancelled", "车已卖")
+    third = book.book(vehicle_id=fleet[2].id, at=TOMORROW_9, booked_by=desk.id)
+    clock.pin_today(TODAY + dt.timedelta(days=2))
+    assert book.mark_no_shows() == 1
+    assert book.get(third.id).status == "no_show"
+    assert book.no_show_count(third.customer_id) == 1
+    fields = [(e.field, json.loads(e.before)["status"] if e.before else None, json.loads(e.after)["status"])
+              for e in AuditEntry.select().where(AuditEntry.action == "appointment").order_by(AuditEntry.id)]
+    assert fields == [("book", None, "booked"), ("confirmed", "booked", "confirmed"),
+                      ("move", "confirmed", "confirmed"), ("arrived", "confirmed", "arrived"),
+                      ("book", None, "booked"), ("cancelled", "booked", "cancelled"),
+                      ("book", None, "booked"), ("no_show", "booked", "no_show")]
+    # the audit keeps the real time, whatever day is pinned
+    assert {e.at for e in AuditEntry.select().where(AuditEntry.action == "appointment")} == {clock.now()}
+
+
+def test_no_show_waits_the_settings_minutes_after_the_slot(database, desk):
+    car = cars(1)[0]
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    booking = book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY, dt.time(9, 0)), booked_by=desk.id)
+    clock.pin_now(dt.datetime(2026, 11, 26, 9, 29))
+    assert book.mark_no_shows() == 0 and book.arrivals()[0].late
+    clock.pin_now(dt.datetime(2026, 11, 26, 9, 31))
+    assert book.mark_no_shows() == 1
+    assert book.get(booking.id).status == "no_show" and book.arrivals() == []
+
+
+def _worker(target: str, vehicle_id: int) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tests.load_worker", "book", target, str(vehicle_id),
+                             book.at_text(TOMORROW_9)], cwd=ROOT, text=True,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def test_two_desks_booking_the_last_place_at_once(database, desk, backend):
+    fleet = cars(5)
+    for car in fleet[:3]:
+        book.book(vehicle_id=car.id, at=TOMORROW_9, booked_by=desk.id)
+    target = pg_support.url_of(database) if backend == "postgres" else str(database.database)
+    desks = [_worker(target, fleet[3].id), _worker(target, fleet[4].id)]
+    for process in desks:
+        assert process.stdout.readline().strip() == "ready", process.stderr.read()
+    for process in desks:  # both are loaded and waiting: let them go together
+        process.stdin.write("go\n")
+        process.stdin.flush()
+    answers = [json.loads(process.communicate(timeout=60)[0]) for process in desks]
+    assert sorted(next(iter(a)) for a in answers) == ["booked", "full"]
+    refusal = next(a["full"] for a in answers if "full" in a)
+    assert "已约满" in refusal and "09:30" in refusal
+    assert Appointment.select().where(Appointment.status == "booked").count() == 4
