@@ -458,3 +458,27 @@ def day_grid(day: dt.date) -> DayGrid:
                 load[b.advisor_name] = load.get(b.advisor_name, 0) + 1
     ordered = sorted(load.items(), key=lambda item: (item[0] is None, item[0] or ""))
     return DayGrid(day, shape, [by_slot[s] for s in sorted(by_slot)], ordered)
+
+
+def find_car(query: str):
+    """The one car a query (as typed for ``find``) names, or ``Invalid`` saying none or how
+    many: a booking is for one car."""
+    from db.search import search
+
+    page = search(query, limit=10)
+    cars = {(hit.customer_id, hit.vehicle_id): hit for hit in page.hits if hit.vehicle_id is not None}
+    if not cars:
+        raise Invalid(t("book.query_none", query=query), "query")
+    if len(cars) > 1:
+        shown = "、".join(hit.plate or hit.vin or "?" for hit in list(cars.values())[:5])
+        raise Invalid(t("book.query_several", query=query, count=len(cars) if not page.has_more else f"{len(cars)}+",
+                        cars=shown), "query")
+    return next(iter(cars.values()))
+
+
+def advisor_named(name: str) -> Advisor:
+    """The active advisor of that name (``--for``), or ``Invalid``."""
+    row = Advisor.get_or_none((Advisor.name == name.strip()) & (Advisor.active == True))  # noqa: E712
+    if row is None:
+        raise Invalid(t("book.advisor_unknown", name=name), "advisor")
+    return row

@@ -23,6 +23,10 @@ TEXTS = {
     "book.no_owner": ("{plate} 没有登记车主，不能预约", "{plate} has no owner on file: it cannot be booked"),
     "book.not_found": ("没有编号为 {id} 的预约", "There is no appointment number {id}"),
     "book.state_bad": ("预约 {id} {status}，不能再改为“{to}”", "Appointment {id} is {status}: it cannot become “{to}”"),
+    "book.query_none": ("“{query}”没有找到车辆", "No car found for “{query}”"),
+    "book.query_several": ("“{query}”找到 {count} 辆车（{cars}）：请写得更具体，例如完整车牌",
+                           "“{query}” finds {count} cars ({cars}): be more precise, e.g. the whole plate"),
+    "book.advisor_unknown": ("没有名为“{name}”的在职顾问", "No active advisor is called “{name}”"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
     # ---- audit
     "audit.action.appointment": ("预约", "Booking"),

@@ -1,0 +1,45 @@
+"""``advisor appointments [--day D] [--json]``: a day's appointments;
+``advisor appointments --cancel ID [--reason TEXT]``: cancel one."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from db.i18n import t
+
+NAME = "appointments"
+HELP_KEY = "cli.appointments.help"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--day", metavar="D", default=None, help=t("cli.appointments.day"))
+    parser.add_argument("--json", action="store_true", help=t("cli.book.json"))
+    parser.add_argument("--cancel", metavar="ID", type=int, default=None, help=t("cli.appointments.cancel"))
+    parser.add_argument("--reason", metavar="TEXT", default=None, help=t("cli.appointments.reason"))
+
+
+def run(args: argparse.Namespace) -> int:
+    from db import advisors, appointments
+    from db.clock import today
+    from db.connection import open_database, resolve_target
+    from db.validate import date
+    from tui.shell.book import line
+
+    open_database(resolve_target(args.db))
+    if args.cancel is not None:
+        me = advisors.for_os_user()
+        booking = appointments.cancel(args.cancel, me.id if me else None, args.reason)
+        print(json.dumps(booking.as_json(), ensure_ascii=False) if args.json else line(booking))
+        return 0
+    day = date(args.day, "day") if args.day else today()
+    appointments.mark_no_shows()
+    bookings = appointments.day_list(day)
+    if args.json:
+        print(json.dumps([b.as_json() for b in bookings], ensure_ascii=False, indent=1))
+        return 0
+    if not bookings:
+        print(t("cli.appointments.none", day=day.isoformat()))
+    for booking in bookings:
+        print(line(booking))
+    return 0
