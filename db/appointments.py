@@ -262,12 +262,13 @@ def _state(row: Appointment) -> dict[str, object]:
 
 def book(*, vehicle_id: int, at: dt.datetime, booked_by: int | None, customer_id: int | None = None,
          advisor_id: int | None = None, request: str | None = None, due_items: str | None = None,
-         waiting: bool = True, channel: str = "phone", overbook: bool = False) -> Booking:
+         waiting: bool = True, channel: str = "phone", overbook: bool = False, call: object = None) -> Booking:
     """Book the car into the slot starting at ``at`` (for ``advisor_id``, or any advisor).
 
     ``SlotFull`` (with the nearest free slots) when the slot or the advisor's day is full,
     unless a manager overbooks on purpose (``overbook``; recorded on the row and in the
-    audit). ``Invalid`` for a time outside the hours, off the slot grid or past."""
+    audit). ``Invalid`` for a time outside the hours, off the slot grid or past. ``call``
+    (a call list's row) records that call's outcome "booked" in the same transaction."""
     if channel not in CHANNELS:
         raise Invalid(t("book.channel_bad", channel=channel), "channel")
     shape = hours()
@@ -279,6 +280,12 @@ def book(*, vehicle_id: int, at: dt.datetime, booked_by: int | None, customer_id
         customer_id = customer_id or car.owner_id
         if customer_id is None:
             raise Invalid(t("book.no_owner", plate=car.plate or car.vin), "vehicle")
+        same_day = (Appointment.select(Appointment.slot)
+                    .where((Appointment.vehicle == car.id) & (Appointment.day == at.date())
+                           & Appointment.status.in_(OPEN)).first())
+        if same_day is not None:
+            raise Invalid(t("book.car_booked", plate=car.plate or car.vin,
+                            at=at_text(at_of(at.date(), same_day.slot))), "vehicle")
         if overbook:
             from db.roles import require_manager
 
@@ -291,6 +298,10 @@ def book(*, vehicle_id: int, at: dt.datetime, booked_by: int | None, customer_id
                                  booked_by=booked_by, status="booked", overbooked=over,
                                  created_at=stamp, updated_at=stamp)
         _log(row, "overbook" if over else "book", booked_by, None, _state(row))
+        if call is not None:  # F5's "booked": the call is recorded with the booking, or neither
+            from db.queues.lists import record_outcome
+
+            record_outcome(call, "booked", booked_by, booked_date=at.date())
     return get(row.id)
 
 

@@ -43,6 +43,8 @@ def test_a_full_slot_is_refused_with_the_nearest_free_slots(database, desk):
                                   TOMORROW_9 + dt.timedelta(minutes=60)]
     assert "已约满" in str(refused.value) and "08:30" in str(refused.value)
     assert Appointment.select().count() == 4
+    with pytest.raises(Invalid, match="已约在 .* 09:00"):  # one car, one open booking a day
+        book.book(vehicle_id=fleet[0].id, at=TOMORROW_9 + dt.timedelta(hours=1), booked_by=desk.id)
     # a cancellation frees the place
     book.cancel(1, desk.id, "客户出差")
     assert book.book(vehicle_id=fleet[4].id, at=TOMORROW_9, booked_by=desk.id).id == 5

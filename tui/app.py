@@ -70,9 +70,13 @@ class AdvisorApp(TranslatedBindings, App[int]):
     # ---- moving between fields
 
     def action_next_field(self) -> None:
+        if getattr(self.focused, "takes_tab", False):
+            raise SkipAction()  # a widget moving within itself (the book's places)
         self.screen.focus_next()
 
     def action_previous_field(self) -> None:
+        if getattr(self.focused, "takes_tab", False):
+            raise SkipAction()
         self.screen.focus_previous()
 
     def action_enter_field(self) -> None:

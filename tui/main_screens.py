@@ -52,6 +52,9 @@ MAIN_SCREENS: list[MainScreen] = [
     # reports and manager: F8
     MainScreen("report", "f8", "screen.report", "tui.screens.report:ReportScreen"),
 
+    # appointment book: F12 (F10 and F11 are taken by common terminals)
+    MainScreen("book", "f12", "screen.book", "tui.screens.book:BookScreen"),
+
 ]
 
 

@@ -27,6 +27,7 @@ TEXTS = {
     "book.query_several": ("“{query}”找到 {count} 辆车（{cars}）：请写得更具体，例如完整车牌",
                            "“{query}” finds {count} cars ({cars}): be more precise, e.g. the whole plate"),
     "book.advisor_unknown": ("没有名为“{name}”的在职顾问", "No active advisor is called “{name}”"),
+    "book.car_booked": ("{plate} 已约在 {at}：要换时间请改期", "{plate} is already booked at {at}: move that booking instead"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
     # ---- audit
     "audit.action.appointment": ("预约", "Booking"),

@@ -41,13 +41,17 @@ class ScreenStrip(Static):
         # Home (F9) is also Esc from any main screen; it goes last, after the working screens.
         order = [s for s in MAIN_SCREENS if s.id != "home"] + [s for s in MAIN_SCREENS if s.id == "home"]
         text = Text(no_wrap=True, overflow="crop")
-        for screen in order:
-            item = Text.assemble((screen.key.upper(), key_style), " ", t(screen.label_key))
+        # Eight screens in 80 columns: one space between items (the marked one stands out by
+        # its style), two where the names leave room.
+        items = [Text.assemble((screen.key.upper(), key_style), " ", t(screen.label_key)) for screen in order]
+        width = self.size.width or 80
+        gap = 2 if sum(item.cell_len for item in items) + 2 * len(items) <= width else 1
+        for screen, item in zip(order, items):
             if screen.id == self.current:
                 item.stylize(current_style)
-            text.append(" ")
+            if text.cell_len:
+                text.append(" " * gap)
             text.append_text(item)
-            text.append(" ")
         return text
 
 

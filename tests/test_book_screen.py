@@ -1,0 +1,109 @@
+"""F12, the appointment book, driven with Pilot on the real app: the day's grid, ←/→
+days, Enter books a free place through the dialog, C confirms, X cancels with a reason,
+M moves; a full slot is said in the dialog and nothing typed is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from db import appointments
+from db.models import Appointment, AuditEntry
+from tests import factory
+from tests.conftest import TODAY
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
+
+TOMORROW = TODAY + dt.timedelta(days=1)
+
+
+def at(hour: int, minute: int = 0, day: dt.date = TOMORROW) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute))
+
+
+@pytest.fixture
+def station(database, db_path):
+    me = factory.advisor("刘洋")
+    owner = factory.customer("王芳", "13800138000")
+    fleet = [factory.vehicle(owner, factory.vin_with_check(f"LSVAB2AB{i:08d}"), f"川A1234{i}",
+                             since=dt.date(2020, 1, 1)) for i in range(6)]
+    markup = factory.customer("[b]粗[/b]", "13900139000")
+    fleet.append(factory.vehicle(markup, factory.vin_with_check("LSVAB2AB00000099"), "川B99999",
+                                 since=dt.date(2020, 1, 1)))
+    appointments.book(vehicle_id=fleet[6].id, at=at(9), booked_by=me.id, request="[red]保养[/red]")
+    return db_path, me, fleet
+
+
+async def open_book(pilot):
+    await steps(pilot, "f12")
+    return await screen_text_when(pilot, "已约")
+
+
+async def test_the_grid_shows_the_day_and_keys_move_through_it(station):
+    db_path, me, fleet = station
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        text = await open_book(pilot)
+        assert "2026-11-27 周五" in text and "已约 1/72" in text and "任一顾问 1" in text
+        lines = text.splitlines()
+        row = next(line for line in lines if line.startswith("09:00"))
+        assert "?川B99999 [b]粗[" in row  # a name that looks like markup stays text
+        await steps(pilot, "down")
+        assert "要求： [red]保养[/red]" in screen_text(pilot.app)
+        await steps(pilot, "right")
+        assert "2026-11-28 周六" in await screen_text_when(pilot, "2026-11-28") and "已约 0/72" in screen_text(pilot.app)
+        await steps(pilot, "left", "left")
+        assert "2026-11-26 周四" in await screen_text_when(pilot, "2026-11-26 周四")
+
+
+async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(station):
+    db_path, me, fleet = station
+    for car in fleet[:3]:
+        appointments.book(vehicle_id=car.id, at=at(9), booked_by=me.id)
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_book(pilot)
+        await steps(pilot, "down", "tab", "enter")  # 09:00, second place: taken → the card
+        assert "王芳" in screen_text(pilot.app) and type(pilot.app.screen).__name__ == "ArchiveCard"
+        await steps(pilot, "escape", "up", "enter")  # 08:30, free
+        assert "预约 2026-11-27 08:30" in screen_text(pilot.app)
+        await steps(pilot, *"川A12343", "enter", *"刘洋", "enter", *"换机油", "enter")
+        booked = Appointment.get(Appointment.vehicle == fleet[3].id)
+        assert (booked.slot, booked.advisor_id, booked.request) == (8 * 60 + 30, me.id, "换机油")
+        text = await screen_text_when(pilot, "刘洋 1/16")
+        assert "已约 5/72" in text
+        # the full 09:00 slot: the 5th car is refused in the dialog, what was typed stays
+        await steps(pilot, "down", "tab", "tab", "tab")
+        assert pilot.app.screen.query_one("BookGrid").current is not None
+        appointments.cancel(1, me.id, "x")  # the 09:00 slot has a free place again …
+        await steps(pilot, "right", "left")  # … shown when the day is read again
+        for car in fleet[4:5]:
+            appointments.book(vehicle_id=car.id, at=at(9), booked_by=me.id)  # … and taken by another desk
+        await steps(pilot, "enter")
+        await steps(pilot, *"川A12345", "enter", "enter", "enter")
+        text = screen_text(pilot.app)
+        assert "已约满" in text and "09:30" in text
+        assert pilot.app.screen.query_one("#book-car").value == "川A12345"
+
+
+async def test_confirm_cancel_and_move_from_the_grid(station):
+    db_path, me, fleet = station
+    first = appointments.book(vehicle_id=fleet[0].id, at=at(10), booked_by=me.id)
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_book(pilot)
+        await steps(pilot, *["down"] * 3)  # 10:00
+        await steps(pilot, "C")  # capitals work too
+        assert appointments.get(first.id).status == "confirmed"
+        assert "+川A12340" in await screen_text_when(pilot, "+川A12340")
+        await steps(pilot, "m", "down", "enter")  # to 10:30
+        moved = appointments.get(first.id)
+        assert (moved.at, moved.status) == (at(10, 30), "confirmed")
+        await screen_text_when(pilot, "已改到")
+        await steps(pilot, "x")
+        assert "取消预约" in screen_text(pilot.app)
+        await steps(pilot, "enter")
+        assert "请填写取消原因" in screen_text(pilot.app)
+        await steps(pilot, *"客户出差", "enter")
+        cancelled = appointments.get(first.id)
+        assert (cancelled.status, cancelled.reason) == ("cancelled", "客户出差")
+        changes = [e.field for e in AuditEntry.select().where(AuditEntry.action == "appointment")
+                   .order_by(AuditEntry.id)]
+        assert changes[-3:] == ["confirmed", "move", "cancelled"]

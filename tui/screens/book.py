@@ -1,0 +1,421 @@
+"""F12: the appointment book (预约). A day's grid (slots down, places across), the day's
+load per advisor on the title line, the place under the cursor below. ←/→ the day
+before and after, T today; Enter books a free place (the car handed over by the card,
+the lookup or F5, else one typed in the dialog) or opens a booking's archive card;
+C confirms, X cancels (with a reason), M moves a booking to the place chosen next."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from db import appointments
+from db.appointments import DayGrid, at_of, at_text, slot_text
+from db.clock import today
+from db.errors import AdvisorError, Invalid
+from db.i18n import t
+from tui.book_request import BookRequest
+from tui.keys import TranslatedBindings, help_binding
+from tui.screens.base import DeskScreen, cancel_form
+from tui.widgets.book_grid import BookGrid
+from tui.widgets.fields import TextField
+from tui.workers import db_work
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def day_title(day: dt.date) -> str:
+    return t("book.day", day=day.isoformat(), weekday=t(f"book.weekday.{WEEKDAYS[day.weekday()]}"))
+
+
+class DayLoaded(Message):
+    def __init__(self, grid: DayGrid, at_slot: int | None) -> None:
+        super().__init__()
+        self.grid, self.at_slot = grid, at_slot
+
+
+class Changed(Message):
+    """A booking was made or changed: say so and paint the day again."""
+
+    def __init__(self, text: str, day: dt.date | None = None, at_slot: int | None = None) -> None:
+        super().__init__()
+        self.text, self.day, self.at_slot = text, day, at_slot
+
+
+class Failed(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class BookScreen(DeskScreen):
+    HELP_KEY = "screen.book.help"
+    CSS_PATH = "book.tcss"
+    BINDINGS = [
+        Binding("left", "day(-1)", "book.key.days", key_display="←→", id="book.previous_day", priority=True),
+        Binding("right", "day(1)", "book.key.next_day", show=False, id="book.next_day", priority=True),
+        Binding("enter", "enter", "book.key.enter", id="book.enter", priority=True),
+        Binding("c,C", "confirm", "book.key.confirm", id="book.confirm"),
+        Binding("x,X", "cancel_booking", "book.key.cancel", id="book.cancel"),
+        Binding("m,M", "move", "book.key.move", id="book.move"),
+        Binding("t,T", "today", "book.key.today", show=False, id="book.today"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day = today() + dt.timedelta(days=1)
+        self.request: BookRequest | None = None  # the car being booked, handed over by another screen
+        self.moving = None  # the booking M picked up, put down by the next Enter
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="book-body"):
+            yield Static(Text(day_title(self.day)), id="book-title")
+            yield BookGrid(id="book-grid")
+            yield Static(Text(""), id="book-detail")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(BookGrid).focus()
+        self.load_day()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self.load_day()
+
+    def arrived(self) -> None:
+        self.query_one(BookGrid).focus()
+
+    # ---- another screen books a car here
+
+    def start(self, request: BookRequest) -> None:
+        """Open at the request's day (tomorrow by default), the car named on the title line:
+        Enter on a free place books it."""
+        self.request, self.moving = request, None
+        self.day = request.day or today() + dt.timedelta(days=1)
+        self.query_one(BookGrid).focus()
+        self.load_day()
+
+    # ---- loading a day
+
+    @db_work(group="book-day")
+    def load_day(self, at_slot: int | None = None) -> None:
+        appointments.mark_no_shows(getattr(self.app, "advisor_id", None))
+        self.post_message(DayLoaded(appointments.day_grid(self.day), at_slot))
+
+    @on(DayLoaded)
+    def day_loaded(self, message: DayLoaded) -> None:
+        if message.grid.day != self.day:
+            return  # a day already left
+        self.query_one(BookGrid).show(message.grid, at_slot=message.at_slot)
+        self._title(message.grid)
+
+    def _title(self, grid: DayGrid) -> None:
+        title = Text(day_title(grid.day), style="bold")
+        capacity = grid.hours.cars_per_slot * len(grid.hours.slots)
+        held = sum(slot.held for slot in grid.slots)
+        title.append("  " + t("book.held", held=held, capacity=capacity))
+        for name, count in grid.load:
+            title.append("  ")
+            title.append(name or t("book.any_advisor"))  # a name: plain text
+            title.append(f" {count}" + (f"/{grid.hours.per_advisor_day}" if name else ""))
+        if self.moving is not None:
+            title = Text(t("book.moving", plate=self.moving.plate or "-", at=at_text(self.moving.at)),
+                         style="bold reverse")
+        elif self.request is not None:
+            title.append("\n")
+            title.append(t("book.booking_for"), style="bold reverse")
+            title.append(" " + self.request.label)
+        self.query_one("#book-title", Static).update(title)
+
+    def action_day(self, delta: int) -> None:
+        self.day += dt.timedelta(days=delta)
+        self.query_one("#book-title", Static).update(Text(day_title(self.day), style="bold"))
+        self.load_day()
+
+    def action_today(self) -> None:
+        self.day = today()
+        self.load_day()
+
+    # ---- the place under the cursor
+
+    @on(BookGrid.Highlighted)
+    def show_detail(self, message: BookGrid.Highlighted) -> None:
+        self.refresh_bindings()
+        detail = self.query_one("#book-detail", Static)
+        if message.slot is None:
+            detail.update(Text(""))
+            return
+        start = slot_text(message.slot.start)
+        b = message.booking
+        if b is None:
+            detail.update(Text(t("book.free_place", at=start)))
+            return
+        text = Text(f"#{b.id} {start} ", style="bold")
+        text.append(b.plate or "-")
+        text.append(" ")
+        text.append(b.name)
+        text.append("  " + t(f"book.status.{b.status}"), style="bold")
+        if b.overbooked:
+            text.append(" " + t("book.overbooked"), style="bold")
+        text.append("  " + t("book.for", name=b.advisor_name or t("book.any_advisor")))
+        text.append("  " + t("book.waiting" if b.waiting else "book.drop_off"))
+        text.append("  " + t(f"book.channel.{b.channel}"))
+        if b.late:
+            text.append("  " + t("book.late"), style="bold")
+        text.append("\n" + t("book.request") + " ", style="bold")
+        text.append(b.request or "-")  # as the customer said it: plain text
+        detail.update(text)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("confirm", "cancel_booking", "move"):
+            current = self.query_one(BookGrid).current
+            if action == "confirm":
+                return current is not None and current.status == "booked"
+            return current is not None and current.status in ("booked", "confirmed")
+        return True
+
+    # ---- keys
+
+    def action_enter(self) -> None:
+        grid = self.query_one(BookGrid)
+        slot = grid.current_slot
+        if slot is None:
+            return
+        at = at_of(self.day, slot.start)
+        booking = grid.current
+        me = getattr(self.app, "advisor_id", None)
+        if self.moving is not None:
+            self._move(self.moving.id, at, me)
+            return
+        if booking is not None:
+            from tui.screens.card import ArchiveCard
+
+            self.app.push_screen(ArchiveCard(booking.customer_id))
+            return
+
+        def done(result) -> None:
+            if result:
+                self.request = None
+                self.post_message(Changed(t("book.booked", at=at_text(result.at), plate=result.plate or "-"),
+                                          result.at.date(), slot.start))
+
+        self.app.push_screen(BookDialog(at, self.request, me), done)
+
+    @db_work(group="book-write")
+    def _move(self, appointment_id: int, at: dt.datetime, advisor_id: int | None) -> None:
+        try:
+            moved = appointments.move(appointment_id, at, advisor_id)
+        except AdvisorError as exc:
+            self.post_message(Failed(str(exc)))
+            return
+        self.moving = None
+        self.post_message(Changed(t("book.moved_to", at=at_text(moved.at), plate=moved.plate or "-"),
+                                  moved.at.date(), at.hour * 60 + at.minute))
+
+    def action_confirm(self) -> None:
+        booking = self.query_one(BookGrid).current
+        if booking is not None:
+            self._confirm(booking.id, getattr(self.app, "advisor_id", None))
+
+    @db_work(group="book-write")
+    def _confirm(self, appointment_id: int, advisor_id: int | None) -> None:
+        try:
+            done = appointments.confirm(appointment_id, advisor_id)
+        except AdvisorError as exc:
+            self.post_message(Failed(str(exc)))
+            return
+        self.post_message(Changed(t("book.confirmed", plate=done.plate or "-", at=at_text(done.at))))
+
+    def action_cancel_booking(self) -> None:
+        booking = self.query_one(BookGrid).current
+        if booking is None:
+            return
+
+        def done(result) -> None:
+            if result:
+                self.post_message(Changed(t("book.cancelled", plate=result.plate or "-", at=at_text(result.at))))
+
+        self.app.push_screen(CancelDialog(booking, getattr(self.app, "advisor_id", None)), done)
+
+    def action_move(self) -> None:
+        booking = self.query_one(BookGrid).current
+        if booking is None:
+            return
+        self.moving = booking
+        grid = self.query_one(BookGrid)
+        if grid.grid is not None:
+            self._title(grid.grid)
+
+    def action_back(self) -> None:
+        """Esc lets go of a move or of the car handed over; then back to the desk's home."""
+        if self.moving is not None or self.request is not None:
+            self.moving = self.request = None
+            grid = self.query_one(BookGrid)
+            if grid.grid is not None:
+                self._title(grid.grid)
+            return
+        super().action_back()
+
+    @on(Changed)
+    def changed(self, message: Changed) -> None:
+        self.notify(message.text, timeout=3)
+        if message.day is not None:
+            self.day = message.day
+        self.load_day(message.at_slot)
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.notify(message.text, severity="error", timeout=6)
+
+
+class BookDialog(TranslatedBindings, ModalScreen[object]):
+    """Book a free place: the car (handed over, or typed as for the lookup), the advisor
+    it is for (empty: any), what the customer asks for. F2 or Enter in the last field
+    books; a full slot or a bad value is said in the dialog and nothing typed is lost."""
+
+    CSS_PATH = "book.tcss"
+    HELP_KEY = "dialog.book.help"
+    BINDINGS = [
+        Binding("f2", "save", "book.key.save", id="book_dialog.save", priority=True),
+        Binding("escape", "cancel", "book.key.close", id="book_dialog.cancel"),
+        help_binding("book_dialog"),
+    ]
+
+    class Refused(Message):
+        def __init__(self, text: str, field: str | None) -> None:
+            super().__init__()
+            self.text, self.field = text, field
+
+    class Booked(Message):
+        def __init__(self, booking) -> None:
+            super().__init__()
+            self.booking = booking
+
+    def __init__(self, at: dt.datetime, request: BookRequest | None, advisor_id: int | None) -> None:
+        super().__init__()
+        self.at, self.request, self.advisor_id = at, request, advisor_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="book-dialog", classes="book-dialog"):
+            yield Static(Text(t("book.dialog_title", at=at_text(self.at)), style="bold"))
+            yield Static(Text(t("book.car")), classes="label")
+            if self.request is not None:
+                yield Static(Text(self.request.label), id="book-car-chosen")
+            else:
+                yield TextField(id="book-car", help_key="book.help.car", max_length=40, enter_moves_on=True)
+            yield Static(Text(t("book.advisor_field")), classes="label")
+            yield TextField(id="book-advisor", help_key="book.help.advisor", max_length=40, enter_moves_on=True,
+                            placeholder=t("book.any_advisor"))
+            yield Static(Text(t("book.request")), classes="label")
+            yield TextField(self.request.request if self.request else "", id="book-request",
+                            help_key="book.help.request", max_length=500)
+            yield Static(Text(""), id="book-error", classes="error")
+
+    def on_mount(self) -> None:
+        first = "#book-advisor" if self.request is not None else "#book-car"
+        self.query_one(first, Input).focus()
+
+    @on(Input.Submitted, "#book-request")
+    def action_save(self) -> None:
+        car = self.query_one("#book-car", Input).value if self.request is None else ""
+        self._save(car, self.query_one("#book-advisor", Input).value, self.query_one("#book-request", Input).value)
+
+    @db_work(group="book-dialog")
+    def _save(self, car_query: str, advisor_name: str, request_text: str) -> None:
+        try:
+            for_advisor = appointments.advisor_named(advisor_name).id if advisor_name.strip() else None
+            if self.request is not None:
+                vehicle_id, customer_id = self.request.vehicle_id, self.request.customer_id
+                channel, call = self.request.channel, self.request.call
+            else:
+                if not car_query.strip():
+                    raise Invalid(t("book.car_needed"), "query")
+                hit = appointments.find_car(car_query)
+                vehicle_id, customer_id, channel, call = hit.vehicle_id, hit.customer_id, "phone", None
+            booking = appointments.book(vehicle_id=vehicle_id, customer_id=customer_id, at=self.at,
+                                        booked_by=self.advisor_id, advisor_id=for_advisor, request=request_text,
+                                        channel=channel, call=call)
+        except AdvisorError as exc:
+            self.post_message(self.Refused(str(exc), getattr(exc, "field", None)))
+            return
+        self.post_message(self.Booked(booking))
+
+    @on(Refused)
+    def refused(self, message: Refused) -> None:
+        self.query_one("#book-error", Static).update(Text(message.text))
+        target = {"query": "#book-car", "advisor": "#book-advisor"}.get(message.field or "")
+        if target and self.query(target):
+            self.query_one(target, Input).focus()
+
+    @on(Booked)
+    def booked(self, message: Booked) -> None:
+        self.dismiss(message.booking)
+
+    def action_cancel(self) -> None:
+        cancel_form(self)
+
+
+class CancelDialog(TranslatedBindings, ModalScreen[object]):
+    """Cancel a booking: the reason is asked (the customer's words), F2 or Enter cancels."""
+
+    CSS_PATH = "book.tcss"
+    HELP_KEY = "dialog.book_cancel.help"
+    BINDINGS = [
+        Binding("f2", "save", "book.key.cancel_save", id="book_cancel.save", priority=True),
+        Binding("escape", "cancel", "book.key.close", id="book_cancel.cancel"),
+        help_binding("book_cancel"),
+    ]
+
+    class Done(Message):
+        def __init__(self, booking, error: str = "") -> None:
+            super().__init__()
+            self.booking, self.error = booking, error
+
+    def __init__(self, booking, advisor_id: int | None) -> None:
+        super().__init__()
+        self.booking, self.advisor_id = booking, advisor_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="book-cancel", classes="book-dialog"):
+            title = Text(t("book.cancel_title", at=at_text(self.booking.at)) + " ", style="bold")
+            title.append(f"{self.booking.plate or '-'} {self.booking.name}")
+            yield Static(title)
+            yield Static(Text(t("book.reason")), classes="label")
+            yield TextField(id="book-reason", help_key="book.help.reason", max_length=200)
+            yield Static(Text(""), id="book-error", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#book-reason", Input).focus()
+
+    @on(Input.Submitted, "#book-reason")
+    def action_save(self) -> None:
+        reason = self.query_one("#book-reason", Input).value
+        if not reason.strip():
+            self.query_one("#book-error", Static).update(Text(t("book.reason_needed")))
+            return
+        self._save(reason)
+
+    @db_work(group="book-cancel")
+    def _save(self, reason: str) -> None:
+        try:
+            self.post_message(self.Done(appointments.cancel(self.booking.id, self.advisor_id, reason)))
+        except AdvisorError as exc:
+            self.post_message(self.Done(None, str(exc)))
+
+    @on(Done)
+    def done(self, message: Done) -> None:
+        if message.error:
+            self.query_one("#book-error", Static).update(Text(message.error))
+            return
+        self.dismiss(message.booking)
+
+    def action_cancel(self) -> None:
+        cancel_form(self)
