@@ -471,6 +471,12 @@ def day_grid(day: dt.date) -> DayGrid:
     return DayGrid(day, shape, [by_slot[s] for s in sorted(by_slot)], ordered)
 
 
+def due_text(item) -> str:
+    """What a call list's row knew was due, as the booking's request prefilled (the
+    advisor changes it to what the customer says)."""
+    return t("i18n.labelled", label=t(f"queue.{item.queue}"), text=item.reason) if getattr(item, "queue", None) else ""
+
+
 def find_car(query: str):
     """The one car a query (as typed for ``find``) names, or ``Invalid`` saying none or how
     many: a booking is for one car."""

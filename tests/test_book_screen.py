@@ -107,3 +107,43 @@ async def test_confirm_cancel_and_move_from_the_grid(station):
         changes = [e.field for e in AuditEntry.select().where(AuditEntry.action == "appointment")
                    .order_by(AuditEntry.id)]
         assert changes[-3:] == ["confirmed", "move", "cancelled"]
+
+
+async def test_the_card_the_lookup_and_f5_open_the_book_with_the_car(station):
+    from db.models import Contact
+    from tests import queue_factory as make
+
+    db_path, me, fleet = station
+    make.visit(fleet[0], TODAY - dt.timedelta(days=2), mileage=42000)  # a follow-up call is due
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        # the lookup: Ctrl+B on the result under the cursor
+        await steps(pilot, "f4", *"川A12341", "down")
+        await screen_text_when(pilot, "川A12341")
+        await steps(pilot, "ctrl+b")
+        text = await screen_text_when(pilot, "预约车辆")
+        assert pilot.app.current_mode == "book" and "预约车辆 川A12341 王芳" in text
+        assert "2026-11-27" in text  # tomorrow
+        await steps(pilot, "enter", "enter", "enter")  # 08:30; any advisor; no request
+        assert Appointment.get(Appointment.vehicle == fleet[1].id).slot == 8 * 60 + 30
+        assert "预约车辆" not in await screen_text_when(pilot, "已预约")
+        # the card: B books the car shown
+        await steps(pilot, "f4", *"川A12342")
+        await screen_text_when(pilot, "找到")
+        await steps(pilot, "enter")
+        assert "档案卡：王芳" in await screen_text_when(pilot, "档案卡")
+        await steps(pilot, "2", "n", "n", "B")  # the vehicles group, the third car
+        assert "预约车辆 川A12342 王芳" in await screen_text_when(pilot, "预约车辆")
+        await steps(pilot, "escape")  # lets go of the car
+        assert "预约车辆" not in screen_text(pilot.app)
+        # F5 "booked" (key 3): the book with the car and what was due; booking records the call
+        await steps(pilot, "f5", "enter")
+        await steps(pilot, "3")
+        text = await screen_text_when(pilot, "预约车辆")
+        assert "预约车辆 川A12340 王芳" in text
+        await steps(pilot, "down", "down", "down", "enter")  # 10:00
+        assert pilot.app.screen.query_one("#book-request").value.startswith("回访：")
+        await steps(pilot, "enter", "enter")
+    booked = Appointment.get(Appointment.vehicle == fleet[0].id)
+    assert (booked.slot, booked.channel) == (10 * 60, "call_list")
+    call = Contact.get(Contact.purpose == "follow_up")
+    assert (call.outcome, call.booked_date) == ("booked", TOMORROW)

@@ -231,6 +231,14 @@ class AdvisorApp(TranslatedBindings, App[int]):
         else:
             await self._close_over(closing)
 
+    async def open_book(self, request) -> None:
+        """The appointment book with a car to book (from the card, the lookup or F5): the
+        book's own screen key, then the car handed over (a ``tui.book_request.BookRequest``)."""
+        await self.action_show_screen("book")
+        start = getattr(self.screen, "start", None)
+        if callable(start):
+            start(request)
+
     async def _close_over(self, count: int) -> None:
         """Close the top ``count`` screens of the mode in front; on its main screen, get it
         ready for typing once it is shown again (its own focus comes back on resume)."""

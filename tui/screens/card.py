@@ -56,6 +56,7 @@ class ArchiveCard(TranslatedBindings, Screen):
         Binding("g", "consent", "card.key.consent", show=False, id="card.consent"),
         Binding("x", "export", "card.key.export", show=False, id="card.export"),
         Binding("a", "anonymise", "card.key.anonymise", show=False, id="card.anonymise"),
+        Binding("b,B", "book", "card.key.book", id="card.book"),
         Binding("escape", "close", "card.key.close", show=False, id="card.close"),
     ]
 
@@ -161,6 +162,22 @@ class ArchiveCard(TranslatedBindings, Screen):
         if action == "add_contact":
             return card_offers(self.card, "edit", "contacts")
         return card_offers(self.card, action)
+
+    async def action_book(self) -> None:
+        """B: the appointment book, to book the car shown (the first one on the customer
+        group; the one chosen with N on the vehicles group)."""
+        from tui.book_request import BookRequest
+
+        card = self.card
+        cars = [car for car in card.vehicles if car.owned_now] if card else []
+        if not cars:
+            self.notify(t("card.book_no_car"), severity="warning")
+            return
+        car = card.vehicles[self.selected["vehicles"]] if self.section == "vehicles" else cars[0]
+        if not car.owned_now:
+            car = cars[0]
+        label = f"{car.values.get('plate') or car.values.get('vin')} {card.values['name']}"
+        await self.app.open_book(BookRequest(card.customer_id, car.id, label))
 
     def palette_detail(self, action: str, params: tuple[object, ...]) -> str | None:
         """Ctrl+P tells the five groups apart by their tabs (1 客户 …)."""

@@ -42,6 +42,7 @@ class LookupScreen(DeskScreen):
         Binding("ctrl+f", "focus_query", "lookup.key.search", id="lookup.search"),
         Binding("down", "focus_results", "lookup.key.open", show=False, id="lookup.results"),
         Binding("ctrl+n", "more", "lookup.key.more", show=False, id="lookup.more"),
+        Binding("ctrl+b", "book", "lookup.key.book", id="lookup.book"),
     ]
 
     @dataclass
@@ -167,6 +168,19 @@ class LookupScreen(DeskScreen):
             from tui.screens.card import ArchiveCard
 
             self.app.push_screen(ArchiveCard(self._hits[index].customer_id))
+
+    async def action_book(self) -> None:
+        """Ctrl+B: the appointment book for the car of the result under the cursor."""
+        from tui.book_request import BookRequest
+
+        index = self.query_one("#lookup-results", ResultList).cursor
+        if not 0 <= index < len(self._hits):
+            return
+        hit = self._hits[index]
+        if hit.vehicle_id is None:
+            self.notify(t("card.book_no_car"), severity="warning")
+            return
+        await self.app.open_book(BookRequest(hit.customer_id, hit.vehicle_id, f"{hit.plate or hit.vin} {hit.name}"))
 
     def action_back(self) -> None:
         """Esc in the list returns to the box (to type again); Esc in the box leaves."""

@@ -30,6 +30,7 @@ from tui.widgets.fields import TextField
 from tui.workers import db_work
 
 OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
+BOOK = "open_book"  # the dialog's answer when "booked" for a car: the appointment book takes over
 
 
 def save_outcome(item, outcome: str, advisor_id: int | None, note: str = "", booked_text: str = "") -> None:
@@ -111,6 +112,9 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     @on(OptionList.OptionSelected)
     @on(Input.Submitted)
     def action_save(self) -> None:
+        if self.outcome == "booked" and self.item.vehicle_id and self.item.customer_id:
+            self.dismiss(BOOK)  # a car is booked in the appointment book, not with a bare date
+            return
         note = self.query_one("#outcome-note", Input).value
         date_text = self.query_one("#outcome-date", Input).value
         self._save(self.outcome, note, date_text)

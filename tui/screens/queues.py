@@ -24,7 +24,7 @@ from db.queues.lists import QUEUES
 from db.queues.outcomes import CALL_OUTCOMES
 from db.segments import spec_label
 from tui.screens.base import DeskScreen
-from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, save_outcome
+from tui.screens.queue_dialogs import BOOK, DateDialog, OutcomeDialog, SegmentDialog, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows
 from tui.workers import db_work
 
@@ -236,10 +236,23 @@ class QueuesScreen(DeskScreen):
         if item is None:
             return
         outcome = CALL_OUTCOMES[index]
+        if outcome == "booked" and item.vehicle_id and item.customer_id:
+            self.run_worker(self.book(item), exclusive=False)
+            return
         if outcome in NEEDS_DIALOG:
             self.action_outcome(outcome)
             return
         self._record(item, outcome)
+
+    async def book(self, item) -> None:
+        """"Booked" for a car: the appointment book opens (tomorrow) with the car and what
+        was due; the call is recorded with the booking, on the day booked."""
+        from db.appointments import due_text
+        from tui.book_request import BookRequest
+
+        request = BookRequest(item.customer_id, item.vehicle_id, f"{item.plate} {item.name}",
+                              request=due_text(item), channel="call_list", call=item)
+        await self.app.open_book(request)
 
     @db_work(group="queues-write")
     def _record(self, item, outcome: str) -> None:
@@ -252,7 +265,9 @@ class QueuesScreen(DeskScreen):
             return
 
         def done(outcome: str | None) -> None:
-            if outcome:
+            if outcome == BOOK:
+                self.run_worker(self.book(item), exclusive=False)
+            elif outcome:
                 self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
         self.app.push_screen(OutcomeDialog(item, getattr(self.app, "advisor_id", None), preset), done)
