@@ -350,9 +350,11 @@ def arrive(appointment_id: int, advisor_id: int | None, visit_id: int | None = N
 
 
 def move(appointment_id: int, at: dt.datetime, advisor_id: int | None, *, for_advisor: int | None | object = ...,
-         overbook: bool = False) -> Booking:
+         overbook: bool = False, call: object = None) -> Booking:
     """Another slot (and, when given, another advisor) for an open booking; its state
-    stays. The new slot's room is checked as for a new booking."""
+    stays. The new slot's room is checked as for a new booking. ``call`` (a confirmation
+    call's row): the customer agreed to the new time on the phone, so the booking is
+    confirmed and the call recorded as "booked" on the new day, in the same transaction."""
     shape = hours()
     slot = _check_time(at, shape)
     with writing():
@@ -373,6 +375,12 @@ def move(appointment_id: int, at: dt.datetime, advisor_id: int | None, *, for_ad
         row.version += 1
         row.save()
         _log(row, "move", advisor_id, before, _state(row), detail=f"#{row.id} overbook" if over else None)
+        if call is not None:
+            from db.queues.lists import record_outcome
+
+            record_outcome(call, "booked", advisor_id, booked_date=at.date())
+            if row.status == "booked":
+                confirm(row.id, advisor_id)
     return get(appointment_id)
 
 

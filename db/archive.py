@@ -19,7 +19,8 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import segments, validate as v
+from db import segments, settings, validate as v
+from db.appointments import no_show_count
 from db.audit import write as audit
 from db.clock import day_now, now, today
 from db.connection import writing
@@ -134,6 +135,7 @@ class Card:
     contacts: list[ContactRow]
     segment_badges: list[str] = field(default_factory=list)
     anonymised: bool = False  # db.privacy.anonymise erased it: nothing personal left to show
+    no_shows: int = 0  # booked and did not come (db.appointments); the card warns from book.no_show_warn
 
 
 def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 100) -> Card:
@@ -152,7 +154,15 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
         # No segments for an erased person: a value class (from the visits kept) would
         # invite treating, even winning back, someone who asked to be forgotten.
         segment_badges=[] if anonymised else segment_badges(customer_id), anonymised=anonymised,
+        no_shows=_repeated_no_shows(customer_id),
     )
+
+
+def _repeated_no_shows(customer_id: int) -> int:
+    """How often the customer booked and did not come, once that is ``book.no_show_warn``
+    times or more (0 below: one missed booking says little)."""
+    count = no_show_count(customer_id)
+    return count if count >= settings.get("book.no_show_warn") else 0
 
 
 def segment_badges(customer_id: int) -> list[str]:

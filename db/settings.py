@@ -91,6 +91,7 @@ SPECS: dict[str, SettingSpec] = {
         _spec("book.confirm_to_days", 3),
         _spec("book.no_show_minutes", 30),
         _spec("book.free_days_searched", 7),
+        _spec("book.no_show_warn", 2),
     )
 }
 

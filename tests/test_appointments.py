@@ -158,3 +158,57 @@ def test_two_desks_booking_the_last_place_at_once(database, desk, backend):
     refusal = next(a["full"] for a in answers if "full" in a)
     assert "已约满" in refusal and "09:30" in refusal
     assert Appointment.select().where(Appointment.status == "booked").count() == 4
+
+
+def test_the_confirmation_queue_lists_bookings_one_to_three_days_ahead(database, desk):
+    from db.queues import lists as queues
+
+    fleet = cars(5)
+    for n, car in enumerate(fleet):  # today 16:00, then 1, 2, 3 and 4 days ahead
+        book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY + dt.timedelta(days=n), dt.time(16, 0)),
+                  booked_by=desk.id, request="保养")
+    book.confirm(3, desk.id)  # two days ahead (the third booking), confirmed already
+    assert queues.count("confirm") == 2
+    rows = queues.rows("confirm")
+    assert [r.plate for r in rows] == ["川A00001", "川A00003"]
+    assert "2026-11-27 16:00" in rows[0].reason and "尚未确认" in rows[0].reason
+    queues.record_outcome(rows[0], "reached", desk.id)  # the customer is coming
+    assert book.get(int(rows[0].due_key)).status == "confirmed"
+    queues.record_outcome(rows[1], "declined", desk.id, note="车送去外地了")
+    cancelled = book.get(int(rows[1].due_key))
+    assert (cancelled.status, cancelled.reason) == ("cancelled", "车送去外地了")
+    assert queues.count("confirm") == 0
+    settings.set_value("book.confirm_to_days", 4)
+    assert [r.plate for r in queues.rows("confirm")] == ["川A00004"]
+
+
+def test_a_confirmation_call_moves_the_booking(database, desk):
+    from db.models import Contact
+    from db.queues import lists as queues
+
+    car = cars(1)[0]
+    booking = book.book(vehicle_id=car.id, at=TOMORROW_9, booked_by=desk.id)
+    row = queues.rows("confirm")[0]
+    moved = book.move(booking.id, TOMORROW_9 + dt.timedelta(days=1, hours=2), desk.id, call=row)
+    assert (moved.at, moved.status) == (TOMORROW_9 + dt.timedelta(days=1, hours=2), "confirmed")
+    assert Contact.get().booked_date == moved.at.date() and queues.count("confirm") == 0
+
+
+def test_the_no_show_queue_offers_a_call_the_same_day_or_the_next(database, desk):
+    from db.queues import lists as queues
+
+    fleet = cars(3)
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    for n, car in enumerate(fleet):
+        book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY + dt.timedelta(days=n), dt.time(9, 0)),
+                  booked_by=desk.id)
+    clock.pin_now(dt.datetime(2026, 11, 26, 10, 0))
+    assert queues.count("no_show") == 1  # the queue marks what has become a no-show
+    assert book.get(1).status == "no_show" and book.mark_no_shows() == 0
+    assert [r.plate for r in queues.rows("no_show")] == ["川A00000"]
+    assert "未到店" in queues.rows("no_show")[0].reason
+    clock.pin_today(TODAY + dt.timedelta(days=2))
+    book.mark_no_shows()
+    assert [r.plate for r in queues.rows("no_show")] == ["川A00002", "川A00001"]  # the day before, not older
+    queues.record_outcome(queues.rows("no_show")[0], "no_answer", desk.id)
+    assert [r.plate for r in queues.rows("no_show")] == ["川A00001"]

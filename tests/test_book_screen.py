@@ -147,3 +147,19 @@ async def test_the_card_the_lookup_and_f5_open_the_book_with_the_car(station):
     assert (booked.slot, booked.channel) == (10 * 60, "call_list")
     call = Contact.get(Contact.purpose == "follow_up")
     assert (call.outcome, call.booked_date) == ("booked", TOMORROW)
+
+
+async def test_repeated_no_shows_are_on_the_card(station):
+    from db import clock
+
+    db_path, me, fleet = station
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    for n in range(2):
+        appointments.book(vehicle_id=fleet[n].id, at=at(9, day=TODAY), booked_by=me.id)
+    clock.pin_now(dt.datetime(2026, 11, 26, 10, 0))
+    assert appointments.mark_no_shows() == 2
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f4", *"川A12340")
+        await screen_text_when(pilot, "找到")
+        await steps(pilot, "enter")
+        assert "爽约 2 次" in await screen_text_when(pilot, "档案卡")

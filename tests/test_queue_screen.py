@@ -225,7 +225,7 @@ async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, m
         await pilot.press("f5")
         await settle(pilot)
         rows = [row.split() for row in list_rows(app)]
-        assert rows[rows.index(["潜在客户跟进", "0"]) + 1] == ["细分营销", "按", "C", "选择"]
+        assert rows[rows.index(["爽约回访", "0"]) + 1] == ["细分营销", "按", "C", "选择"]
         await pilot.press("c", "down", "space", "down", "down", "space", "enter")  # 出保 5 年内 + 私家车
         await settle(pilot)
         rows = list_rows(app)

@@ -17,3 +17,4 @@ class BookRequest:
     channel: str = "phone"  # phone | walk_in | call_list | wechat
     day: dt.date | None = None  # the day the book opens on (None: tomorrow)
     call: object = None  # a db.queues DueItem when F5's "booked" opened the book
+    move_id: int | None = None  # a booking to move (a confirmation call's "booked")

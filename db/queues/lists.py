@@ -52,7 +52,7 @@ from db.connection import is_postgres, writing
 from db.errors import Invalid
 from db.i18n import number, t
 from db.masking import mask_mobile
-from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
+from db.models import Advisor, Appointment, Contact, Customer, Prospect, QueueState, Vehicle, Visit
 from db.privacy import set_consent
 from db.queues import stored_days as due_days
 from db.queues.car_dates import next_maintenance, warranty
@@ -72,7 +72,7 @@ _QUEUE_SETTINGS = (
     "inspection.days", "inspection.free_years", "inspection.every_years",
     "inspection.yearly_after_years", "birthday.days", "churn.drifting_months",
     "churn.lost_months", "declined.from_days", "declined.to_days",
-    "calls.unanswered_for_letter", "calls.retry_days",
+    "calls.unanswered_for_letter", "calls.retry_days", "book.confirm_from_days", "book.confirm_to_days",
 )
 
 
@@ -460,6 +460,52 @@ def _declined(ctx: Ctx, name: str) -> Plan:
     return _vehicle_plan(name, True, [Part(where, order, _key(Vehicle.declined_visit))], explain, details)
 
 
+# ---- the appointment book's queues (db/appointments.py): a row is one appointment ---------
+
+def _appointment_details(ids: list[int]) -> dict[int, dict]:
+    rows = (Appointment.select(Appointment.id.alias("appointment_id"), Customer.name, Customer.mobile,
+                               Vehicle.plate, Appointment.day, Appointment.slot, Appointment.request,
+                               Advisor.name.alias("advisor_name"))
+            .join(Customer, on=(Appointment.customer == Customer.id))
+            .switch(Appointment).join(Vehicle, on=(Appointment.vehicle == Vehicle.id))
+            .switch(Appointment).join(Advisor, JOIN.LEFT_OUTER, on=(Appointment.advisor == Advisor.id))
+            .where(Appointment.id.in_(ids)).dicts())
+    return {row["appointment_id"]: row for row in rows}
+
+
+def _booked_at(row: dict) -> str:
+    day = row["day"] if isinstance(row["day"], dt.date) else dt.date.fromisoformat(str(row["day"])[:10])
+    return f"{day.isoformat()} {row['slot'] // 60:02d}:{row['slot'] % 60:02d}"
+
+
+def _confirm(ctx: Ctx, name: str) -> Plan:
+    """Bookings ``book.confirm_from_days``–``book.confirm_to_days`` days ahead not yet confirmed."""
+    where = ((Appointment.status == "booked")
+             & Appointment.day.between(ctx.days(ctx.s["book.confirm_from_days"]),
+                                       ctx.days(ctx.s["book.confirm_to_days"])))
+
+    def explain(row: dict, ctx: Ctx):
+        return row["day"], t("queue.reason.confirm", at=_booked_at(row),
+                             advisor=row["advisor_name"] or t("book.anyone"),
+                             request=" ".join((row["request"] or "").split())[:40]), False
+
+    order = [Appointment.day, Appointment.slot, Appointment.id]
+    return Plan(name, "appointment", False, [Part(where, order, _key(Appointment.id))], explain,
+                _appointment_details)
+
+
+def _no_show(ctx: Ctx, name: str) -> Plan:
+    """No-shows of today and yesterday: a call the same day or the next."""
+    where = (Appointment.status == "no_show") & Appointment.day.between(ctx.days(-1), ctx.day)
+
+    def explain(row: dict, ctx: Ctx):
+        return row["day"], t("queue.reason.no_show", at=_booked_at(row)), False
+
+    order = [Appointment.day.desc(), Appointment.slot.desc(), Appointment.id.desc()]
+    return Plan(name, "appointment", False, [Part(where, order, _key(Appointment.id))], explain,
+                _appointment_details)
+
+
 def _prospects(ctx: Ctx, name: str) -> Plan:
     where = ((Prospect.next_contact_date <= ctx.day) & (Prospect.status == "open")
              & (Prospect.marketing_consent.is_null() | (Prospect.marketing_consent == True)))  # noqa: E712
@@ -499,6 +545,8 @@ QUEUES: list[QueueDef] = [
     QueueDef("drifting", MARKETING, _churn),
     QueueDef("lost", MARKETING, _churn),
     QueueDef("prospects", MARKETING, _prospects),
+    QueueDef("confirm", SERVICE, _confirm),
+    QueueDef("no_show", SERVICE, _no_show),
     QueueDef(CAMPAIGN, MARKETING, _campaign),
 ]
 _BY_NAME = {q.name: q for q in QUEUES}
@@ -514,6 +562,10 @@ def queue(name: str) -> QueueDef:
 
 def plan(name: str, ctx: Ctx, segment: str | None = None) -> Plan:
     definition = queue(name)
+    if name == "no_show":
+        from db.appointments import mark_no_shows
+
+        mark_no_shows()  # bookings whose time has passed become no-shows before they are listed
     if name == CAMPAIGN:
         return definition.build(ctx, name, segment)
     return definition.build(ctx, name)
@@ -521,7 +573,7 @@ def plan(name: str, ctx: Ctx, segment: str | None = None) -> Plan:
 
 # ---- counting and paging -------------------------------------------------------------
 
-_TABLE = {"vehicle": Vehicle, "customer": Customer, "prospect": Prospect}
+_TABLE = {"vehicle": Vehicle, "customer": Customer, "prospect": Prospect, "appointment": Appointment}
 
 
 def _candidates(p: Plan, part: Part, columns: list) -> object:
@@ -531,6 +583,8 @@ def _candidates(p: Plan, part: Part, columns: list) -> object:
         if p.with_owner:
             query = query.join(Customer, on=(Vehicle.owner == Customer.id))
         return query.where(part.where & _listed(p.marketing))
+    if p.unit == "appointment":
+        return Appointment.select(*columns).where(part.where)
     if p.unit == "customer":
         return Customer.select(*columns).where(part.where & _live(marketing=p.marketing))
     return Prospect.select(*columns).where(part.where)
@@ -543,6 +597,8 @@ def _closed(p: Plan, ctx: Ctx, parts: list[Part]) -> int:
         return 0
     if p.unit == "vehicle":
         same = (Vehicle.id == QueueState.vehicle) & (Vehicle.owner == QueueState.customer)
+    elif p.unit == "appointment":
+        same = (Appointment.vehicle == QueueState.vehicle) & (Appointment.customer == QueueState.customer)
     else:
         same = (Customer.id == QueueState.customer) & QueueState.vehicle.is_null()
     matches = _any([part.where & (QueueState.due_key == part.key) for part in parts])
@@ -562,6 +618,9 @@ def _same_row(p: Plan, part: Part, state) -> Expression:
     if p.unit == "vehicle":
         return ((state.queue == p.name) & (state.customer == Vehicle.owner) & (state.vehicle == Vehicle.id)
                 & (state.due_key == part.key))
+    if p.unit == "appointment":
+        return ((state.queue == p.name) & (state.customer == Appointment.customer)
+                & (state.vehicle == Appointment.vehicle) & (state.due_key == part.key))
     return ((state.queue == p.name) & (state.customer == Customer.id) & state.vehicle.is_null()
             & (state.due_key == part.key))
 
@@ -576,6 +635,9 @@ def _part_query(p: Plan, part: Part, ctx: Ctx):
                                part.key.alias("due_key")).where(part.where)
     if p.unit == "vehicle":
         ids = [Vehicle.id.alias("vehicle_id"), Vehicle.owner.alias("customer_id")]
+    elif p.unit == "appointment":
+        ids = [Appointment.id.alias("appointment_id"), Appointment.vehicle.alias("vehicle_id"),
+               Appointment.customer.alias("customer_id")]
     else:
         ids = [Customer.id.alias("customer_id")]
     closed = QueueState.alias("closed_state")
@@ -690,7 +752,7 @@ def due_for_customer(customer_id: int, day: dt.date | None = None) -> list[DueIt
         if name == "prospects":
             continue
         p = plan(name, ctx)
-        owner = Vehicle.owner if p.unit == "vehicle" else Customer.id
+        owner = {"vehicle": Vehicle.owner, "appointment": Appointment.customer}.get(p.unit, Customer.id)
         found = _page(p, ctx, 0, 20, extra=(owner == customer_id))
         items.extend(_items(name, found, p, ctx, with_badges=False))
     return items
@@ -746,6 +808,15 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
                         postponed_until=retry if outcome == "no_answer" else None, last_contact=contact.id)
         if outcome == "do_not_call" and item.customer_id:
             set_consent(advisor_id, item.customer_id, False, channel="phone")  # logged there
+        if item.queue == "confirm" and outcome in ("reached", "declined"):
+            # A confirmation call: reached confirms the booking, declined cancels it (the note
+            # is the reason). "Booked" moves it in the appointment book (db.appointments.move).
+            from db import appointments
+
+            if outcome == "reached":
+                appointments.confirm(int(item.due_key), advisor_id)
+            else:
+                appointments.cancel(int(item.due_key), advisor_id, note or t("contact.outcome.declined"))
     return contact
 
 

@@ -29,6 +29,13 @@ TEXTS = {
     "book.advisor_unknown": ("没有名为“{name}”的在职顾问", "No active advisor is called “{name}”"),
     "book.car_booked": ("{plate} 已约在 {at}：要换时间请改期", "{plate} is already booked at {at}: move that booking instead"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
+    # ---- queues
+    "queue.confirm": ("预约确认", "Confirm bookings"),
+    "queue.no_show": ("爽约回访", "No-shows"),
+    "queue.reason.confirm": ("{at} 预约（{advisor}），尚未确认 {request}", "Booked {at} ({advisor}), not confirmed {request}"),
+    "queue.reason.no_show": ("{at} 预约未到店", "Booked {at}, did not come"),
+    "book.anyone": ("任一顾问", "any advisor"),
+    "setting.book.no_show_warn": ("爽约几次起在档案卡上提示", "Warn on the card from this many no-shows"),
     # ---- audit
     "audit.action.appointment": ("预约", "Booking"),
     # ---- settings

@@ -50,6 +50,12 @@ class Changed(Message):
         self.text, self.day, self.at_slot = text, day, at_slot
 
 
+class PickedUp(Message):
+    def __init__(self, booking, call) -> None:
+        super().__init__()
+        self.booking, self.call = booking, call
+
+
 class Failed(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
@@ -74,6 +80,7 @@ class BookScreen(DeskScreen):
         self.day = today() + dt.timedelta(days=1)
         self.request: BookRequest | None = None  # the car being booked, handed over by another screen
         self.moving = None  # the booking M picked up, put down by the next Enter
+        self.moving_call = None  # the confirmation call that asked for the move, recorded with it
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="book-body"):
@@ -98,10 +105,26 @@ class BookScreen(DeskScreen):
     def start(self, request: BookRequest) -> None:
         """Open at the request's day (tomorrow by default), the car named on the title line:
         Enter on a free place books it."""
-        self.request, self.moving = request, None
+        self.request, self.moving, self.moving_call = request, None, None
         self.day = request.day or today() + dt.timedelta(days=1)
         self.query_one(BookGrid).focus()
+        if request.move_id is not None:
+            self.request = None
+            self._pick_up(request.move_id, request.call)
+            return
         self.load_day()
+
+    @db_work(group="book-day")
+    def _pick_up(self, appointment_id: int, call) -> None:
+        booking = appointments.get(appointment_id)
+        self.post_message(PickedUp(booking, call))
+
+    @on(PickedUp)
+    def picked_up(self, message: PickedUp) -> None:
+        """A booking to move (a confirmation call's "booked"): its day, the cursor on it."""
+        self.moving, self.moving_call = message.booking, message.call
+        self.day = message.booking.at.date()
+        self.load_day(message.booking.at.hour * 60 + message.booking.at.minute)
 
     # ---- loading a day
 
@@ -193,7 +216,7 @@ class BookScreen(DeskScreen):
         booking = grid.current
         me = getattr(self.app, "advisor_id", None)
         if self.moving is not None:
-            self._move(self.moving.id, at, me)
+            self._move(self.moving.id, at, me, self.moving_call)
             return
         if booking is not None:
             from tui.screens.card import ArchiveCard
@@ -210,13 +233,13 @@ class BookScreen(DeskScreen):
         self.app.push_screen(BookDialog(at, self.request, me), done)
 
     @db_work(group="book-write")
-    def _move(self, appointment_id: int, at: dt.datetime, advisor_id: int | None) -> None:
+    def _move(self, appointment_id: int, at: dt.datetime, advisor_id: int | None, call=None) -> None:
         try:
-            moved = appointments.move(appointment_id, at, advisor_id)
+            moved = appointments.move(appointment_id, at, advisor_id, call=call)
         except AdvisorError as exc:
             self.post_message(Failed(str(exc)))
             return
-        self.moving = None
+        self.moving = self.moving_call = None
         self.post_message(Changed(t("book.moved_to", at=at_text(moved.at), plate=moved.plate or "-"),
                                   moved.at.date(), at.hour * 60 + at.minute))
 
@@ -249,7 +272,7 @@ class BookScreen(DeskScreen):
         booking = self.query_one(BookGrid).current
         if booking is None:
             return
-        self.moving = booking
+        self.moving, self.moving_call = booking, None
         grid = self.query_one(BookGrid)
         if grid.grid is not None:
             self._title(grid.grid)
@@ -257,7 +280,7 @@ class BookScreen(DeskScreen):
     def action_back(self) -> None:
         """Esc lets go of a move or of the car handed over; then back to the desk's home."""
         if self.moving is not None or self.request is not None:
-            self.moving = self.request = None
+            self.moving = self.request = self.moving_call = None
             grid = self.query_one(BookGrid)
             if grid.grid is not None:
                 self._title(grid.grid)

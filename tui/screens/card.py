@@ -129,6 +129,9 @@ class ArchiveCard(TranslatedBindings, Screen):
         # Segment badges: db.archive.segment_badges fills card.segment_badges;
         # an anonymised archive has none (db.archive.load_card), its own badge instead.
         badges = [t("card.anonymised")] if card.anonymised else card.segment_badges
+        if card.no_shows:  # before the segments: the line is cut at the screen's edge
+            head.append("  ")
+            head.append(f" {t('card.no_shows', n=card.no_shows)} ", style="bold reverse")
         for badge in badges:
             head.append("  ")
             head.append(f" {badge} ", style="reverse")

@@ -250,8 +250,9 @@ class QueuesScreen(DeskScreen):
         from db.appointments import due_text
         from tui.book_request import BookRequest
 
+        move = int(item.due_key) if item.queue == "confirm" else None  # the booking itself moves
         request = BookRequest(item.customer_id, item.vehicle_id, f"{item.plate} {item.name}",
-                              request=due_text(item), channel="call_list", call=item)
+                              request=due_text(item), channel="call_list", call=item, move_id=move)
         await self.app.open_book(request)
 
     @db_work(group="queues-write")

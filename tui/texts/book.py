@@ -61,6 +61,7 @@ TEXTS = {
     "book.help.reason": ("客户说的原因", "The reason the customer gave"),
     "dialog.book.help": ("预约一个空位：F2 或在最后一栏按 Enter 保存，Esc 关闭", "Book a free place: F2, or Enter in the last field; Esc closes"),
     "dialog.book_cancel.help": ("取消预约：写下原因，F2 或 Enter 保存，Esc 关闭", "Cancel a booking: the reason, then F2 or Enter; Esc closes"),
+    "card.no_shows": ("爽约 {n} 次", "{n} no-shows"),
     "card.key.book": ("预约", "Book"),
     "card.book_no_car": ("这位客户名下没有车辆，不能预约", "This customer has no car to book"),
     "lookup.key.book": ("预约", "Book"),
