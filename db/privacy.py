@@ -46,11 +46,12 @@ from db.search import customer_keys
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
 # Search keys: copies of personal values kept for the lookup (erased with them).
-SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key"})
+SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+                         "pinyin_alt", "pinyin_alt_initials"})
 # Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
 PERSONAL: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
-        "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
+        "name", "mobile", "phone2", "id_number", "birth_date", "sex", "occupation", "home_address",
         "hobbies", "education", "income", "employer", "employer_address", "interests",
         "payment_method", "value_class_reason",
     }) | SEARCH_KEYS,

@@ -122,10 +122,8 @@ class ImportScreen(TranslatedBindings, Screen):
     @db_work(group="import-header")
     def read_header(self, path: str, mapping: dict[str, str]) -> None:
         from db import importer
-        from db.sheets import open_sheet
 
-        with open_sheet(path) as sheet:
-            self.post_message(self.HeaderRead(importer.plan_columns(sheet.header, mapping)))
+        self.post_message(self.HeaderRead(importer.read_header(path, mapping)))
 
     @on(HeaderRead)
     def show_header(self, message: HeaderRead) -> None:
