@@ -990,11 +990,15 @@ def _change_hands(car: SimpleNamespace, buyer: int, values: Mapping[str, Any], a
             Ownership.update(end_date=sale).where(Ownership.id == current.id).execute()
         Ownership.create(vehicle=car.id, customer=buyer, start_date=sale, note=note)
         before = {"owner": car.owner, "plate": car.plate}
-        changes: dict[str, Any] = {"owner": buyer}
+        changes: dict[str, Any] = {"owner": buyer, "sold_here": True}  # sold (again) here
         if values["plate"] and values["plate"] != car.plate:
             changes.update(plate=values["plate"], **vehicle_keys(car.vin, values["plate"]))
         if values["usage"]:
             changes["usage"] = values["usage"]
+        for name in VEHICLE_FIELDS:  # blanks the sheet fills, as for any car on file
+            if name not in ("purchase_date", "plate", "usage") and values.get(name) is not None \
+                    and getattr(car, name, None) in (None, ""):
+                changes[name] = values[name]
         Vehicle.update(**changes, updated_at=stamp, version=Vehicle.version + 1).where(
             Vehicle.id == car.id).execute()
         after = {"owner": buyer, "plate": changes.get("plate", car.plate)}
@@ -1123,6 +1127,10 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
             continue
         fill = _blanks_filled(car, car_fields)
         fill.pop("usage", None)  # a car on file keeps the use its advisors gave it
+        if "purchase_date" in fill and car.owner is not None and Ownership.select().where(
+                (Ownership.vehicle == car.id) & (Ownership.customer != person.id)
+                & (Ownership.start_date < fill["purchase_date"])).exists():
+            del fill["purchase_date"]  # the row's date is a later sale, not the car's first
         if not car.sold_here:
             fill["sold_here"] = True
         if car.owner is None:

@@ -117,20 +117,15 @@ class CsvSheet(Sheet):
         self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
         first = self._text.readline()
         found = _SEP_LINE.match(first)
-        if found:  # Excel hides it: the header is its line 1
-            self._first: list[str] = []
+        if found:  # Excel hides that line: the next one is its line 1
             delimiter = found.group(1)
-        else:
+        else:  # the first line read again by the csv module (a header cell may hold a line break)
             delimiter = _delimiter(first)
-            self._first = next(csv.reader([first], delimiter=delimiter), [])
+            self._text.seek(0)
         self._reader = csv.reader(self._text, delimiter=delimiter)
-        self._has_first = not found
 
     def __iter__(self) -> Iterator[SheetRow]:
         line = 0
-        if self._has_first:
-            line = 1
-            yield SheetRow(1, tuple(self._first))
         try:
             for values in self._reader:
                 line += 1
