@@ -316,6 +316,18 @@ def credit_code(text: object) -> str:
     return value
 
 
+def identifier(text: object) -> str:
+    """A customer's stored identifier: a person's ID number or an organisation's credit
+    code (an archive's kind says which; the stored value alone tells them apart enough to
+    check it). ``Invalid`` with the ID number's message when it is neither."""
+    try:
+        return id_number(text)
+    except Invalid:
+        if is_credit_code(text):
+            return credit_code(text)
+        raise
+
+
 def is_credit_code(text: object) -> bool:
     try:
         credit_code(text)
