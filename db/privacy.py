@@ -66,7 +66,7 @@ COARSE = ("district", "occupation_category")
 KEPT: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
         "id", *COARSE,
-        "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
+        "kind", "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
         "value_class_manual", "value_class_set_by", "value_class_set_at",
         "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
     }),
