@@ -681,6 +681,7 @@ class Importer:
         self.result.sheets_read = [p.name for p in plans]
         self._header = plans[0].plan.header
         self._sheet_names = {id(p): p.name or self.path.stem for p in plans}
+        self._plans_by_sheet = {p.name or self.path.stem: p for p in plans}
         return plans
 
     def _clean(self, row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date,
@@ -736,14 +737,14 @@ class Importer:
         """One rejected row: its line (a number), what is wrong, its sheet, its cells.
         A sheet whose header differs from the first one's gets its header written first."""
         self.result.rejected += 1
-        plan = self._plan_now
-        sheet = sheet if sheet is not None else self._sheet_names[id(plan)]
+        sheet = sheet if sheet is not None else self._sheet_names[id(self._plan_now)]
         if self._rejects is None:
             self._rejects = SheetWriter(self.rejects_path, [t("import.rejects_line"), t("import.rejects_reason"),
                                                             t("import.rejects_sheet"), *self._header])
             self.result.rejects_path = self.rejects_path
             self._headers_written = {self._header}
-        if plan.plan.header not in self._headers_written and sheet == self._sheet_names[id(plan)]:
+        plan = self._plans_by_sheet[sheet]
+        if plan.plan.header not in self._headers_written:
             self._headers_written.add(plan.plan.header)
             self._rejects.write([plan.header_line, t("import.rejects_header"), sheet, *plan.plan.header])
         self._rejects.write([line, reason, sheet, *(cell_text(x) for x in raw)])

@@ -163,7 +163,8 @@ MIN_PLATE_TAIL = 3
 MAX_PLATE = 8  # province, office letter and six (db.validate.plate's longest form)
 # Every plate form (db.validate.plate) has a letter within its last six characters (the
 # office letter, or the D / F of a new-energy plate), so six digits or more in a row are a
-# mobile or VIN tail, never a plate's: that range is not asked.
+# mobile or VIN tail, never a plate's: that range is not asked. (An embassy plate, 使 and
+# six digits, is found whole or by a tail of five.)
 MAX_DIGITS_PLATE_TAIL = 5
 MIN_MOBILE_TAIL = 4
 MIN_VIN_TAIL = 6
@@ -184,7 +185,7 @@ RANKS = {
 # What a Hit reports (exact and prefix variants share a name).
 _REPORTED = {"name_exact": "name", "pinyin_exact": "pinyin", "initials_exact": "initials",
              "work_order_prefix": "work_order", "mobile": "mobile_tail"}
-_PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超")
+_PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超使应急")
 
 
 @dataclass(slots=True)

@@ -1,16 +1,24 @@
 """Reading and writing the sheets people exchange: .csv and .xlsx, row by row.
 
-Reading streams (bounded memory whatever the file's size): CSV through the csv module
-over a decoded text stream, xlsx with openpyxl's read-only workbook (shared strings,
-date styles, the sheet's declared size) and the sheet's cells parsed by ``_stream_rows``
+Reading streams (bounded memory whatever the file's size) every sheet of a book
+(``open_book``), each row with the line number the spreadsheet shows: CSV through the csv
+module over a decoded text stream, xlsx with openpyxl's read-only workbook (shared
+strings, date styles, the 1904 epoch) and each sheet's cells parsed by ``_stream_rows``
 straight from expat, giving the very values openpyxl's ``iter_rows(values_only=True)``
 gives at about a third of its time (openpyxl builds an element tree and a dict per cell,
 which was most of a 100,000-row import). python-calamine reads xlsx faster still but
 loads the whole sheet at once (about 1 MB per thousand rows), so a large sales sheet would
 not fit the memory budget; see bench/import.py for the figures.
 
+The sheet's declared size is not trusted (some export tools write a smaller one than the
+data; openpyxl's read-only mode would stop there): every row and cell there is read.
+Merged cells are read from the sheet's end before its rows, and a merged cell's value is
+given to every row it covers.
+
 CSV encodings: UTF-8 (with or without the BOM Excel writes) and GBK, which Excel on a
-Chinese Windows uses for "CSV"; GB18030 is read as the superset of GBK.
+Chinese Windows uses for "CSV"; GB18030 is read as the superset of GBK. The whole file is
+checked before the first row is given, so a GBK file ASCII for its first thousands of
+lines is not taken for UTF-8. A first line ``sep=;`` (Excel's) names the delimiter.
 """
 
 from __future__ import annotations
@@ -164,7 +172,6 @@ class XlsxSheet(Sheet):
         self._read = [0]  # bytes of the sheet's XML read so far
 
     def __iter__(self) -> Iterator[SheetRow]:
-        self._book.current = self
         merged = _merged_ranges(self._book.workbook, self._sheet)
         rows = _sheet_rows(self._book.workbook, self._sheet, self._read)
         if merged:
@@ -196,7 +203,6 @@ class XlsxBook(Book):
         self.epoch = self.workbook.epoch
         self.sheets = [XlsxSheet(self, s) for s in self.workbook.worksheets
                        if hasattr(s, "_worksheet_path") or hasattr(s, "iter_rows")]
-        self.current: XlsxSheet | None = None
         self._sizes = [s.size() for s in self.sheets]
 
     def fraction(self) -> float | None:

@@ -299,8 +299,14 @@ def test_plates_a_clerk_writes(database, tmp_path):
     result = importer.run_import(path)
     assert (result.new, result.rejected) == (9, 0)
     assert [car(i).plate for i in range(1, 10)] == [None] * 6 + ["使014578", "沪A1234领", "京A1234应急"]
-    # the reception's validator is the same one
-    assert v.plate("使014578") == "使014578" and v.optional_plate("临牌") is None
+    # the reception reads them alike (the same validator)
+    from db import intake
+
+    for typed in plates:
+        assert intake.validate_field("vehicle.plate", typed) is None, typed
+    assert intake._clean_one("vehicle.plate", "临牌") is None
+    assert "省份简称" in intake.validate_field("vehicle.plate", "A12345")
+    assert search.find("使014578")[0].plate == "使014578" and search.find("1234应急")[0].plate == "京A1234应急"
 
 
 def test_phone_cells_with_two_numbers_notes_and_landlines(database, tmp_path):
