@@ -483,13 +483,19 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
             problems.append(exc if exc.field else Invalid(str(exc), name))
             values[name] = None
 
-    def identifier(name: str, validate: Callable[[str], Any]) -> Callable[[], Any]:
+    def identifier(name: str, validate: Callable[[str], Any], required: bool = False) -> Callable[[], Any]:
         value, text = pick(name)
-        return lambda: (_number_cell(value, text, name), validate(text))[1] if text else None
+
+        def checked() -> Any:
+            if not text and not required:
+                return None
+            _number_cell(value, text, name)
+            return validate(text)
+        return checked
 
     values: dict[str, Any] = {}
     check("name", lambda: v.name(pick("name")[1]))
-    check("vin", identifier("vin", v.vin))
+    check("vin", identifier("vin", v.vin, required=True))
     check("mobile", lambda: _phone_values(cells("mobile"), cells("phone2"), values))
     values.setdefault("phone2", None)
     check("kind", lambda: _kind(pick("kind")[1]))

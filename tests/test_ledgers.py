@@ -395,3 +395,9 @@ def test_a_mixed_ledger(database, tmp_path):
     rejects = read_rejects(tmp_path / "mixed.rejects.csv")
     assert rejects[1][:3] == ["4", rejects[1][1], "2024年"] and "数字格式" in rejects[1][1]
     assert result.unmapped == ["备注"]
+
+
+def test_a_row_without_a_vin_is_still_refused(database, tmp_path):
+    result = importer.run_import(_csv(tmp_path, HEADER, [row(1, vin=""), row(2, vin="\u200b")]))
+    assert (result.new, result.rejected) == (0, 2)
+    assert all("车架号：请填写车架号" in r[1] for r in read_rejects(tmp_path / "s.rejects.csv")[1:])
