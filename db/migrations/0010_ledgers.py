@@ -16,8 +16,11 @@ def up(migrator, db):
     from db.pg import byte_order
     from db.search import pinyin_readings
 
+    # NOT NULL with a default in the statement itself: neither SQLite nor PostgreSQL then
+    # rewrites the table (peewee's add_column fills the column and, on SQLite, copies the
+    # whole table to make it NOT NULL: minutes for a large archive)
+    db.execute_sql("ALTER TABLE customer ADD COLUMN kind VARCHAR(12) NOT NULL DEFAULT 'person'")
     migrator.migrate(
-        migrator.add_column("customer", "kind", CharField(max_length=12, default="person")),
         migrator.add_column("customer", "phone2", CharField(max_length=40, null=True)),
         migrator.add_column("customer", "pinyin_alt", CharField(max_length=120, null=True)),
         migrator.add_column("customer", "pinyin_alt_initials", CharField(max_length=30, null=True)),
