@@ -28,7 +28,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -178,6 +178,7 @@ class ColumnPlan:
     columns: dict[int, str]  # column index -> field
     unmapped: list[str]  # headers neither recognised nor mapped (left out)
     missing: list[str]  # required fields without a column
+    refusal: str | None = None  # why the run would refuse the file (``looks_like``), if it would
 
     def field_columns(self) -> dict[str, list[int]]:
         by_field: dict[str, list[int]] = {}
@@ -254,7 +255,8 @@ def read_header(path: str | os.PathLike, mapping: Mapping[str, str] | None = Non
         for sheet in book.sheets:
             found = find_header(sheet, mapping, known)
             if isinstance(found, SheetPlan):
-                return found.plan
+                alike = _looks_like(found)
+                return replace(found.plan, refusal=looks_like(*alike)) if alike else found.plan
             first = first or found
         return first or plan_columns((), mapping, known)
 
@@ -278,6 +280,12 @@ def _looks_like(plan: SheetPlan) -> tuple[str, str] | None:
             if sum(1 for c in cells if test(c)) >= 0.8 * len(cells):
                 return name, text
     return None
+
+
+def looks_like(name: str, header: str, sheet: str = "") -> str:
+    """The refusal of a sheet without a ``name`` column whose column ``header`` looks like one."""
+    where = t("import.in_sheet", sheet=sheet) if sheet else ""
+    return t("import.looks_like", where=where, field=field_label(name), header=header, name=name)
 
 
 def _is_phone(value: Any) -> bool:
@@ -676,10 +684,7 @@ class Importer:
         for plan in plans:
             alike = _looks_like(plan)
             if alike:
-                name, header = alike
-                where = t("import.in_sheet", sheet=plan.name) if len(book.sheets) > 1 else ""
-                raise Invalid(t("import.looks_like", where=where, field=field_label(name), header=header,
-                                name=name), "map")
+                raise Invalid(looks_like(*alike, sheet=plan.name if len(book.sheets) > 1 else ""), "map")
         unmapped: list[str] = []
         for plan in plans:
             unmapped.extend(h for h in plan.plan.unmapped if h not in unmapped)

@@ -141,6 +141,8 @@ class ImportScreen(TranslatedBindings, Screen):
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))
+        elif plan.refusal:  # a needed column missing, an unused one like it: map it first
+            self._say(plan.refusal)
         else:
             self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
 
