@@ -67,8 +67,9 @@ _CODES = ("engine_no", "transmission_no")  # identifiers: upper case, no spaces
 
 # The headers sales sheets use. They are compared by ``header_keys``: spaces and line
 # breaks, marks and "(必填)" dropped, 号码 read as 号, 时间 as 日期, 名称/姓名 as 名, a
-# trailing number dropped (电话2), and each part of "车架号/VIN" or "车架号(VIN)" tried
-# on its own; so 手机号码, 车架号码, 开票时间, 车主名称 need no entry of their own.
+# trailing number dropped (电话2), each part of "车架号/VIN" or "车架号(VIN)" tried on its
+# own, and then without a leading 客户/车主/购车人 (车主身份证号); so 手机号码, 车架号码,
+# 开票时间, 车主名称, 客户手机号码 need no entry of their own.
 HEADER_ALIASES = {
     **dict.fromkeys(("姓名", "客户姓名", "客户名称", "客户", "车主", "车主姓名", "购车人", "购买人",
                      "购车单位", "买方", "NAME"), "name"),
@@ -95,6 +96,8 @@ HEADER_ALIASES = {
 }
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _BRACKETED = re.compile(r"[(\[{<《【〔]([^)\]}>》】〕]*)[)\]}>》】〕]")
+_OWNER_WORDS = ("客户", "车主", "购车人", "购买人", "购车", "车辆")
+_BRACKET_MARKS = str.maketrans("", "", "()[]{}<>《》【】〔〕")
 _HEADER_PARTS = re.compile(r"[/\\|、]")
 _MARKS = str.maketrans("", "", "*:：#.。·_-'\"“”")
 _REWRITES = (("必填", ""), ("选填", ""), ("号码", "号"), ("时间", "日期"), ("名称", "名"), ("姓名", "名"))
@@ -113,11 +116,17 @@ def header_keys(text: object) -> list[str]:
     raw = "".join(v.normalise(text).split())
     keys: list[str] = []
     outer = _BRACKETED.sub("", raw)
-    for piece in (raw, outer, *_BRACKETED.findall(raw)):
+    unbracketed = raw.translate(_BRACKET_MARKS)  # as earlier versions keyed remembered mappings
+    for piece in (raw, outer, unbracketed, *_BRACKETED.findall(raw)):
         for part in (piece, *_HEADER_PARTS.split(piece)):
             key = _canon(part)
             if key and key not in keys:
                 keys.append(key)
+    for key in list(keys):  # 车主身份证号, 客户手机号: whose the value is, then what it is
+        for owner in _OWNER_WORDS:
+            rest = key.removeprefix(owner)
+            if rest and rest != key and rest not in keys:
+                keys.append(rest)
     return keys
 
 

@@ -258,7 +258,8 @@ def test_the_header_names_ledgers_use_are_recognised(database, tmp_path):
     for spelled in ("车架号/VIN", "车架号码", "VIN(车架号)", "车架号（必填）"):
         assert importer.field_for(spelled) == "vin", spelled
     for spelled, target in (("车主电话", "mobile"), ("购车人", "name"), ("发票日期", "purchase_date"),
-                            ("客户手机", "mobile"), ("车主姓名", "name")):
+                            ("客户手机", "mobile"), ("车主姓名", "name"), ("客户\n手机号码", "mobile"),
+                            ("车主身份证号码", "id_number"), ("联系电话2", "mobile")):
         assert importer.field_for(spelled) == target, spelled
 
 
