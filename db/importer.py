@@ -626,7 +626,7 @@ class Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.rejects_path = Path(rejects_path) if rejects_path else default_rejects_path(self.path)
         self._rejects: SheetWriter | None = None
-        self._seen_vins: dict[str, tuple[str, int]] = {}  # VIN -> (sheet, line) where first seen
+        self._seen_vins: dict[str, int] = {}  # VIN -> where first seen: sheet number << 32 | line
         self._dry_people: set[str] = set()  # customers a dry run "created" in an earlier batch
         self._dry_converted: set[int] = set()  # prospects a dry run "converted" likewise
 
@@ -702,6 +702,7 @@ class Importer:
         self._header = plans[0].plan.header
         self._sheet_names = {id(p): p.name or self.path.stem for p in plans}
         self._plans_by_sheet = {p.name or self.path.stem: p for p in plans}
+        self._sheet_number = {id(p): number for number, p in enumerate(plans)}
         return plans
 
     def _clean(self, row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date,
@@ -713,13 +714,13 @@ class Importer:
                 "i18n.labelled", label=field_label(exc.field), text=str(exc))
             self._reject(row.line, row.values, reason)
             return None
-        sheet = self._sheet_names[id(self._plan_now)]
-        cleaned.sheet = sheet
-        first = self._seen_vins.setdefault(cleaned.values["vin"], (sheet, row.line))
-        if first != (sheet, row.line) and first[0] == sheet:
+        cleaned.sheet = self._sheet_names[id(self._plan_now)]
+        here = self._sheet_number[id(self._plan_now)] << 32 | row.line  # one int: 100,000 of them
+        first = self._seen_vins.setdefault(cleaned.values["vin"], here)
+        if first != here and first >> 32 == here >> 32:
             # twice in one sheet is a slip; in two sheets (two years' sales) the sale
             # dates decide who owns the car, as for a car already on file
-            self._reject(row.line, row.values, t("import.vin_twice", line=first[1]))
+            self._reject(row.line, row.values, t("import.vin_twice", line=first & 0xFFFFFFFF))
             return None
         return cleaned
 

@@ -402,3 +402,25 @@ def test_a_row_without_a_vin_is_still_refused(database, tmp_path):
     result = importer.run_import(_csv(tmp_path, HEADER, [row(1, vin=""), row(2, vin="\u200b")]))
     assert (result.new, result.rejected) == (0, 2)
     assert all("车架号：请填写车架号" in r[1] for r in read_rejects(tmp_path / "s.rejects.csv")[1:])
+
+
+def test_a_car_sold_in_two_years_sheets_ends_with_its_later_buyer(database, tmp_path):
+    path = tmp_path / "两年.xlsx"
+    book = Workbook()
+    later = book.active
+    later.title = "2024年"  # the latest sheet first: the dates decide, not the order
+    later.append(HEADER)
+    later.append(row(1, name="李四", mobile="13900139001", id=make_id(41), plate="京B22222", date="2024-02-01"))
+    later.append(row(1, name="李四", mobile="13900139001", id=make_id(41), date="2024-02-01"))
+    earlier = book.create_sheet("2023年")
+    earlier.append(HEADER)
+    earlier.append(row(1, name="张三", mobile="13700137001", id=make_id(31), plate="京A11111", date="2023-04-01"))
+    book.save(path)
+    result = importer.run_import(path)  # one batch: the car is new, then sold again
+    assert (result.new, result.history, result.rejected) == (1, 1, 1)
+    assert (car(1).owner.name, car(1).plate) == ("李四", "京B22222")
+    history = [(o.customer.name, o.start_date, o.end_date) for o in
+               Ownership.select().where(Ownership.vehicle == car(1).id).order_by(Ownership.start_date)]
+    assert history == [("张三", dt.date(2023, 4, 1), dt.date(2024, 2, 1)), ("李四", dt.date(2024, 2, 1), None)]
+    rejects = read_rejects(tmp_path / "两年.rejects.csv")
+    assert rejects[1][:3] == ["3", "车架号与第 2 行重复", "2024年"]  # twice in one sheet: a slip
