@@ -424,3 +424,29 @@ def test_a_car_sold_in_two_years_sheets_ends_with_its_later_buyer(database, tmp_
     assert history == [("张三", dt.date(2023, 4, 1), dt.date(2024, 2, 1)), ("李四", dt.date(2024, 2, 1), None)]
     rejects = read_rejects(tmp_path / "两年.rejects.csv")
     assert rejects[1][:3] == ["3", "车架号与第 2 行重复", "2024年"]  # twice in one sheet: a slip
+
+
+def test_an_archive_from_before_gets_the_second_readings(tmp_path):
+    """Migration 0010 on an archive at 0009: its customers become persons, and those whose
+    name has a second reading are found by it."""
+    from peewee import SqliteDatabase
+    from playhouse.migrations import Runner
+
+    from db.connection import MIGRATIONS_DIR, close_database, open_database
+
+    path = tmp_path / "old.sqlite"
+    old = SqliteDatabase(str(path))
+    Runner(old, directory=str(MIGRATIONS_DIR)).up(target="0009_pg_key_then_id")
+    for pk, name in ((1, "乐伟"), (2, "张伟")):
+        full, initials = search.pinyin_keys(name)
+        old.execute_sql("INSERT INTO customer (id, name, source, created_at, updated_at, version, name_key, "
+                        "pinyin_full, pinyin_initials) VALUES (?, ?, 'first_visit', '2025-01-01 08:00:00', "
+                        "'2025-01-01 08:00:00', 1, ?, ?, ?)", (pk, name, name, full, initials))
+    old.close()
+    try:
+        open_database(path)
+        assert [(c.name, c.kind, c.pinyin_alt) for c in Customer.select().order_by(Customer.id)] == [
+            ("乐伟", "person", "lewei"), ("张伟", "person", None)]
+        assert [h.name for h in search.find("lewei")] == ["乐伟"]
+    finally:
+        close_database()
