@@ -401,14 +401,15 @@ _ORGANISATION_NAME = re.compile(r"(公司|集团|企业|有限|厂|局|院|所|�
 
 
 def _kind(text: str) -> str | None:
-    """客户类型 as written: person or organisation; None for an empty cell."""
+    """客户类型 as written: person or organisation; None for an empty cell or another
+    sense of the column (VIP客户, 普通: a tier), where the ID column decides."""
     cleaned = compact_key(text)
     if not cleaned:
         return None
     for kind, words in _KIND_WORDS.items():
         if any(w in cleaned for w in words):
             return kind
-    raise Invalid(t("import.kind_bad", text=v.normalise(text)), "kind")
+    return None
 
 
 def _identity(text: str, kind: str | None, name: str | None, day: dt.date) -> tuple[str, str]:
@@ -435,8 +436,8 @@ def _identity(text: str, kind: str | None, name: str | None, day: dt.date) -> tu
 
 
 _USAGE_WORDS = (  # 使用性质 as written -> the car's use; checked in this order
-    ("commercial", ("营运", "出租", "网约", "客运", "货运", "租赁", "经营", "COMMERCIAL")),
-    ("official", ("公务", "公用", "机关", "OFFICIAL")),
+    ("commercial", ("营运", "出租", "网约", "客运", "货运", "租赁", "经营", "教练", "COMMERCIAL")),
+    ("official", ("公务", "公用", "机关", "警用", "消防", "救护", "救险", "OFFICIAL")),
     ("private", ("自用", "私家", "家庭", "个人", "私人", "PRIVATE")),
 )
 
@@ -447,7 +448,7 @@ def _usage(text: str, kind: str) -> str | None:
     cleaned = compact_key(text)
     if not cleaned:
         return None
-    if "非营运" in cleaned or "非经营" in cleaned:
+    if "非营运" in cleaned or "非经营" in cleaned or "转非" in cleaned:  # 营转非: no longer operating
         return "official" if kind == "organisation" else "private"
     for usage, words in _USAGE_WORDS:
         if any(w in cleaned for w in words):

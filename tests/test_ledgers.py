@@ -337,16 +337,19 @@ def test_company_buyers_and_the_cars_use(database, tmp_path):
             ["深圳某某科技", fleet, make_vin(2), "2023-05-01", "非营运", "单位"],
             ["王芳", make_id(3), make_vin(3), "2023-05-01", "非营运", "个人"],
             ["John Smith", pr_card, make_vin(4), "2023-05-01", "家庭自用", ""],
-            ["某公司", wrong, make_vin(5), "2023-05-01", "", ""]]
+            ["某公司", wrong, make_vin(5), "2023-05-01", "", ""],
+            ["某出租公司", credit_code("91110000600000026"), make_vin(6), "2023-05-01", "营转非", "VIP客户"],
+            ["刘强", make_id(7), make_vin(7), "2023-05-01", "飞行汽车", ""]]
     result = importer.run_import(_csv(tmp_path, header, rows))
-    assert (result.new, result.rejected) == (4, 1)
+    assert (result.new, result.rejected) == (5, 2)
+    assert (car(6).owner.kind, car(6).usage) == ("organisation", "official")  # the code decides
     assert [(car(i).owner.kind, car(i).usage) for i in range(1, 5)] == [
         ("organisation", "commercial"), ("organisation", "official"), ("person", "private"), ("person", "private")]
     company = car(1).owner
     assert company.id_number == taxi_company and company.birth_date is None and company.sex is None
     assert car(4).owner.birth_date == dt.date(1985, 3, 12) and car(4).owner.id_number == pr_card
-    reason = read_rejects(tmp_path / "s.rejects.csv")[1][1]
-    assert "统一社会信用代码校验位" in reason
+    rejects = read_rejects(tmp_path / "s.rejects.csv")
+    assert "统一社会信用代码校验位" in rejects[1][1] and "使用性质“飞行汽车”无法识别" in rejects[2][1]
 
 
 # ---------------------------------------------------------------- pinyin
