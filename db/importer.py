@@ -33,14 +33,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from db import audit, due_days
 from db import validate as v
+from db.audit import write as audit
 from db.clock import now, today
-from db.connection import writing
+from db.connection import is_postgres, writing
 from db.errors import Invalid
 from db.i18n import field_label, listing, number, t
 from db.models import Customer, Ownership, Prospect, Setting, Vehicle
 from db.prospects import convert as convert_prospect
+from db.queues import stored_days as due_days
 from db.search import compact_key, customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.sheets import Book, Sheet, SheetRow, SheetWriter, open_book
@@ -1048,8 +1049,6 @@ def _change_hands(car: SimpleNamespace, buyer: int, values: Mapping[str, Any], a
 
 def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     """Write one batch; call inside ``writing()``."""
-    from db.connection import is_postgres
-
     counts = BatchCounts()
     database = Customer._meta.database.obj
     cursor = database.cursor()

@@ -67,6 +67,8 @@ def _spelled(syllables: list[str]) -> tuple[str, str]:
 
 
 def _syllables(text: str, names: bool) -> list[str]:
+    # Here, not at the top: pypinyin loads its dictionaries on import, which only a
+    # lookup or a key to build needs, never the start of the program.
     from pypinyin import lazy_pinyin
 
     syllables: list[str] = []
@@ -157,6 +159,7 @@ import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 from db.masking import mask_mobile  # noqa: E402
+from db.models import database_proxy
 
 TOP = "\U0010FFFF"  # sorts after every character in a key (binary / "C" collation)
 MIN_PLATE_TAIL = 3
@@ -379,8 +382,6 @@ def statement(query: str, *, limit: int = 20, param: str = "?") -> tuple[str, li
 
 def _fetch(sources: list[Source], limit: int) -> list[tuple]:
     """Every source's first ``limit`` rows, in one statement."""
-    from db.models import database_proxy
-
     database = database_proxy.obj
     return database.execute_sql(*_statement_for(sources, limit, database.param)).fetchall()
 

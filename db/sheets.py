@@ -5,10 +5,9 @@ Reading streams (bounded memory whatever the file's size) every sheet of a book
 module over a decoded text stream, xlsx with openpyxl's read-only workbook (shared
 strings, date styles, the 1904 epoch) and each sheet's cells parsed by ``_stream_rows``
 straight from expat, giving the very values openpyxl's ``iter_rows(values_only=True)``
-gives at about a third of its time (openpyxl builds an element tree and a dict per cell,
-which was most of a 100,000-row import). python-calamine reads xlsx faster still but
-loads the whole sheet at once (about 1 MB per thousand rows), so a large sales sheet would
-not fit the memory budget; see bench/import.py for the figures.
+gives without the element tree and the dict per cell openpyxl builds, which dominate a
+large import. python-calamine reads xlsx faster still but loads the whole sheet at once,
+so a large sales sheet would not fit the memory budget; bench/import.py measures both.
 
 The sheet's declared size is not trusted (some export tools write a smaller one than the
 data; openpyxl's read-only mode would stop there): every row and cell there is read.
@@ -193,7 +192,7 @@ class XlsxBook(Book):
     """Every worksheet of the workbook (openpyxl read-only: shared strings, styles, epoch)."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # openpyxl is heavy to import: only when a sheet is read
 
         try:
             self.workbook = load_workbook(path, read_only=True, data_only=True)
@@ -321,6 +320,7 @@ def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
     row there is, whatever the declared size (some export tools write too small a one).
     ``tally[0]`` counts the XML bytes read, for progress.
     """
+    # openpyxl is heavy to import: only when a sheet is read
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -475,7 +475,7 @@ class SheetWriter:
         self._xlsx = suffix == ".xlsx"
         try:
             if self._xlsx:
-                from openpyxl import Workbook
+                from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
 
                 self._book = Workbook(write_only=True)
                 self._sheet = self._book.create_sheet()

@@ -301,7 +301,7 @@ def test_plates_a_clerk_writes(database, tmp_path):
     assert (result.new, result.rejected) == (9, 0)
     assert [car(i).plate for i in range(1, 10)] == [None] * 6 + ["使014578", "沪A1234领", "京A1234应急"]
     # the reception reads them alike (the same validator)
-    from db import intake
+    from db.intake import reception as intake
 
     for typed in plates:
         assert intake.validate_field("vehicle.plate", typed) is None, typed
