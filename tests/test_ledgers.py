@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import random
 import re
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -15,10 +14,14 @@ import zipfile
 import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
+from peewee import SqliteDatabase
+from playhouse.migrations import Runner
 
 from db import importer, search
 from db import validate as v
+from db.connection import MIGRATIONS_DIR, close_database, open_database
 from db.errors import Invalid
+from db.intake import reception as intake
 from db.models import AuditEntry, Customer, Ownership, Vehicle
 from tests.doors_factory import customer, make_id, make_vin, vehicle
 from tests.factory import id_with_check
@@ -301,8 +304,6 @@ def test_plates_a_clerk_writes(database, tmp_path):
     assert (result.new, result.rejected) == (9, 0)
     assert [car(i).plate for i in range(1, 10)] == [None] * 6 + ["使014578", "沪A1234领", "京A1234应急"]
     # the reception reads them alike (the same validator)
-    from db.intake import reception as intake
-
     for typed in plates:
         assert intake.validate_field("vehicle.plate", typed) is None, typed
     assert intake._clean_one("vehicle.plate", "临牌") is None
@@ -432,11 +433,6 @@ def test_a_car_sold_in_two_years_sheets_ends_with_its_later_buyer(database, tmp_
 def test_an_archive_from_before_gets_the_second_readings(tmp_path):
     """Migration 0010 on an archive at 0009: its customers become persons, and those whose
     name has a second reading are found by it."""
-    from peewee import SqliteDatabase
-    from playhouse.migrations import Runner
-
-    from db.connection import MIGRATIONS_DIR, close_database, open_database
-
     path = tmp_path / "old.sqlite"
     old = SqliteDatabase(str(path))
     Runner(old, directory=str(MIGRATIONS_DIR)).up(target="0009_pg_key_then_id")

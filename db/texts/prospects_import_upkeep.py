@@ -33,7 +33,6 @@ TEXTS = {
     "prospects.contact_empty": ("请至少填写结果或备注", "Enter at least an outcome or a note"),
     # ---- sheets
     "sheets.encoding": ("无法识别文件的文字编码：请在 Excel 中另存为“CSV UTF-8”或 .xlsx", "The file's text encoding is not recognised: save it from Excel as “CSV UTF-8” or .xlsx"),
-    "sheets.encoding_at": ("文件第 {line} 行附近的文字编码与前面不同，请另存为 UTF-8 或 .xlsx", "Near line {line} the file's encoding changes; save it as UTF-8 or .xlsx"),
     "sheets.csv_broken": ("CSV 第 {line} 行格式有误：{reason}", "CSV line {line} is malformed: {reason}"),
     "sheets.xlsx_broken": ("无法读取这个 .xlsx 文件（{reason}），请在 Excel 中重新保存", "This .xlsx file cannot be read ({reason}); save it again from Excel"),
     "sheets.no_file": ("找不到文件 {path}", "No such file: {path}"),
