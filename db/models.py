@@ -290,6 +290,16 @@ class AuditEntry(BaseModel):
     before = TextField(null=True)
     after = TextField(null=True)
     detail = TextField(null=True)
+    # Where the act came from (migration 0010): the OS account, terminal, client address
+    # and SSH key fingerprint (db.audit.AuditContext).
+    os_account = CharField(max_length=64, null=True)
+    terminal = CharField(max_length=64, null=True)
+    client = CharField(max_length=64, null=True)
+    client_key = CharField(max_length=128, null=True)
+    # The chain (db/auditchain.py): a note on entries rewritten or chained after the fact,
+    # and sha256(previous hash + this entry's content digest).
+    seal = TextField(null=True)
+    hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("customer", "at"), False), (("advisor", "at"), False))
