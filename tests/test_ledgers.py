@@ -431,8 +431,8 @@ def test_a_car_sold_in_two_years_sheets_ends_with_its_later_buyer(database, tmp_
 
 
 def test_an_archive_from_before_gets_the_second_readings(tmp_path):
-    """Migration 0010 on an archive at 0009: its customers become persons, and those whose
-    name has a second reading are found by it."""
+    """Migration 0011 on an archive at 0009 (0010 chains its audit log): its customers
+    become persons, and those whose name has a second reading are found by it."""
     path = tmp_path / "old.sqlite"
     old = SqliteDatabase(str(path))
     Runner(old, directory=str(MIGRATIONS_DIR)).up(target="0009_pg_key_then_id")
