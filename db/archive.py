@@ -19,7 +19,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import audit, due_days
+from db import audit, derived
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -31,7 +31,6 @@ from db.intake import PAYMENTS  # the work order's payment methods, as at the in
 from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
-from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -309,10 +308,9 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
         if "id_number" in changes and changes["id_number"]:
             facts = v.id_facts(changes["id_number"])
             changes.update(birth_date=facts.birth_date, sex=facts.sex)
-        merged = {"name": current.name, "mobile": current.mobile, "employer": current.employer, **changes}
-        changes.update(customer_keys(merged["name"], merged["mobile"], merged["employer"]).as_dict())
         changes.update(occupation_fields(changes))
         version = update_versioned(Customer, customer_id, expected_version, changes)
+        derived.customers([customer_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field=",".join(new),
@@ -364,9 +362,8 @@ def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, An
             if Vehicle.select().where((Vehicle.vin == changes["vin"]) & (Vehicle.id != vehicle_id)).exists():
                 raise Invalid(t("card.vin_taken"), "vin")
         before = {name: getattr(current, name) for name in changes}
-        changes.update(vehicle_keys(changes.get("vin", current.vin), changes.get("plate", current.plate)))
         version = update_versioned(Vehicle, vehicle_id, expected_version, changes)
-        due_days.refresh_vehicles([vehicle_id])  # a purchase date or usage moves its queue days
+        derived.vehicles([vehicle_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=current.owner_id,

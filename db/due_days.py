@@ -13,12 +13,9 @@ indexed columns, instead of being worked out row by row at every count:
   scrapped or has no owner, or whose owner is merged away or anonymised; service queues
   only when the owner refused marketing; every queue otherwise.
 
-None of them depends on today. They are derived, never typed: every write path that
-changes an input refreshes the cars it touched inside its own transaction —
-``refresh_vehicles`` (intake, card edits, import, anonymising) or ``refresh_owners``
-(consent, merge, prospect conversion, a do-not-call) — and a changed threshold recomputes
-every car's days in the same transaction as the change (``db.settings.set_value`` calls
-``refresh_days``). The migration that added the columns fills them with ``refresh_all``.
+None of them depends on today. They are derived, never typed: ``db.derived`` recomputes
+them, through ``refresh_vehicles`` and ``refresh_days``, when a transaction that wrote a
+car or its owner commits, or changed a threshold they depend on (every car's days).
 """
 
 from __future__ import annotations
@@ -27,7 +24,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, PostgresqlDatabase, Table, fn
+from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, IntegerField, PostgresqlDatabase, Table, fn
 
 from db import settings
 from db.connection import is_postgres, writing
@@ -157,23 +154,24 @@ def _refresh(where: Expression, values: Mapping,
         return
     declined = _declined_work({i: last for i, _, _, last in rows}, visits)
     values_rows = [(i, *days, *declined.get(i, (None, None))) for i, days, _, _ in rows]
-    _update_from(values_rows, (*DAY_COLUMNS, "declined_visit", "declined_on"), where,
-                 {Vehicle.listing: listing_sql()})
+    update_rows(values_rows, (*DAY_COLUMNS, "declined_visit", "declined_on"), where,
+                {Vehicle.listing: listing_sql()})
 
 
-def _update_from(rows: list[tuple], names: tuple[str, ...], where: Expression | None = None,
-                 also: dict | None = None) -> None:
-    """One UPDATE of the cars in ``rows`` (id, then a value per name in ``names``), and
-    ``also`` (column: SQL) beside. The rows are written out here as a WITH … VALUES list:
-    peewee composes thousands of values slowly."""
+def update_rows(rows: list[tuple], names: tuple[str, ...], where: Expression | None = None,
+                also: dict | None = None, model: type = Vehicle) -> None:
+    """One UPDATE of ``model``'s rows in ``rows`` (id, then a value per name in ``names``),
+    and ``also`` (column: SQL) beside. The rows are written out here as a WITH … VALUES
+    list: peewee composes thousands of values slowly. ``where``: the rows' own condition
+    again (the join alone would make PostgreSQL read every row of the table each time)."""
     database = _database()
     postgres = isinstance(database, PostgresqlDatabase)
     new = Table("new_values", ("id", *names))
-    changes = {getattr(Vehicle, name): _typed(getattr(new, name), name, postgres) for name in names}
+    changes = {getattr(model, name): _typed(getattr(new, name), getattr(model, name), postgres)
+               for name in names}
     changes.update(also or {})
-    match = Vehicle.id == new.id
-    # ``where`` again: the join alone would make PostgreSQL read every car for each batch
-    sql, params = Vehicle.update(changes).from_(new).where(match if where is None else (match & where)).sql()
+    match = model.id == new.id
+    sql, params = model.update(changes).from_(new).where(match if where is None else (match & where)).sql()
     row = "(" + ", ".join([database.param] * (1 + len(names))) + ")"
     columns = ", ".join(f'"{name}"' for name in ("id", *names))
     head = f'WITH "new_values" ({columns}) AS (VALUES {", ".join([row] * len(rows))}) '
@@ -181,10 +179,15 @@ def _update_from(rows: list[tuple], names: tuple[str, ...], where: Expression | 
     database.execute_sql(head + sql, [*flat, *params])
 
 
-def _typed(column, name: str, postgres: bool):
+def _typed(column, field, postgres: bool):
+    """PostgreSQL takes a VALUES list's parameters as text: dates and numbers are cast."""
     if not postgres:
         return column
-    return column.cast("integer") if name == "declined_visit" else column.cast("date")
+    if isinstance(field, DateField):
+        return column.cast("date")
+    if isinstance(field, IntegerField):
+        return column.cast("integer")
+    return column
 
 
 def _refresh_days(where: Expression, values: Mapping) -> tuple[int, int]:
@@ -265,7 +268,7 @@ def _write_days(rows: list[tuple]) -> None:
                                       [(*_params(row[1:], False), row[0]) for row in rows])
         return
     for start in range(0, len(rows), BATCH):
-        _update_from(rows[start:start + BATCH], DAY_COLUMNS)
+        update_rows(rows[start:start + BATCH], DAY_COLUMNS)
 
 
 # ---- anniversary indexes ----------------------------------------------------------------

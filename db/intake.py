@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import audit, due_days, settings
+from db import audit, derived, settings
 from db import validate as v
 from db.clock import now, today
 from db.connection import writing
@@ -27,7 +27,6 @@ from db.due import NextMaintenance, Warranty, mileage_trend, next_maintenance, w
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -430,7 +429,8 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         if data.prospect_id:
             _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
-        due_days.refresh_vehicles([vehicle.id])  # the visit moved its queue days
+        derived.customers([customer.id])
+        derived.vehicles([vehicle.id])  # the visit moves its queue days
         if advisor_id is not None:
             discard_draft(advisor_id)  # saved: the draft goes with the same commit
     return SavedIntake(
@@ -454,7 +454,6 @@ def _customer_values(clean: dict[str, Any], payment: str | None) -> dict[str, An
         values["birth_date"], values["sex"] = facts.birth_date, facts.sex
     if payment:
         values["payment_method"] = payment  # observation group: how this customer pays
-    values.update(customer_keys(values["name"], values.get("mobile"), values.get("employer")).as_dict())
     return values
 
 
@@ -515,7 +514,6 @@ def _vehicle_form_values(clean: dict[str, Any]) -> dict[str, Any]:
     values = dict(clean)
     if not values.get("brand"):
         values["brand"] = v.vin_brand(values["vin"])
-    values.update(vehicle_keys(values["vin"], values.get("plate")))
     return values
 
 

@@ -141,21 +141,34 @@ def get_many(*keys: str) -> dict[str, Any]:
     return values
 
 
+Progress = Callable[[int, int], None]  # (done, in all)
+# (key prefix, observer): see ``observe``
+_observers: list[tuple[str, Callable[[str, Any, Any, Progress | None], None]]] = []
+
+
+def observe(prefix: str, observer: Callable[[str, Any, Any, Progress | None], None]) -> None:
+    """Have ``observer(key, before, after, progress)`` called whenever a setting whose key
+    starts with ``prefix`` changes value, inside the change's writing transaction: what is
+    derived from the setting is redone with it, all or nothing (the stored queue days,
+    ``db.due_days``). ``progress``: the caller's, for a long recompute."""
+    _observers.append((prefix, observer))
+
+
 def set_value(key: str, value: Any, advisor_id: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Any:
+              progress: Progress | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
-    A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
-    recomputes them in the same transaction: the queues never mix old and new days.
-    ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
+    Whatever observes the key (``observe``) follows the change in the same transaction:
+    the queues never mix old and new days. ``progress(done, in all)`` follows that work
+    (not called when nothing observes the key or its value stays the same)."""
     from db.clock import now
     from db.connection import writing
-    from db.due import QUEUE_DAY_SETTINGS
     from db.models import Setting
 
     typed = coerce(key, value)
+    watching = [observer for prefix, observer in _observers if key.startswith(prefix)]
     with writing():
-        before = get(key) if key in QUEUE_DAY_SETTINGS else typed
+        before = get(key) if watching else typed
         Setting.insert(
             key=key, value=json.dumps(typed), updated_at=now(), updated_by=advisor_id
         ).on_conflict(
@@ -164,9 +177,8 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
                     Setting.updated_by: advisor_id},
         ).execute()
         if typed != before:
-            from db.due_days import refresh_days
-
-            refresh_days(progress=progress)
+            for observer in watching:
+                observer(key, before, typed, progress)
     return typed
 
 
