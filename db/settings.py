@@ -146,12 +146,15 @@ Progress = Callable[[int, int], None]  # (done, in all)
 _observers: list[tuple[str, Callable[[str, Any, Any, Progress | None], None]]] = []
 
 
-def observe(prefix: str, observer: Callable[[str, Any, Any, Progress | None], None]) -> None:
+def observe(prefix: str, observer: Callable[[str, Any, Any, Progress | None], None]) -> Callable[[], None]:
     """Have ``observer(key, before, after, progress)`` called whenever a setting whose key
     starts with ``prefix`` changes value, inside the change's writing transaction: what is
     derived from the setting is redone with it, all or nothing (the stored queue days,
-    ``db.due_days``). ``progress``: the caller's, for a long recompute."""
-    _observers.append((prefix, observer))
+    ``db.derived``). ``progress``: the caller's, for a long recompute. Returns the call
+    that stops observing."""
+    entry = (prefix, observer)
+    _observers.append(entry)
+    return lambda: _observers.remove(entry)
 
 
 def set_value(key: str, value: Any, advisor_id: int | None = None,
