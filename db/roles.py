@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import audit
+from db import audit, derived  # noqa: F401 - its settings observers keep derived data through threshold changes
 from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
