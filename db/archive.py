@@ -3,7 +3,8 @@
 Reading is one ``load_card`` call returning plain dataclasses (the card never touches a
 model). Every edit validates with ``db.validate`` (the intake's rules), saves through
 ``update_versioned`` (the archive's version: saving over a newer one raises ``Conflict``),
-refreshes the search keys and writes an ``edit`` AuditEntry with before and after.
+says what it wrote (``db.derived``: the search keys follow at commit) and writes an
+``edit`` AuditEntry with before and after.
 Mobiles and ID numbers leave this module masked unless ``reveal`` is called, which is
 itself recorded (PIPL: who looked, when, at which field of whose archive).
 """

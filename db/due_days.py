@@ -29,7 +29,7 @@ from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, In
 from db import settings
 from db.connection import is_postgres, writing
 from db.due import QUEUE_DAY_SETTINGS, declined_to_offer, queue_days
-from db.models import Customer, Setting, Vehicle, Visit
+from db.models import Customer, Vehicle, Visit
 
 NONE, SERVICE, MARKETING = 0, 1, 2  # ``listing``: which queues may list the car
 BATCH = 5000  # cars per read and write when refreshing many
@@ -59,7 +59,7 @@ def listing_sql(vehicle=Vehicle) -> Expression:
 # ---- refreshing ------------------------------------------------------------------------
 
 def refresh_vehicles(ids: Iterable[int | None]) -> None:
-    """Recompute everything stored for these cars (call after writing their inputs)."""
+    """Recompute everything stored for these cars (``db.derived`` calls it at commit)."""
     _refresh_each(Vehicle.id, ids)
 
 
@@ -101,15 +101,9 @@ def refresh_days(values: Mapping | None = None, batch: int = BATCH, progress: Pr
     return changed
 
 
-def refresh_all(database: Database | None = None, batch: int = BATCH) -> None:
-    """Everything stored for every car, in batches of ``batch`` cars. ``database``: a
-    migration's own (in its transaction), which need not be the one the program has open
-    (``advisor migrate-to`` upgrades its target while the source is open)."""
-    if database is None:
-        with writing():
-            _refresh_all(batch)
-        return
-    with database.bind_ctx([Vehicle, Customer, Visit, Setting]):
+def refresh_all(batch: int = BATCH) -> None:
+    """Everything stored for every car, in batches of ``batch`` cars, in one transaction."""
+    with writing():
         _refresh_all(batch)
 
 
@@ -132,7 +126,7 @@ def _values() -> dict:
 
 
 def _database() -> Database:
-    """The database the models are bound to now (a migration binds its own)."""
+    """The database the models are bound to now."""
     database = Vehicle._meta.database
     return database.obj if isinstance(database, DatabaseProxy) else database
 

@@ -427,7 +427,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
         if data.prospect_id:
-            _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
+            _convert_prospect(data.prospect_id, customer.id, advisor_id)
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
         derived.customers([customer.id])
         derived.vehicles([vehicle.id])  # the visit moves its queue days

@@ -2,8 +2,8 @@
 
 Decisions (issue 8):
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
-  customer's cars are refreshed in the same transaction (``db.due_days``: the queues'
-  stored listing), so the change is at once.
+  customer's cars follow in the same transaction (``db.derived``: the queues' stored
+  listing), so the change is at once.
 - A customer's own archive, exported for them, holds every value unmasked; that makes it
   an unmasked export, which only a manager may make (roles.require_manager), logged.
 - Anonymisation (manager only) erases every personal field of the archive and of what
