@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from peewee import SQL, Database, DatabaseProxy
+from peewee import SQL, Database, DatabaseProxy, SqliteDatabase
 
 from db import due_days, settings
 from db.connection import before_commit
@@ -152,4 +152,16 @@ def _rebuild_keys(model: type, ids: set[int] | None) -> None:
             if values != tuple(row[1 + width:]):
                 changed.append((row[0], *values))
         if changed:
-            due_days.update_rows(changed, keys, where, model=model)
+            _write(model, keys, changed, where)
+
+
+def _write(model: type, names: tuple[str, ...], rows: list[tuple], where) -> None:
+    """(id, value per name) rows written: SQLite by id, one statement run for each row,
+    which costs it less than joining a list of values; elsewhere one joined UPDATE."""
+    database = _database()
+    if isinstance(database, SqliteDatabase):
+        sets = ", ".join(f'"{name}" = ?' for name in names)
+        database.cursor().executemany(f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?',
+                                      [(*row[1:], row[0]) for row in rows])
+        return
+    due_days.update_rows(rows, names, where, model=model)
