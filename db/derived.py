@@ -31,7 +31,7 @@ from db.due import QUEUE_DAY_SETTINGS
 from db.models import Customer, Prospect, Vehicle
 from db.search import customer_keys, prospect_keys, vehicle_keys
 
-BATCH = 4000  # rows per read and per UPDATE (SQLite takes 32,766 parameters a statement)
+BATCH = 4000  # rows per read and per UPDATE when every row is rebuilt
 _IN_CHUNK = 500  # ids per IN list
 
 # model: (its source columns, its key columns, the keys from the sources)
