@@ -2,7 +2,8 @@
 
 Two kinds of stored copies serve speed, never typed: the search keys (``db.search``: the
 customers', cars' and prospects' ``*_key`` and ``*_rev`` columns) and what the call
-queues look up on each car (``db.due_days``: its due days, declined work and listing).
+queues look up on each car (``db.queues.stored_days``: its due days, declined work and
+listing).
 A write path says which rows it wrote, inside ``db.connection.writing()``:
 
 - ``customers(ids)``: their keys, and their cars' stored columns (a car's listing follows
@@ -25,10 +26,11 @@ from typing import Any
 
 from peewee import SQL, Database, DatabaseProxy, SqliteDatabase
 
-from db import due_days, settings
+from db import settings
 from db.connection import before_commit
-from db.due import QUEUE_DAY_SETTINGS
 from db.models import Customer, Prospect, Vehicle
+from db.queues import stored_days
+from db.queues.car_dates import QUEUE_DAY_SETTINGS
 from db.search import customer_keys, prospect_keys, vehicle_keys
 
 BATCH = 4000  # rows per read and per UPDATE when every row is rebuilt
@@ -59,14 +61,14 @@ class _Changes:
         if self.everything:
             for model in _KEYS:
                 _rebuild_keys(model, None)
-            due_days.refresh_all()
+            stored_days.refresh_all()
             return
         if self.days:
-            due_days.refresh_days(progress=self.progress)
+            stored_days.refresh_days(progress=self.progress)
         for model, ids in ((Customer, self.customers), (Vehicle, self.vehicles), (Prospect, self.prospects)):
             if ids:
                 _rebuild_keys(model, ids)
-        due_days.refresh_vehicles(self.vehicles | _cars_of(self.customers))
+        stored_days.refresh_vehicles(self.vehicles | _cars_of(self.customers))
 
 
 def _changes() -> _Changes:
@@ -164,4 +166,4 @@ def _write(model: type, names: tuple[str, ...], rows: list[tuple], where) -> Non
         database.cursor().executemany(f'UPDATE "{model._meta.table_name}" SET {sets} WHERE "id" = ?',
                                       [(*row[1:], row[0]) for row in rows])
         return
-    due_days.update_rows(rows, names, where, model=model)
+    stored_days.update_rows(rows, names, where, model=model)

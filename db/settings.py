@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from db.clock import now
+from db.connection import writing
 from db.errors import Invalid
 from db.i18n import t
+from db.models import Setting
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ def _spec(key: str, default: Any) -> SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
-        # --- warranty and maintenance (domain.md: reminders; issue 5) ---
+        # --- warranty and maintenance (domain.md: reminders) ---
         _spec("warranty.years", 3),
         _spec("warranty.km", 60000),
         _spec("first_maintenance.months", 6),
@@ -69,10 +72,10 @@ SPECS: dict[str, SettingSpec] = {
         _spec("backup.keep", 7),
         _spec("backup.dir", ""),
         # --- more settings: add below, one line each, grouped by area ---
-        # --- manager's desk (issue 8) ---
+        # --- manager's desk ---
         _spec("advisors.self_register", True),
         _spec("report.reminder_return_days", 30),
-        # queues (issue 5): call ahead / keep overdue rows; declined work; inspection cadence
+        # queues: call ahead / keep overdue rows; declined work; inspection cadence
         _spec("maintenance.lead_days", 7),
         _spec("maintenance.overdue_days", 60),
         _spec("declined.from_days", 7),
@@ -122,8 +125,6 @@ def coerce(key: str, value: Any) -> Any:
 
 def get(key: str) -> Any:
     """The setting's current value: the stored one, else the default."""
-    from db.models import Setting
-
     s = spec(key)
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
@@ -133,8 +134,6 @@ def get(key: str) -> Any:
 
 def get_many(*keys: str) -> dict[str, Any]:
     """Several settings in one query (for queue and segment computations)."""
-    from db.models import Setting
-
     values = {k: spec(k).default for k in keys}
     for row in Setting.select().where(Setting.key.in_(list(keys))):
         values[row.key] = coerce(row.key, json.loads(row.value))
@@ -164,10 +163,6 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
     Whatever observes the key (``observe``) follows the change in the same transaction:
     the queues never mix old and new days. ``progress(done, in all)`` follows that work
     (not called when nothing observes the key or its value stays the same)."""
-    from db.clock import now
-    from db.connection import writing
-    from db.models import Setting
-
     typed = coerce(key, value)
     watching = [observer for prefix, observer in _observers if key.startswith(prefix)]
     with writing():

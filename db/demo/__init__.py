@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from db import derived, settings
-from db.clock import today
+from db.clock import now, today
 from db.connection import describe, writing
 from db.demo import bulk
 from db.demo import catalogue as cat
@@ -59,8 +59,6 @@ def refuse_if_not_empty() -> None:
 
 def _advisors() -> list[int]:
     """The demo station's advisors (kept if they already exist, e.g. the one signed in)."""
-    from db.clock import now
-
     ids = []
     with writing():
         for name in cat.ADVISORS:
