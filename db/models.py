@@ -5,8 +5,9 @@ Schema changes go through ``db/migrations`` (peewee's ``playhouse.migrations``):
 here needs a new numbered migration file beside the first.
 
 Search keys (``*_key``, ``*_rev``) are normalised, indexed copies that carry lookup
-(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search.keys``
-computes them; every write path fills them through it.
+(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search`` computes
+them and ``db.derived`` writes them when the transaction that wrote a row commits: a
+write path leaves them at their defaults.
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class Customer(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)  # optimistic lock: saves compare and bump it
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     pinyin_full = CharField(max_length=120, null=True, index=True)
     pinyin_initials = CharField(max_length=30, null=True, index=True)
     # a second common reading of the name (乐 le beside yue, 覃 tan beside qin, ü typed u)
@@ -134,8 +135,9 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
-    # What the call queues look up (db.queues.stored_days keeps them, every write path refreshes
-    # them): the days the car falls due (db.queues.car_dates.queue_days), its latest visit's declined
+    # What the call queues look up (db.queues.stored_days computes them, db.derived keeps
+    # them when a transaction that wrote the car or its owner commits): the days the car
+    # falls due (db.queues.car_dates.queue_days), its latest visit's declined
     # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
     due_first_maintenance = DateField(null=True)
     due_maintenance = DateField(null=True)
@@ -149,7 +151,7 @@ class Vehicle(BaseModel):
     version = IntegerField(default=1)
     # search keys
     plate_rev = CharField(max_length=10, null=True, index=True)
-    vin_rev = CharField(max_length=17, index=True)
+    vin_rev = CharField(max_length=17, index=True, default="")
 
 
 class Ownership(BaseModel):
@@ -221,7 +223,7 @@ class Prospect(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     mobile_rev = CharField(max_length=11, null=True, index=True)
 
 

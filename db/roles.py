@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import advisors, settings
+from db import advisors, derived, settings  # derived: its settings observers keep derived data through threshold changes
 from db.advisors import ADVISOR, MANAGER, ROLES, active_managers
 from db.audit import write as audit
 from db.clock import now
