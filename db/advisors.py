@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-
 from db.clock import now
 from db.connection import writing
 from db.models import Advisor
@@ -11,10 +9,11 @@ from db.validate import name as valid_name
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return ""
+    """This process's OS account, by its uid: ``LOGNAME``/``USER`` are the caller's to set
+    and never decide who is at the keyboard (db.access.os_account)."""
+    from db.access import os_account
+
+    return os_account()
 
 
 def for_os_user(user: str | None = None) -> Advisor | None:

@@ -105,10 +105,21 @@ def _active_managers() -> int:
 class PinNeeded(Forbidden):
     """The named advisor has a PIN and none (or a wrong one) was given."""
 
-    def __init__(self, message: str, advisor_name: str, wrong: bool) -> None:
+    def __init__(self, message: str, advisor_name: str, wrong: bool, locked: bool = False) -> None:
         super().__init__(message)
         self.advisor_name = advisor_name
         self.wrong = wrong
+        self.locked = locked
+
+
+class RemapNeeded(Forbidden):
+    """This OS account belongs to another advisor: signing in by this name would move it.
+    The program asks (and calls again with ``confirm_remap=True``); a shell command refuses."""
+
+    def __init__(self, message: str, advisor_name: str, mapped_to: str) -> None:
+        super().__init__(message)
+        self.advisor_name = advisor_name
+        self.mapped_to = mapped_to
 
 
 def role_for_new_advisor() -> str:
@@ -117,11 +128,16 @@ def role_for_new_advisor() -> str:
 
 
 def identify(name: str, pin: str | None = None, user: str | None = None,
-             remember: bool = True) -> Advisor:
-    """Sign in by name: the PIN is asked when the advisor has one (unless this OS
-    account is already that advisor's); a retired advisor is refused; a new name makes a
-    new advisor when the station allows it (setting ``advisors.self_register``)."""
-    from db import advisors, settings
+             remember: bool = True, confirm_remap: bool = False) -> Advisor:
+    """Sign in by name. A typed name never grants more than the name's owner allows:
+    - the PIN is asked when the advisor has one, unless this OS account is theirs; wrong
+      PINs are logged, slowed and lock the advisor's login (db.access.check_secret);
+    - a manager without a PIN is reached only from the OS account mapped to them (or
+      over SSH with their key or password);
+    - a retired advisor is refused; a new name makes a new advisor when the station
+      allows it (setting ``advisors.self_register``);
+    - an OS account mapped to another advisor is not moved without ``confirm_remap``."""
+    from db import access, advisors, settings
 
     cleaned = valid_name(name, "advisor")
     user = advisors.os_user() if user is None else user
@@ -133,9 +149,19 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
         if not existing.active:
             raise Forbidden(t("roles.retired_cannot_sign_in", name=cleaned))
         own_account = bool(user) and existing.os_user == user
-        if existing.pin_hash and not own_account and not pin_matches(existing.pin_hash, pin):
-            key = "roles.pin_wrong" if pin else "roles.pin_needed"
-            raise PinNeeded(t(key, name=cleaned), cleaned, wrong=bool(pin))
+        if not own_account and existing.pin_hash:
+            if not pin:
+                raise PinNeeded(t("roles.pin_needed", name=cleaned), cleaned, wrong=False)
+            try:
+                access.check_secret(existing, pin, "pin")
+            except access.SignInRefused as exc:
+                raise PinNeeded(str(exc), cleaned, wrong=True, locked=exc.locked) from None
+        elif not own_account and existing.role == MANAGER:
+            raise Forbidden(t("roles.manager_needs_pin", name=cleaned))
+    mine = advisors.for_os_user(user) if (user and remember) else None
+    if mine is not None and (existing is None or mine.id != existing.id) and not confirm_remap:
+        raise RemapNeeded(t("roles.account_taken", account=user, mapped=mine.name, name=cleaned),
+                          cleaned, mine.name)
     return advisors.sign_in(cleaned, user=user, remember=remember)
 
 

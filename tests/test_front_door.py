@@ -1,0 +1,156 @@
+"""Who is at the keyboard can't be forged (issue 14): not by an environment variable, not
+by a typed name, not by guessing a PIN."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from db import access, roles, settings
+from db.errors import Forbidden
+from db.models import Advisor, AuditEntry, SignInFailure
+from tests.manager_fixtures import advisor, customer
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
+
+
+@pytest.fixture
+def no_delay(database):
+    settings.set_value("signin.delay_ms", 0)
+
+
+def _failures(login: str) -> list[AuditEntry]:
+    return [e for e in AuditEntry.select().where(AuditEntry.action == "signin.failed") if login in (e.detail or "")]
+
+
+def test_environment_does_not_name_the_account(database, monkeypatch):
+    monkeypatch.setenv("LOGNAME", "the-boss")
+    monkeypatch.setenv("USER", "the-boss")
+    import pwd
+
+    assert access.os_account() == pwd.getpwuid(os.getuid()).pw_name != "the-boss"
+
+
+def test_logname_of_a_manager_does_not_export_unmasked(db_path, tmp_path):
+    """`LOGNAME=<the manager's account> advisor export --unmasked` from another account."""
+    from db.connection import close_database, open_database
+
+    open_database(db_path)
+    boss = advisor("王经理", role="manager", pin="2468")
+    boss.os_user = "the-boss"
+    boss.save()
+    customer("张三", "13800001234")
+    close_database()
+    out = tmp_path / "all.csv"
+    env = {**os.environ, "LOGNAME": "the-boss", "USER": "the-boss", "LNAME": "the-boss", "USERNAME": "the-boss"}
+    run = subprocess.run([sys.executable, "-m", "tui", "--db", str(db_path), "export", "--unmasked", str(out)],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "尚未登录" in run.stderr and not out.exists()
+
+
+def test_manager_by_name_needs_the_pin(database, no_delay):
+    advisor("王经理", role="manager", pin="2468")
+    with pytest.raises(roles.PinNeeded):
+        roles.identify("王经理", user="desk-3")
+    with pytest.raises(roles.PinNeeded) as wrong:
+        roles.identify("王经理", pin="1111", user="desk-3")
+    assert wrong.value.wrong
+    assert roles.identify("王经理", pin="2468", user="desk-3").name == "王经理"
+
+
+def test_manager_without_pin_only_from_their_account(database):
+    boss = advisor("王经理", role="manager")
+    boss.os_user = "wang"
+    boss.save()
+    with pytest.raises(Forbidden, match="只能从其本人的系统账号"):
+        roles.identify("王经理", user="desk-3")
+    assert Advisor.get_by_id(boss.id).os_user == "wang"  # the mapping stays where it was
+    assert roles.identify("王经理", user="wang").id == boss.id
+
+
+def test_a_name_never_silently_takes_over_a_mapped_account(database):
+    advisor("王经理", role="manager")
+    liu = advisor("刘洋")
+    liu.os_user = "desk-1"
+    liu.save()
+    with pytest.raises(roles.RemapNeeded, match="属于 刘洋"):
+        roles.identify("刘羊", user="desk-1")  # a typo: a new name from 刘洋's account
+    assert not Advisor.select().where(Advisor.name == "刘羊").exists()
+    assert Advisor.get_by_id(liu.id).os_user == "desk-1"
+    # Asked and answered: the account moves.
+    moved = roles.identify("刘羊", user="desk-1", confirm_remap=True)
+    assert moved.os_user == "desk-1" and Advisor.get_by_id(liu.id).os_user is None
+    # A shell command never remaps (remember=False): the account keeps its advisor.
+    assert roles.identify("刘洋", user="desk-1", remember=False).id == liu.id
+    assert Advisor.get_by_id(moved.id).os_user == "desk-1"
+
+
+def test_pin_guessing_is_slowed_locked_and_logged(database, no_delay):
+    boss = advisor("王经理", role="manager", pin="2468")
+    login = Advisor.get_by_id(boss.id).login
+    assert login == "wangjingli"
+    for guess in ("0000", "1111", "2222", "3333"):
+        with pytest.raises(roles.PinNeeded) as exc:
+            roles.identify("王经理", pin=guess, user="desk-3")
+        assert not exc.value.locked
+    with pytest.raises(roles.PinNeeded) as fifth:
+        roles.identify("王经理", pin="4444", user="desk-3")
+    assert fifth.value.locked and "已锁定" in str(fifth.value)
+    # Locked: even the right PIN is refused, and the refusal is logged too.
+    with pytest.raises(roles.PinNeeded, match="已锁定"):
+        roles.identify("王经理", pin="2468", user="desk-3")
+    entries = _failures(login)
+    assert [e.field for e in entries] == ["pin"] * 5 + ["locked"]
+    assert all('"os_account"' in e.detail for e in entries)
+    assert SignInFailure.select().where(SignInFailure.login == login).count() == 5
+
+
+def test_failures_slow_the_next_answer(database):
+    settings.set_value("signin.delay_ms", 100)
+    settings.set_value("signin.delay_max_ms", 350)
+    advisor("王经理", role="manager", pin="2468")
+    slept = []
+    boss = Advisor.get(Advisor.name == "王经理")
+    for _ in range(4):
+        with pytest.raises(access.SignInRefused):
+            access.check_secret(boss, "0000", "pin", address="10.0.0.9", sleep=slept.append)
+    assert slept == [0.1, 0.2, 0.35, 0.35]
+    # The address is slowed for another login too, but never locks it.
+    assert access.failure_delay("someone-else", "10.0.0.9") == 0.35
+    assert access.locked_until("someone-else") is None
+
+
+def test_lock_ends_after_its_minutes(database, no_delay, monkeypatch):
+    import datetime as dt
+
+    advisor("王经理", role="manager", pin="2468")
+    boss = Advisor.get(Advisor.name == "王经理")
+    for _ in range(5):
+        with pytest.raises(access.SignInRefused):
+            access.check_secret(boss, "0000", "pin")
+    assert access.locked_until(boss.login) is not None
+    later = dt.datetime.now() + dt.timedelta(minutes=16)
+    monkeypatch.setattr(access, "_clock", lambda: later)
+    assert access.locked_until(boss.login) is None
+    access.check_secret(boss, "2468", "pin")
+
+
+async def test_program_asks_before_moving_the_account(database, db_path, monkeypatch):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk-1")
+    advisor("王经理", role="manager")
+    liu = advisor("刘洋")
+    liu.os_user = "desk-1"
+    liu.save()
+    app = make_app(db_path, advisor="刘羊")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = await screen_text_when(pilot, "属于 刘洋")
+        assert "本系统账号 desk-1 属于 刘洋" in text and app.advisor_id is None
+        assert not Advisor.select().where(Advisor.name == "刘羊").exists()
+        await pilot.press("right", "enter")  # "another name"
+        await settle(pilot)
+        assert "请输入您的姓名" in screen_text(app) and app.advisor_id is None
+        assert Advisor.get_by_id(liu.id).os_user == "desk-1"
