@@ -298,19 +298,26 @@ class AdvisorLine:
     os_user: str
     work_orders: int
     contacts: int
+    login: str = ""
+    keys: tuple[str, ...] = ()  # fingerprints of their SSH keys
+    has_password: bool = False
 
 
 def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     """Every advisor, retired ones last, with how much work carries their name."""
     from peewee import fn
 
-    from db.models import Contact, Visit
+    from db.models import AdvisorKey, Contact, Visit
 
     require_manager(actor_id, "roles.action.advisors")
     orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
     contacts = dict(Contact.select(Contact.advisor, fn.COUNT(Contact.id)).group_by(Contact.advisor).tuples())
+    keys: dict[int, list[str]] = {}
+    for advisor_id, fingerprint in AdvisorKey.select(AdvisorKey.advisor, AdvisorKey.fingerprint).order_by(AdvisorKey.id).tuples():
+        keys.setdefault(advisor_id, []).append(fingerprint)
     return [AdvisorLine(a.id, a.name, a.role, a.active, bool(a.pin_hash), a.os_user or "",
-                        orders.get(a.id, 0), contacts.get(a.id, 0)) for a in list_advisors()]
+                        orders.get(a.id, 0), contacts.get(a.id, 0), a.login or "", tuple(keys.get(a.id, ())),
+                        bool(a.password_hash)) for a in list_advisors()]
 
 
 @dataclass(frozen=True)

@@ -145,9 +145,9 @@ TEXTS.update({
 })
 TEXTS.update({
     "advisors.title": ("顾问名单（停用的顾问保留在历史工单上）", "Advisors (retired ones stay on their old work orders)"),
-    "advisors.help": ("服务经理在这里添加顾问、改名、停用或恢复、指定服务经理、设置 PIN。停用不删除任何记录。N 添加 · R 改名 · D 停用/恢复 · M 顾问/经理 · P PIN。",
-                      "Service managers add, rename, retire or bring back advisors, name managers and set PINs here. Retiring deletes nothing. N add · R rename · D retire/restore · M advisor/manager · P PIN."),
-    "advisors.hint": ("N 添加 · R 改名 · D 停用/恢复 · M 设为经理/顾问 · P 设置 PIN · Esc 返回", "N add · R rename · D retire/restore · M manager/advisor · P PIN · Esc back"),
+    "advisors.help": ("服务经理在这里添加顾问、改名、停用或恢复、指定服务经理、设置 PIN，以及 SSH 登录（advisor serve）的登录名、公钥和密码。停用不删除任何记录。N 添加 · R 改名 · D 停用/恢复 · M 顾问/经理 · P PIN · L 登录名 · K 加公钥 · X 删公钥 · W 密码。",
+                      "Service managers add, rename, retire or bring back advisors, name managers and set PINs here, and the SSH sign-in (advisor serve): login, public keys, password. Retiring deletes nothing. N add · R rename · D retire/restore · M advisor/manager · P PIN · L login · K add key · X drop key · W password."),
+    "advisors.hint": ("N 添加 · R 改名 · D 停用 · M 经理 · P PIN · L 登录名 · K/X 公钥 · W 密码", "N add · R rename · D retire · M manager · P PIN · L login · K/X key · W password"),
     "advisors.col.name": ("姓名", "Name"),
     "advisors.col.role": ("角色", "Role"),
     "advisors.col.status": ("状态", "Status"),
