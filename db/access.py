@@ -141,12 +141,18 @@ def _who_detail(target: Advisor, actor_id: int | None, **extra) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True)
 
 
-def advisor_named(name: str) -> Advisor:
-    """An advisor by name or login, for the shell commands."""
+def advisor_named(name: str, create: bool = False) -> tuple[Advisor, bool]:
+    """An advisor by name or login, for the station administrator's shell commands; with
+    ``create``, a new name makes the advisor (the first of a station becomes its manager).
+    Returns (advisor, whether it was made now)."""
     advisor = Advisor.get_or_none(Advisor.name == (name or "").strip()) or by_login(name)
-    if advisor is None:
+    if advisor is not None:
+        return advisor, False
+    if not create:
         raise NotFound(t("access.no_such_advisor", name=name))
-    return advisor
+    from db.advisors import sign_in
+
+    return sign_in(name, user="", remember=False), True
 
 
 # ---- passwords ------------------------------------------------------------------------------

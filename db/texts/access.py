@@ -53,6 +53,7 @@ TEXTS = {
     "cli.keys.json": ("以 JSON 输出", "print JSON"),
     "cli.keys.added": ("已为 {name} 登记密钥 {fingerprint}", "Key {fingerprint} registered to {name}"),
     "cli.keys.removed": ("已删除 {name} 的密钥 {fingerprint}", "Key {fingerprint} of {name} removed"),
+    "cli.keys.created": ("新建顾问 {name}（{role}，登录名 {login}）", "New advisor {name} ({role}, login {login})"),
     "cli.keys.none": ("还没有登记任何公钥", "No keys are registered"),
     "cli.keys.cannot_read": ("读不了 {path}：{reason}", "Cannot read {path}: {reason}"),
     "cli.password.help": ("设置顾问的 SSH 登录密码（在终端上输入两次）", "set an advisor's SSH password (typed twice on the terminal)"),

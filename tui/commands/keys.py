@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
         for line in lines if not args.json else ():
             print("\t".join([line.login, line.name, line.fingerprint, line.kind, line.comment or "-"]))
         return 0
-    advisor = access.advisor_named(args.name)
+    advisor, made = access.advisor_named(args.name, create=args.keys_action == "add")
+    if made:
+        print(t("cli.keys.created", name=advisor.name, role=t(f"roles.{advisor.role}"), login=advisor.login))
     if args.keys_action == "add":
         try:
             with open(args.file, encoding="utf-8", errors="replace") as handle:

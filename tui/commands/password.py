@@ -27,7 +27,9 @@ def run(args: argparse.Namespace) -> int:
     target = resolve_target(args.db)
     open_database(target)
     access.require_station_admin(target)
-    advisor = access.advisor_named(args.name)
+    advisor, made = access.advisor_named(args.name, create=not args.clear)
+    if made:
+        print(t("cli.keys.created", name=advisor.name, role=t(f"roles.{advisor.role}"), login=advisor.login))
     if args.clear:
         access.set_password(None, advisor.id, None)
         print(t("cli.password.cleared", name=advisor.name))
