@@ -215,6 +215,7 @@ class DeskSession(asyncssh.SSHServerSession):
         self.last_input = time.monotonic()
         self.idle_handle: asyncio.TimerHandle | None = None
         self.ended = False
+        self.painted = False
         self.reason = "closed"
 
     def connection_made(self, chan) -> None:
@@ -304,6 +305,9 @@ class DeskSession(asyncssh.SSHServerSession):
         if not data:
             self._program_ended()
             return
+        if not self.painted:
+            self.painted = True
+            self.last_input = time.monotonic()  # idle counts from the program's first frame
         self.chan.write(data)
 
     def data_received(self, data: bytes, datatype) -> None:
