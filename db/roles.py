@@ -136,7 +136,8 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
       over SSH with their key or password);
     - a retired advisor is refused; a new name makes a new advisor when the station
       allows it (setting ``advisors.self_register``);
-    - an OS account mapped to another advisor is not moved without ``confirm_remap``."""
+    - an OS account mapped to another advisor is not moved without ``confirm_remap``, and
+      an advisor mapped to another account keeps it (the name signs in this time only)."""
     from db import access, advisors, settings
 
     cleaned = valid_name(name, "advisor")
@@ -158,6 +159,8 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
                 raise PinNeeded(str(exc), cleaned, wrong=True, locked=exc.locked) from None
         elif not own_account and existing.role == MANAGER:
             raise Forbidden(t("roles.manager_needs_pin", name=cleaned))
+    if existing is not None and existing.os_user and existing.os_user != user:
+        remember = False  # signed in for this time; their own account stays theirs
     mine = advisors.for_os_user(user) if (user and remember) else None
     if mine is not None and (existing is None or mine.id != existing.id) and not confirm_remap:
         raise RemapNeeded(t("roles.account_taken", account=user, mapped=mine.name, name=cleaned),

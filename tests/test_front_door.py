@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from db import access, roles, settings
+from db import access, advisors, roles, settings
 from db.errors import Forbidden
 from db.models import Advisor, AuditEntry, SignInFailure
 from tests.manager_fixtures import advisor, customer
@@ -59,6 +59,12 @@ def test_manager_by_name_needs_the_pin(database, no_delay):
         roles.identify("王经理", pin="1111", user="desk-3")
     assert wrong.value.wrong
     assert roles.identify("王经理", pin="2468", user="desk-3").name == "王经理"
+    # The PIN signs in this time; the manager's own account keeps the mapping.
+    boss = Advisor.get(Advisor.name == "王经理")
+    boss.os_user = "wang"
+    boss.save()
+    assert roles.identify("王经理", pin="2468", user="desk-3").os_user == "wang"
+    assert advisors.for_os_user("desk-3") is None
 
 
 def test_manager_without_pin_only_from_their_account(database):
