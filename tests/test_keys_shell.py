@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -13,6 +14,9 @@ from db.connection import close_database, open_database
 from db.models import Advisor, AuditEntry
 from db.roles import pin_matches
 from tests.serve_support import Terminal, make_client_key
+
+if shutil.which("ssh-keygen") is None:
+    pytest.skip("OpenSSH's ssh-keygen is not installed", allow_module_level=True)
 
 
 def _advisor(db_path, *args: str) -> subprocess.CompletedProcess:

@@ -4,12 +4,15 @@ through a terminal emulator, and asyncssh's client."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 
 import pytest
 from rich.cells import cell_len
 
 asyncssh = pytest.importorskip("asyncssh")
+if shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
+    pytest.skip("OpenSSH's client (ssh, ssh-keygen) is not installed", allow_module_level=True)
 
 from db import access, settings  # noqa: E402
 from db.drafts import load_draft  # noqa: E402
