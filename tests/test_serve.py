@@ -171,15 +171,19 @@ def test_a_ticket_works_once(database):
 
 
 def test_replies_are_filtered_but_keys_kept():
-    from tui.serve import filter_replies
+    from tui.serve import ReplyFilter, filter_replies
 
     assert filter_replies(b"a\x1b[12;40Rb\x1b[?62;22cc\x1b[>1;10;0c\x1b[0n") == b"abc"
     assert filter_replies(b"\x1b]11;rgb:0000/0000/0000\x1b\\x") == b"x"
     assert filter_replies(b"\x1b[1;2R\x1b[A\x1b") == b"\x1b[1;2R\x1b[A\x1b"  # Shift+F3, Up, Esc
+    # A reply cut in two packets is held until its end; a lone Esc is a key, passed at once.
+    stream = ReplyFilter()
+    assert stream.feed(b"ab\x1b[24;") == b"ab" and stream.feed(b"80Rc") == b"c"
+    assert stream.feed(b"\x1b") == b"\x1b" and not stream.held
 
 
 def test_an_idle_session_ends_and_keeps_the_typed_intake(station, db_path):
-    idle = Server(db_path, "--idle-minutes", "0.1")  # 6 seconds
+    idle = Server(db_path, "--idle-minutes", "0.2")  # 12 seconds
     term = Terminal(ssh_command(idle.port, "liuyang", station["key"], "-t"))
     try:
         term.wait_for("我是服务顾问刘洋")
@@ -188,7 +192,7 @@ def test_an_idle_session_ends_and_keeps_the_typed_intake(station, db_path):
         term.type("钱七")
         wait_until(lambda: (d := load_draft(station["liu"].id)) and "钱七" in json.dumps(d.data, ensure_ascii=False))
         assert term.wait_exit() == 0
-        assert "闲置超过 0.1 分钟，会话已结束" in term.text()
+        assert "闲置超过 0.2 分钟，会话已结束" in term.text()
     finally:
         term.close()
         idle.stop()

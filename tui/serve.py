@@ -59,8 +59,34 @@ RESTORE = (b"\x1b[?1049l\x1b[?25h\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1
 _TERM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$")
 
 
+# The start of a reply cut off at the end of a packet (not a lone Esc, which is a key).
+_CUT = re.compile(rb"\x1b(?:\[[?>=]?[\d;]*|\][^\x07\x1b]*|P[^\x1b]*)$")
+
+
 def filter_replies(data: bytes) -> bytes:
     return _REPLIES.sub(b"", data)
+
+
+class ReplyFilter:
+    """``filter_replies`` over a stream: a reply split across two packets is held (at
+    most ``HOLD`` seconds, then passed on as it is) until its end arrives."""
+
+    HOLD = 0.05
+
+    def __init__(self) -> None:
+        self.held = b""
+
+    def feed(self, data: bytes) -> bytes:
+        data = self.held + data
+        self.held = b""
+        cut = _CUT.search(data)
+        if cut and cut.end() - cut.start() > 1:
+            data, self.held = data[:cut.start()], data[cut.start():]
+        return filter_replies(data)
+
+    def flush(self) -> bytes:
+        data, self.held = self.held, b""
+        return data
 
 
 @dataclass
@@ -216,6 +242,8 @@ class DeskSession(asyncssh.SSHServerSession):
         self.idle_handle: asyncio.TimerHandle | None = None
         self.ended = False
         self.painted = False
+        self.replies = ReplyFilter()
+        self.early = b""  # keys typed before the program's pty exists
         self.reason = "closed"
 
     def connection_made(self, chan) -> None:
@@ -257,6 +285,11 @@ class DeskSession(asyncssh.SSHServerSession):
             return
         self.master, slave = pty.openpty()
         self._set_size()
+        # Keys are keys from the first byte: no echo, no line editing, Ctrl+C is no signal
+        # (the program sets the same when it starts; output keeps its newline handling).
+        attrs = termios.tcgetattr(slave)
+        attrs[3] &= ~(termios.ICANON | termios.ECHO | termios.ISIG | termios.IEXTEN)
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
         read_end, write_end = os.pipe()
         os.write(write_end, token.encode())
         os.close(write_end)
@@ -308,18 +341,35 @@ class DeskSession(asyncssh.SSHServerSession):
         if not self.painted:
             self.painted = True
             self.last_input = time.monotonic()  # idle counts from the program's first frame
+            self.chan.write(data)
+            early, self.early = self.early, b""
+            self._to_program(early)  # the terminal is raw now: typed-ahead keys are keys
+            return
         self.chan.write(data)
 
     def data_received(self, data: bytes, datatype) -> None:
-        if self.master is None or self.ended:
+        if self.ended:
             return
         self.last_input = time.monotonic()
-        data = filter_replies(data)
-        if data:
-            try:
-                os.write(self.master, data)
-            except OSError:
-                pass
+        data = self.replies.feed(data)
+        if self.replies.held:
+            asyncio.get_running_loop().call_later(ReplyFilter.HOLD, self._flush_held)
+        self._to_program(data)
+
+    def _flush_held(self) -> None:
+        if self.replies.held:
+            self._to_program(self.replies.flush())
+
+    def _to_program(self, data: bytes) -> None:
+        if not data:
+            return
+        if self.master is None or not self.painted:
+            self.early = (self.early + data)[-4096:]
+            return
+        try:
+            os.write(self.master, data)
+        except OSError:
+            pass
 
     def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
         if width and height:
