@@ -447,6 +447,25 @@ class DeskSession(asyncssh.SSHServerSession):
                 fingerprint=self.server.fingerprint))
 
 
+async def _daily_backups() -> None:
+    """Sessions never take the daily backup (setting ``backup.daily``): the server does,
+    at start and then each hour that finds today's copy missing."""
+    from db.backup import daily_backup
+    from db.errors import AdvisorError
+    from db.i18n import number
+    from tui.commands._progress import human_size
+
+    while True:
+        try:
+            done = await asyncio.to_thread(daily_backup)
+            if done is not None:
+                print(t("backup.done", path=done.path, size=human_size(done.size),
+                        rows=number(sum(done.counts.values()))), flush=True)
+        except AdvisorError as exc:
+            print(t("backup.daily_failed", message=exc), file=sys.stderr, flush=True)
+        await asyncio.sleep(3600)
+
+
 def _take_tty() -> None:
     """In the new session's child: the pty becomes its controlling terminal, so that a
     window size change reaches the program as SIGWINCH and a hang-up as SIGHUP."""
@@ -481,9 +500,11 @@ def serve(station: Station, host: str, port: int, key_path: str | None) -> int:
         print(t("cli.serve.listening", host=host, port=bound, fingerprint=key.get_fingerprint("sha256")), flush=True)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
+        backups = asyncio.ensure_future(_daily_backups())
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
+        backups.cancel()
         server.close()
         for session in list(station.sessions):
             session._hang_up()
