@@ -160,3 +160,20 @@ async def test_program_asks_before_moving_the_account(database, db_path, monkeyp
         await settle(pilot)
         assert "请输入您的姓名" in screen_text(app) and app.advisor_id is None
         assert Advisor.get_by_id(liu.id).os_user == "desk-1"
+
+
+async def test_sign_in_dialog_locks_after_five_wrong_pins(database, db_path, monkeypatch, no_delay):
+    monkeypatch.setattr("db.advisors.os_user", lambda: "desk-3")
+    advisor("王经理", role="manager", pin="2468")
+    app = make_app(db_path, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "王经理 设有 PIN" in screen_text(app)
+        for guess in ("0000", "1111", "2222", "3333", "4444"):
+            await pilot.press(*guess, "enter")
+            await settle(pilot)
+        assert "此登录已锁定至" in await screen_text_when(pilot, "已锁定")
+        await pilot.press(*"2468", "enter")  # the right PIN, too late
+        await settle(pilot)
+        assert "已锁定" in screen_text(app) and app.advisor_id is None
+    assert len(_failures("wangjingli")) == 6
