@@ -397,6 +397,30 @@ def check_secret(advisor: Advisor, secret: str | None, kind: str, *, address: st
     raise SignInRefused(t("roles.pin_wrong", name=advisor.name) if kind == "pin" else t("access.password_wrong"))
 
 
+_DUMMY: list[str] = []
+
+
+def check_password(login: str, password: str, *, address: str | None = None, sleep=time.sleep) -> Advisor:
+    """An SSH password sign-in: the advisor, or ``SignInRefused``. An unknown login, a
+    retired advisor or one without a password costs the same hash and the same delay as a
+    wrong password, so the answer does not tell which logins exist."""
+    from db.roles import hash_pin, pin_matches
+
+    advisor = by_login(login)
+    if advisor is not None and advisor.active and advisor.password_hash:
+        check_secret(advisor, password, "password", address=address, sleep=sleep)
+        return advisor
+    refuse_if_locked(login, address=address)
+    if not _DUMMY:
+        _DUMMY.append(hash_pin("not a password"))
+    pin_matches(_DUMMY[0], password)
+    record_failure(login, "password", address=address)
+    delay = failure_delay(login, address)
+    if delay:
+        sleep(delay)
+    raise SignInRefused(t("access.password_wrong"))
+
+
 def key_advisor(login: str, fingerprint: str) -> Advisor | None:
     """The active advisor of ``login`` when ``fingerprint`` is one of their keys."""
     return (Advisor.select().join(AdvisorKey)

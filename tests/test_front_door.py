@@ -177,3 +177,13 @@ async def test_sign_in_dialog_locks_after_five_wrong_pins(database, db_path, mon
         await settle(pilot)
         assert "已锁定" in screen_text(app) and app.advisor_id is None
     assert len(_failures("wangjingli")) == 6
+
+
+def test_password_of_an_unknown_login_is_refused_like_a_wrong_one(database, no_delay):
+    liu = advisor("刘洋")
+    access.set_password(None, liu.id, "long-enough-1")
+    assert access.check_password("liuyang", "long-enough-1", address="10.0.0.5").id == liu.id
+    for login, password in (("liuyang", "wrong-one-22"), ("nobody", "long-enough-1")):
+        with pytest.raises(access.SignInRefused, match="登录名或密码不对"):
+            access.check_password(login, password, address="10.0.0.5")
+    assert [e.field for e in _failures("liuyang") + _failures("nobody")] == ["password", "password"]

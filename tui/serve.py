@@ -100,8 +100,8 @@ class Station:
 
 
 def host_key(path: str | None, db_target: str) -> tuple[asyncssh.SSHKey, str | None]:
-    """The server's host key: ``path``, or ``host_key`` in the data directory, made on the
-    first start (ed25519, 0600). Returns the key and the path when it was just made."""
+    """The server's host key: ``path``, or ``ssh_host_ed25519_key`` beside the database (in
+    the data directory for PostgreSQL), made on the first start (0600). Returns the key and the path when it was just made."""
     if path:
         return asyncssh.read_private_key(path), None
     from db.connection import _sqlite_path, default_path
@@ -186,16 +186,8 @@ class DeskServer(asyncssh.SSHServer):
         return await asyncio.to_thread(self._check_password, password)
 
     def _check_password(self, password: str) -> bool:
-        advisor = access.by_login(self.login)
         try:
-            if advisor is None or not advisor.active or not advisor.password_hash:
-                access.refuse_if_locked(self.login, address=self.address)
-                access.record_failure(self.login, "password", address=self.address)
-                delay = access.failure_delay(self.login, self.address)
-                if delay:
-                    time.sleep(delay)
-                raise access.SignInRefused(t("access.password_wrong"))
-            access.check_secret(advisor, password, "password", address=self.address)
+            advisor = access.check_password(self.login, password, address=self.address)
         except access.SignInRefused:
             self.password_failed = True
             return False
