@@ -28,7 +28,7 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from db import audit
+from db.audit import write as audit
 from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
@@ -338,6 +338,15 @@ def _entry(address: str | None, fingerprint: str | None, **extra) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True)
 
 
+def _where(address: str | None, fingerprint: str | None) -> audit.AuditContext | None:
+    """An SSH client's entry: this process's account, the client's address and key."""
+    if not address and not fingerprint:
+        return None
+    from dataclasses import replace
+
+    return replace(audit.current_context(), terminal=None, client=address, client_key=fingerprint)
+
+
 def record_failure(login: str, reason: str, *, address: str | None = None, fingerprint: str | None = None,
                    counts: bool = True) -> None:
     """One refused sign-in: audited always; ``counts`` toward slowing and the lock
@@ -347,18 +356,21 @@ def record_failure(login: str, reason: str, *, address: str | None = None, finge
         if counts:
             SignInFailure.create(login=(login or "")[:64], address=(address or None), at=_clock())
         audit.record("signin.failed", advisor_id=advisor.id if advisor else None, field=reason,
-                     detail=_entry(address, fingerprint, login=login, os_account=None if address else os_account()))
+                     detail=_entry(address, fingerprint, login=login, os_account=None if address else os_account()),
+                     context=_where(address, fingerprint))
 
 
 def record_sign_in(advisor_id: int, via: str, *, address: str | None = None, fingerprint: str | None = None) -> None:
     with writing():
-        audit.record("signin", advisor_id=advisor_id, field=via, detail=_entry(address, fingerprint))
+        audit.record("signin", advisor_id=advisor_id, field=via, detail=_entry(address, fingerprint),
+                     context=_where(address, fingerprint))
 
 
 def record_sign_out(advisor_id: int, reason: str, *, address: str | None = None,
                     fingerprint: str | None = None) -> None:
     with writing():
-        audit.record("signout", advisor_id=advisor_id, field=reason, detail=_entry(address, fingerprint))
+        audit.record("signout", advisor_id=advisor_id, field=reason, detail=_entry(address, fingerprint),
+                     context=_where(address, fingerprint))
 
 
 class SignInRefused(Forbidden):
@@ -443,8 +455,16 @@ def issue_ticket(advisor_id: int, *, address: str | None = None, fingerprint: st
     return token
 
 
-def redeem_ticket(token: str) -> Advisor:
-    """The advisor a ticket was issued for; a ticket works once, within a minute."""
+@dataclass(frozen=True)
+class Session:
+    advisor: Advisor
+    address: str | None
+    fingerprint: str | None
+
+
+def redeem_ticket(token: str) -> Session:
+    """The advisor a ticket was issued for, and the client's address and key; a ticket
+    works once, within a minute."""
     with writing():
         row = SessionTicket.get_or_none(SessionTicket.token_hash == _hash_token((token or "").strip()))
         if row is None:
@@ -455,4 +475,4 @@ def redeem_ticket(token: str) -> Advisor:
         advisor = Advisor.get_or_none((Advisor.id == row.advisor_id) & (Advisor.active == True))  # noqa: E712
         if advisor is None:
             raise Forbidden(t("access.bad_ticket"))
-    return advisor
+    return Session(advisor, row.address, row.fingerprint)

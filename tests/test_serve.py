@@ -15,7 +15,7 @@ if shutil.which("ssh") is None or shutil.which("ssh-keygen") is None:
     pytest.skip("OpenSSH's client (ssh, ssh-keygen) is not installed", allow_module_level=True)
 
 from db import access, settings  # noqa: E402
-from db.drafts import load_draft  # noqa: E402
+from db.intake.drafts import load_draft  # noqa: E402
 from db.errors import Forbidden  # noqa: E402
 from db.models import Advisor, AuditEntry  # noqa: E402
 from tests.manager_fixtures import advisor  # noqa: E402
@@ -163,7 +163,7 @@ def test_killing_the_client_mid_intake_leaves_a_draft_offered_next_time(station)
 def test_a_ticket_works_once(database):
     someone = advisor("刘洋")
     token = access.issue_ticket(someone.id, address="10.0.0.1")
-    assert access.redeem_ticket(token).id == someone.id
+    assert access.redeem_ticket(token).advisor.id == someone.id
     with pytest.raises(Forbidden):
         access.redeem_ticket(token)
     with pytest.raises(Forbidden):
@@ -171,7 +171,7 @@ def test_a_ticket_works_once(database):
 
 
 def test_replies_are_filtered_but_keys_kept():
-    from tui.serve import ReplyFilter, filter_replies
+    from tui.shell._server import ReplyFilter, filter_replies
 
     assert filter_replies(b"a\x1b[12;40Rb\x1b[?62;22cc\x1b[>1;10;0c\x1b[0n") == b"abc"
     assert filter_replies(b"\x1b]11;rgb:0000/0000/0000\x1b\\x") == b"x"
