@@ -21,7 +21,6 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import secrets
@@ -135,10 +134,9 @@ def _target(advisor_id: int) -> Advisor:
 
 
 def _who_detail(target: Advisor, actor_id: int | None, **extra) -> str:
-    detail = {"advisor": target.id, **extra}
-    if actor_id is None:
-        detail["os_account"] = os_account()
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True)
+    """As db.roles logs changes to advisors (the audit screen names the advisor); the OS
+    account that made it is in the entry's context."""
+    return f"advisor #{target.id}"
 
 
 def advisor_named(name: str, create: bool = False) -> tuple[Advisor, bool]:
@@ -333,11 +331,6 @@ def failure_delay(login: str | None, address: str | None) -> float:
     return min(values["signin.delay_ms"] * 2 ** (n - 1), values["signin.delay_max_ms"]) / 1000
 
 
-def _entry(address: str | None, fingerprint: str | None, **extra) -> str:
-    detail = {k: v for k, v in {"address": address, "fingerprint": fingerprint, **extra}.items() if v is not None}
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True)
-
-
 def _where(address: str | None, fingerprint: str | None) -> audit.AuditContext | None:
     """An SSH client's entry: this process's account, the client's address and key."""
     if not address and not fingerprint:
@@ -349,28 +342,29 @@ def _where(address: str | None, fingerprint: str | None) -> audit.AuditContext |
 
 def record_failure(login: str, reason: str, *, address: str | None = None, fingerprint: str | None = None,
                    counts: bool = True) -> None:
-    """One refused sign-in: audited always; ``counts`` toward slowing and the lock
-    (an attempt refused because the login is already locked does not)."""
+    """One refused sign-in (``reason``: pin, password, key, locked): in the audit log as a
+    refused sign-in like the program's others (the advisor, or ``unknown <login>``; the
+    client's address and key in the entry's context); ``counts`` toward slowing and the
+    lock (an attempt refused because the login is already locked does not)."""
+    from db.roles import SIGN_IN
+
     advisor = by_login(login)
     with writing():
         if counts:
             SignInFailure.create(login=(login or "")[:64], address=(address or None), at=_clock())
-        audit.record("signin.failed", advisor_id=advisor.id if advisor else None, field=reason,
-                     detail=_entry(address, fingerprint, login=login, os_account=None if address else os_account()),
-                     context=_where(address, fingerprint))
+        audit.record(audit.REFUSED, advisor_id=advisor.id if advisor else None, field=SIGN_IN,
+                     detail=reason if advisor else f"unknown {login}", context=_where(address, fingerprint))
 
 
 def record_sign_in(advisor_id: int, via: str, *, address: str | None = None, fingerprint: str | None = None) -> None:
     with writing():
-        audit.record("signin", advisor_id=advisor_id, field=via, detail=_entry(address, fingerprint),
-                     context=_where(address, fingerprint))
+        audit.record("signin", advisor_id=advisor_id, field=via, context=_where(address, fingerprint))
 
 
 def record_sign_out(advisor_id: int, reason: str, *, address: str | None = None,
                     fingerprint: str | None = None) -> None:
     with writing():
-        audit.record("signout", advisor_id=advisor_id, field=reason, detail=_entry(address, fingerprint),
-                     context=_where(address, fingerprint))
+        audit.record("signout", advisor_id=advisor_id, field=reason, context=_where(address, fingerprint))
 
 
 class SignInRefused(Forbidden):

@@ -156,7 +156,7 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
             except access.SignInRefused as exc:
                 raise PinNeeded(str(exc), cleaned, wrong=True, locked=exc.locked) from None
         elif not own_account and existing.role == MANAGER:
-            audit.refused(SIGN_IN, advisor_id=existing.id, detail="manager without a PIN, by name")
+            audit.refused(SIGN_IN, advisor_id=existing.id, detail="manager_no_pin")
             raise Forbidden(t("roles.manager_needs_pin", name=cleaned))
     if existing is not None and existing.os_user and existing.os_user != user:
         remember = False  # signed in for this time; their own account stays theirs

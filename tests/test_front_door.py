@@ -22,7 +22,14 @@ def no_delay(database):
 
 
 def _failures(login: str) -> list[AuditEntry]:
-    return [e for e in AuditEntry.select().where(AuditEntry.action == "signin.failed") if login in (e.detail or "")]
+    """Refused sign-ins of ``login`` in the audit log (reason in ``detail``)."""
+    from db.models import Advisor
+
+    advisor = Advisor.get_or_none(Advisor.login == login)
+    query = (AuditEntry.select().where((AuditEntry.action == "refused") & (AuditEntry.field == roles.SIGN_IN))
+             .order_by(AuditEntry.id))
+    return [e for e in query
+            if (advisor is not None and e.advisor_id == advisor.id) or e.detail == f"unknown {login}"]
 
 
 def test_environment_does_not_name_the_account(database, monkeypatch):
@@ -109,8 +116,8 @@ def test_pin_guessing_is_slowed_locked_and_logged(database, no_delay):
     with pytest.raises(roles.PinNeeded, match="已锁定"):
         roles.identify("王经理", pin="2468", user="desk-3")
     entries = _failures(login)
-    assert [e.field for e in entries] == ["pin"] * 5 + ["locked"]
-    assert all('"os_account"' in e.detail for e in entries)
+    assert [e.detail for e in entries] == ["pin"] * 5 + ["locked"]
+    assert all(e.os_account == "tester" and e.client is None for e in entries)  # the context of the tests
     assert SignInFailure.select().where(SignInFailure.login == login).count() == 5
 
 
@@ -186,4 +193,5 @@ def test_password_of_an_unknown_login_is_refused_like_a_wrong_one(database, no_d
     for login, password in (("liuyang", "wrong-one-22"), ("nobody", "long-enough-1")):
         with pytest.raises(access.SignInRefused, match="登录名或密码不对"):
             access.check_password(login, password, address="10.0.0.5")
-    assert [e.field for e in _failures("liuyang") + _failures("nobody")] == ["password", "password"]
+    assert [e.detail for e in _failures("liuyang") + _failures("nobody")] == ["password", "unknown nobody"]
+    assert all(e.client == "10.0.0.5" for e in _failures("liuyang") + _failures("nobody"))

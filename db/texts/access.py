@@ -2,6 +2,10 @@
 passwords, lockouts, the audit actions and the settings."""
 
 TEXTS = {
+    "audit.refused.password": ("SSH 密码不对", "wrong SSH password"),
+    "audit.refused.key": ("SSH 密钥未登记", "SSH key not registered"),
+    "audit.refused.locked": ("登录名已锁定", "login locked"),
+    "audit.refused.manager_no_pin": ("服务经理未设 PIN，不能凭姓名登录", "a manager without a PIN, by name"),
     "roles.manager_needs_pin": ("{name} 是服务经理，未设 PIN：只能从其本人的系统账号或 SSH 密钥登录", "{name} is a service manager without a PIN: only their own OS account or SSH key signs them in"),
     "roles.account_taken": ("本系统账号 {account} 属于 {mapped}；以 {name} 登录会把它改归 {name}", "This OS account ({account}) belongs to {mapped}; signing in as {name} moves it to {name}"),
     "access.login_rule": ("登录名为 2–32 个小写英文字母、数字或 . _ -，以字母开头", "A login is 2-32 lower-case letters, digits or . _ -, starting with a letter"),
@@ -18,7 +22,6 @@ TEXTS = {
     "access.bad_ticket": ("会话凭证无效或已用过", "The session ticket is invalid or already used"),
     "audit.action.signin": ("登录", "Sign-in"),
     "audit.action.signout": ("退出", "Sign-out"),
-    "audit.action.signin.failed": ("登录失败", "Refused"),
     "audit.action.advisor.login": ("登录名", "Login"),
     "audit.action.advisor.password": ("密码", "Password"),
     "audit.action.advisor.key_add": ("加密钥", "Add key"),
