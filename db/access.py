@@ -357,14 +357,16 @@ def record_failure(login: str, reason: str, *, address: str | None = None, finge
 
 
 def record_sign_in(advisor_id: int, via: str, *, address: str | None = None, fingerprint: str | None = None) -> None:
+    """``via``: key | password."""
     with writing():
-        audit.record("signin", advisor_id=advisor_id, field=via, context=_where(address, fingerprint))
+        audit.record("signin", advisor_id=advisor_id, field=f"ssh_{via}", context=_where(address, fingerprint))
 
 
 def record_sign_out(advisor_id: int, reason: str, *, address: str | None = None,
                     fingerprint: str | None = None) -> None:
+    """``reason``: closed | idle | disconnected."""
     with writing():
-        audit.record("signout", advisor_id=advisor_id, field=reason, context=_where(address, fingerprint))
+        audit.record("signout", advisor_id=advisor_id, field=f"session_{reason}", context=_where(address, fingerprint))
 
 
 class SignInRefused(Forbidden):

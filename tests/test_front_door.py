@@ -195,3 +195,19 @@ def test_password_of_an_unknown_login_is_refused_like_a_wrong_one(database, no_d
             access.check_password(login, password, address="10.0.0.5")
     assert [e.detail for e in _failures("liuyang") + _failures("nobody")] == ["password", "unknown nobody"]
     assert all(e.client == "10.0.0.5" for e in _failures("liuyang") + _failures("nobody"))
+
+
+def test_sign_ins_read_in_the_interfaces_words(database, no_delay):
+    from db.audit import read as auditlog
+
+    boss = advisor("王经理", role="manager")
+    access.set_password(None, boss.id, "long-enough-1")
+    access.record_sign_in(boss.id, "key", address="10.0.0.7", fingerprint="SHA256:abc")
+    with pytest.raises(access.SignInRefused):
+        access.check_password("wangjingli", "wrong-one-22", address="10.0.0.7")
+    access.record_sign_out(boss.id, "idle", address="10.0.0.7", fingerprint="SHA256:abc")
+    rows = {row.action: row for row in auditlog.page(boss.id).rows}
+    assert rows["signin"].action_label == "登录" and rows["signin"].what == "SSH 密钥"
+    assert "10.0.0.7" in rows["signin"].origin and "SHA256:abc" in rows["signin"].origin
+    assert rows["refused"].what.endswith("SSH 密码不对") and "10.0.0.7" in rows["refused"].origin
+    assert rows["signout"].what == "闲置超时"

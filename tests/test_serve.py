@@ -71,7 +71,7 @@ def test_a_registered_key_reaches_the_reception_as_its_advisor(station):
         term.close()
     fingerprint = access.key_lines(station["liu"].id)[0].fingerprint
     signin = wait_until(lambda: _entries("signin"))
-    assert signin[0].advisor_id == station["liu"].id and signin[0].field == "key"
+    assert signin[0].advisor_id == station["liu"].id and signin[0].field == "ssh_key"
     assert (signin[0].client, signin[0].client_key) == ("127.0.0.1", fingerprint)
     signout = wait_until(lambda: _entries("signout"))
     assert signout[0].advisor_id == station["liu"].id
@@ -111,7 +111,7 @@ async def test_wrong_password_forward_and_sftp_are_refused(station):
                 pass
         with pytest.raises(asyncssh.ChannelListenError):
             await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)  # ssh -R
-    assert wait_until(lambda: _entries("signin"))[-1].field == "password"
+    assert wait_until(lambda: _entries("signin"))[-1].field == "ssh_password"
 
 
 async def test_a_declined_key_before_the_right_one_is_no_failure(station, tmp_path):
@@ -155,7 +155,7 @@ def test_killing_the_client_mid_intake_leaves_a_draft_offered_next_time(station)
         term.kill()
         term.close()
     wait_until(lambda: _entries("signout"))
-    assert _entries("signout")[-1].field == "disconnected"
+    assert _entries("signout")[-1].field == "session_disconnected"
     again = Terminal(command)
     try:
         text = again.wait_for("未保存的接待草稿")
@@ -200,4 +200,4 @@ def test_an_idle_session_ends_and_keeps_the_typed_intake(station, db_path):
     finally:
         term.close()
         idle.stop()
-    assert wait_until(lambda: _entries("signout"))[-1].field == "idle"
+    assert wait_until(lambda: _entries("signout"))[-1].field == "session_idle"

@@ -2,6 +2,11 @@
 passwords, lockouts, the audit actions and the settings."""
 
 TEXTS = {
+    "audit.field.ssh_key": ("SSH 密钥", "SSH key"),
+    "audit.field.ssh_password": ("SSH 密码", "SSH password"),
+    "audit.field.session_closed": ("退出程序", "left the program"),
+    "audit.field.session_idle": ("闲置超时", "idle too long"),
+    "audit.field.session_disconnected": ("连接中断", "line dropped"),
     "audit.refused.password": ("SSH 密码不对", "wrong SSH password"),
     "audit.refused.key": ("SSH 密钥未登记", "SSH key not registered"),
     "audit.refused.locked": ("登录名已锁定", "login locked"),
