@@ -92,7 +92,11 @@ class Customer(BaseModel):
 
     # customer group (客户信息)
     name = CharField(max_length=60)
+    # person | organisation (a company or fleet buyer: id_number holds its unified
+    # social credit code, GB 32100, and there is no birth date or sex)
+    kind = CharField(max_length=12, default="person")
     mobile = CharField(max_length=11, null=True)
+    phone2 = CharField(max_length=40, null=True)  # other numbers: a landline, a second mobile
     id_number = CharField(max_length=18, null=True)
     birth_date = DateField(null=True)
     sex = CharField(max_length=1, null=True)  # M | F, from the ID number or typed
@@ -130,6 +134,9 @@ class Customer(BaseModel):
     name_key = CharField(max_length=60, index=True)
     pinyin_full = CharField(max_length=120, null=True, index=True)
     pinyin_initials = CharField(max_length=30, null=True, index=True)
+    # a second common reading of the name (乐 le beside yue, 覃 tan beside qin, ü typed u)
+    pinyin_alt = CharField(max_length=120, null=True, index=True)
+    pinyin_alt_initials = CharField(max_length=30, null=True, index=True)
     mobile_rev = CharField(max_length=11, null=True, index=True)
     employer_key = CharField(max_length=100, null=True, index=True)
 

@@ -48,11 +48,12 @@ from db.validate import choice
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
 # Search keys: copies of personal values kept for the lookup (erased with them).
-SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key"})
+SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+                         "pinyin_alt", "pinyin_alt_initials"})
 # Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
 PERSONAL: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
-        "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
+        "name", "mobile", "phone2", "id_number", "birth_date", "sex", "occupation", "home_address",
         "hobbies", "education", "income", "employer", "employer_address", "interests",
         "payment_method", "value_class_reason",
     }) | SEARCH_KEYS,
@@ -67,7 +68,7 @@ COARSE = ("district", "occupation_category")
 KEPT: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
         "id", *COARSE,
-        "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
+        "kind", "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
         "value_class_manual", "value_class_set_by", "value_class_set_at",
         "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
     }),

@@ -227,8 +227,8 @@ def _clean_one(path: str, value: str) -> Any:
     if group == "vehicle":
         if name == "vin":
             return _as(path, v.vin, value)
-        if name == "plate":
-            return _as(path, v.plate, value) if v.normalise(value) else None
+        if name == "plate":  # 临牌, 未上牌 …: no plate yet, as the sales import reads them
+            return _as(path, v.optional_plate, value)
         if name in ("purchase_date", "first_maintenance_date"):
             day = v.optional_date(value, path)
             if day is not None and day > today():
