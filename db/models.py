@@ -47,6 +47,45 @@ class Advisor(BaseModel):
     pin_hash = CharField(max_length=128, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField()
+    # The SSH user name (``advisor serve``): ASCII, unique, by default the name's pinyin
+    # (db.access.default_login fills it when an advisor is created).
+    login = CharField(max_length=32, null=True, unique=True)
+    password_hash = CharField(max_length=128, null=True)  # scrypt, as the PIN
+
+    def save(self, *args, **kwargs):
+        if not self.login and self.name:
+            from db.access import default_login
+
+            self.login = default_login(self.name)
+        return super().save(*args, **kwargs)
+
+
+class AdvisorKey(BaseModel):
+    """An SSH public key that signs its advisor in (one advisor may have several)."""
+
+    advisor = ForeignKeyField(Advisor, backref="keys", on_delete="CASCADE")
+    fingerprint = CharField(max_length=64, unique=True)  # SHA256:… as ssh-keygen -l shows it
+    public_key = TextField()  # the OpenSSH line: type, base64 blob, comment
+    added_at = DateTimeField()
+
+
+class SignInFailure(BaseModel):
+    """A refused sign-in (key, password or PIN): what slows and locks the next ones."""
+
+    login = CharField(max_length=64, index=True)
+    address = CharField(max_length=64, null=True, index=True)
+    at = DateTimeField(index=True)
+
+
+class SessionTicket(BaseModel):
+    """A one-time ticket: ``advisor serve`` hands its hash's token to the session process
+    through an inherited pipe; the process redeems it once, within a minute."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    advisor = ForeignKeyField(Advisor, backref="+", on_delete="CASCADE")
+    address = CharField(max_length=64, null=True)
+    fingerprint = CharField(max_length=64, null=True)
+    created_at = DateTimeField()
 
 
 class Customer(BaseModel):
@@ -372,5 +411,5 @@ _report_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,
-    QueueState, Draft, AuditEntry, Setting, Counter,
+    QueueState, Draft, AuditEntry, Setting, Counter, AdvisorKey, SignInFailure, SessionTicket,
 ]

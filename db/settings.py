@@ -84,6 +84,15 @@ SPECS: dict[str, SettingSpec] = {
         _spec("inspection.every_years", 2),
         _spec("inspection.yearly_after_years", 10),
         _spec("calls.retry_days", 1),
+        # --- the front door (issue 14): sign-in failures slow, then lock a login; serve ---
+        _spec("signin.lock_failures", 5),
+        _spec("signin.lock_window_minutes", 10),
+        _spec("signin.lock_minutes", 15),
+        _spec("signin.delay_ms", 500),
+        _spec("signin.delay_max_ms", 4000),
+        _spec("signin.password_min", 8),
+        _spec("serve.idle_minutes", 30),
+        _spec("serve.max_sessions", 40),
     )
 }
 
