@@ -50,11 +50,12 @@ def test_a_full_slot_exits_1_naming_the_nearest_free_slots(station, db_path):
     from db.connection import open_database
 
     open_database(db_path)
-    car = factory.vehicle(factory.customer("赵六", "13700137000"), factory.vin_with_check("LSVAB2AB00000201"),
-                          "川C11111", since=dt.date(2020, 1, 1))
     from db import appointments
 
-    for _ in range(4):
+    fleet = factory.customer("赵六", "13700137000")
+    for n in range(4):
+        car = factory.vehicle(fleet, factory.vin_with_check(f"LSVAB2AB0000020{n}"), f"川C1111{n}",
+                              since=dt.date(2020, 1, 1))
         appointments.book(vehicle_id=car.id, at=dt.datetime(2026, 11, 27, 9, 0), booked_by=None)
     close_database()
     full = advisor("--db", station, DAY, "book", "川A12345", "--at", "2026-11-27 09:00", "--json")

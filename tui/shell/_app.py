@@ -10,12 +10,35 @@ def run_app(args: argparse.Namespace) -> int:
 
     target = resolve_target(args.db)
     open_database(target)  # refuses a bad file or URL before the screen is taken over
-    _daily_backup()
+    signed_in = None
+    if getattr(args, "ticket_fd", None) is not None:
+        signed_in = _redeem(args.ticket_fd)
+    else:
+        _daily_backup()
     from tui.app import AdvisorApp
 
-    app = AdvisorApp(db_target=target, advisor_name=args.advisor)
+    app = AdvisorApp(db_target=target, advisor_name=args.advisor, signed_in=signed_in)
     app.run()
     return app.return_code or 0
+
+
+def _redeem(fd: int) -> tuple[int, str]:
+    """An ``advisor serve`` session: the server wrote a one-time ticket into the pipe it
+    handed down as descriptor ``fd``; whoever runs the program without one gets nothing."""
+    import os
+
+    from db.access import redeem_ticket
+
+    with os.fdopen(fd, "r", encoding="ascii", errors="replace") as pipe:
+        token = pipe.read(200)
+    session = redeem_ticket(token)
+    # Everything this session writes to the audit log names the SSH client and its key.
+    from dataclasses import replace
+
+    from db.audit import write as audit
+
+    audit.set_context(replace(audit.local_context(), client=session.address, client_key=session.fingerprint))
+    return session.advisor.id, session.advisor.name
 
 
 def _daily_backup() -> None:
