@@ -20,6 +20,12 @@ How each is computed (also in the README):
   customer (reached, booked or declined) or went out in writing (SMS, WeChat, letter);
   *came back*: that car (or, without a car, that customer) had a visit within
   ``report.reminder_return_days`` days after the reminder.
+- **Appointments**, per month and per advisor: the *appointment rate* is the share of
+  the period's work orders that came by appointment (a booking marked arrived with its
+  work order); the *show* and *no-show rates* are over the bookings of the period whose
+  day has been settled (arrived or no-show; cancelled and still open ones left out).
+  Per advisor: work orders by the advisor who opened them, bookings by the advisor they
+  were booked for ("any" apart).
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from db.clock import today
 from db.connection import is_postgres
 from db.errors import Invalid
 from db.i18n import t
-from db.models import Advisor, Contact, Customer, Vehicle, Visit
+from db.models import Advisor, Appointment, Contact, Customer, Vehicle, Visit
 from db.validate import date as valid_date
 
 SEGMENT_KINDS = ("age", "use", "value")  # the three the course details (domain.md)
@@ -104,6 +110,31 @@ class Reminders:
         return self.came_back / self.sent if self.sent else None
 
 
+@dataclass(frozen=True)
+class BookingLine:
+    """A month's (``key`` YYYY-MM) or an advisor's (``key`` the name, None: any) bookings."""
+
+    key: str | None
+    work_orders: int
+    by_appointment: int  # work orders that came by appointment
+    arrived: int  # bookings of the period that came
+    no_shows: int  # … that did not
+
+    @property
+    def appointment_rate(self) -> float | None:
+        return self.by_appointment / self.work_orders if self.work_orders else None
+
+    @property
+    def show_rate(self) -> float | None:
+        settled = self.arrived + self.no_shows
+        return self.arrived / settled if settled else None
+
+    @property
+    def no_show_rate(self) -> float | None:
+        settled = self.arrived + self.no_shows
+        return self.no_shows / settled if settled else None
+
+
 @dataclass
 class Report:
     date_from: dt.date
@@ -117,6 +148,8 @@ class Report:
     completeness_by_advisor: list[AdvisorCompleteness] = field(default_factory=list)
     reminders: Reminders = field(default_factory=lambda: Reminders(0, 0, 0))
     lost_months: int = 12  # churn.lost_months when the report was made (the months' base)
+    booking_months: list[BookingLine] = field(default_factory=list)
+    booking_advisors: list[BookingLine] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """Plain values for ``advisor report --json`` (money as strings, rates rounded)."""
@@ -136,6 +169,10 @@ class Report:
             line["return_rate"] = _round(month.return_rate)
             line["churn_rate"] = _round(month.churn_rate)
         data["reminders"]["rate"] = _round(self.reminders.rate)
+        for name in ("booking_months", "booking_advisors"):
+            for line, booking in zip(data[name], getattr(self, name)):
+                line.update(appointment_rate=_round(booking.appointment_rate), show_rate=_round(booking.show_rate),
+                            no_show_rate=_round(booking.no_show_rate))
         return data
 
 
@@ -488,6 +525,49 @@ def reminders(date_from: dt.date, date_to: dt.date) -> Reminders:
     return Reminders(row[0] or 0, int(row[1] or 0), days)
 
 
+# ---- appointments ---------------------------------------------------------------------
+
+def booking_lines(date_from: dt.date, date_to: dt.date) -> tuple[list[BookingLine], list[BookingLine]]:
+    """Per month and per advisor: work orders, those by appointment, bookings arrived and
+    not. Grouped by day and by advisor in SQL (a few hundred rows at most)."""
+    in_period = _period_visits(date_from, date_to)
+    months: dict[str, list[int]] = {}
+    advisors: dict[int | None, list[int]] = {}
+
+    def add(table: dict, key, column: int, n: int) -> None:
+        table.setdefault(key, [0, 0, 0, 0])[column] += n
+
+    for day, n in Visit.select(Visit.visit_date, fn.COUNT(Visit.id)).where(in_period).group_by(Visit.visit_date).tuples():
+        add(months, f"{_as_date(day):%Y-%m}", 0, n)
+    for advisor, n in Visit.select(Visit.advisor, fn.COUNT(Visit.id)).where(in_period).group_by(Visit.advisor).tuples():
+        add(advisors, advisor, 0, n)
+    booked = (Appointment.select(Visit.visit_date, Visit.advisor, fn.COUNT(Appointment.id))
+              .join(Visit, on=(Appointment.visit == Visit.id))
+              .where(in_period & (Appointment.status == "arrived"))
+              .group_by(Visit.visit_date, Visit.advisor).tuples())
+    for day, advisor, n in booked:
+        add(months, f"{_as_date(day):%Y-%m}", 1, n)
+        add(advisors, advisor, 1, n)
+    settled = (Appointment.select(Appointment.day, Appointment.advisor, Appointment.status, fn.COUNT(Appointment.id))
+               .where(Appointment.day.between(date_from, date_to) & Appointment.status.in_(("arrived", "no_show")))
+               .group_by(Appointment.day, Appointment.advisor, Appointment.status).tuples())
+    for day, advisor, status, n in settled:
+        column = 2 if status == "arrived" else 3
+        add(months, f"{_as_date(day):%Y-%m}", column, n)
+        add(advisors, (advisor, "booked"), column, n)
+    names = dict(Advisor.select(Advisor.id, Advisor.name).tuples())
+    month_lines = [BookingLine(key, *values) for key, values in sorted(months.items())]
+    merged: dict[str | None, list[int]] = {}
+    for key, values in advisors.items():
+        advisor = key[0] if isinstance(key, tuple) else key
+        line = merged.setdefault(names.get(advisor) if advisor else None, [0, 0, 0, 0])
+        for column, n in enumerate(values):
+            line[column] += n
+    advisor_lines = [BookingLine(key, *values) for key, values in
+                     sorted(merged.items(), key=lambda item: (item[0] is None, item[0] or ""))]
+    return month_lines, advisor_lines
+
+
 # ---- the whole report ------------------------------------------------------------------
 
 def parse_period(date_from: str | dt.date | None, date_to: str | dt.date | None) -> tuple[dt.date, dt.date]:
@@ -515,4 +595,5 @@ def build(date_from: str | dt.date | None = None, date_to: str | dt.date | None 
     report.calls = call_lines(start, end)
     report.completeness, report.completeness_by_advisor = completeness_lines()
     report.reminders = reminders(start, end)
+    report.booking_months, report.booking_advisors = booking_lines(start, end)
     return report

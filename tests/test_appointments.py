@@ -212,3 +212,51 @@ def test_the_no_show_queue_offers_a_call_the_same_day_or_the_next(database, desk
     assert [r.plate for r in queues.rows("no_show")] == ["川A00002", "川A00001"]  # the day before, not older
     queues.record_outcome(queues.rows("no_show")[0], "no_answer", desk.id)
     assert [r.plate for r in queues.rows("no_show")] == ["川A00001"]
+
+
+def test_the_reports_appointment_show_and_no_show_rates_on_a_hand_made_station(database, desk):
+    """October: 4 work orders, 2 by appointment (刘洋's), 1 booking not come (for any);
+    November: 2 work orders, 1 by appointment (张伟's), 1 booked for 张伟 did not come.
+    Bookings are made while their day is ahead (the day clock moved back)."""
+    from db import report
+    from tests import queue_factory as make
+
+    other = factory.advisor("张伟")
+    fleet = cars(6)
+
+    def booked(car, day, for_advisor, came):
+        clock.pin_today(day - dt.timedelta(days=1))
+        b = book.book(vehicle_id=car.id, at=dt.datetime.combine(day, dt.time(9, 0)), booked_by=desk.id,
+                      advisor_id=for_advisor.id if for_advisor else None)
+        clock.pin_today(day)
+        if came:
+            visit = make.visit(car, day, advisor=came)
+            book.arrive(b.id, came.id, visit.id)
+        else:
+            clock.pin_today(day + dt.timedelta(days=1))
+            book.mark_no_shows()
+
+    october, november = dt.date(2026, 10, 12), dt.date(2026, 11, 5)
+    booked(fleet[0], october, desk, desk)
+    booked(fleet[1], october + dt.timedelta(days=1), desk, desk)
+    booked(fleet[2], october + dt.timedelta(days=2), None, None)
+    make.visit(fleet[3], october, advisor=desk)
+    make.visit(fleet[4], october, advisor=other)
+    booked(fleet[5], november, other, other)
+    booked(fleet[2], november + dt.timedelta(days=1), other, None)
+    make.visit(fleet[3], november, advisor=desk)
+    clock.pin_today(TODAY)
+    result = report.build("2026-10-01", "2026-11-30")
+    months = {line.key: line for line in result.booking_months}
+    assert (months["2026-10"].work_orders, months["2026-10"].by_appointment) == (4, 2)
+    assert months["2026-10"].appointment_rate == 0.5
+    assert (months["2026-10"].show_rate, months["2026-10"].no_show_rate) == (2 / 3, 1 / 3)
+    assert (months["2026-11"].appointment_rate, months["2026-11"].show_rate) == (0.5, 0.5)
+    advisors = {line.key: line for line in result.booking_advisors}
+    assert (advisors["刘洋"].work_orders, advisors["刘洋"].by_appointment, advisors["刘洋"].show_rate) == (4, 2, 1.0)
+    assert (advisors["张伟"].appointment_rate, advisors["张伟"].no_show_rate) == (0.5, 0.5)
+    assert (advisors[None].work_orders, advisors[None].no_show_rate) == (0, 1.0)
+    data = result.as_json()
+    assert data["booking_months"][0] == {"key": "2026-10", "work_orders": 4, "by_appointment": 2, "arrived": 2,
+                                         "no_shows": 1, "appointment_rate": 0.5, "show_rate": 0.6667,
+                                         "no_show_rate": 0.3333}

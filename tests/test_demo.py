@@ -297,3 +297,30 @@ def test_occupation_categories_are_written_by_the_one_helper(demo):
         assert c.occupation_category == occupation_fields({"occupation": c.occupation})["occupation_category"]
     counts = segment_counts("occupation")
     assert sum(counts.values()) == Customer.select().count() and len(counts) >= 5
+
+
+def test_the_book_is_added_without_changing_a_seeds_rows(tmp_path, monkeypatch):
+    """About half the past work orders came by appointment, a few bookings were missed,
+    today and the next days are booked (some unconfirmed); the customers, cars and visits
+    are those the seed made without the book."""
+    import db.demo as demo
+    from db.models import Appointment
+
+    booked = tmp_path / "booked.sqlite"
+    _build(booked, 120, seed=5)
+    monkeypatch.setattr(demo.bookings, "add", lambda seed, day: 0)
+    bare = tmp_path / "bare.sqlite"
+    _build(bare, 120, seed=5)
+    assert _digest(booked) == _digest(bare)
+    open_database(booked)
+    try:
+        past = Visit.select().where(Visit.visit_date < TODAY).count()
+        arrived = Appointment.select().where(Appointment.status == "arrived").count()
+        assert 0.4 < arrived / past < 0.6
+        assert Appointment.select().where(Appointment.status == "no_show").count() > 0
+        ahead = Appointment.select().where(Appointment.day > TODAY)
+        assert ahead.where(Appointment.status == "booked").count() > 0
+        assert ahead.where(Appointment.status == "confirmed").count() > 0
+        assert Appointment.select().where(Appointment.day == TODAY).count() > 0
+    finally:
+        close_database()

@@ -81,7 +81,24 @@ def render(report: Report, width: int = 78) -> Text:
     _title(text, "report.reminders.title")
     text.append(t("report.reminders.line", sent=f"{r.sent:,}", came_back=f"{r.came_back:,}", days=r.within_days,
                   rate=rate(r.rate)) + "\n")
+    _bookings(text, report)
     return text
+
+
+def _bookings(text: Text, report: Report) -> None:
+    """Appointment, show and no-show rates per month, then per advisor."""
+    _title(text, "report.bookings.title")
+    headers = [t("report.col.work_orders"), t("report.col.appointment_rate"), t("report.col.show_rate"),
+               t("report.col.no_show_rate")]
+    for heading, lines in (("report.col.month", report.booking_months), ("report.col.advisor", report.booking_advisors)):
+        rows = [[f"{line.work_orders:,}", rate(line.appointment_rate), rate(line.show_rate), rate(line.no_show_rate)]
+                for line in lines]
+        cells = columns(headers, rows, [7, 9, 9, 9])
+        text.append(pad(t(heading), 12) + figures(headers, cells) + "\n", style="dim")
+        if not lines:
+            text.append(t("report.none") + "\n", style="italic")
+        for line, row in zip(lines, rows):
+            text.append(pad(line.key or t("book.anyone"), 12) + figures(row, cells) + "\n")
 
 
 def _segments(text: Text, report: Report, width: int) -> None:

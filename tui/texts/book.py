@@ -65,6 +65,12 @@ TEXTS = {
     "card.key.book": ("预约", "Book"),
     "card.book_no_car": ("这位客户名下没有车辆，不能预约", "This customer has no car to book"),
     "lookup.key.book": ("预约", "Book"),
+    # ---- the report
+    "report.bookings.title": ("预约", "Appointments"),
+    "report.col.work_orders": ("工单", "orders"),
+    "report.col.appointment_rate": ("预约来店率", "by appt."),
+    "report.col.show_rate": ("到店率", "show"),
+    "report.col.no_show_rate": ("爽约率", "no-show"),
     # ---- shell
     "cli.book.help": ("预约：把一辆车约到某个时段", "Book a car into a slot"),
     "cli.book.at": ("预约时间，写成“年-月-日 时:分”", "the slot's start, “YYYY-MM-DD HH:MM”"),
