@@ -52,14 +52,17 @@ class AdvisorApp(TranslatedBindings, App[int]):
     MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
     DEFAULT_MODE = "intake"  # the screen advisors live in; F9 is the desk's home
 
-    def __init__(self, db_target: str, advisor_name: str | None = None) -> None:
+    def __init__(self, db_target: str, advisor_name: str | None = None, *,
+                 known_advisor: tuple[int, str] | None = None) -> None:
+        """``known_advisor`` (id, name): who is at the keyboard, already established by
+        the caller from something the user can't forge (this OS account's advisor)."""
         super().__init__()
         from db.connection import describe
 
         self.db_target = db_target
         self.db_label = describe(db_target)
-        self.advisor_id: int | None = None
-        self.advisor_name: str = ""
+        self.advisor_id: int | None = known_advisor[0] if known_advisor else None
+        self.advisor_name: str = known_advisor[1] if known_advisor else ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
         # Keys read while a screen changes stage, in the order read (see hold_keys).
@@ -147,7 +150,15 @@ class AdvisorApp(TranslatedBindings, App[int]):
     # ---- who is at the keyboard
 
     def on_mount(self) -> None:
-        self.identify_advisor(self._requested_advisor)
+        if self.advisor_id is None:
+            self.identify_advisor(self._requested_advisor)
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the main screen under it may now do what
+        it had put off so as not to delay that frame (``after_first_frame``)."""
+        then = getattr(self.screen_stack[0], "after_first_frame", None) if self.screen_stack else None
+        if callable(then):
+            then()
 
     def identify_advisor(self, answer: str | tuple[str, str | None] | None) -> None:
         """By name (with the PIN when the advisor has one), else by this OS account."""

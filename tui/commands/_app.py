@@ -11,11 +11,22 @@ def run_app(args: argparse.Namespace) -> int:
     target = resolve_target(args.db)
     open_database(target)  # refuses a bad file or URL before the screen is taken over
     _daily_backup()
+    known = None if args.advisor else _os_account_advisor()
     from tui.app import AdvisorApp
 
-    app = AdvisorApp(db_target=target, advisor_name=args.advisor)
+    app = AdvisorApp(db_target=target, advisor_name=args.advisor, known_advisor=known)
     app.run()
     return app.return_code or 0
+
+
+def _os_account_advisor() -> tuple[int, str] | None:
+    """The advisor this OS account signed in as before, looked up while the database is
+    open anyway: the first frame then greets them by name, with no second frame after a
+    worker's answer. Anything else (a name given, nobody remembered) the app asks itself."""
+    from db.advisors import for_os_user
+
+    advisor = for_os_user()
+    return (advisor.id, advisor.name) if advisor is not None else None
 
 
 def _daily_backup() -> None:

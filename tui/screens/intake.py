@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -128,6 +128,7 @@ class IntakeScreen(DeskScreen):
         # save deletes the draft in its own transaction). The lock orders the two.
         self._draft_lock = threading.Lock()
         self._drafts_open = True
+        self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
 
     # ---- layout
 
@@ -145,7 +146,8 @@ class IntakeScreen(DeskScreen):
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
             with Vertical(id="form-stage"):
                 yield Static(Text(""), id="form-title")  # whose work order, always in sight
-                yield IntakeForm(id="form")
+                # The form (some forty fields) is mounted after the first frame: see
+                # after_first_frame and _form_mounted.
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -153,13 +155,28 @@ class IntakeScreen(DeskScreen):
         self.query_one("#saved-text").display = False
         self.query_one("#find-input").focus()
 
+    def after_first_frame(self) -> None:
+        """The program's first frame is on the terminal: build the work order's form now,
+        while the advisor reads the screen, rather than before it is drawn."""
+        self.call_later(self._form_mounted)
+
+    async def _form_mounted(self) -> IntakeForm:
+        """The form, mounted on first call (later calls wait for that same mount)."""
+        if self._form_mount is None:
+            form = IntakeForm(id="form")
+            self._form_mount = (form, self.query_one("#form-stage").mount(form))
+        form, mounting = self._form_mount
+        await mounting
+        return form
+
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
-        # The advisor becomes known after the screen is shown: then look for a draft, once.
+        # Once the advisor is known (before the screen is shown, or after a sign-in), look
+        # for a draft, once: after the frame that shows the screen, which it must not delay.
         advisor_id = getattr(self.app, "advisor_id", None)
         if advisor_id is not None and not self.draft_checked:
             self.draft_checked = True
-            self.load_draft(advisor_id)
+            self.call_after_refresh(self.load_draft, advisor_id)
 
     def _show(self, stage: str) -> None:
         self.stage = stage
@@ -304,6 +321,7 @@ class IntakeScreen(DeskScreen):
 
     @on(FormReady)
     async def _form_ready(self, message: FormReady) -> None:
+        await self._form_mounted()
         await self.form.load(message.data)
         returning = message.data.customer.id is not None
         car = message.data.vehicle.plate or message.data.vehicle.vin
