@@ -13,7 +13,8 @@ same venv, started the same way) its text. The window is polled with
 ``tmux capture-pane`` every few milliseconds; the poll's own cost is the same for both.
 
 One unmeasured start of each comes first, as a user's second start: the bytecode caches
-are written (``PYTHONDONTWRITEBYTECODE`` is cleared for the runs) and the files are in
+are written (``PYTHONDONTWRITEBYTECODE`` is cleared for the runs, as is
+``PYTHONUNBUFFERED``) and the files are in
 the disk cache. The demo database is built once per run of this script into a temporary folder with the
 project's own ``advisor demo`` command (today pinned), and its first advisor is tied to
 this OS account, as after a first sign-in. Runs alternate (advisor, minimal, advisor, …)
@@ -137,9 +138,10 @@ def main() -> int:
         db_path, name = build_demo(folder, args.customers)
         minimal = folder / "minimal.py"
         minimal.write_text(MINIMAL_APP, encoding="utf-8")
-        # PYTHONDONTWRITEBYTECODE would make every start compile the project's modules
-        # again (textual's came compiled from pip): an installed copy has its .pyc files.
-        drop = ("ADVISOR_DB", "ADVISOR_TODAY", "PYTHONDONTWRITEBYTECODE")
+        # As a user's shell: PYTHONDONTWRITEBYTECODE would make every start compile the
+        # project's modules again (textual's came compiled from pip), PYTHONUNBUFFERED
+        # changes how the frames are written.
+        drop = ("ADVISOR_DB", "ADVISOR_TODAY", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
         env = {k: v for k, v in os.environ.items() if k not in drop}
         env.update(TERM=os.environ.get("TERM", "xterm-256color"), TEXTUAL_ANIMATIONS="none")
         advisor = ([_bin("advisor"), "--db", db_path, "--today", TODAY, "--lang", "zh"],

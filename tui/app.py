@@ -20,6 +20,10 @@ from tui.screens.registry import MAIN_SCREENS, MainScreen
 # Keys are held while a screen changes stage (a find, a form opening): milliseconds as a
 # rule. Past this many seconds something went wrong, and the keyboard must not stay dead.
 HOLD_LIMIT = 5.0
+# Work put off until the first frame (building forms not shown yet) waits this many seconds
+# more: Textual has drawn the frame when it says Ready, but its bytes reach the terminal
+# from a thread of their own, which work started at once would hold up.
+SETTLE_AFTER_FIRST_FRAME = 0.5
 
 
 def _screen_bindings() -> list[Binding]:
@@ -32,7 +36,9 @@ def _screen_bindings() -> list[Binding]:
 
 
 class AdvisorApp(TranslatedBindings, App[int]):
-    CSS_PATH = "app.tcss"
+    # The reception's styles come with the app's: it is the first screen, and a screen
+    # bringing a style sheet of its own makes Textual parse every style sheet again.
+    CSS_PATH = ["app.tcss", "screens/intake.tcss"]
     ENABLE_COMMAND_PALETTE = True
     # Ctrl+P: this screen's actions, help, quit and the screens, in the interface language
     # (tui/palette.py); Textual's own English system commands are left out.
@@ -154,11 +160,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
             self.identify_advisor(self._requested_advisor)
 
     def on_ready(self) -> None:
-        """The first frame is on the terminal: the main screen under it may now do what
+        """The first frame is drawn: a moment later the main screen under it may do what
         it had put off so as not to delay that frame (``after_first_frame``)."""
         then = getattr(self.screen_stack[0], "after_first_frame", None) if self.screen_stack else None
         if callable(then):
-            then()
+            self.set_timer(SETTLE_AFTER_FIRST_FRAME, then)
 
     def identify_advisor(self, answer: str | tuple[str, str | None] | None) -> None:
         """By name (with the PIN when the advisor has one), else by this OS account."""
