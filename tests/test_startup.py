@@ -80,6 +80,9 @@ def test_the_first_frame_greets_the_advisor_and_loads_nothing_heavy(station, tmp
     assert heavy == [], f"imported on the way to the first frame: {heavy}"
     # the work order's form is built after the first frame, not before it
     assert "tui.widgets.intake_form" not in loaded
+    # the shell's parser imports the module of the command named, and here none is
+    commands = sorted(m for m in loaded if m.startswith("tui.commands.") and not m.startswith("tui.commands._"))
+    assert commands == []
 
 
 def test_a_first_start_loads_nothing_heavy_either(app_db, tmp_path):
