@@ -22,8 +22,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
+from db import settings
+from db.clock import now, today
+from db.connection import SQLITE_HEADER, _sqlite_path, default_path, runner, translate
 from db.errors import AdvisorError, DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
@@ -121,8 +124,6 @@ def _verify_copy(path: Path, counts: dict[str, int]) -> None:
 
 
 def _problem(exc: BaseException, path: Path) -> DatabaseProblem:
-    from db.connection import translate
-
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         if exc.errno == 28:  # ENOSPC
             return DatabaseProblem(t("backup.disk_full", path=path))
@@ -187,8 +188,6 @@ class RestoreResult:
 
 def check_archive(path: Path) -> dict[str, int]:
     """Refuse, with the reason, a file that is not a whole archive of a schema we know."""
-    from db.connection import SQLITE_HEADER, runner
-
     if not path.is_file():
         raise DatabaseProblem(t("restore.missing", path=path))
     with open(path, "rb") as fh:
@@ -208,7 +207,6 @@ def check_archive(path: Path) -> dict[str, int]:
             conn.close()
     except sqlite3.Error:
         raise DatabaseProblem(t("db.not_a_database", path=path)) from None
-    from peewee import SqliteDatabase
 
     known = {m.name for m in runner(SqliteDatabase(":memory:")).migrations()}
     newer = [name for name in applied if name not in known]
@@ -230,9 +228,6 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
     The replaced database is kept beside it (``<name>.replaced-<time>.sqlite``), copied
     through the backup API so that its last commits in the WAL are in the copy.
     """
-    from db.clock import now
-    from db.connection import _sqlite_path
-
     source, target_text = Path(source), os.fspath(target)
     target_path_text = _sqlite_path(target_text)
     if target_path_text is None:
@@ -278,9 +273,6 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
 
 def backup_dir(database: Database) -> Path:
     """Setting ``backup.dir``, else ``backups/`` beside the database file (or the data dir)."""
-    from db import settings
-    from db.connection import default_path
-
     configured = settings.get("backup.dir")
     if configured:
         return Path(configured).expanduser()
@@ -295,9 +287,6 @@ def daily_path(folder: Path, day: dt.date, postgres: bool) -> Path:
 
 def daily_due() -> Path | None:
     """Where today's backup goes, when setting ``backup.daily`` is on and it is missing."""
-    from db import settings
-    from db.clock import today
-
     database = _current()
     if not settings.get("backup.daily"):
         return None
@@ -307,8 +296,6 @@ def daily_due() -> Path | None:
 
 def daily_backup(progress: Progress | None = None) -> BackupResult | None:
     """Take today's backup if it is due, then keep only the newest ``backup.keep``."""
-    from db import settings
-
     path = daily_due()
     if path is None:
         return None

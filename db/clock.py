@@ -5,17 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import os
 
+from db.errors import Invalid
+from db.i18n import t
+
 _pinned: dt.date | None = None
+
+
+def _day(text: str) -> dt.date:
+    """A pinned day written YYYY-MM-DD (the shell's ``--today`` takes every form
+    ``db.validate.date`` reads, and pins the date it gives)."""
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise Invalid(t("validate.date.bad", text=text), "today") from None
 
 
 def pin_today(value: dt.date | str | None) -> None:
     """Pin today's date (``--today``); ``None`` returns to the real calendar."""
     global _pinned
-    if isinstance(value, str):
-        from db.validate import date as parse_date
-
-        value = parse_date(value)
-    _pinned = value
+    _pinned = _day(value) if isinstance(value, str) else value
 
 
 def today() -> dt.date:
@@ -23,9 +31,7 @@ def today() -> dt.date:
         return _pinned
     env = os.environ.get("ADVISOR_TODAY")
     if env:
-        from db.validate import date as parse_date
-
-        return parse_date(env)
+        return _day(env)
     return dt.date.today()
 
 

@@ -31,14 +31,15 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from db import audit, due_days
 from db import validate as v
+from db.audit import write as audit
 from db.clock import now, today
-from db.connection import writing
+from db.connection import is_postgres, writing
 from db.errors import Invalid
 from db.i18n import field_label, listing, number, t
 from db.models import Customer, Ownership, Prospect, Setting, Vehicle
 from db.prospects import convert as convert_prospect
+from db.queues import stored_days as due_days
 from db.search import compact_key, customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.sheets import SheetRow, SheetWriter, open_sheet
@@ -635,8 +636,6 @@ def _open_prospects(rows: list[CleanRow]) -> dict[str, int]:
 
 def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     """Write one batch; call inside ``writing()``."""
-    from db.connection import is_postgres
-
     counts = BatchCounts()
     database = Customer._meta.database.obj
     cursor = database.cursor()

@@ -24,6 +24,7 @@ from peewee import (
     Model,
     TextField,
 )
+from peewee import SQL
 
 database_proxy = DatabaseProxy()
 
@@ -126,8 +127,8 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
-    # What the call queues look up (db.due_days keeps them, every write path refreshes
-    # them): the days the car falls due (db.due.queue_days), its latest visit's declined
+    # What the call queues look up (db.queues.stored_days keeps them, every write path refreshes
+    # them): the days the car falls due (db.queues.car_dates.queue_days), its latest visit's declined
     # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
     due_first_maintenance = DateField(null=True)
     due_maintenance = DateField(null=True)
@@ -304,12 +305,10 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues.py): each queue's count
+    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues/lists.py): each queue's count
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
-    ``db.due_days.month_day``)."""
-    from peewee import SQL
-
+    ``db.queues.stored_days.month_day``)."""
     spec = {
         Vehicle: (("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
                                               "registration_date", "warranty_end_km", "last_mileage")),
@@ -337,8 +336,6 @@ def _report_indexes() -> None:
     read index ranges, not the visit and contact rows. Each replaced a narrower index it
     starts with (a customer's visits by date, visits by day, contacts by time), which
     still serve what those served."""
-    from peewee import SQL
-
     Visit.add_index(Visit.index(Visit.customer, Visit.visit_date, Visit.total_fee, Visit.kind,
                                 Visit.payment_method, name="visit_customer_facts"))
     Visit.add_index(Visit.index(Visit.visit_date, Visit.total_fee, name="visit_day_fee"))

@@ -1,6 +1,6 @@
 """Roles: advisor and service manager, PINs, and the manager's entry points.
 
-Two roles (``Advisor.role``). What only a manager may do (issue 8): change settings,
+Two roles (``Advisor.role``). What only a manager may do: change settings,
 merge or anonymise archives, export unmasked, read the audit log, manage advisors.
 Every such action calls ``require_manager`` inside its own function in ``db/`` (not only
 in the interface), so a script or a shell command meets the same check.
@@ -24,20 +24,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import audit
+from db import advisors, settings
+from db.advisors import ADVISOR, MANAGER, ROLES, active_managers
+from db.audit import write as audit
 from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
 from db.i18n import t
-from db.models import Advisor
+from db.models import Advisor, Contact, Visit
 from db.validate import name as valid_name
+from peewee import fn
 
-ADVISOR = "advisor"
-MANAGER = "manager"
-ROLES = (ADVISOR, MANAGER)
 
-# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper;
-# about 30 ms here, invisible at sign-in and slow enough to make guessing 6 digits dear.
+# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper:
+# unnoticed at sign-in, and slow enough to make guessing 6 digits dear.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN = re.compile(r"^\d{4,8}$")
 
@@ -96,10 +96,6 @@ def require_manager(advisor_id: int | None, action_key: str = "roles.action.mana
     return advisor
 
 
-def _active_managers() -> int:
-    return Advisor.select().where((Advisor.role == MANAGER) & (Advisor.active == True)).count()  # noqa: E712
-
-
 # ---- identification ---------------------------------------------------------------
 
 class PinNeeded(Forbidden):
@@ -111,18 +107,11 @@ class PinNeeded(Forbidden):
         self.wrong = wrong
 
 
-def role_for_new_advisor() -> str:
-    """A new advisor of a station without an active manager becomes its manager."""
-    return ADVISOR if _active_managers() else MANAGER
-
-
 def identify(name: str, pin: str | None = None, user: str | None = None,
              remember: bool = True) -> Advisor:
     """Sign in by name: the PIN is asked when the advisor has one (unless this OS
     account is already that advisor's); a retired advisor is refused; a new name makes a
     new advisor when the station allows it (setting ``advisors.self_register``)."""
-    from db import advisors, settings
-
     cleaned = valid_name(name, "advisor")
     user = advisors.os_user() if user is None else user
     existing = Advisor.get_or_none(Advisor.name == cleaned)
@@ -191,7 +180,7 @@ def rename_advisor(actor_id: int, advisor_id: int, new_name: str) -> Advisor:
 
 
 def _keeps_a_manager(target: Advisor) -> None:
-    if target.role == MANAGER and target.active and _active_managers() <= 1:
+    if target.role == MANAGER and target.active and active_managers() <= 1:
         raise Forbidden(t("roles.last_manager"))
 
 
@@ -249,8 +238,6 @@ def set_pin(actor_id: int, advisor_id: int, pin: str | None) -> None:
 def change_setting(actor_id: int, key: str, value: Any, progress: Callable[[int, int], None] | None = None) -> Any:
     """The one way the program changes a business threshold: manager only, logged.
     ``progress``: see ``db.settings.set_value`` (a queue threshold recomputes every car)."""
-    from db import settings
-
     actor = require_manager(actor_id, "roles.action.settings")
     with writing():  # the change and its log entry land together (writing() nests)
         before = settings.get(key)
@@ -276,9 +263,6 @@ class AdvisorLine:
 
 def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     """Every advisor, retired ones last, with how much work carries their name."""
-    from peewee import fn
-
-    from db.models import Contact, Visit
 
     require_manager(actor_id, "roles.action.advisors")
     orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
@@ -297,8 +281,6 @@ class SettingLine:
 
 def setting_lines(actor_id: int | None) -> list[SettingLine]:
     """Every business threshold with its current value and default, for the manager."""
-    from db import settings
-
     require_manager(actor_id, "roles.action.settings")
     values = settings.all_values()
     return [SettingLine(key, t(spec.text_key), values[key], spec.default)

@@ -45,6 +45,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     Names repeat a great deal, so results are cached. Heteronym surnames use their
     surname reading (单 shan, 曾 zeng); Latin words count as one syllable each.
     """
+    # Here, not at the top: pypinyin loads its dictionaries on import, which only a
+    # lookup or a key to build needs, never the start of the program.
     from pypinyin import lazy_pinyin
 
     cleaned = normalise(name)
@@ -114,6 +116,7 @@ import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 from db.masking import mask_mobile  # noqa: E402
+from db.models import database_proxy
 
 TOP = "\U0010FFFF"  # sorts after every character in a key (binary / "C" collation)
 MIN_PLATE_TAIL = 3
@@ -329,8 +332,6 @@ def statement(query: str, *, limit: int = 20, param: str = "?") -> tuple[str, li
 
 def _fetch(sources: list[Source], limit: int) -> list[tuple]:
     """Every source's first ``limit`` rows, in one statement."""
-    from db.models import database_proxy
-
     database = database_proxy.obj
     return database.execute_sql(*_statement_for(sources, limit, database.param)).fetchall()
 

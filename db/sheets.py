@@ -4,10 +4,9 @@ Reading streams (bounded memory whatever the file's size): CSV through the csv m
 over a decoded text stream, xlsx with openpyxl's read-only workbook (shared strings,
 date styles, the sheet's declared size) and the sheet's cells parsed by ``_stream_rows``
 straight from expat, giving the very values openpyxl's ``iter_rows(values_only=True)``
-gives at about a third of its time (openpyxl builds an element tree and a dict per cell,
-which was most of a 100,000-row import). python-calamine reads xlsx faster still but
-loads the whole sheet at once (about 1 MB per thousand rows), so a large sales sheet would
-not fit the memory budget; see bench/import.py for the figures.
+gives without the element tree and the dict per cell openpyxl builds, which dominate a
+large import. python-calamine reads xlsx faster still but loads the whole sheet at once,
+so a large sales sheet would not fit the memory budget; bench/import.py measures both.
 
 CSV encodings: UTF-8 (with or without the BOM Excel writes) and GBK, which Excel on a
 Chinese Windows uses for "CSV"; GB18030 is read as the superset of GBK.
@@ -129,7 +128,7 @@ class XlsxReader(SheetReader):
     """The first worksheet, streamed (openpyxl read-only workbook, cells by ``_stream_rows``)."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # openpyxl is heavy to import: only when a sheet is read
 
         try:
             self._book = load_workbook(path, read_only=True, data_only=True)
@@ -194,6 +193,7 @@ def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
     ones; rows as wide as the declared size (else as their last cell); nothing past the
     declared last row.
     """
+    # openpyxl is heavy to import: only when a sheet is read
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -369,7 +369,7 @@ class SheetWriter:
         self._xlsx = suffix == ".xlsx"
         try:
             if self._xlsx:
-                from openpyxl import Workbook
+                from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
 
                 self._book = Workbook(write_only=True)
                 self._sheet = self._book.create_sheet()

@@ -33,7 +33,7 @@ def new_reception(n: int):
 
 
 def returning(customer_id: int, mileage: int, note: str):
-    from db.intake import CustomerForm, VehicleForm
+    from db.intake.reception import CustomerForm, VehicleForm
     from db.models import Customer, Vehicle
 
     customer = Customer.get_by_id(customer_id)
@@ -49,7 +49,7 @@ def returning(customer_id: int, mileage: int, note: str):
 def intakes(db: str, worker: int, count: int, shared: int) -> dict:
     from db.connection import open_database
     from db.errors import AdvisorError, Conflict
-    from db.intake import save_intake
+    from db.intake.reception import save_intake
 
     open_database(db)
     saved = edits = retries = 0
@@ -79,7 +79,7 @@ def intakes(db: str, worker: int, count: int, shared: int) -> dict:
 
 def serial(db: str, start: int, end: int) -> None:
     from db.connection import open_database
-    from db.intake import save_intake
+    from db.intake.reception import save_intake
 
     open_database(db)
     for n in range(start, end):

@@ -9,7 +9,9 @@ import json
 
 import pytest
 
-from db import archive, intake, merge, queues
+from db import archive, merge
+from db.intake import reception as intake
+from db.queues import lists as queues
 from db.errors import Forbidden
 from db.models import AuditEntry, Customer, Vehicle
 from tests.intake_helpers import make_vin, reception
@@ -128,7 +130,7 @@ def test_import_that_fills_an_archive_is_logged_on_it(staff, tmp_path):
 
 
 def test_a_long_list_of_changed_fields_fits_the_entry(staff):
-    from db import audit
+    from db.audit import write as audit
     from db.connection import writing
 
     _, plain = staff

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from db import audit, auditlog
-from db.auditlog import AuditFilter
+from db.audit import write as audit
+from db.audit import read as auditlog
+from db.audit.read import AuditFilter
 from db.clock import pin_today
 from db.errors import Forbidden
 from tests.manager_fixtures import advisor, customer

@@ -19,7 +19,7 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.importer import BATCH_SIZE
-from db.intake import save_intake
+from db.intake.reception import save_intake
 from db.models import AuditEntry, Customer, Ownership, Vehicle, Visit, VisitPart
 from tests.intake_helpers import make_vin
 from tests.load_worker import SHARED_VIN_BASE, new_reception

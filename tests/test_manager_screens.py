@@ -232,7 +232,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
     counts the cars, refuses another change meanwhile, and says how it ended."""
     import threading
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
 
     go = threading.Event()
     batch = due_days._refresh_days
@@ -262,7 +263,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
 async def test_a_failed_recompute_is_said_and_nothing_changes(desk, monkeypatch):
     from textual.worker import WorkerFailed
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
     from db.errors import DatabaseProblem
 
     def full(*args, **kwargs):

@@ -11,7 +11,7 @@ from db import settings
 from db.connection import close_database, open_database
 from db.errors import DatabaseProblem
 from db.models import ALL_MODELS, Advisor, Customer, Vehicle, Visit, VisitPart
-from db.move import move_to_postgres
+from db.migrate_to import move_to_postgres
 from db.search import customer_keys, vehicle_keys
 from tests.test_cli import advisor
 

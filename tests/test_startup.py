@@ -81,7 +81,7 @@ def test_the_first_frame_greets_the_advisor_and_loads_nothing_heavy(station, tmp
     # the work order's form is built after the first frame, not before it
     assert "tui.widgets.intake_form" not in loaded
     # the shell's parser imports the module of the command named, and here none is
-    commands = sorted(m for m in loaded if m.startswith("tui.commands.") and not m.startswith("tui.commands._"))
+    commands = sorted(m for m in loaded if m.startswith("tui.shell.") and not m.startswith("tui.shell._"))
     assert commands == []
 
 

@@ -1,9 +1,9 @@
 """The ``advisor`` command: opens the program, or runs one of its shell commands.
 
-Commands live one per module in ``tui/commands/`` (``NAME``, ``HELP_KEY``,
+Commands live one per module in ``tui/shell/`` (``NAME``, ``HELP_KEY``,
 ``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
-touches no other file; only the module of the command named is imported. ``--db``, ``--today`` and ``--lang`` work before or after the
-command's name. Only the interactive program imports Textual.
+touches no other file; only the module of the command named is imported. ``--db``,
+``--today`` and ``--lang`` work before or after the command's name. Only the interactive program imports Textual.
 """
 
 from __future__ import annotations
@@ -38,9 +38,9 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def _module_names() -> list[str]:
-    from tui import commands
+    from tui import shell
 
-    return sorted(info.name for info in pkgutil.iter_modules(commands.__path__) if not info.name.startswith("_"))
+    return sorted(info.name for info in pkgutil.iter_modules(shell.__path__) if not info.name.startswith("_"))
 
 
 def command_modules(only: str | None = None) -> list[ModuleType]:
@@ -49,7 +49,7 @@ def command_modules(only: str | None = None) -> list[ModuleType]:
     for name in _module_names():
         if only is not None and _command_name(name) != only:
             continue
-        module = importlib.import_module(f"tui.commands.{name}")
+        module = importlib.import_module(f"tui.shell.{name}")
         if hasattr(module, "NAME"):
             found.append(module)
     return found
@@ -106,14 +106,15 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     try:
         from db.clock import pin_today
+        from db.validate import date as valid_date
 
         if args.today:
-            pin_today(args.today)
+            pin_today(valid_date(args.today, "today"))
         elif os.environ.get("ADVISOR_TODAY"):
-            pin_today(os.environ["ADVISOR_TODAY"])
+            pin_today(valid_date(os.environ["ADVISOR_TODAY"], "today"))
         run = getattr(args, "run", None)
         if run is None:
-            from tui.commands._app import run_app
+            from tui.shell._app import run_app
 
             return run_app(args)
         return int(run(args) or 0)

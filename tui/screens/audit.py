@@ -12,8 +12,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
+from db.audit import read as auditlog
+from db.audit.read import AuditFilter, PAGE_SIZE
 from db.errors import Invalid
 from db.i18n import t
+from db.roles import list_advisors
+from db.validate import date as valid_date
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -80,9 +84,6 @@ class AuditScreen(ManagerScreen):
     # ---- loading
 
     def _filter(self):
-        from db.auditlog import AuditFilter
-        from db.validate import date as valid_date
-
         advisor = self.query_one("#audit-advisor", Select).value
         values = {}
         for name in ("from", "to"):
@@ -103,9 +104,6 @@ class AuditScreen(ManagerScreen):
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
-        from db import auditlog
-        from db.roles import list_advisors
-
         page = auditlog.page(actor_id, flt, offset)
         advisors = [(a.name, a.id) for a in list_advisors()] if first else None
         self.post_message(self.Loaded(page, advisors))
@@ -162,8 +160,6 @@ class AuditScreen(ManagerScreen):
         self.load()
 
     def action_page(self, step: int) -> None:
-        from db.auditlog import PAGE_SIZE
-
         new = max(self.page_offset + step * PAGE_SIZE, 0)
         if new == self.page_offset or new >= self.entry_total:
             return

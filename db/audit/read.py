@@ -1,4 +1,4 @@
-"""Reading the audit log: the manager's filtered, paged view (``db.audit`` writes it).
+"""Reading the audit log: the manager's filtered, paged view (``db.audit.write`` writes it).
 
 Filters: the advisor who acted, the customer acted on (an id, or a name / pinyin prefix
 through the indexed search keys), and a date range (inclusive days). Pages are keyset-free

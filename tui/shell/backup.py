@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from db.backup import backup
     from db.connection import open_database, resolve_target
-    from tui.commands._progress import end_line, human_size, progress_printer
+    from tui.shell._progress import end_line, human_size, progress_printer
 
     open_database(resolve_target(args.db))
     try:
