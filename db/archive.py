@@ -21,7 +21,7 @@ from peewee import JOIN, fn
 
 from db import segments, validate as v
 from db.audit import write as audit
-from db.clock import now, today
+from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
@@ -484,7 +484,7 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
             raise NotFound(t("card.not_found"))
         _not_anonymised(customer)
         contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
-                                 advisor=advisor_id, contact_at=now(), **values)
+                                 advisor=advisor_id, contact_at=day_now(), **values)
         wanted = {"yes": True, "no": False}.get(answer or "")
         if wanted is not None and customer.marketing_consent is not wanted:
             set_consent(advisor_id, customer_id, wanted, channel=values["channel"])

@@ -53,7 +53,11 @@ class Customer(BaseModel):
 
     # customer group (客户信息)
     name = CharField(max_length=60)
+    # person | organisation (a company or fleet buyer: id_number holds its unified
+    # social credit code, GB 32100, and there is no birth date or sex)
+    kind = CharField(max_length=12, default="person")
     mobile = CharField(max_length=11, null=True)
+    phone2 = CharField(max_length=40, null=True)  # other numbers: a landline, a second mobile
     id_number = CharField(max_length=18, null=True)
     birth_date = DateField(null=True)
     sex = CharField(max_length=1, null=True)  # M | F, from the ID number or typed
@@ -91,6 +95,9 @@ class Customer(BaseModel):
     name_key = CharField(max_length=60, index=True)
     pinyin_full = CharField(max_length=120, null=True, index=True)
     pinyin_initials = CharField(max_length=30, null=True, index=True)
+    # a second common reading of the name (乐 le beside yue, 覃 tan beside qin, ü typed u)
+    pinyin_alt = CharField(max_length=120, null=True, index=True)
+    pinyin_alt_initials = CharField(max_length=30, null=True, index=True)
     mobile_rev = CharField(max_length=11, null=True, index=True)
     employer_key = CharField(max_length=100, null=True, index=True)
 
@@ -283,6 +290,16 @@ class AuditEntry(BaseModel):
     before = TextField(null=True)
     after = TextField(null=True)
     detail = TextField(null=True)
+    # Where the act came from (migration 0010): the OS account, terminal, client address
+    # and SSH key fingerprint (db.audit.AuditContext).
+    os_account = CharField(max_length=64, null=True)
+    terminal = CharField(max_length=64, null=True)
+    client = CharField(max_length=64, null=True)
+    client_key = CharField(max_length=128, null=True)
+    # The chain (db/auditchain.py): a note on entries rewritten or chained after the fact,
+    # and sha256(previous hash + this entry's content digest).
+    seal = TextField(null=True)
+    hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("customer", "at"), False), (("advisor", "at"), False))

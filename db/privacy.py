@@ -48,11 +48,12 @@ from db.validate import choice
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
 # Search keys: copies of personal values kept for the lookup (erased with them).
-SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key"})
+SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+                         "pinyin_alt", "pinyin_alt_initials"})
 # Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
 PERSONAL: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
-        "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
+        "name", "mobile", "phone2", "id_number", "birth_date", "sex", "occupation", "home_address",
         "hobbies", "education", "income", "employer", "employer_address", "interests",
         "payment_method", "value_class_reason",
     }) | SEARCH_KEYS,
@@ -67,7 +68,7 @@ COARSE = ("district", "occupation_category")
 KEPT: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
         "id", *COARSE,
-        "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
+        "kind", "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
         "value_class_manual", "value_class_set_by", "value_class_set_at",
         "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
     }),
@@ -358,9 +359,10 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
         Ownership.update(note=None).where(Ownership.customer.in_(ids)).execute()
         QueueState.delete().where(QueueState.customer.in_(ids)).execute()
         # Old values in the log are personal data too: keep who did what and when.
-        cleared = (AuditEntry.update(before=None, after=None)
-                   .where(_logged_values(ids)).execute())
+        # The entry below vouches for each cleared one (its content before and after), so
+        # the log's hash chain still verifies (db/auditchain.py).
+        cleared, seal = audit.clear_values(_logged_values(ids))
         audit.record("anonymise", advisor_id=actor.id, customer_id=customer_id,
                      detail=f"customers={customers} contacts={contacts} prospects={prospects} "
-                            f"vehicles={vehicles} audit_cleared={cleared}")
+                            f"vehicles={vehicles} audit_cleared={cleared}", seal=seal)
     return AnonymiseResult(customers, contacts, prospects, vehicles, cleared)

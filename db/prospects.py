@@ -20,7 +20,7 @@ from peewee import fn
 from db.audit import write as audit
 from db.queues import stored_days as due_days
 from db import validate as v
-from db.clock import now
+from db.clock import day_now, now
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
@@ -235,7 +235,7 @@ def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any
     with writing():
         prospect = get(prospect_id)
         contact = Contact.create(prospect=prospect_id, customer=prospect.customer_id,
-                                 advisor=advisor_id, contact_at=now(), channel=channel,
+                                 advisor=advisor_id, contact_at=day_now(), channel=channel,
                                  purpose="prospect", outcome=outcome, note=note, traits=traits,
                                  events=events, next_contact_date=next_date)
         changes: dict[str, Any] = {}

@@ -35,6 +35,7 @@ from db.models import Advisor, Contact, Visit
 from db.validate import name as valid_name
 from peewee import fn
 
+SIGN_IN = "roles.action.sign_in"  # a refused sign-in's entry in the audit log
 
 # scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper:
 # unnoticed at sign-in, and slow enough to make guessing 6 digits dear.
@@ -73,9 +74,11 @@ def valid_pin(pin: str) -> str:
 
 # ---- checks ------------------------------------------------------------------------
 
-def _advisor(advisor_id: int | None) -> Advisor:
+def _advisor(advisor_id: int | None, action_key: str | None = None) -> Advisor:
     advisor = Advisor.get_or_none(Advisor.id == advisor_id) if advisor_id else None
     if advisor is None:
+        if action_key:
+            audit.refused(action_key, advisor_id=None, detail="no_advisor")
         raise Forbidden(t("roles.not_signed_in"))
     return advisor
 
@@ -89,9 +92,11 @@ def is_manager(advisor_id: int | None) -> bool:
 
 
 def require_manager(advisor_id: int | None, action_key: str = "roles.action.manage") -> Advisor:
-    """The signed-in manager, or ``Forbidden`` naming the refused action."""
-    advisor = _advisor(advisor_id)
+    """The signed-in manager, or ``Forbidden`` naming the refused action (and the attempt
+    logged as refused: ``db.audit.refused``)."""
+    advisor = _advisor(advisor_id, action_key)
     if advisor.role != MANAGER or not advisor.active:
+        audit.refused(action_key, advisor_id=advisor.id)
         raise Forbidden(t("roles.forbidden", name=advisor.name, action=t(action_key)))
     return advisor
 
@@ -117,12 +122,16 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
     existing = Advisor.get_or_none(Advisor.name == cleaned)
     if existing is None:
         if not settings.get("advisors.self_register") and Advisor.select().exists():
+            audit.refused(SIGN_IN, advisor_id=None, detail=f"unknown {cleaned}")
             raise Forbidden(t("roles.unknown_advisor", name=cleaned))
     else:
         if not existing.active:
+            audit.refused(SIGN_IN, advisor_id=existing.id, detail="retired")
             raise Forbidden(t("roles.retired_cannot_sign_in", name=cleaned))
         own_account = bool(user) and existing.os_user == user
         if existing.pin_hash and not own_account and not pin_matches(existing.pin_hash, pin):
+            if pin:  # a PIN typed and wrong; none typed yet is only the question
+                audit.refused(SIGN_IN, advisor_id=existing.id, detail="pin")
             key = "roles.pin_wrong" if pin else "roles.pin_needed"
             raise PinNeeded(t(key, name=cleaned), cleaned, wrong=bool(pin))
     return advisors.sign_in(cleaned, user=user, remember=remember)

@@ -105,7 +105,8 @@ def test_merge_is_manager_only_and_logged_on_both_archives(staff):
     vehicle(lose)
     with pytest.raises(Forbidden, match="合并档案"):
         merge.merge(keep.id, lose.id, plain.id)
-    assert Customer.get_by_id(lose.id).merged_into_id is None and not _entries()
+    assert Customer.get_by_id(lose.id).merged_into_id is None
+    assert [(e.action, e.advisor_id, e.field) for e in _entries()] == [("refused", plain.id, "roles.action.merge")]
     merge.merge(keep.id, lose.id, manager.id)
     merged, gone = _entries("merge"), _entries("merged")
     assert [(e.customer_id, e.advisor_id) for e in merged] == [(keep.id, manager.id)]

@@ -21,7 +21,7 @@ from typing import Any
 from db import settings
 from db import validate as v
 from db.audit import write as audit
-from db.clock import now, today
+from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
@@ -227,8 +227,8 @@ def _clean_one(path: str, value: str) -> Any:
     if group == "vehicle":
         if name == "vin":
             return _as(path, v.vin, value)
-        if name == "plate":
-            return _as(path, v.plate, value) if v.normalise(value) else None
+        if name == "plate":  # 临牌, 未上牌 …: no plate yet, as the sales import reads them
+            return _as(path, v.optional_plate, value)
         if name in ("purchase_date", "first_maintenance_date"):
             day = v.optional_date(value, path)
             if day is not None and day > today():
@@ -431,7 +431,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         vehicle = _save_vehicle(data.vehicle, clean, vehicle, customer, day, stamp, owner_changed)
         _audit_vehicle(before, vehicle, advisor_id)
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
-        _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
+        _save_contact(clean.contact, customer, vehicle, visit, advisor_id)
         if data.prospect_id:
             _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
@@ -624,10 +624,10 @@ def _save_visit(clean: Clean, vehicle: Vehicle, customer: Customer, advisor_id: 
 
 
 def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle, visit: Visit,
-                  advisor_id: int | None, stamp: dt.datetime) -> Contact:
+                  advisor_id: int | None) -> Contact:
     return Contact.create(
         customer=customer.id, vehicle=vehicle.id, visit=visit.id, advisor=advisor_id,
-        contact_at=stamp, channel="desk", purpose="reception", outcome="visit",
+        contact_at=day_now(), channel="desk", purpose="reception", outcome="visit",
         traits=contact["traits"], events=contact["events"],
         tags=",".join(contact["tags"]) or None)
 

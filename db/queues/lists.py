@@ -47,7 +47,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import JOIN, SQL, Expression, Value, fn
 
 from db import segments, settings
-from db.clock import now, today
+from db.clock import day_now, now, today
 from db.connection import is_postgres, writing
 from db.errors import Invalid
 from db.i18n import number, t
@@ -734,7 +734,7 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
     retry = next_try(day)
     with writing():
         contact = Contact.create(customer=item.customer_id, prospect=item.prospect_id, vehicle=item.vehicle_id,
-                                 advisor=advisor_id, contact_at=now(), channel="phone", purpose=item.queue,
+                                 advisor=advisor_id, contact_at=day_now(), channel="phone", purpose=item.queue,
                                  outcome=outcome, booked_date=booked_date if outcome == "booked" else None,
                                  note=note)
         if item.prospect_id:

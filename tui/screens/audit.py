@@ -44,6 +44,11 @@ class AuditScreen(ManagerScreen):
         Binding("ctrl+r", "apply", "audit.key.apply", id="audit.apply"),
     ]
 
+    class ChainChecked(Message):
+        def __init__(self, report: object) -> None:
+            super().__init__()
+            self.report = report
+
     class Loaded(Message):
         def __init__(self, page: object, advisors: list[tuple[str, int]] | None) -> None:
             super().__init__()
@@ -57,7 +62,7 @@ class AuditScreen(ManagerScreen):
         self.entries: dict[str, object] = {}
 
     def compose_desk(self) -> ComposeResult:
-        yield Static(Text(t("audit.title"), style="bold"), classes="status")
+        yield Static(Text(t("audit.title"), style="bold"), id="audit-title", classes="status")
         with Horizontal(classes="filters"):
             yield Select([], prompt=t("audit.all_advisors"), id="audit-advisor", compact=True)
             yield TextField(placeholder=t("audit.customer"), id="audit-customer", help_key="audit.help.customer",
@@ -108,10 +113,27 @@ class AuditScreen(ManagerScreen):
         advisors = [(a.name, a.id) for a in list_advisors()] if first else None
         self.post_message(self.Loaded(page, advisors))
 
+    @db_work(group="audit-chain")
+    def _check_chain(self, actor_id: int | None) -> None:
+        """The whole chain walked once the screen opens (a large log takes a while; the
+        page is shown meanwhile): a break is told in the title line."""
+        from db.audit import read as auditlog
+
+        self.post_message(self.ChainChecked(auditlog.chain_check(actor_id)))
+
+    @on(ChainChecked)
+    def chain_checked(self, message: ChainChecked) -> None:
+        report = message.report
+        if not report.ok:
+            title = self.query_one("#audit-title", Static)
+            title.update(Text(t("chain.screen_broken", id=report.broken_id), style="bold"))
+            title.add_class("chain-broken")
+
     @on(Loaded)
     def show(self, message: Loaded) -> None:
-        if message.advisors is not None:
+        if message.advisors is not None:  # the first page: the manager may read the log
             self.query_one("#audit-advisor", Select).set_options(message.advisors)
+            self._check_chain(self.app.advisor_id)
         page = message.page
         self.entry_total = page.total
         table = self.query_one(DataTable)
@@ -138,7 +160,9 @@ class AuditScreen(ManagerScreen):
         for change in row.changes:
             text.append(change + "\n")
         if row.note:
-            text.append(row.note)
+            text.append(row.note + "\n")
+        if row.origin:
+            text.append(row.origin)
         text.rstrip()
         self._show_detail(text)
 

@@ -26,7 +26,6 @@ from db.clock import today
 from db.errors import AdvisorError
 from db.i18n import field_label, listing, number, t
 from db.importer import parse_map_options, run_import
-from db.sheets import open_sheet
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
@@ -122,8 +121,7 @@ class ImportScreen(TranslatedBindings, Screen):
 
     @db_work(group="import-header")
     def read_header(self, path: str, mapping: dict[str, str]) -> None:
-        with open_sheet(path) as sheet:
-            self.post_message(self.HeaderRead(importer.plan_columns(sheet.header, mapping)))
+        self.post_message(self.HeaderRead(importer.read_header(path, mapping)))
 
     @on(HeaderRead)
     def show_header(self, message: HeaderRead) -> None:
@@ -141,6 +139,8 @@ class ImportScreen(TranslatedBindings, Screen):
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))
+        elif plan.refusal:  # a needed column missing, an unused one like it: map it first
+            self._say(plan.refusal)
         else:
             self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
 

@@ -28,4 +28,6 @@ def run(args: argparse.Namespace) -> int:
         return 130
     end_line()
     print(t("backup.done", path=result.path, size=human_size(result.size), rows=number(sum(result.counts.values()))))
+    if result.newest_audit:  # kept apart from the archive, it shows a later rewrite of the log
+        print(t("chain.newest", id=result.newest_audit[0], hash=result.newest_audit[1]))
     return 0
