@@ -80,6 +80,8 @@ def test_the_first_frame_greets_the_advisor_and_loads_nothing_heavy(station, tmp
     assert heavy == [], f"imported on the way to the first frame: {heavy}"
     # the work order's form is built after the first frame, not before it
     assert "tui.widgets.intake_form" not in loaded
+    # the appointment book comes with its screen (F12) or the first booking read
+    assert [name for name in ("db.appointments", "tui.screens.book", "tui.widgets.book_grid") if name in loaded] == []
     # the shell's parser imports the module of the command named, and here none is
     commands = sorted(m for m in loaded if m.startswith("tui.shell.") and not m.startswith("tui.shell._"))
     assert commands == []
