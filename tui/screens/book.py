@@ -37,9 +37,10 @@ def day_title(day: dt.date) -> str:
 
 
 class DayLoaded(Message):
-    def __init__(self, grid: DayGrid, at_slot: int | None) -> None:
+    def __init__(self, grid: DayGrid, at_slot: int | None, near: list[DayGrid]) -> None:
         super().__init__()
         self.grid, self.at_slot = grid, at_slot
+        self.near = near  # the day before and after, read with it: ←/→ shows them at once
 
 
 class Changed(Message):
@@ -81,6 +82,7 @@ class BookScreen(DeskScreen):
         self.request: BookRequest | None = None  # the car being booked, handed over by another screen
         self.moving = None  # the booking M picked up, put down by the next Enter
         self.moving_call = None  # the confirmation call that asked for the move, recorded with it
+        self._near: dict[dt.date, DayGrid] = {}  # the days around the one shown, as last read
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="book-body"):
@@ -130,11 +132,15 @@ class BookScreen(DeskScreen):
 
     @db_work(group="book-day")
     def load_day(self, at_slot: int | None = None) -> None:
+        day = self.day
         appointments.mark_no_shows(getattr(self.app, "advisor_id", None))
-        self.post_message(DayLoaded(appointments.day_grid(self.day), at_slot))
+        grid = appointments.day_grid(day)
+        near = [appointments.day_grid(day + dt.timedelta(days=step)) for step in (-1, 1)]
+        self.post_message(DayLoaded(grid, at_slot, near))
 
     @on(DayLoaded)
     def day_loaded(self, message: DayLoaded) -> None:
+        self._near = {grid.day: grid for grid in (message.grid, *message.near)}
         if message.grid.day != self.day:
             return  # a day already left
         self.query_one(BookGrid).show(message.grid, at_slot=message.at_slot)
@@ -160,7 +166,12 @@ class BookScreen(DeskScreen):
 
     def action_day(self, delta: int) -> None:
         self.day += dt.timedelta(days=delta)
-        self.query_one("#book-title", Static).update(Text(day_title(self.day), style="bold"))
+        known = self._near.get(self.day)
+        if known is not None:  # read with the day shown: painted now, read again behind it
+            self.query_one(BookGrid).show(known)
+            self._title(known)
+        else:
+            self.query_one("#book-title", Static).update(Text(day_title(self.day), style="bold"))
         self.load_day()
 
     def action_today(self) -> None:
@@ -289,6 +300,7 @@ class BookScreen(DeskScreen):
 
     @on(Changed)
     def changed(self, message: Changed) -> None:
+        self._near = {}  # what was read before the change is stale
         self.notify(message.text, timeout=3)
         if message.day is not None:
             self.day = message.day
