@@ -163,3 +163,26 @@ async def test_repeated_no_shows_are_on_the_card(station):
         await screen_text_when(pilot, "找到")
         await steps(pilot, "enter")
         assert "爽约 2 次" in await screen_text_when(pilot, "档案卡")
+
+
+def test_snapshot_the_days_grid(snapshot_db_path, snap_compare):
+    """Tomorrow's grid: a full slot, confirmed and unconfirmed bookings, one for an
+    advisor, one overbooked by the manager; the cursor on a booking, its details below."""
+    me = factory.advisor("刘洋")
+    manager = factory.advisor("赵经理", role="manager")
+    people = [factory.customer(name, f"1380013{n:04d}") for n, name in enumerate(("王芳", "李建国", "张伟", "欧阳娜娜", "陈静"))]
+    cars = [factory.vehicle(person, factory.vin_with_check(f"LSVAB2AB{n:08d}"), f"川A{n:04d}8", since=dt.date(2020, 1, 1))
+            for n, person in enumerate(people)]
+    for n, car in enumerate(cars[:4]):
+        appointments.book(vehicle_id=car.id, at=at(9), booked_by=me.id, request="保养" if n else "左前轮异响，检查底盘",
+                          advisor_id=me.id if n == 0 else None)
+    appointments.book(vehicle_id=cars[4].id, at=at(9), booked_by=manager.id, overbook=True, request="首保")
+    appointments.confirm(1, me.id)
+    appointments.confirm(3, me.id)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await steps(pilot, "f12", "down")
+        await screen_text_when(pilot, "左前轮异响")
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
