@@ -349,6 +349,26 @@ def arrive(appointment_id: int, advisor_id: int | None, visit_id: int | None = N
     return _transition(appointment_id, "arrived", OPEN + ("no_show",), advisor_id, visit=visit_id)
 
 
+def arrive_for_visit(vehicle_id: int, visit_id: int, advisor_id: int | None,
+                     appointment_id: int | None = None) -> int | None:
+    """The reception saved a work order for the car: the booking it came for (the one
+    chosen on today's arrivals, else the car's open booking today) is marked arrived with
+    that work order. Returns its id, or None when the car had no booking. Inside the
+    reception's transaction."""
+    row = None
+    if appointment_id is not None:
+        row = Appointment.get_or_none((Appointment.id == appointment_id) & (Appointment.vehicle == vehicle_id)
+                                      & Appointment.status.in_(OPEN + ("no_show",)))
+    if row is None:
+        row = (Appointment.select().where((Appointment.vehicle == vehicle_id) & (Appointment.day == today())
+                                          & Appointment.status.in_(OPEN + ("no_show",)))
+               .order_by(Appointment.slot).first())
+    if row is None:
+        return None
+    arrive(row.id, advisor_id, visit_id)
+    return row.id
+
+
 def move(appointment_id: int, at: dt.datetime, advisor_id: int | None, *, for_advisor: int | None | object = ...,
          overbook: bool = False, call: object = None) -> Booking:
     """Another slot (and, when given, another advisor) for an open booking; its state

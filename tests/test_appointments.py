@@ -260,3 +260,41 @@ def test_the_reports_appointment_show_and_no_show_rates_on_a_hand_made_station(d
     assert data["booking_months"][0] == {"key": "2026-10", "work_orders": 4, "by_appointment": 2, "arrived": 2,
                                          "no_shows": 1, "appointment_rate": 0.5, "show_rate": 0.6667,
                                          "no_show_rate": 0.3333}
+
+
+def test_the_reception_marks_the_booking_arrived_and_the_brief_knows_it(database, desk):
+    from db.intake.brief import brief
+    from db.intake.reception import CustomerForm, VehicleForm, save_intake
+    from db.models import Visit
+    from tests.intake_helpers import reception
+
+    owner = factory.customer("王芳", "13800138000")
+    car, other = cars(2, owner)
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    booking = book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY, dt.time(9, 0)), booked_by=desk.id,
+                        request="保养，左前轮异响")
+    tomorrow = book.book(vehicle_id=other.id, at=TOMORROW_9, booked_by=desk.id)
+    shown = brief(car.id)
+    assert (shown.appointment.id, shown.appointment.request) == (booking.id, "保养，左前轮异响")
+    assert brief(other.id).appointment is None  # booked for tomorrow: not today's arrival
+
+    def returning(vehicle, appointment_id=None):
+        data = reception(name="王芳", mobile="13800138000", vin=vehicle.vin, mileage="30000")
+        data.customer = CustomerForm(id=owner.id, version=Customer.get_by_id(owner.id).version, name="王芳",
+                                     mobile="13800138000")
+        data.vehicle = VehicleForm(id=vehicle.id, vin=vehicle.vin, plate=vehicle.plate)
+        data.order.work_requested = "保养，左前轮异响"
+        data.appointment_id = appointment_id
+        return data
+
+    from db.models import Customer
+
+    saved = save_intake(returning(car), desk.id)  # found by plate: recognised without a key
+    assert saved.appointment_id == booking.id
+    arrived = book.get(booking.id)
+    assert (arrived.status, arrived.visit_id) == ("arrived", saved.visit_id)
+    assert "左前轮异响" in Visit.get_by_id(saved.visit_id).work_requested
+    assert book.arrivals() == []
+    # a car without a booking today: nothing marked
+    assert save_intake(returning(other), desk.id).appointment_id is None
+    assert book.get(tomorrow.id).status == "booked"

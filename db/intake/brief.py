@@ -66,6 +66,7 @@ class Brief:
     # Segment badges and a treatment hint (db.segments fills them).
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
+    appointment: object | None = None  # the car's booking today (db.appointments.Booking), if it has one
 
 
 def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full: bool = True) -> Brief:
@@ -110,6 +111,11 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
         reminders=[],
         missing=missing_fields(customer, vehicle),
     )
+    if vehicle is not None:
+        # The book is loaded with the first brief, not on the way to the reception's first frame.
+        from db.appointments import for_vehicle_today
+
+        result.appointment = for_vehicle_today(vehicle.id)
     if full:
         fill_extras(result)
     return result

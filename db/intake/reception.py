@@ -141,6 +141,7 @@ class IntakeData:
     lower_mileage_confirmed: bool = False
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
     consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
+    appointment_id: int | None = None  # the booking this car came for (today's arrivals), marked arrived on save
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -164,6 +165,7 @@ class IntakeData:
             lower_mileage_confirmed=bool(data.get("lower_mileage_confirmed")),
             prospect_id=data.get("prospect_id"),
             consent_now=data.get("consent_now"),
+            appointment_id=data.get("appointment_id"),
         )
 
 
@@ -404,6 +406,7 @@ class SavedIntake:
     odometer_note: str | None
     warranty: Warranty
     next_maintenance: NextMaintenance
+    appointment_id: int | None = None  # the booking marked arrived with this work order
 
 
 def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
@@ -430,6 +433,10 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         _audit_vehicle(before, vehicle, advisor_id)
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id)
+        # The book is loaded with the first save, not on the way to the reception's first frame.
+        from db.appointments import arrive_for_visit
+
+        appointment_id = arrive_for_visit(vehicle.id, visit.id, advisor_id, data.appointment_id)
         if data.prospect_id:
             _convert_prospect(data.prospect_id, customer.id, advisor_id)
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
@@ -441,7 +448,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         visit_id=visit.id, work_order_no=visit.work_order_no, customer_id=customer.id,
         vehicle_id=vehicle.id, customer_name=customer.name, plate=vehicle.plate, vin=vehicle.vin,
         visit_date=day, mileage=visit.mileage, kind=visit.kind, total_fee=visit.total_fee,
-        owner_changed=owner_changed, odometer_note=note,
+        owner_changed=owner_changed, odometer_note=note, appointment_id=appointment_id,
         warranty=warranty(vehicle.purchase_date, vehicle.last_mileage,
                           end_date=vehicle.warranty_end_date, end_km=vehicle.warranty_end_km),
         next_maintenance=next_maintenance(
