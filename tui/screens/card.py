@@ -164,6 +164,8 @@ class ArchiveCard(TranslatedBindings, Screen):
             return card_offers(self.card, "edit", self.section)
         if action == "add_contact":
             return card_offers(self.card, "edit", "contacts")
+        if action == "book":
+            return not self.card.anonymised  # nobody left to book for
         return card_offers(self.card, action)
 
     async def action_book(self) -> None:
