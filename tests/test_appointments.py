@@ -298,3 +298,15 @@ def test_the_reception_marks_the_booking_arrived_and_the_brief_knows_it(database
     # a car without a booking today: nothing marked
     assert save_intake(returning(other), desk.id).appointment_id is None
     assert book.get(tomorrow.id).status == "booked"
+
+
+def test_a_booked_cars_work_order_starts_from_the_request(database, desk):
+    from db.intake.reception import start_for
+
+    car, other = cars(2)
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    booking = book.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY, dt.time(9, 0)), booked_by=desk.id,
+                        request="保养，检查空调")
+    data = start_for(car.id)
+    assert (data.appointment_id, data.order.work_requested) == (booking.id, "保养，检查空调")
+    assert (start_for(other.id).appointment_id, start_for(other.id).order.work_requested) == (None, "")

@@ -676,6 +676,15 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
                                      **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
     if vehicle is not None:
         data.vehicle = _vehicle_form(vehicle)
+        # A car booked for today (chosen on the arrivals, or found by its plate): the work
+        # order starts from what the customer asked for when booking, and saving marks the
+        # booking arrived. The book loads here, not on the way to the first frame.
+        from db.appointments import for_vehicle_today
+
+        booking = for_vehicle_today(vehicle.id)
+        if booking is not None:
+            data.appointment_id = booking.id
+            data.order.work_requested = booking.request or ""
     return data
 
 
