@@ -9,6 +9,7 @@ command's name. Only the interactive program imports Textual.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -17,6 +18,7 @@ from types import ModuleType
 
 from db.errors import AdvisorError
 from db.i18n import set_language, t
+from db.safe_text import LINES, visible
 
 
 def _early_language(argv: list[str]) -> None:
@@ -63,12 +65,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class SafeOutput:
+    """A shell command's stdout or stderr with ``db.safe_text``'s rule applied to all
+    that is written: whatever a command prints (a name, a sheet's header, a path, a
+    report line), a control or invisible character reaches the terminal as a visible
+    escape, never raw. Line breaks and tabs pass (tab-separated lists, whose fields are
+    made visible by the command itself); so does a carriage return on stderr, where
+    progress lines rewrite themselves."""
+
+    def __init__(self, stream, keep: str) -> None:
+        self._stream, self._keep = stream, keep
+
+    def write(self, text: str) -> int:
+        return self._stream.write(visible(text, self._keep))
+
+    def __getattr__(self, name: str):  # flush, isatty, fileno, encoding, buffer…
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def safe_output():
+    """Guard stdout and stderr while a shell command runs (not the interactive program:
+    Textual draws its own screen, guarded by ``tui.app``)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeOutput(sys.stdout, LINES), SafeOutput(sys.stderr, LINES + "\r")
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _early_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     set_language(args.lang)
+    if getattr(args, "run", None) is None:
+        return _main(args)
+    with safe_output():
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         from db.clock import pin_today
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 
 from db.i18n import t
+from db.safe_text import dumps
 
 NAME = "report"
 HELP_KEY = "cli.report.help"
@@ -25,7 +25,7 @@ def run(args: argparse.Namespace) -> int:
     open_database(resolve_target(args.db))
     report = build(args.date_from, args.date_to)
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        print(dumps(report.as_json(), indent=2))
         return 0
     from tui.report_render import render
 

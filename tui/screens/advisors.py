@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from db.safe_text import visible
 from db.i18n import t
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
@@ -51,9 +52,9 @@ class AdvisorsScreen(ListDesk):
         for line in lines:
             style = "" if line.active else "dim"
             key = table.add_row(
-                Text(line.name, style=style), Text(t(f"roles.{line.role}"), style=style),
+                Text(visible(line.name), style=style), Text(t(f"roles.{line.role}"), style=style),
                 Text(t("advisors.active" if line.active else "advisors.retired"), style=style),
-                Text("✓" if line.has_pin else "", style=style), Text(line.os_user, style=style),
+                Text("✓" if line.has_pin else "", style=style), Text(visible(line.os_user or ""), style=style),
                 Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right"),
                 key=str(line.id))
             self.advisor_rows[key.value] = line

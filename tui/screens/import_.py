@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from db.errors import AdvisorError
+from db.safe_text import visible
 from db.i18n import field_label, listing, number, t
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
@@ -139,7 +140,7 @@ class ImportScreen(TranslatedBindings, Screen):
                 shown = Text(t("import.unrecognised"), style="bold")  # the advisor may map it
             else:
                 shown = Text(t("import.unmapped"), style="dim")  # mapped away on purpose
-            rows.append((Text(header), shown))
+            rows.append((Text(visible(header)), shown))  # a header's escape sequence made visible
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))

@@ -24,6 +24,7 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from db.safe_text import visible
 from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
@@ -593,7 +594,7 @@ def _hit_line(hit: Any) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     for value, width, style in ((hit.plate or "—", 10, "bold"), (hit.name, 10, ""),
                                 (hit.mobile_masked, 13, ""), (f"…{hit.vin[-6:]}" if hit.vin else "", 9, "")):
-        cell = Text(value, style=style)
+        cell = Text(visible(value or ""), style=style)
         cell.truncate(width, overflow="ellipsis")
         text.append_text(cell)
         text.append(" " * (width - cell.cell_len + 1))

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from db.safe_text import visible
 from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
@@ -124,9 +125,11 @@ class LookupScreen(DeskScreen):
 
     @staticmethod
     def _cells(hit) -> list[Text]:
-        # Customer values as Text: a name like "[b]x[/b]" is shown as typed, never as markup.
+        # Customer values as Text: a name like "[b]x[/b]" is shown as typed, never as markup,
+        # and a control character in it as its escape (db.safe_text), never raw.
         return [
-            Text(hit.name), Text(hit.mobile_masked or ""), Text(hit.plate or ""), Text(hit.vin or ""),
+            Text(visible(hit.name)), Text(visible(hit.mobile_masked or "")), Text(visible(hit.plate or "")),
+            Text(visible(hit.vin or "")),
             Text(hit.last_visit.isoformat() if hit.last_visit else ""),
             Text(t(f"lookup.match.{hit.match}"), style="dim"),
         ]

@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
+from db.safe_text import LINES, visible
 from db.i18n import number, t
 from db.validate import date_example
 from tui.screens.base import DeskScreen
@@ -149,8 +150,8 @@ class ProspectsScreen(DeskScreen):
         from db.masking import mask_mobile
 
         due = row.next_contact_date
-        return [Text(row.name), Text(mask_mobile(row.mobile)), Text(row.district or ""),
-                Text(row.current_car or ""),
+        return [Text(visible(row.name)), Text(visible(mask_mobile(row.mobile))), Text(visible(row.district or "")),
+                Text(visible(row.current_car or "")),
                 Text(due.isoformat() if due else "", style="bold" if due and due <= day else "")]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -258,7 +259,7 @@ class ProspectsScreen(DeskScreen):
         for c in contacts:
             outcome = t(f"contact.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
             text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
-            text.append(c.note or "")  # typed by an advisor: plain text, never markup
+            text.append(visible(c.note or "", LINES))  # typed by an advisor: plain text, never markup
             text.append("\n")
         return text
 

@@ -19,6 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import Invalid
+from db.safe_text import LINES, visible
 from db.i18n import t
 from db.validate import date_example
 from tui.keys import TranslatedBindings, help_binding
@@ -77,7 +78,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box", classes="queue-dialog"):
             yield Static(Text(t("queues.outcome_title", name=self.item.name), style="bold"))
-            yield Static(Text(self.item.reason), classes="hint")
+            yield Static(Text(visible(self.item.reason, LINES)), classes="hint")
             options = [Option(Text(f"{k}  {t('contact.outcome.' + name)}"), id=name)
                        for k, name in zip(OUTCOME_KEYS, outcome_names())]
             yield OptionList(*options, id="outcome-choice")

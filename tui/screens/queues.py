@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import Invalid
+from db.safe_text import LINES, visible
 from db.i18n import t
 from tui.screens.base import DeskScreen
 from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, outcome_names, save_outcome
@@ -217,13 +218,13 @@ class QueuesScreen(DeskScreen):
         text.append(" | ".join(b.label for b in item.badges), style="bold")
         if item.hint:
             text.append("\n" + t("queues.guidance"), style="bold")
-            text.append(item.hint)
+            text.append(visible(item.hint, LINES))
         text.append("\n")
-        text.append(item.reason)
+        text.append(visible(item.reason, LINES))
         if item.letter:
             text.append("  " + t("queue.letter", n=f"{item.attempts:,}"), style="bold")
         text.append("\n" + t("queues.last_note"), style="bold")
-        text.append(item.last_note or t("queues.no_contact"))
+        text.append(visible(item.last_note, LINES) if item.last_note else t("queues.no_contact"))
         detail.update(text)
 
     def _current(self):
