@@ -190,3 +190,38 @@ def test_report_and_export_messages_print_escapes(hostile_db, tmp_path):
     done = advisor(hostile_db, "export", str(target))
     assert done.returncode == 0, done.stderr
     assert_shown(done.stdout, "list\\u202e.csv")
+
+
+# ---------------------------------------------------------------- a sales sheet's header
+
+OSC_HEADER = "备注\x1b]0;pwned\x07"
+
+
+def sales_sheet(tmp_path):
+    from tests.test_importer import HEADER, good_rows, write_csv
+
+    path = tmp_path / "sales.csv"
+    write_csv(path, [*HEADER[:-1], OSC_HEADER], good_rows(2))
+    return path
+
+
+def test_import_echoes_an_unknown_header_visibly(database, db_path, tmp_path):
+    close_database()
+    done = advisor(db_path, "import", str(sales_sheet(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert_shown(done.stdout, "备注\\x1b]0;pwned\\x07")
+    assert_shown(done.stderr)
+
+
+async def test_import_screen_shows_an_unknown_header_visibly(database, db_path, tmp_path):
+    from tests.tui_helpers import steps
+
+    path = sales_sheet(tmp_path)
+    close_database()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f7", "ctrl+o", tuple(str(path)), "enter")
+        text = await screen_text_when(pilot, "备注\\x1b]0;pwned\\x07")
+        assert "备注\\x1b]0;pwned\\x07" in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
