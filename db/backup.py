@@ -25,6 +25,7 @@ from pathlib import Path
 from peewee import Database, PostgresqlDatabase
 
 from db.errors import AdvisorError, DatabaseProblem
+from db.files import create_private
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
 
@@ -83,6 +84,7 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
             source.execute("BEGIN")  # one snapshot for the copy and for the counts
             counts = _count_rows(source)
             partial.unlink(missing_ok=True)
+            os.close(create_private(partial))  # 0600; SQLite takes an empty file as a new database
             target = sqlite3.connect(partial, isolation_level=None)
             try:
                 def step(status: int, remaining: int, total: int) -> None:
@@ -155,6 +157,8 @@ def _pg_dump(database: PostgresqlDatabase, dest: Path) -> BackupResult:
     args, env = _pg_env(database)
     partial = dest.with_name(dest.name + ".partial")
     try:
+        partial.unlink(missing_ok=True)
+        os.close(create_private(partial))  # 0600: pg_dump writes into it, keeping the mode
         done = subprocess.run(["pg_dump", "--format=custom", "--no-password", "--file", str(partial), *args],
                               env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -253,6 +257,8 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
         else:
             _sqlite_backup(os.fspath(target_path), aside, None)
     try:
+        if not target_path.exists():
+            os.close(create_private(target_path))  # readable by the owner only, as every archive
         src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         dst = sqlite3.connect(target_path, timeout=10)
         try:

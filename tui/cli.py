@@ -1,7 +1,8 @@
 """The ``advisor`` command: opens the program, or runs one of its shell commands.
 
 Commands live one per module in ``tui/commands/`` (``NAME``, ``HELP_KEY``,
-``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
+``add_arguments(parser)``, ``run(args) -> int``, and ``CREATES = True`` for the few that
+may create a missing archive) and are found at start, so adding one
 touches no other file. ``--db``, ``--today`` and ``--lang`` work before or after the
 command's name. Only the interactive program imports Textual.
 """
@@ -61,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(module.NAME, help=t(module.HELP_KEY), description=t(module.HELP_KEY))
         _add_common(cmd, suppress=True)
         module.add_arguments(cmd)
-        cmd.set_defaults(run=module.run)
+        # A command creates an archive only when it says so (demo, import): the others
+        # refuse a missing path instead of leaving an empty archive there.
+        cmd.set_defaults(run=module.run, creates=getattr(module, "CREATES", False))
     return parser
 
 
@@ -103,7 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     if getattr(args, "run", None) is None:
         return _main(args)
-    with safe_output():
+    from db.connection import creating
+
+    with safe_output(), creating(args.creates):
         return _main(args)
 
 

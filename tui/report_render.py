@@ -12,9 +12,9 @@ from decimal import Decimal
 from rich.cells import cell_len
 from rich.text import Text
 
-from db.safe_text import visible
 from db.i18n import t
 from db.report import OUTCOME_COLUMNS, Report
+from db.safe_text import visible
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -6,10 +6,25 @@ import argparse
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from db.connection import open_database, resolve_target
+    import os
+    import sys
+
+    from db.connection import ArchiveMissing, describe, open_database, resolve_target
+    from db.i18n import t
 
     target = resolve_target(args.db)
-    open_database(target)  # refuses a bad file or URL before the screen is taken over
+    # The first start on the default path creates the archive; a path given (--db,
+    # ADVISOR_DB) where there is none is asked about first: it may be a typing mistake.
+    first_start = not args.db and not os.environ.get("ADVISOR_DB")
+    try:
+        open_database(target, create=first_start)  # refuses a bad file or URL before the screen is taken over
+    except ArchiveMissing:
+        from tui.create_archive import ask_to_create
+
+        if not ask_to_create(describe(target)):
+            print(t("db.create_declined", path=describe(target)), file=sys.stderr)
+            return 2
+        open_database(target, create=True)
     _daily_backup()
     from tui.app import AdvisorApp
 

@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from db.safe_text import visible
 from db.i18n import t
+from db.safe_text import visible
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 

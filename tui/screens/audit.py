@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from db.errors import Invalid
-from db.safe_text import LINES, visible
 from db.i18n import t
+from db.safe_text import LINES, visible
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work

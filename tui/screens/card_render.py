@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from rich.cells import cell_len
 from rich.text import Text
 
-from db.safe_text import LINES, visible
 from db.i18n import field_label, has, listing, number, t
+from db.safe_text import LINES, visible
 from tui.wrap import wrap_cells
 
 SPARK = " ▁▂▃▄▅▆▇█"

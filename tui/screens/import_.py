@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
 from db.errors import AdvisorError
-from db.safe_text import visible
 from db.i18n import field_label, listing, number, t
+from db.safe_text import visible
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner

@@ -24,8 +24,8 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from db.safe_text import visible
 from db.i18n import number, t
+from db.safe_text import visible
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text

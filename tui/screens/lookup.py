@@ -22,8 +22,8 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
-from db.safe_text import visible
 from db.i18n import number, t
+from db.safe_text import visible
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text

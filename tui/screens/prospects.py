@@ -24,8 +24,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
-from db.safe_text import LINES, visible
 from db.i18n import number, t
+from db.safe_text import LINES, visible
 from db.validate import date_example
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm

@@ -19,8 +19,8 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import Invalid
-from db.safe_text import LINES, visible
 from db.i18n import t
+from db.safe_text import LINES, visible
 from db.validate import date_example
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import cancel_form

@@ -18,8 +18,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.errors import Invalid
-from db.safe_text import LINES, visible
 from db.i18n import t
+from db.safe_text import LINES, visible
 from tui.screens.base import DeskScreen
 from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, outcome_names, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows

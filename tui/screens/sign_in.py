@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from db.errors import Invalid
-from db.safe_text import visible
 from db.i18n import t
+from db.safe_text import visible
 from db.validate import name as valid_name
 from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField

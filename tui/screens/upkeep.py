@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-from db.safe_text import visible
 from db.i18n import field_label, listing, number, t
+from db.safe_text import visible
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work

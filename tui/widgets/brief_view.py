@@ -12,9 +12,9 @@ from textual.widgets import Static
 
 from db.brief import Brief
 from db.due import NextMaintenance, Warranty
-from db.safe_text import LINES, visible
 from db.i18n import has, listing, number, t
 from db.intake import SavedIntake
+from db.safe_text import LINES, visible
 
 
 def _heading(text: Text, key: str) -> None:
