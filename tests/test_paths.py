@@ -224,3 +224,33 @@ async def test_the_question_is_asked_on_the_screen_and_answered_by_keys(tmp_path
         await pilot.press("escape")
     assert app.return_value is False
     assert not Path(where).exists()
+
+
+def test_postgres_empty_or_foreign_databases_are_not_archives(pg_server):
+    """An empty database is created into only when asked; one holding another program's
+    tables never."""
+    from db.connection import ArchiveMissing
+    from db.errors import DatabaseProblem
+    from tests.pg_support import _connect
+
+    url = pg_server.extra_database()
+    with pytest.raises(ArchiveMissing):
+        open_database(url, create=False)
+    conn = _connect(url)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("CREATE TABLE invoice (id serial PRIMARY KEY)")
+    finally:
+        conn.close()
+    with pytest.raises(DatabaseProblem, match="另一个程序的数据库"):
+        open_database(url, create=True)
+    conn = _connect(url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            assert [r[0] for r in cur.fetchall()] == ["invoice"]
+    finally:
+        conn.close()
+    done = advisor("--db", url, "queues")
+    assert done.returncode == 2 and "另一个程序的数据库" in done.stderr
