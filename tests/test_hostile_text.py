@@ -123,6 +123,30 @@ async def test_card_lookup_list_and_f5_list_show_escapes(hostile_db):
             app.screen._compositor.render_update(full=True).render_segments(app.console)))
 
 
+async def test_reception_brief_shows_escapes(hostile_db):
+    from tests.tui_helpers import find
+
+    app = make_app(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        text = await screen_text_when(pilot, SHOWN_NAME)
+        assert SHOWN_NAME in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+
+def test_messages_filled_with_a_value_show_its_escapes():
+    """Toasts, status lines and shell messages come from the catalogue: what they are
+    filled with is shown by the rule (line breaks kept)."""
+    from db.i18n import t
+
+    text = t("prospects.reopened", name=NAME)
+    assert SHOWN_NAME in text
+    assert_nothing_raw(text)
+    assert t("cli.error", message="两行\n说明").endswith("两行\n说明")
+
+
 async def test_what_a_screen_misses_never_reaches_the_terminal(hostile_db):
     """The last guard: a value painted raw by any widget (here a bare Static) loses its
     hidden characters before the terminal, and the line keeps its width."""
