@@ -109,7 +109,7 @@ class BadValue:
 
 
 _CHECKS = {
-    "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.id_number}),
+    "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.identifier}),
     "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin, "plate": v.plate}),
 }
 # Free text checked for hidden characters only (the fields above are checked by their

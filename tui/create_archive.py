@@ -31,8 +31,8 @@ class CreateArchiveApp(TranslatedBindings, App[bool]):
         self._filters.append(DropHidden())
 
     def on_mount(self) -> None:
-        question = ConfirmDialog(Text(t("db.create_ask", path=self.where)),
-                                 [(CREATE, "db.create_yes"), ("cancel", "db.create_no")])
+        question = ConfirmDialog(Text(t("archive.create_ask", path=self.where)),
+                                 [(CREATE, "archive.create_yes"), ("cancel", "archive.create_no")])
         self.push_screen(question, callback=lambda answer: self.exit(answer == CREATE))
 
 

@@ -10,9 +10,4 @@ TEXTS = {
                       "{path} is an empty file, not an archive of this program; nothing was written to it"),
     "db.not_ours": ("{path} 是另一个程序的数据库，不是本程序的档案库；没有写入任何内容",
                     "{path} is another program's database, not an archive of this program; nothing was written to it"),
-    "db.create_ask": ("{path} 还没有档案库。\n在这里新建一个空的档案库吗？",
-                      "There is no archive at {path} yet.\nCreate a new, empty archive there?"),
-    "db.create_yes": ("新建档案库", "Create it"),
-    "db.create_no": ("不新建，退出", "No, quit"),
-    "db.create_declined": ("没有新建档案库：{path}", "No archive was created at {path}"),
 }

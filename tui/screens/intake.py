@@ -4,7 +4,7 @@ Three stages in one screen (a ContentSwitcher): ``find`` (one field for whatever
 customer offers; after a save, the saved work order's summary under it, so that the next
 customer is found or built at once), ``brief`` (the reception brief) and ``form`` (new
 archive or work order). Every database call runs in a worker that posts a typed
-message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.search``.
+message back; the rules themselves live in ``db.intake.reception``, ``db.intake.brief`` and ``db.search``.
 """
 
 from __future__ import annotations
@@ -249,8 +249,8 @@ class IntakeScreen(DeskScreen):
 
     def _brief_of(self, vehicle_id: int | None, customer_id: int | None) -> BriefLoaded:
         """In a worker: the brief and the work order's start for this car and customer."""
-        from db.brief import brief
-        from db.intake import start_for
+        from db.intake.brief import brief
+        from db.intake.reception import start_for
 
         return self.BriefLoaded(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))
 
@@ -266,7 +266,7 @@ class IntakeScreen(DeskScreen):
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
         """Reminders and segment badges, slower to work out: they join the brief shown."""
-        from db.brief import fill_extras
+        from db.intake.brief import fill_extras
 
         self.post_message(self.ExtrasLoaded(fill_extras(partial)))
 
@@ -299,7 +299,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-brief")
     def new_archive(self, query: str) -> None:
-        from db.intake import prefill_from_query
+        from db.intake.reception import prefill_from_query
 
         self.post_message(self.FormReady(prefill_from_query(query)))
 
@@ -363,7 +363,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def save_draft(self, advisor_id: int, payload: dict[str, Any]) -> None:
-        from db.drafts import save_draft
+        from db.intake.drafts import save_draft
 
         with self._draft_lock:
             if self._drafts_open:
@@ -385,7 +385,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-known", exclusive=False)
     def look_up(self, path: str, value: str, data: Any) -> None:
-        from db.intake import known_for, start_for
+        from db.intake.reception import known_for, start_for
 
         known = known_for(path, value)
         loaded = start_for(known.vehicle_id) if known.vehicle_id else None
@@ -448,7 +448,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-save")
     def save(self, data: Any, advisor_id: int | None) -> None:
-        from db.intake import ConfirmationNeeded, IntakeInvalid, save_intake
+        from db.intake.reception import ConfirmationNeeded, IntakeInvalid, save_intake
 
         try:
             saved = save_intake(data, advisor_id)
@@ -522,7 +522,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def load_draft(self, advisor_id: int) -> None:
-        from db.drafts import load_draft
+        from db.intake.drafts import load_draft
 
         draft = load_draft(advisor_id)
         if draft is not None:
@@ -530,7 +530,7 @@ class IntakeScreen(DeskScreen):
 
     @on(DraftFound)
     def _draft_found(self, message: DraftFound) -> None:
-        from db.intake import IntakeData
+        from db.intake.reception import IntakeData
 
         data = IntakeData.from_json(message.draft.data.get("data") or {})
         what = " ".join(x for x in (data.customer.name, data.vehicle.plate) if x) or t("intake.draft_empty")
@@ -547,7 +547,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def discard_draft(self, advisor_id: int | None) -> None:
-        from db.drafts import discard_draft
+        from db.intake.drafts import discard_draft
 
         if advisor_id is not None:
             discard_draft(advisor_id)

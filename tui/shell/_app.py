@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
-    import os
-    import sys
-
     from db.connection import ArchiveMissing, describe, open_database, resolve_target
     from db.i18n import t
 
@@ -22,7 +21,7 @@ def run_app(args: argparse.Namespace) -> int:
         from tui.create_archive import ask_to_create
 
         if not ask_to_create(describe(target)):
-            print(t("db.create_declined", path=describe(target)), file=sys.stderr)
+            print(t("archive.create_declined", path=describe(target)), file=sys.stderr)
             return 2
         open_database(target, create=True)
     _daily_backup()
@@ -44,7 +43,7 @@ def _daily_backup() -> None:
     from db.backup import daily_backup, daily_due
     from db.errors import AdvisorError
     from db.i18n import t
-    from tui.commands._progress import end_line, progress_printer
+    from tui.shell._progress import end_line, progress_printer
 
     try:
         if daily_due() is None:
