@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
@@ -371,7 +372,9 @@ def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
 def writing() -> Iterator[None]:
     """One writing transaction (``BEGIN IMMEDIATE`` on SQLite), all or nothing.
 
-    Nested calls become savepoints. Database failures leave as ``DatabaseProblem``;
+    Nested calls become savepoints. Just before the outermost one commits, the work the
+    transaction's writes asked for runs inside it (``before_commit``: derived data, see
+    ``db.derived``). Database failures leave as ``DatabaseProblem``;
     ``AdvisorError`` raised inside (a refused value, a version conflict) rolls back and
     passes through unchanged. Waiting for the writers' lock is patient (see
     ``_begin_patiently``): a busy database delays a save, it does not refuse it.
@@ -380,15 +383,22 @@ def writing() -> Iterator[None]:
     if database is None:
         raise DatabaseProblem(t("db.not_open"))
     outermost = database.transaction_depth() == 0
+    owner = getattr(_pending, "hooks", None) is None  # the outermost writing(): it rebuilds
+    if owner:
+        _pending.hooks = {}
     try:
         if not outermost:
             with database.atomic():
                 yield
+                if owner:
+                    _before_commit()
             return
         transaction = _begin_patiently(database)
         try:
             _check_identity(database)
             yield
+            if owner:
+                _before_commit()
         except BaseException:
             transaction.__exit__(*sys.exc_info())  # rolls back
             raise
@@ -398,8 +408,38 @@ def writing() -> Iterator[None]:
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
         raise translate(_first_failure(exc), database.database) from None
     finally:
+        if owner:
+            _pending.hooks = None
         if outermost:
             _run_deferred()
+
+
+# What the open writing transaction must do just before it commits, by name: the rebuild
+# of derived data (``db.derived``) is put here by the write paths that change its sources.
+# Per thread, as peewee's transactions are; a savepoint that rolls back leaves its notes,
+# which only make a rebuild recompute a row that did not change.
+_pending = threading.local()
+
+
+def before_commit(name: str, make: Callable[[], Any]) -> Any:
+    """The open writing transaction's pending work called ``name``: ``make()`` the first
+    time it is asked for; its ``before_commit()`` runs once, inside the transaction, just
+    before ``writing()`` commits (a failure there rolls everything back)."""
+    hooks = getattr(_pending, "hooks", None)
+    if hooks is None:
+        raise RuntimeError(f"{name}: changed outside db.connection.writing()")
+    if name not in hooks:
+        hooks[name] = make()
+    return hooks[name]
+
+
+def _before_commit() -> None:
+    hooks = _pending.hooks
+    while hooks:  # work done here may ask for more (it sees a fresh dict then)
+        _pending.hooks = {}
+        for work in hooks.values():
+            work.before_commit()
+        hooks = _pending.hooks
 
 
 _deferred = threading.local()

@@ -6,25 +6,12 @@ exactly "starts with". PostgreSQL compares in the database's collation (en_US, z
 where a range and a prefix are different sets and ``LIKE 'x%'`` cannot use the index.
 Declaring the key columns ``COLLATE "C"`` gives byte order to every comparison on them,
 and the indexes on them are rebuilt in that order, so the lookup's queries stay the same
-text on both backends.
+text on both backends (migration 0002 declares it; ``collation_of`` checks it).
 """
 
 from __future__ import annotations
 
-from peewee import Database, PostgresqlDatabase
-
-
-def byte_order(database: Database, table: str, *columns: str) -> None:
-    """Give ``columns`` of ``table`` the "C" collation (their indexes follow); no-op off PostgreSQL."""
-    if not isinstance(database, PostgresqlDatabase):
-        return
-    for column in columns:
-        (type_name,) = database.execute_sql(
-            "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-            "WHERE a.attrelid = %s::regclass AND a.attname = %s AND NOT a.attisdropped",
-            (table, column),
-        ).fetchone()
-        database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"')
+from peewee import Database
 
 
 def collation_of(database: Database, table: str, column: str) -> str | None:

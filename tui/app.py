@@ -53,7 +53,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
     MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
     DEFAULT_MODE = "intake"  # the screen advisors live in; F9 is the desk's home
 
-    def __init__(self, db_target: str, advisor_name: str | None = None) -> None:
+    def __init__(self, db_target: str, advisor_name: str | None = None,
+                 signed_in: tuple[int, str] | None = None) -> None:
+        """``signed_in``: (id, name) of an advisor already authenticated (an ``advisor
+        serve`` session's redeemed ticket): no sign-in is asked."""
         super().__init__()
         from db.connection import describe
 
@@ -62,6 +65,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self.advisor_id: int | None = None
         self.advisor_name: str = ""
         self._requested_advisor = advisor_name
+        self._signed_in = signed_in
         self.title = t("app.title")
         self._filters.append(DropHidden())  # nothing hidden reaches the terminal (tui/guard.py)
         # Keys read while a screen changes stage, in the order read (see hold_keys).
@@ -149,9 +153,12 @@ class AdvisorApp(TranslatedBindings, App[int]):
     # ---- who is at the keyboard
 
     def on_mount(self) -> None:
+        if self._signed_in is not None:
+            self._advisor_known(*self._signed_in)
+            return
         self.identify_advisor(self._requested_advisor)
 
-    def identify_advisor(self, answer: str | tuple[str, str | None] | None) -> None:
+    def identify_advisor(self, answer: str | tuple[str, str | None] | None, confirm_remap: bool = False) -> None:
         """By name (with the PIN when the advisor has one), else by this OS account."""
         from tui.workers import db_work
 
@@ -163,9 +170,13 @@ class AdvisorApp(TranslatedBindings, App[int]):
             from db.errors import Forbidden
 
             try:
-                advisor = roles.identify(name, pin) if name else advisors.for_os_user()
+                advisor = (roles.identify(name, pin, confirm_remap=confirm_remap) if name
+                           else advisors.for_os_user())
             except roles.PinNeeded as exc:
                 app.call_from_thread(app._ask_sign_in, exc.advisor_name, str(exc))
+                return
+            except roles.RemapNeeded as exc:
+                app.call_from_thread(app._ask_remap, (name, pin), str(exc))
                 return
             except Forbidden as exc:  # retired, or unknown where self-registration is off
                 app.call_from_thread(app._ask_sign_in, None, str(exc))
@@ -179,6 +190,19 @@ class AdvisorApp(TranslatedBindings, App[int]):
         from tui.screens.sign_in import SignInScreen
 
         self.push_screen(SignInScreen(pin_for=pin_for, message=message), callback=self.identify_advisor)
+
+    def _ask_remap(self, answer: tuple[str, str | None], message: str) -> None:
+        """This OS account belongs to someone else: move it only when the person says so."""
+        from tui.screens.confirm import ConfirmDialog
+
+        def answered(choice: str | None) -> None:
+            if choice == "move":
+                self.identify_advisor(answer, confirm_remap=True)
+            else:
+                self._ask_sign_in()
+
+        self.push_screen(ConfirmDialog(message, [("move", "signin.remap_yes"), ("other", "signin.remap_no")]),
+                         callback=answered)
 
     def _advisor_known(self, advisor_id: int | None, advisor_name: str) -> None:
         if advisor_id is None:

@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="advisor", description=t("cli.description"))
     _add_common(parser, suppress=False)
     parser.add_argument("--advisor", metavar="NAME", default=None, help=t("cli.advisor"))
+    # An `advisor serve` session: the descriptor of the pipe holding its one-time ticket.
+    parser.add_argument("--ticket-fd", type=int, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in command_modules():
         cmd = sub.add_parser(module.NAME, help=t(module.HELP_KEY), description=t(module.HELP_KEY))

@@ -14,22 +14,50 @@ def run_app(args: argparse.Namespace) -> int:
     target = resolve_target(args.db)
     # The first start on the default path creates the archive; a path given (--db,
     # ADVISOR_DB) where there is none is asked about first: it may be a typing mistake.
+    # A session through the front door (a ticket) never asks: the station's archive is
+    # the server's to have.
     first_start = not args.db and not os.environ.get("ADVISOR_DB")
+    served = getattr(args, "ticket_fd", None) is not None
     try:
-        open_database(target, create=first_start)  # refuses a bad file or URL before the screen is taken over
+        open_database(target, create=first_start and not served)  # refuses a bad file or URL before the screen is taken over
     except ArchiveMissing:
+        if served:
+            raise
         from tui.create_archive import ask_to_create
 
         if not ask_to_create(describe(target)):
             print(t("archive.create_declined", path=describe(target)), file=sys.stderr)
             return 2
         open_database(target, create=True)
-    _daily_backup()
+    signed_in = None
+    if served:
+        signed_in = _redeem(args.ticket_fd)
+    else:
+        _daily_backup()
     from tui.app import AdvisorApp
 
-    app = AdvisorApp(db_target=target, advisor_name=args.advisor)
+    app = AdvisorApp(db_target=target, advisor_name=args.advisor, signed_in=signed_in)
     app.run()
     return app.return_code or 0
+
+
+def _redeem(fd: int) -> tuple[int, str]:
+    """An ``advisor serve`` session: the server wrote a one-time ticket into the pipe it
+    handed down as descriptor ``fd``; whoever runs the program without one gets nothing."""
+    import os
+
+    from db.access import redeem_ticket
+
+    with os.fdopen(fd, "r", encoding="ascii", errors="replace") as pipe:
+        token = pipe.read(200)
+    session = redeem_ticket(token)
+    # Everything this session writes to the audit log names the SSH client and its key.
+    from dataclasses import replace
+
+    from db.audit import write as audit
+
+    audit.set_context(replace(audit.local_context(), client=session.address, client_key=session.fingerprint))
+    return session.advisor.id, session.advisor.name
 
 
 def _daily_backup() -> None:
