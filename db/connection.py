@@ -30,18 +30,21 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
-from playhouse.migrations import Runner
 
 from db.errors import AdvisorError, DatabaseProblem
 from db.files import create_private
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
 
+if TYPE_CHECKING:
+    from playhouse.migrations import Runner
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_HISTORY = "schema_migration"  # the runner's table of the migrations applied
 BUSY_TIMEOUT_MS = 10_000  # design.md asks for at least 5 s; eight busy advisors need more room
 SQLITE_HEADER = b"SQLite format 3\x00"
 APPLICATION_ID = 0x61647669  # "advi", in the SQLite file's header (PRAGMA application_id)
@@ -124,9 +127,9 @@ def make_database(target: str, create: bool = True) -> Database:
                               timeout=BUSY_TIMEOUT_MS / 1000)
     parsed = urlparse(target)
     if parsed.scheme in ("postgres", "postgresql"):
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
+        from db.pg import load_driver  # psycopg2 only when PostgreSQL is opened
+
+        if not load_driver():
             try:
                 import psycopg  # noqa: F401
             except ImportError:
@@ -298,7 +301,21 @@ def _check_identity(database: Database) -> None:
 
 
 def runner(database: Database) -> Runner:
-    return Runner(database, directory=os.fspath(MIGRATIONS_DIR))
+    # Imported here: the runner (with playhouse.migrate and peewee's PostgreSQL and
+    # CockroachDB extensions behind it) is needed only when a database's migrations are
+    # looked at in full; opening an up-to-date database reads the history alone.
+    from playhouse.migrations import Runner
+
+    return Runner(database, directory=os.fspath(MIGRATIONS_DIR), table_name=MIGRATION_HISTORY)
+
+
+def _up_to_date(database: Database) -> bool:
+    """The history names exactly this program's migration files (as the runner finds
+    them): nothing to apply, nothing from a newer program. Every start but an upgrade's."""
+    if not database.table_exists(MIGRATION_HISTORY):
+        return False
+    applied = {name for (name,) in database.execute_sql(f'SELECT name FROM "{MIGRATION_HISTORY}"')}
+    return applied == {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
 
 
 def schema_state(database: Database) -> tuple[list[str], list[str]]:
@@ -312,14 +329,16 @@ def schema_state(database: Database) -> tuple[list[str], list[str]]:
 def upgrade(database: Database) -> list[str]:
     """Apply pending migrations; refuse a database written by a newer program."""
     try:
+        if isinstance(database, SqliteDatabase) and database.database != ":memory:":
+            # An archive of an earlier version (recognised before it was opened) takes
+            # this program's id now, whether or not a migration is pending.
+            if database.execute_sql("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        if _up_to_date(database):
+            return []
         _, unknown = schema_state(database)
         if unknown:
             raise DatabaseProblem(t("db.newer_schema", names=", ".join(unknown)))
-        if isinstance(database, SqliteDatabase) and database.database != ":memory:":
-            # An archive of an earlier version (recognised before it was opened) takes
-            # this program's id now.
-            if database.execute_sql("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         r = runner(database)
         if not any(m.applied is None for m in r.status() if m.path):
             return []

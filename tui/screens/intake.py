@@ -10,7 +10,7 @@ message back; the rules themselves live in ``db.intake.reception``, ``db.intake.
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -31,8 +31,12 @@ from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import field_id
-from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
+
+if TYPE_CHECKING:
+    # Imported when the form is mounted, after the first frame (with db.intake and the
+    # validation rules behind it): see _form_mounted.
+    from tui.widgets.intake_form import IntakeForm
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is written
 # A save normally ends in milliseconds; "saving…" is shown only when one waits longer
@@ -129,6 +133,7 @@ class IntakeScreen(DeskScreen):
         # save deletes the draft in its own transaction). The lock orders the two.
         self._draft_lock = threading.Lock()
         self._drafts_open = True
+        self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
 
     # ---- layout
 
@@ -146,7 +151,8 @@ class IntakeScreen(DeskScreen):
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
             with Vertical(id="form-stage"):
                 yield Static(Text(""), id="form-title")  # whose work order, always in sight
-                yield IntakeForm(id="form")
+                # The form (some forty fields) is mounted after the first frame: see
+                # after_first_frame and _form_mounted.
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -154,13 +160,30 @@ class IntakeScreen(DeskScreen):
         self.query_one("#saved-text").display = False
         self.query_one("#find-input").focus()
 
+    def after_first_frame(self) -> None:
+        """The program's first frame is on the terminal: build the work order's form now,
+        while the advisor reads the screen, rather than before it is drawn."""
+        self.call_later(self._form_mounted)
+
+    async def _form_mounted(self) -> IntakeForm:
+        """The form, mounted on first call (later calls wait for that same mount)."""
+        if self._form_mount is None:
+            from tui.widgets.intake_form import IntakeForm  # not on the way to the first frame
+
+            form = IntakeForm(id="form")
+            self._form_mount = (form, self.query_one("#form-stage").mount(form))
+        form, mounting = self._form_mount
+        await mounting
+        return form
+
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
-        # The advisor becomes known after the screen is shown: then look for a draft, once.
+        # Once the advisor is known (before the screen is shown, or after a sign-in), look
+        # for a draft, once: after the frame that shows the screen, which it must not delay.
         advisor_id = getattr(self.app, "advisor_id", None)
         if advisor_id is not None and not self.draft_checked:
             self.draft_checked = True
-            self.load_draft(advisor_id)
+            self.call_after_refresh(self.load_draft, advisor_id)
 
     def _show(self, stage: str) -> None:
         self.stage = stage
@@ -182,7 +205,7 @@ class IntakeScreen(DeskScreen):
 
     @property
     def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
+        return self.query_one("#form")  # type: ignore[return-value]
 
     # ---- finding the archive
 
@@ -305,6 +328,7 @@ class IntakeScreen(DeskScreen):
 
     @on(FormReady)
     async def _form_ready(self, message: FormReady) -> None:
+        await self._form_mounted()
         await self.form.load(message.data)
         returning = message.data.customer.id is not None
         car = message.data.vehicle.plate or message.data.vehicle.vin
@@ -350,7 +374,9 @@ class IntakeScreen(DeskScreen):
         else:
             self.form.scroll_to_widget(focused, animate=False)
 
-    @on(IntakeForm.Edited)
+    def on_intake_form_edited(self) -> None:  # IntakeForm.Edited
+        self._edited()
+
     def _edited(self) -> None:
         self.dirty = True
         self._drafts(True)
@@ -375,8 +401,7 @@ class IntakeScreen(DeskScreen):
         with self._draft_lock:
             self._drafts_open = open_
 
-    @on(IntakeForm.FieldLeft)
-    def _field_left(self, message: IntakeForm.FieldLeft) -> None:
+    def on_intake_form_field_left(self, message: IntakeForm.FieldLeft) -> None:
         data = self.form.collect()
         # Only a new archive (or a new car) can duplicate what the archive already holds.
         if message.path.startswith("vehicle.") and data.vehicle.id is None or \
