@@ -272,7 +272,8 @@ def clean_customer(data: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "mobile":
             values["mobile"] = v.mobile(raw)  # required, as at the intake
         elif name == "id_number":
-            values["id_number"] = v.id_number(raw) if v.normalise(raw) else None
+            # a person's ID number or a company's credit code, as the sales import reads it
+            values["id_number"] = v.identifier(raw) if v.normalise(raw) else None
         elif name in _CUSTOMER_TEXT:
             values[name] = v.text(raw, name, _CUSTOMER_TEXT[name])
         else:
@@ -300,8 +301,13 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
         if all(before[name] == value for name, value in changes.items()):
             return current.version
         if "id_number" in changes and changes["id_number"]:
-            facts = v.id_facts(changes["id_number"])
-            changes.update(birth_date=facts.birth_date, sex=facts.sex)
+            try:
+                v.id_number(changes["id_number"])
+            except Invalid:  # clean_customer let it through: a company's credit code
+                changes.update(kind="organisation")
+            else:
+                facts = v.id_facts(changes["id_number"])
+                changes.update(kind="person", birth_date=facts.birth_date, sex=facts.sex)
         changes.update(occupation_fields(changes))
         version = update_versioned(Customer, customer_id, expected_version, changes)
         derived.customers([customer_id])
