@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App
@@ -13,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
+from tui.desk import Desk
 from tui.keys import TranslatedBindings, key_name
 from tui.palette import DeskCommands, DeskPalette
 from tui.screens.registry import MAIN_SCREENS, MainScreen
@@ -276,6 +279,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
     @staticmethod
     def main_screens() -> list[MainScreen]:
         return MAIN_SCREENS
+
+
+if TYPE_CHECKING:
+    # Screens see the app as a Desk (tui/desk.py): a type checker holds AdvisorApp to it here.
+    _DESK: type[Desk] = AdvisorApp
 
 
 def _key_text(key: events.Key) -> str:

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from db.i18n import t
+from tui.desk import desk
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 
@@ -73,7 +74,7 @@ class AdvisorsScreen(ListDesk):
         from db import roles
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.add_advisor(self.app.advisor_id, values["name"], pin=values["pin"] or None),
+            self.act(lambda: roles.add_advisor(desk(self).advisor_id, values["name"], pin=values["pin"] or None),
                      "advisors.done.add", retry=lambda m: self.action_add(m, values["name"], values["pin"]))
 
         self.ask(t("advisors.ask.add"), [AskField("name", "advisors.col.name", name),
@@ -88,7 +89,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.rename_advisor(self.app.advisor_id, line.id, values["name"]),
+            self.act(lambda: roles.rename_advisor(desk(self).advisor_id, line.id, values["name"]),
                      "advisors.done.rename", retry=lambda m: self.action_rename(m, values["name"]))
 
         self.ask(t("advisors.ask.rename", name=line.name),
@@ -99,7 +100,7 @@ class AdvisorsScreen(ListDesk):
 
         line = self._current()
         if line is not None:
-            self.act(lambda: roles.set_active(self.app.advisor_id, line.id, not line.active),
+            self.act(lambda: roles.set_active(desk(self).advisor_id, line.id, not line.active),
                      "advisors.done.retire" if line.active else "advisors.done.return")
 
     def action_role(self) -> None:
@@ -108,7 +109,7 @@ class AdvisorsScreen(ListDesk):
         line = self._current()
         if line is not None:
             role = roles.ADVISOR if line.role == roles.MANAGER else roles.MANAGER
-            self.act(lambda: roles.set_role(self.app.advisor_id, line.id, role), "advisors.done.role")
+            self.act(lambda: roles.set_role(desk(self).advisor_id, line.id, role), "advisors.done.role")
 
     def action_pin(self, message: str = "") -> None:
         from db import roles
@@ -118,7 +119,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.set_pin(self.app.advisor_id, line.id, values["pin"] or None),
+            self.act(lambda: roles.set_pin(desk(self).advisor_id, line.id, values["pin"] or None),
                      "advisors.done.pin", retry=lambda m: self.action_pin(m))
 
         self.ask(t("advisors.ask.pin", name=line.name),

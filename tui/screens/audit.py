@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Input, Select, Static
 
 from db.errors import Invalid
 from db.i18n import t
+from tui.desk import desk
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -99,7 +100,7 @@ class AuditScreen(ManagerScreen):
             self.query_one("#audit-status", Static).update(Text(str(exc), style="bold red"))
             self.query_one(f"#{exc.field}", Input).focus()
             return
-        self._load(flt, self.page_offset, self.app.advisor_id, first)
+        self._load(flt, self.page_offset, desk(self).advisor_id, first)
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:

@@ -26,6 +26,7 @@ from textual.worker import Worker
 
 from db.i18n import number, t
 from db.validate import date_example
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.doors_forms import DoorsForm
 from tui.widgets.fields import TextField
@@ -198,7 +199,7 @@ class ProspectsScreen(DeskScreen):
     def action_new(self) -> None:
         from db import prospects
 
-        advisor_id = getattr(self.app, "advisor_id", None)
+        advisor_id = desk(self).advisor_id
         fields = [(n, _label_key(n), "", date_example() if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
@@ -231,7 +232,7 @@ class ProspectsScreen(DeskScreen):
         p = message.prospect
         history = self._history(message.contacts)
         if message.intent == "contact":
-            advisor_id = getattr(self.app, "advisor_id", None)
+            advisor_id = desk(self).advisor_id
             fields = [("channel", "prospects.field.channel", "phone", ""),
                       ("outcome", "prospects.field.outcome", "", ""),
                       ("note", "prospects.field.note", "", ""),

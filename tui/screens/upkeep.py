@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from db.i18n import field_label, listing, number, t
+from tui.desk import desk
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -240,7 +241,7 @@ class UpkeepScreen(DeskScreen):
     def run_merge(self, keep_id: int, lose_id: int, versions: tuple[int, int]) -> None:
         from db import merge
 
-        merge.merge(keep_id, lose_id, getattr(self.app, "advisor_id", None), expected=versions)
+        merge.merge(keep_id, lose_id, desk(self).advisor_id, expected=versions)
         self.app.call_from_thread(self._merged)
 
     def _merged(self) -> None:

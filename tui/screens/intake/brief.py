@@ -15,6 +15,7 @@ from textual.widgets import Static
 from db.brief import brief, fill_extras
 from db.i18n import t
 from db.intake import start_for
+from tui.desk import desk
 from tui.widgets.brief_view import BriefText, brief_text
 from tui.workers import db_work
 
@@ -53,7 +54,7 @@ class BriefStage(VerticalScroll):
         # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
         # The keys typed ahead (an Enter for the work order) are let go once it is drawn.
         self.query_one("#brief-text", BriefText).show(brief_text(ready.brief), then=lambda: (
-            self.load_extras(ready.brief), self.screen.call_later(self.app.release_keys, self)))
+            self.load_extras(ready.brief), self.screen.call_later(desk(self).release_keys, self)))
 
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
@@ -67,7 +68,7 @@ class BriefStage(VerticalScroll):
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         if worker.group == "intake-brief":  # the brief the keys were typed for will not come
-            self.screen.call_later(self.app.release_keys, replay=False)
+            self.screen.call_later(desk(self).release_keys, replay=False)
 
 
 def read_brief(vehicle_id: int | None, customer_id: int | None) -> BriefStage.Ready:

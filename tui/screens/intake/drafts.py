@@ -13,6 +13,7 @@ from textual.widget import Widget
 from db.drafts import discard_draft, load_draft, save_draft
 from db.i18n import t
 from db.intake import IntakeData
+from tui.desk import desk
 from tui.screens.confirm import ConfirmDialog
 from tui.workers import db_work
 
@@ -62,7 +63,7 @@ class DraftKeeper:
             self._open = open_
 
     def _write(self) -> None:
-        advisor_id = getattr(self._owner.app, "advisor_id", None)
+        advisor_id = desk(self._owner).advisor_id
         payload = self._payload()
         if advisor_id is not None and payload is not None:
             _save(self._owner, self, advisor_id, payload)
@@ -84,15 +85,14 @@ class DraftKeeper:
         data = IntakeData.from_json(draft.data.get("data") or {})
         what = " ".join(x for x in (data.customer.name, data.vehicle.plate) if x) or t("intake.draft_empty")
         question = t("intake.confirm.resume", when=f"{draft.updated_at:%Y-%m-%d %H:%M}", what=what)
-        app = self._owner.app
 
         def answered(value: str | None) -> None:
             if value == "yes":
                 resume(data)
             elif value == "no":
-                self.discard(app.advisor_id)
+                self.discard(desk(self._owner).advisor_id)
 
-        app.push_screen(ConfirmDialog(question, [("yes", "intake.confirm.yes"), ("no", "intake.confirm.no")]),
+        self._owner.app.push_screen(ConfirmDialog(question, [("yes", "intake.confirm.yes"), ("no", "intake.confirm.no")]),
                         answered)
 
 

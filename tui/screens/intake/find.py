@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from db.i18n import number, t
 from db.intake import prefill_from_query
 from db.search import find as find_archives
+from tui.desk import desk
 from tui.screens.intake.brief import read_brief
 from tui.screens.intake.form import FormStage
 from tui.widgets.brief_view import BriefText, saved_text
@@ -77,7 +78,7 @@ class FindStage(Vertical):
     async def _search(self, event: Input.Submitted) -> None:
         query = event.value.strip()
         if not query:
-            await self.app.release_keys()  # nothing to find: what follows is typed here
+            await desk(self).release_keys()  # nothing to find: what follows is typed here
             return
         self.query_one("#saved-text").display = False  # the next customer's search
         self._stop_notice()
@@ -119,16 +120,16 @@ class FindStage(Vertical):
             self._status(t("intake.find.none", query=message.query))
         # Keys typed ahead were meant for one customer's brief: with several to pick from or
         # none, they would pick blindly or pile up in the find field. Dropped, and said so.
-        await self.app.release_keys(results if message.hits else None, replay=False)
+        await desk(self).release_keys(results if message.hits else None, replay=False)
 
     @on(OptionList.OptionSelected, "#find-results")
     def _picked(self, event: OptionList.OptionSelected) -> None:
-        self.app.hold_keys()  # for the brief (already held when Enter picked)
+        desk(self).hold_keys()  # for the brief (already held when Enter picked)
         self.post_message(self.Picked(self._hits[int(event.option.id or 0)]))
 
     def new_archive(self) -> None:
         """Ctrl+N: a new archive's form, prefilled from what was typed in the field."""
-        self.app.hold_keys()  # for the new archive's first field
+        desk(self).hold_keys()  # for the new archive's first field
         field = self.field
         # What was typed before Ctrl+N may still be on its way to the field: read it there.
         field.call_later(lambda: self._prefill(field.value))
@@ -141,7 +142,7 @@ class FindStage(Vertical):
         """The work order just saved, under the field; the keys typed after F2 come here
         once it is drawn."""
         summary = self.query_one("#saved-text", BriefText)
-        summary.show(saved_text(saved), then=lambda: self.screen.call_later(self.app.release_keys, self.field))
+        summary.show(saved_text(saved), then=lambda: self.screen.call_later(desk(self).release_keys, self.field))
         summary.display = True
 
     def reset(self) -> None:
@@ -165,7 +166,7 @@ class FindStage(Vertical):
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A find (or a new archive's prefill) that failed: no next stage for the keys typed
         ahead, and it is searching no more."""
-        self.screen.call_later(self.app.release_keys, replay=False)
+        self.screen.call_later(desk(self).release_keys, replay=False)
         self._stop_notice()
         self._status(t("intake.find.hint"))
 

@@ -16,6 +16,7 @@ from textual.widgets import Static
 
 from db.i18n import t
 from db.intake import ConfirmationNeeded, IntakeData, IntakeInvalid, save_intake
+from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper
 from tui.screens.intake.known import Known, apply_known, look_up, worth_asking
@@ -97,7 +98,7 @@ class FormStage(Vertical):
         # after the frame: moving the focus restyles the screen (the keys wait till then).
         # Through the screen, whose callbacks after a frame run before the form handles its
         # Show: the scroll then starts from the form scrolled home and the start focused.
-        self.screen.call_after_refresh(self.app.release_keys, start)
+        self.screen.call_after_refresh(desk(self).release_keys, start)
 
     def _scroll_start(self, start: Widget) -> None:
         """Bring the start field into sight, or the field the keys typed ahead went on to
@@ -154,7 +155,7 @@ class FormStage(Vertical):
     # ---- saving
 
     def save(self) -> None:
-        self.app.hold_keys()  # for the next customer's find field once saved
+        desk(self).hold_keys()  # for the next customer's find field once saved
         self.drafts.close()
         self._stop_notice()
         self._notice = self.set_timer(
@@ -164,7 +165,7 @@ class FormStage(Vertical):
         (self.screen.focused or self).call_later(self._save_form)
 
     def _save_form(self) -> None:
-        self._save(self.form.collect(), getattr(self.app, "advisor_id", None))
+        self._save(self.form.collect(), desk(self).advisor_id)
 
     def _stop_notice(self) -> None:
         if self._notice is not None:
@@ -187,7 +188,7 @@ class FormStage(Vertical):
     @on(Refused)
     async def _refused(self, message: Refused) -> None:
         # Keys typed after F2 were meant for the next customer, not for this form: said, not used.
-        await self.app.release_keys(replay=False)
+        await desk(self).release_keys(replay=False)
         self._stop_notice()
         self.edited()  # not saved: the draft is kept as typed
         self.form.show_errors(message.errors)
@@ -198,7 +199,7 @@ class FormStage(Vertical):
 
     @on(Asks)
     async def _asks(self, message: Asks) -> None:
-        await self.app.release_keys(replay=False)  # never an answer to the question below
+        await desk(self).release_keys(replay=False)  # never an answer to the question below
         self._stop_notice()
         self.edited()
 
@@ -220,7 +221,7 @@ class FormStage(Vertical):
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A refused save (conflict, locked database) keeps the form and its draft as they are."""
         if worker.group == "intake-save":  # no next stage for the keys typed after F2
-            self.screen.call_later(self.app.release_keys, replay=False)
+            self.screen.call_later(desk(self).release_keys, replay=False)
         self._stop_notice()
         if self.display:
             self.edited()

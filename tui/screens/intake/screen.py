@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import ContentSwitcher
 
 from db.i18n import t
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.brief import BriefStage
@@ -27,7 +28,7 @@ class IntakeScreen(DeskScreen):
         # priority, like Enter below: the keys typed after them are kept for the form they open
         Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new", priority=True),
         # priority: Enter that finds or opens the work order holds the keys typed after it
-        # (AdvisorApp.hold_keys) until the next stage has its focus; in the form's fields
+        # (Desk.hold_keys) until the next stage has its focus; in the form's fields
         # the app's own priority Enter moves on first. One binding per stage, so that the
         # footer shows Enter 开单 on the brief only (Enter finds: the find stage says so).
         Binding("enter", "find_enter", show=False, id="intake.find", priority=True),
@@ -73,7 +74,7 @@ class IntakeScreen(DeskScreen):
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
         # The advisor becomes known after the screen is shown: then look for a draft, once.
-        advisor_id = getattr(self.app, "advisor_id", None)
+        advisor_id = desk(self).advisor_id
         if advisor_id is not None and not self.draft_checked and self.query(FormStage):
             self.draft_checked = True
             self.form_stage.drafts.look_for(advisor_id)
@@ -95,11 +96,11 @@ class IntakeScreen(DeskScreen):
         # only they know what it finds or picks (the field posts Submitted, the list
         # OptionSelected, and a stage that follows releases the keys).
         if self.find_stage.submits(self.focused):
-            self.app.hold_keys()
+            desk(self).hold_keys()
         raise SkipAction()
 
     def action_proceed(self) -> None:
-        self.app.hold_keys()  # for the work order's first field
+        desk(self).hold_keys()  # for the work order's first field
         self.post_message(FormStage.Open(self.brief_stage.data))
 
     def action_new_archive(self) -> None:
@@ -140,7 +141,7 @@ class IntakeScreen(DeskScreen):
             def answered(value: str | None) -> None:
                 if value == "yes":
                     self.restart()  # closes drafts first, so none lands after the discard
-                    self.form_stage.drafts.discard(getattr(self.app, "advisor_id", None))
+                    self.form_stage.drafts.discard(desk(self).advisor_id)
 
             self.app.push_screen(ConfirmDialog(t("intake.confirm.discard"),
                                                [(CANCEL, "intake.confirm.no"), ("yes", "intake.confirm.yes")]),
