@@ -19,18 +19,21 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import audit, due_days
-from db import validate as v
-from db.clock import now, today
+from db import segments, validate as v
+from db.audit import write as audit
+from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.intake import PAYMENTS  # the work order's payment methods, as at the intake
-from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
+from db.queues import stored_days as due_days
+from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
+from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
+from db.queues.outcomes import CONTACT_OUTCOMES as OUTCOMES
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
+from db.privacy import set_consent
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
@@ -74,13 +77,6 @@ class VehicleCard:
     values: dict[str, Any]  # VEHICLE_FIELDS plus last_visit_date, last_mileage, status
     owners: list[OwnerRow]  # ownership history, newest first
     owned_now: bool  # False: a car this customer sold on (kept for the history)
-
-
-@dataclass(frozen=True)
-class PartLine:
-    name: str
-    quantity: Decimal
-    unit_price: Decimal
 
 
 @dataclass(frozen=True)
@@ -162,8 +158,6 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
 def segment_badges(customer_id: int) -> list[str]:
     """SEGMENT BADGES: the customer's segments (``db.segments``) as short labels; the card
     shows whatever this returns beside the name."""
-    from db import segments
-
     return [badge.label for badge in segments.badges(customer_id)]
 
 
@@ -472,8 +466,6 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
     ``yes`` or ``no`` (blank: unchanged), and "do not call" as the outcome withdraws it.
     Either goes through ``db.privacy.set_consent``, logged as a consent change.
     """
-    from db.privacy import set_consent
-
     known = Customer.get_or_none(Customer.id == customer_id)
     if known is not None:  # refused before any typed value is judged (checked again below)
         _not_anonymised(known)
@@ -492,7 +484,7 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
             raise NotFound(t("card.not_found"))
         _not_anonymised(customer)
         contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
-                                 advisor=advisor_id, contact_at=now(), **values)
+                                 advisor=advisor_id, contact_at=day_now(), **values)
         wanted = {"yes": True, "no": False}.get(answer or "")
         if wanted is not None and customer.marketing_consent is not wanted:
             set_consent(advisor_id, customer_id, wanted, channel=values["channel"])

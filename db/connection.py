@@ -15,8 +15,9 @@ import os
 import random
 import sqlite3
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -137,10 +138,46 @@ def open_database(target: str | os.PathLike | None = None, *, migrate: bool = Tr
             database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except (OperationalError, DatabaseError, InterfaceError) as exc:
         raise translate(exc, resolved) from None
+    path = _sqlite_path(resolved)
+    if path not in (None, ":memory:"):
+        from db import desks
+
+        try:
+            desks.join(Path(path))
+        except AdvisorError:
+            database.close()
+            raise
+        database._desk_path = Path(path)
     database_proxy.initialize(database)
     if migrate:
         upgrade(database)
+    database._archive_identity = read_identity(database)
     return database
+
+
+# A restore (db/backup.py) gives the archive it puts in place a new identity, a setting
+# row no desk writes. Every writing transaction compares it with the one read when the
+# archive was opened: a desk that opened the archive before a restore never writes to the
+# restored one (its ids, versions and advisors are of another archive).
+IDENTITY_KEY = "archive.identity"
+_UNREAD = object()
+
+
+def read_identity(database: Database) -> str | None:
+    from db.models import Setting
+
+    try:
+        return Setting.select(Setting.value).where(Setting.key == IDENTITY_KEY).scalar()
+    except (OperationalError, DatabaseError, InterfaceError):  # an archive not yet upgraded (migrate=False)
+        return None
+
+
+def _check_identity(database: Database) -> None:
+    held = getattr(database, "_archive_identity", _UNREAD)
+    if held is _UNREAD:
+        return
+    if read_identity(database) != held:
+        raise DatabaseProblem(t("desks.replaced"))
 
 
 def runner(database: Database) -> Runner:
@@ -182,6 +219,12 @@ def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():
         database.close()
+    path = getattr(database, "_desk_path", None)
+    if path is not None:
+        from db import desks
+
+        del database._desk_path
+        desks.leave(path)
 
 
 def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
@@ -215,13 +258,15 @@ def writing() -> Iterator[None]:
     database = database_proxy.obj
     if database is None:
         raise DatabaseProblem(t("db.not_open"))
+    outermost = database.transaction_depth() == 0
     try:
-        if database.transaction_depth() > 0:
+        if not outermost:
             with database.atomic():
                 yield
             return
         transaction = _begin_patiently(database)
         try:
+            _check_identity(database)
             yield
         except BaseException:
             transaction.__exit__(*sys.exc_info())  # rolls back
@@ -231,6 +276,45 @@ def writing() -> Iterator[None]:
         raise
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
         raise translate(_first_failure(exc), database.database) from None
+    finally:
+        if outermost:
+            _run_deferred()
+
+
+_deferred = threading.local()
+
+
+def after_transaction(work: Callable[[], object]) -> None:
+    """Run ``work`` in a writing transaction of its own once the current one has ended,
+    committed or rolled back (now, when none is open). A refused attempt's log entry
+    (``db.audit.refused``) must outlive the rollback of what it refused. A failure to
+    write it never hides the refusal itself."""
+    database = database_proxy.obj
+    if database is None:
+        return
+    if database.transaction_depth() == 0:
+        _run_quietly(work)
+        return
+    if not hasattr(_deferred, "items"):
+        _deferred.items = []
+    _deferred.items.append(work)
+
+
+def _run_deferred() -> None:
+    items = getattr(_deferred, "items", None)
+    if not items:
+        return
+    _deferred.items = []
+    for work in items:
+        _run_quietly(work)
+
+
+def _run_quietly(work: Callable[[], object]) -> None:
+    try:
+        with writing():
+            work()
+    except AdvisorError:
+        pass
 
 
 WRITE_PATIENCE_S = 60.0  # beyond the busy timeout: a queue of desks on a slow disk still lands

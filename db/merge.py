@@ -13,7 +13,8 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import number, t
@@ -79,7 +80,7 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
           expected: tuple[int, int] | None = None) -> MergePlan:
     """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed.
 
-    Only a manager merges (issue 8's roles): the check is here, not only in the interface.
+    Only a manager merges (db.roles): the check is here, not only in the interface.
     """
     require_manager(advisor_id, "roles.action.merge")
     with writing():

@@ -17,20 +17,21 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db.audit import write as audit
+from db.queues import stored_days as due_days
 from db import validate as v
-from db.clock import now
+from db.clock import day_now, now
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
 from db.models import Contact, Customer, Prospect
+from db.queues.outcomes import CONTACT_OUTCOMES
 from db.search import compact_key, prospect_keys
 from db.versioning import update_versioned
 
 STATUSES = ("open", "converted", "dropped")
 # Contact values shared with the customers' contact log (db/models.py: Contact).
 CHANNELS = ("desk", "phone", "sms", "wechat", "letter")
-OUTCOMES = ("reached", "no_answer", "booked", "declined", "wrong_number", "do_not_call", "visit")
 
 # field -> maximum length of the free-text fields of the form
 _TEXT_FIELDS = {"district": 40, "current_car": 100, "heard_from": 60, "interest": 200, "next_step": 200}
@@ -224,7 +225,7 @@ def due_count(day: dt.date) -> int:
 def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any]) -> Contact:
     """Record one contact; a next-contact date given here becomes the prospect's own."""
     channel = v.choice(data.get("channel") or "phone", CHANNELS, "channel")
-    outcome = v.choice(data["outcome"], OUTCOMES, "outcome") if data.get("outcome") else None
+    outcome = v.choice(data["outcome"], CONTACT_OUTCOMES, "outcome") if data.get("outcome") else None
     note = v.text(data.get("note"), "note", 1000)
     traits = v.text(data.get("traits"), "traits", 500)
     events = v.text(data.get("events"), "events", 500)
@@ -234,7 +235,7 @@ def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any
     with writing():
         prospect = get(prospect_id)
         contact = Contact.create(prospect=prospect_id, customer=prospect.customer_id,
-                                 advisor=advisor_id, contact_at=now(), channel=channel,
+                                 advisor=advisor_id, contact_at=day_now(), channel=channel,
                                  purpose="prospect", outcome=outcome, note=note, traits=traits,
                                  events=events, next_contact_date=next_date)
         changes: dict[str, Any] = {}

@@ -31,7 +31,7 @@ def _spec(key: str, default: Any) -> SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
-        # --- warranty and maintenance (domain.md: reminders; issue 5) ---
+        # --- warranty and maintenance (domain.md: reminders) ---
         _spec("warranty.years", 3),
         _spec("warranty.km", 60000),
         _spec("first_maintenance.months", 6),
@@ -69,10 +69,10 @@ SPECS: dict[str, SettingSpec] = {
         _spec("backup.keep", 7),
         _spec("backup.dir", ""),
         # --- more settings: add below, one line each, grouped by area ---
-        # --- manager's desk (issue 8) ---
+        # --- manager's desk ---
         _spec("advisors.self_register", True),
         _spec("report.reminder_return_days", 30),
-        # queues (issue 5): call ahead / keep overdue rows; declined work; inspection cadence
+        # queues: call ahead / keep overdue rows; declined work; inspection cadence
         _spec("maintenance.lead_days", 7),
         _spec("maintenance.overdue_days", 60),
         _spec("declined.from_days", 7),
@@ -145,12 +145,12 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
               progress: Callable[[int, int], None] | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
-    A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
+    A threshold the cars' stored queue days depend on (``db.queues.car_dates.QUEUE_DAY_SETTINGS``)
     recomputes them in the same transaction: the queues never mix old and new days.
     ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
     from db.clock import now
     from db.connection import writing
-    from db.due import QUEUE_DAY_SETTINGS
+    from db.queues.car_dates import QUEUE_DAY_SETTINGS
     from db.models import Setting
 
     typed = coerce(key, value)
@@ -164,7 +164,7 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
                     Setting.updated_by: advisor_id},
         ).execute()
         if typed != before:
-            from db.due_days import refresh_days
+            from db.queues.stored_days import refresh_days
 
             refresh_days(progress=progress)
     return typed

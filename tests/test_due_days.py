@@ -1,4 +1,4 @@
-"""The queues' stored days (db.due_days) follow every write path and a threshold change.
+"""The queues' stored days (db.queues.stored_days) follow every write path and a threshold change.
 
 Each test changes the archive the way the program does (intake, card, import, consent,
 merge, anonymising, a prospect's conversion, the demo, a manager's setting) and checks
@@ -12,7 +12,10 @@ import datetime as dt
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from db import archive, clock, due_days, intake, merge, privacy, prospects, queues, settings
+from db import archive, clock, merge, privacy, prospects, settings
+from db.queues import stored_days as due_days
+from db.intake import reception as intake
+from db.queues import lists as queues
 from db.demo import generate
 from db.models import Vehicle
 from db.roles import change_setting

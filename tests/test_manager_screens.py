@@ -8,8 +8,11 @@ import datetime as dt
 
 import pytest
 
+from db import clock
+from db.audit import write as audit
 from db.models import Advisor, AuditEntry
 from db.roles import pin_matches
+from tests.conftest import NOW
 from tests.manager_fixtures import advisor, customer, small_station
 from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
@@ -23,10 +26,12 @@ def desk(database, db_path, monkeypatch):
     people = [customer(n, f"1390000000{i}") for i, n in enumerate(names)]
     x = Advisor.get(Advisor.name == "顾问X")
     for i in range(20):  # fixed times, so the snapshot is the same every run
-        AuditEntry.create(at=dt.datetime(2026, 11, 1 + i, 9, 30), advisor=x if i % 2 else manager,
-                          action="reveal" if i % 3 else "edit", customer=people[i % 2], field="mobile",
-                          before='"13900000001"' if i % 3 == 0 else None,
-                          after='"13911112222"' if i % 3 == 0 else None)
+        clock.pin_now(dt.datetime(2026, 11, 1 + i, 9, 30))
+        audit.record("reveal" if i % 3 else "edit", advisor_id=(x if i % 2 else manager).id,
+                     customer_id=people[i % 2].id, field="mobile",
+                     before="13900000001" if i % 3 == 0 else None, after="13911112222" if i % 3 == 0 else None,
+                     context=audit.AuditContext())
+    clock.pin_now(NOW)
     return db_path
 
 
@@ -232,7 +237,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
     counts the cars, refuses another change meanwhile, and says how it ended."""
     import threading
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
 
     go = threading.Event()
     batch = due_days._refresh_days
@@ -262,7 +268,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
 async def test_a_failed_recompute_is_said_and_nothing_changes(desk, monkeypatch):
     from textual.worker import WorkerFailed
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
     from db.errors import DatabaseProblem
 
     def full(*args, **kwargs):

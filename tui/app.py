@@ -18,7 +18,7 @@ from db.i18n import t
 from tui.desk import Desk
 from tui.keys import TranslatedBindings, key_name
 from tui.palette import DeskCommands, DeskPalette
-from tui.screens.registry import MAIN_SCREENS, MainScreen
+from tui.main_screens import MAIN_SCREENS, MainScreen
 
 # Keys are held while a screen changes stage (a find, a form opening): milliseconds as a
 # rule. Past this many seconds something went wrong, and the keyboard must not stay dead.
@@ -27,7 +27,7 @@ HOLD_LIMIT = 5.0
 
 def _screen_bindings() -> list[Binding]:
     """F3–F9: one key per main screen, everywhere; in F1 help and the palette, not the
-    footer (see tui/screens/registry.py)."""
+    footer (see tui/main_screens.py)."""
     return [
         Binding(s.key, f"app.show_screen('{s.id}')", s.label_key, show=False, id=f"screen.{s.id}")
         for s in MAIN_SCREENS

@@ -1,6 +1,6 @@
 """The ``advisor`` command: opens the program, or runs one of its shell commands.
 
-Commands live one per module in ``tui/commands/`` (``NAME``, ``HELP_KEY``,
+Commands live one per module in ``tui/shell/`` (``NAME``, ``HELP_KEY``,
 ``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
 touches no other file. ``--db``, ``--today`` and ``--lang`` work before or after the
 command's name. Only the interactive program imports Textual.
@@ -38,13 +38,13 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
 
 
 def command_modules() -> list[ModuleType]:
-    from tui import commands
+    from tui import shell
 
     found = []
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+    for info in sorted(pkgutil.iter_modules(shell.__path__), key=lambda m: m.name):
         if info.name.startswith("_"):
             continue
-        module = importlib.import_module(f"tui.commands.{info.name}")
+        module = importlib.import_module(f"tui.shell.{info.name}")
         if hasattr(module, "NAME"):
             found.append(module)
     return found
@@ -71,14 +71,15 @@ def main(argv: list[str] | None = None) -> int:
     set_language(args.lang)
     try:
         from db.clock import pin_today
+        from db.validate import date as valid_date
 
         if args.today:
-            pin_today(args.today)
+            pin_today(valid_date(args.today, "today"))
         elif os.environ.get("ADVISOR_TODAY"):
-            pin_today(os.environ["ADVISOR_TODAY"])
+            pin_today(valid_date(os.environ["ADVISOR_TODAY"], "today"))
         run = getattr(args, "run", None)
         if run is None:
-            from tui.commands._app import run_app
+            from tui.shell._app import run_app
 
             return run_app(args)
         return int(run(args) or 0)

@@ -13,8 +13,8 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from db import due_days, settings
-from db.clock import today
+from db import settings
+from db.clock import now, today
 from db.connection import describe, writing
 from db.demo import bulk
 from db.demo import catalogue as cat
@@ -23,6 +23,7 @@ from db.demo import station as st
 from db.demo.numbering import WorkOrderNumbers
 from db.errors import AdvisorError
 from db.i18n import t
+from db.queues import stored_days as due_days
 from db.models import (
     Advisor, Contact, Customer, Ownership, Prospect, Vehicle, Visit, VisitPart, database_proxy,
 )
@@ -59,8 +60,6 @@ def refuse_if_not_empty() -> None:
 
 def _advisors() -> list[int]:
     """The demo station's advisors (kept if they already exist, e.g. the one signed in)."""
-    from db.clock import now
-
     ids = []
     with writing():
         for name in cat.ADVISORS:

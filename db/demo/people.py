@@ -83,7 +83,7 @@ class People:
             cat.CONSENT_CHANNELS[int(r() * 3)] if consent is not None else None,
             created, None if source == "sales_import" else p.advisor, created, 1,
             keys.name_key, keys.pinyin_full, keys.pinyin_initials, keys.mobile_rev,
-            keys.employer_key))
+            keys.employer_key, keys.pinyin_alt, keys.pinyin_alt_initials, "person"))
         if source == "prospect":
             self._converted_prospect(r, rows, p, first)
         self._person_contacts(r, rows, p, first)

@@ -25,7 +25,7 @@ CUSTOMER_FIELDS = (
     "home_address", "district", "hobbies", "education", "income", "employer", "employer_address", "interests",
     "payment_method", "source", "marketing_consent", "consent_at", "consent_channel",
     "created_at", "created_by", "updated_at", "version", "name_key", "pinyin_full",
-    "pinyin_initials", "mobile_rev", "employer_key")
+    "pinyin_initials", "mobile_rev", "employer_key", "pinyin_alt", "pinyin_alt_initials", "kind")
 VEHICLE_FIELDS = (
     "id", "vin", "plate", "brand", "model", "engine_no", "transmission_no", "color",
     "purchase_date", "first_maintenance_date", "first_maintenance_mileage", "usage",

@@ -2,7 +2,7 @@
 
 At a million customers 0004's covering indexes still left each queue reading hundreds of
 thousands of index entries and working out every car's due day, warranty and owner
-row by row. This migration adds to the vehicle the columns ``db/due_days.py`` keeps (the
+row by row. This migration adds to the vehicle the columns ``db/queues/stored_days.py`` keeps (the
 days a car falls due, its declined work still to offer, which queues may list it), fills
 them for every car in batches, and indexes each with the car's id and its listing: a
 queue's count is then one index range, its first page a walk down that range in order.
@@ -58,7 +58,7 @@ ANNIVERSARIES = (
 def up(migrator, db):
     from peewee import PostgresqlDatabase
 
-    from db.due_days import month_day_ddl, refresh_all
+    from db.queues.stored_days import month_day_ddl, refresh_all
 
     # The old indexes go first and the new ones come last: filling every car's row keeps
     # every index on it up to date (on PostgreSQL a new entry in each, per row).

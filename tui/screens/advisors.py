@@ -10,7 +10,9 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from db import roles
 from db.i18n import t
+from db.roles import advisor_lines
 from tui.desk import desk
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
@@ -40,8 +42,6 @@ class AdvisorsScreen(ListDesk):
         self.query_one(DataTable).focus()
 
     def fetch(self, actor_id: int | None) -> list:
-        from db.roles import advisor_lines
-
         return advisor_lines(actor_id)
 
     def show(self, lines: list) -> None:
@@ -71,8 +71,6 @@ class AdvisorsScreen(ListDesk):
     # ---- actions: ask, then run the db.roles function in a worker (ListDesk.act)
 
     def action_add(self, message: str = "", name: str = "", pin: str = "") -> None:
-        from db import roles
-
         def then(values: dict[str, str]) -> None:
             self.act(lambda: roles.add_advisor(desk(self).advisor_id, values["name"], pin=values["pin"] or None),
                      "advisors.done.add", retry=lambda m: self.action_add(m, values["name"], values["pin"]))
@@ -82,8 +80,6 @@ class AdvisorsScreen(ListDesk):
                                                   max_length=8)], then, message)
 
     def action_rename(self, message: str = "", name: str | None = None) -> None:
-        from db import roles
-
         line = self._current()
         if line is None:
             return
@@ -96,24 +92,18 @@ class AdvisorsScreen(ListDesk):
                  [AskField("name", "advisors.col.name", line.name if name is None else name)], then, message)
 
     def action_retire(self) -> None:
-        from db import roles
-
         line = self._current()
         if line is not None:
             self.act(lambda: roles.set_active(desk(self).advisor_id, line.id, not line.active),
                      "advisors.done.retire" if line.active else "advisors.done.return")
 
     def action_role(self) -> None:
-        from db import roles
-
         line = self._current()
         if line is not None:
             role = roles.ADVISOR if line.role == roles.MANAGER else roles.MANAGER
             self.act(lambda: roles.set_role(desk(self).advisor_id, line.id, role), "advisors.done.role")
 
     def action_pin(self, message: str = "") -> None:
-        from db import roles
-
         line = self._current()
         if line is None:
             return

@@ -10,10 +10,10 @@ from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Static
 
-from db.brief import Brief
-from db.due import NextMaintenance, Warranty
+from db.intake.brief import Brief
+from db.queues.car_dates import NextMaintenance, Warranty
 from db.i18n import has, listing, number, t
-from db.intake import SavedIntake
+from db.intake.reception import SavedIntake
 
 
 def _heading(text: Text, key: str) -> None:
@@ -40,7 +40,7 @@ def brief_text(b: Brief) -> Text:
     text.append(f"  {b.mobile_masked}")
     if b.sex:
         text.append(f"  {t('intake.sex.' + b.sex)}")
-    for badge in b.segments:  # the segments engineer's badges (issue 5)
+    for badge in b.segments:  # db.segments' badges
         text.append("  ")
         text.append(f" {badge} ", style="reverse")
     text.append("\n")

@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.widgets import Footer, Static
 
 from db.i18n import t
-from tui.screens.registry import MAIN_SCREENS
+from tui.main_screens import MAIN_SCREENS
 
 
 class ScreenStrip(Static):

@@ -11,7 +11,7 @@ that owns its own workers and messages:
   the archive already knows of a value typed there comes from ``known``, and the typed
   form is kept as a draft by ``drafts.DraftKeeper``.
 
-The rules themselves live in ``db.intake``, ``db.brief``, ``db.search`` and ``db.drafts``.
+The rules themselves live in ``db.intake`` (reception, brief, drafts) and ``db.search``.
 """
 
 from tui.screens.intake.drafts import DRAFT_DELAY

@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from db.brief import brief, fill_extras
 from db.i18n import t
-from db.intake import start_for
+from db.intake.brief import brief, fill_extras
+from db.intake.reception import start_for
 from tui.desk import desk
 from tui.widgets.brief_view import BriefText, brief_text
 from tui.workers import db_work

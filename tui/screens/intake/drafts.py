@@ -10,9 +10,9 @@ from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
-from db.drafts import discard_draft, load_draft, save_draft
 from db.i18n import t
-from db.intake import IntakeData
+from db.intake.drafts import discard_draft, load_draft, save_draft
+from db.intake.reception import IntakeData
 from tui.desk import desk
 from tui.screens.confirm import ConfirmDialog
 from tui.workers import db_work

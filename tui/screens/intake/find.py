@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.i18n import number, t
-from db.intake import prefill_from_query
+from db.intake.reception import prefill_from_query
 from db.search import find as find_archives
 from tui.desk import desk
 from tui.screens.intake.brief import read_brief

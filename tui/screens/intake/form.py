@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from db.i18n import t
-from db.intake import ConfirmationNeeded, IntakeData, IntakeInvalid, save_intake
+from db.intake.reception import ConfirmationNeeded, IntakeData, IntakeInvalid, save_intake
 from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper

@@ -13,7 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from db.i18n import t
-from db.intake import IntakeData, known_for, start_for
+from db.intake.reception import IntakeData, known_for, start_for
 from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from peewee import AutoField, BooleanField, Database, PostgresqlDatabase, SqliteDatabase
 
+from db.connection import describe, make_database, translate, upgrade
 from db.errors import DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, Customer
@@ -40,8 +41,6 @@ class MoveResult:
 
 def move_to_postgres(source: Database, url: str, progress: MoveProgress | None = None) -> MoveResult:
     """Copy every row of the open SQLite ``source`` into the empty PostgreSQL at ``url``."""
-    from db.connection import describe, make_database, translate, upgrade
-
     if not isinstance(source, SqliteDatabase):
         raise DatabaseProblem(t("migrate.source_not_sqlite"))
     target = make_database(url)

@@ -1,4 +1,4 @@
-"""Reading the audit log: the manager's filtered, paged view (``db.audit`` writes it).
+"""Reading the audit log: the manager's filtered, paged view (``db.audit.write`` writes it).
 
 Filters: the advisor who acted, the customer acted on (an id, or a name / pinyin prefix
 through the indexed search keys), and a date range (inclusive days). Pages are keyset-free
@@ -16,6 +16,7 @@ from typing import Any
 
 from peewee import JOIN
 
+from db.audit.write import REFUSED
 from db.i18n import field_label, has, number, t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, AuditEntry, Customer, Vehicle
@@ -50,6 +51,7 @@ class AuditRow:
     action_label: str = ""
     changes: tuple[str, ...] = ()
     note: str = ""
+    origin: str = ""  # where it came from: OS account, terminal, client address, key
 
     @property
     def what(self) -> str:
@@ -105,6 +107,7 @@ _DETAILS = [  # machine-written details (db/intake, db/archive, db/privacy, db/r
     (re.compile(r"^customers=(?P<customers>\d+) contacts=(?P<contacts>\d+) prospects=(?P<prospects>\d+) "
                 r"vehicles=(?P<vehicles>\d+) audit_cleared=(?P<cleared>\d+)$"), "audit.detail.anonymised"),
     (re.compile(r"^advisor #(?P<advisor>\d+)$"), "audit.detail.advisor"),
+    (re.compile(r"^restored from (?P<file>.+) \(aside: (?P<aside>.*)\)$"), "audit.detail.restored"),
 ]
 
 
@@ -210,9 +213,39 @@ def _note(detail: str | None, names: _Names) -> str:
             values["vehicle"] = names.vehicles.get(int(values["vehicle"]), "#" + values["vehicle"])
         if "advisor" in values:
             values["advisor"] = names.advisors.get(int(values["advisor"]), "#" + values["advisor"])
-        return t(key, **{k: number(int(v)) if v.isdigit() and k not in ("no", "file") else v
+        return t(key, **{k: number(int(v)) if v.isdigit() and k not in ("no", "file", "aside") else v
                          for k, v in values.items()})
     return detail
+
+
+def _refusal(e: AuditEntry) -> str:
+    """A refused attempt: what was tried, and why when the log says so."""
+    what = t(e.field) if e.field and has(e.field) else (e.field or "")
+    detail = e.detail or ""
+    if detail.startswith("unknown "):
+        why = t("audit.refused.unknown", name=detail[len("unknown "):])
+    elif has(f"audit.refused.{detail}"):
+        why = t(f"audit.refused.{detail}")
+    else:
+        why = detail
+    return t("i18n.clause_separator").join(part for part in (what, why) if part)
+
+
+def _sealed_note(e: AuditEntry) -> str:
+    """The chain's own entries: the upgrade that chained older entries, an anonymisation's voucher."""
+    from db.audit.chain import seal_of
+
+    seal = seal_of(e.seal)
+    span = seal.get("chained")
+    if isinstance(span, list) and len(span) == 2:
+        return t("audit.detail.chained", n=number(int(seal.get("entries", 0))), first=span[0], last=span[1])
+    return ""
+
+
+def origin(e: AuditEntry) -> str:
+    parts = [t(f"audit.origin.{name}", value=value) for name, value in (
+        ("account", e.os_account), ("terminal", e.terminal), ("client", e.client), ("key", e.client_key)) if value]
+    return t("audit.origin", where=t("i18n.clause_separator").join(parts)) if parts else ""
 
 
 def action_label(action: str) -> str:
@@ -264,6 +297,17 @@ def page(actor_id: int | None, flt: AuditFilter = AuditFilter(), offset: int = 0
         id=e.id, at=e.at, advisor=e.advisor_name or "", action=e.action,
         customer_id=e.customer_id, customer=e.customer_name or "",
         field=e.field or "", before=_shown(e.field, e.before), after=_shown(e.field, e.after),
-        detail=e.detail or "", action_label=action_label(e.action), changes=_changes(e, names),
-        note=_note(e.detail, names)) for e in entries]
+        detail=e.detail or "", action_label=action_label(e.action),
+        changes=() if e.action == REFUSED else _changes(e, names),
+        note=_refusal(e) if e.action == REFUSED else (_sealed_note(e) or _note(e.detail, names)),
+        origin=origin(e)) for e in entries]
     return AuditPage(rows, total, offset, limit)
+
+
+def chain_check(actor_id: int | None):
+    """The whole log's hash chain walked (``db.auditchain.verify``). Manager only."""
+    from db.audit import chain as auditchain
+    from db.models import database_proxy
+
+    require_manager(actor_id, "roles.action.audit")
+    return auditchain.verify(database_proxy.obj)

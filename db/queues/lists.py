@@ -1,8 +1,8 @@
 """What is due for whom on a given day: the advisor's call queues (domain.md: 客户信息的应用).
 
 Each queue is a ``Plan``: one or more index ranges (``Part``) over columns stored with the
-car — the days it falls due and which queues may list it (``db.due_days`` keeps them from
-``db.due``'s rules) — or over the customer's birthday, or the prospects. Limits that depend
+car — the days it falls due and which queues may list it (``db.queues.stored_days`` keeps them from
+``db.queues.car_dates``'s rules) — or over the customer's birthday, or the prospects. Limits that depend
 on today are computed here as constants (``today - 15 days``), so the SQL is plain range
 comparisons over indexes on SQLite and PostgreSQL:
 
@@ -10,7 +10,7 @@ comparisons over indexes on SQLite and PostgreSQL:
   the rows handled or put off, found from the few queue states rather than row by row;
 - a page walks the same index in its order and stops after the page's rows, checking each
   row's state as it goes; its rows' owners are checked once more as the details are read
-  (``db.due_days.listing_sql``).
+  (``db.queues.stored_days.listing_sql``).
 
 A row leaves its queue once handled: ``QueueState`` is keyed by (queue, customer,
 vehicle, due_key), where ``due_key`` names the occurrence (the last maintenance's date,
@@ -21,7 +21,7 @@ Rules decided here where the course and the issue are silent (all thresholds are
 settings, read on every call):
 - Maintenance reminders appear ``maintenance.lead_days`` before they fall due and stay
   ``maintenance.overdue_days`` after; a car overdue for longer is left to the drifting
-  and lost queues. When a car falls due is ``db.due.next_maintenance`` (the mileage date
+  and lost queues. When a car falls due is ``db.queues.car_dates.next_maintenance`` (the mileage date
   predicted from the car's trend, ``maintenance.default_daily_km`` when unknown).
 - A follow-up call is due from day ``follow_up.from_days`` after the last visit, late
   after ``follow_up.to_days`` and gone after ``follow_up.drop_days``.
@@ -47,18 +47,19 @@ from dateutil.relativedelta import relativedelta
 from peewee import JOIN, SQL, Expression, Value, fn
 
 from db import segments, settings
-from db.clock import now, today
+from db.clock import day_now, now, today
 from db.connection import is_postgres, writing
-from db.due import next_maintenance, warranty
-from db import due_days
 from db.errors import Invalid
 from db.i18n import number, t
 from db.masking import mask_mobile
-from db.privacy import set_consent
 from db.models import Contact, Customer, Prospect, QueueState, Vehicle, Visit
+from db.privacy import set_consent
+from db.queues import stored_days as due_days
+from db.queues.car_dates import next_maintenance, warranty
+from db.queues.outcomes import CALL_OUTCOMES as OUTCOMES
+from db.validate import text as valid_text
 
 SERVICE, MARKETING = "service", "marketing"
-OUTCOMES = ("reached", "no_answer", "booked", "declined", "wrong_number", "do_not_call")
 CAMPAIGN = "campaign"
 INSPECTION_MAX_YEARS = 30  # cars older than this are not reminded of inspections
 BIRTHDAY_MAX_AGE = 110
@@ -721,8 +722,6 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
 
     "No answer" puts it off ``calls.retry_days`` and counts the try; "do not call again"
     also withdraws the customer's marketing consent (logged)."""
-    from db.validate import text as valid_text
-
     if outcome not in OUTCOMES:
         raise Invalid(t("queue.outcome.bad", outcome=outcome), field="outcome")
     note = valid_text(note or "", "note", max_length=500)
@@ -735,7 +734,7 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
     retry = next_try(day)
     with writing():
         contact = Contact.create(customer=item.customer_id, prospect=item.prospect_id, vehicle=item.vehicle_id,
-                                 advisor=advisor_id, contact_at=now(), channel="phone", purpose=item.queue,
+                                 advisor=advisor_id, contact_at=day_now(), channel="phone", purpose=item.queue,
                                  outcome=outcome, booked_date=booked_date if outcome == "booked" else None,
                                  note=note)
         if item.prospect_id:

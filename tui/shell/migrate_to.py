@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from db.connection import describe, open_database, resolve_target
-    from db.move import move_to_postgres
+    from db.migrate_to import move_to_postgres
 
     source = open_database(resolve_target(args.db))  # upgraded first: both sides on one schema
     interactive = sys.stderr.isatty()

@@ -51,7 +51,7 @@ class NextMaintenance:
 @dataclass(frozen=True)
 class QueueDays:
     """The days on which a car falls due, as the queues store them with the car
-    (``db.due_days`` keeps them): none depends on today, only on the car and the settings."""
+    (``db.queues.stored_days`` keeps them): none depends on today, only on the car and the settings."""
 
     first_maintenance: dt.date | None  # the first maintenance (首保) is due, not done anywhere yet
     maintenance: dt.date | None  # a later maintenance is due
@@ -64,7 +64,7 @@ def days_to_cover(km_left: float, km_per_day: float) -> int:
 
     Python's ``round`` rounds halves to even, SQLite's ``ROUND`` away from zero and
     PostgreSQL's ``round(float8)`` to even again: one rule here, mirrored in the queues'
-    SQL (``db.queues._km_day``), keeps the brief and every backend on the same day.
+    SQL (``db.queues.lists._km_day``), keeps the brief and every backend on the same day.
     """
     return math.floor(km_left / km_per_day + 0.5)
 

@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db import queues
+    from db.queues import lists as queues
     from db.clock import today
     from db.connection import open_database, resolve_target
 

@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from db.backup import backup
     from db.connection import open_database, resolve_target
-    from tui.commands._progress import end_line, human_size, progress_printer
+    from tui.shell._progress import end_line, human_size, progress_printer
 
     open_database(resolve_target(args.db))
     try:
@@ -28,4 +28,6 @@ def run(args: argparse.Namespace) -> int:
         return 130
     end_line()
     print(t("backup.done", path=result.path, size=human_size(result.size), rows=number(sum(result.counts.values()))))
+    if result.newest_audit:  # kept apart from the archive, it shows a later rewrite of the log
+        print(t("chain.newest", id=result.newest_audit[0], hash=result.newest_audit[1]))
     return 0

@@ -13,12 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from db import completeness
-from db.due import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
+from db import completeness, segments
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
 from db.models import Contact, Customer, Vehicle, Visit
+from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 
 LAST_VISITS = 3
 LAST_CONTACTS = 3
@@ -63,7 +63,7 @@ class Brief:
     contacts: list[ContactNote]
     reminders: list[str]
     missing: dict[str, list[str]]  # group -> labels of missing standard fields
-    # Segment badges and a treatment hint: the segments engineer fills these (issue 5).
+    # Segment badges and a treatment hint (db.segments fills them).
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
 
@@ -149,7 +149,7 @@ def _visits(vehicle: Vehicle | None, customer: Customer) -> list[VisitLine]:
 
 def _declined(vehicle: Vehicle | None, customer: Customer,
               visits: list[VisitLine]) -> tuple[dt.date, str] | None:
-    """The declined work still to offer, by the queues' rule (``db.due.declined_to_offer``):
+    """The declined work still to offer, by the queues' rule (``db.queues.car_dates.declined_to_offer``):
     work declined at an earlier visit is no longer offered once a later day's visit came."""
     where = Visit.vehicle == vehicle.id if vehicle is not None else Visit.customer == customer.id
     rows = {r.id: (r.visit_date, r.declined_work) for r in
@@ -171,37 +171,19 @@ def _contacts(customer_id: int) -> list[ContactNote]:
 
 
 def _reminders(customer_id: int) -> list[str]:
-    """What the call lists hold for this customer today (db.queues, when that module exists)."""
-    try:
-        from db import queues
-    except ImportError:
-        return []
-    for name in ("due_for_customer", "for_customer", "customer_due"):
-        func = getattr(queues, name, None)
-        if callable(func):
-            return [_reminder_text(item) for item in func(customer_id)]
-    return []
+    """What the call lists hold for this customer today."""
+    # Here, not at the top: the reception screen imports this module on the way to its
+    # first frame, and the call lists are needed only once a brief is filled in.
+    from db.queues import lists as queues
 
-
-def _reminder_text(item: Any) -> str:
-    for attr in ("label", "title", "text", "queue"):
-        value = getattr(item, attr, None)
-        if value:
-            return str(value)
-    return str(item)
+    return [item.label for item in queues.due_for_customer(customer_id)]
 
 
 def _segments(result: Brief) -> None:
-    """Segment badges and the treatment hint (db.segments, when that module exists)."""
-    try:
-        from db import segments
-    except ImportError:
-        return
-    func = getattr(segments, "badges_for", None)
-    if callable(func):
-        badges = func(result.customer_id, result.vehicle_id)
-        result.segments = [str(b) for b in getattr(badges, "badges", badges) or []]
-        result.treatment = getattr(badges, "treatment", None)
+    """Segment badges and the treatment hint."""
+    found = segments.badges_for(result.customer_id, result.vehicle_id)
+    result.segments = [str(b) for b in found.badges]
+    result.treatment = found.treatment
 
 
 def missing_fields(customer: Customer, vehicle: Vehicle | None) -> dict[str, list[str]]:

@@ -15,9 +15,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db.backup import restore
+    from db.backup import log_restore, restore
     from db.connection import open_database, resolve_target
-    from tui.commands._progress import end_line, progress_printer
+    from tui.shell._progress import end_line, progress_printer
 
     target = resolve_target(args.db)
     try:
@@ -28,6 +28,7 @@ def run(args: argparse.Namespace) -> int:
         return 130
     end_line()
     open_database(target)  # brings an older backup's schema up to date now, not at first use
+    log_restore(result, args.file)
     print(t("restore.done", source=args.file, rows=number(sum(result.counts.values()))))
     if result.set_aside:
         print(t("restore.aside", path=result.set_aside))

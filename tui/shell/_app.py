@@ -29,7 +29,7 @@ def _daily_backup() -> None:
     from db.backup import daily_backup, daily_due
     from db.errors import AdvisorError
     from db.i18n import t
-    from tui.commands._progress import end_line, progress_printer
+    from tui.shell._progress import end_line, progress_printer
 
     try:
         if daily_due() is None:

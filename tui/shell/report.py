@@ -22,13 +22,22 @@ def run(args: argparse.Namespace) -> int:
     from db.connection import open_database, resolve_target
     from db.report import build
 
-    open_database(resolve_target(args.db))
+    from db.audit import chain as auditchain
+
+    database = open_database(resolve_target(args.db))
     report = build(args.date_from, args.date_to)
+    # The audit log's newest hash: a copy kept with the daily report lets a manager notice
+    # a log rewritten later (advisor audit-verify --expect HASH).
+    newest = auditchain.newest(database)
     if args.json:
-        print(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+        data = report.as_json()
+        data["audit_newest"] = {"id": newest[0], "hash": newest[1]} if newest else None
+        print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
     from tui.report_render import render
 
     width = min(shutil.get_terminal_size((80, 24)).columns, 100) - 2
     print(render(report, width).plain, end="")
+    if newest:
+        print(t("chain.newest", id=newest[0], hash=newest[1]))
     return 0

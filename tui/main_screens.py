@@ -34,22 +34,22 @@ class MainScreen:
 MAIN_SCREENS: list[MainScreen] = [
     MainScreen("home", "f9", "screen.home", "tui.screens.home:HomeScreen"),
 
-    # intake (issue 3): F3
+    # intake: F3
     MainScreen("intake", "f3", "screen.intake", "tui.screens.intake:IntakeScreen"),
 
-    # lookup and archive card (issue 4): F4
+    # lookup and archive card: F4
     MainScreen("lookup", "f4", "screen.lookup", "tui.screens.lookup:LookupScreen"),
 
-    # queues (issue 5): F5
+    # queues: F5
     MainScreen("queues", "f5", "screen.queues", "tui.screens.queues:QueuesScreen"),
 
-    # prospects (issue 6): F6
+    # prospects: F6
     MainScreen("prospects", "f6", "screen.prospects", "tui.screens.prospects:ProspectsScreen"),
 
-    # upkeep and import (issue 6): F7
+    # upkeep and import: F7
     MainScreen("upkeep", "f7", "screen.upkeep", "tui.screens.upkeep:UpkeepScreen"),
 
-    # reports and manager (issue 8): F8
+    # reports and manager: F8
     MainScreen("report", "f8", "screen.report", "tui.screens.report:ReportScreen"),
 
 ]

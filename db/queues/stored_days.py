@@ -1,12 +1,12 @@
-"""What the call queues look up on each car, stored with the car (issue 5).
+"""What the call queues look up on each car, stored with the car.
 
 At a million customers a queue's count must be an index range count and its first page
 an index range scan, so what decides whether a car is due is kept on its vehicle row, in
 indexed columns, instead of being worked out row by row at every count:
 
 - the days it falls due (``due_first_maintenance``, ``due_maintenance``, ``warranty_due``,
-  ``warranty_km_due``): ``db.due.queue_days``, the rules' one place, over the car's own
-  columns and the settings named in ``db.due.QUEUE_DAY_SETTINGS``;
+  ``warranty_km_due``): ``db.queues.car_dates.queue_days``, the rules' one place, over the car's own
+  columns and the settings named in ``db.queues.car_dates.QUEUE_DAY_SETTINGS``;
 - its declined work still to offer (``declined_visit``, ``declined_on``): the latest
   visit with declined work, when no later day's visit came after it;
 - which queues may list it (``listing``, see ``listing_sql``): none for a car that is sold,
@@ -31,7 +31,7 @@ from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, Po
 
 from db import settings
 from db.connection import is_postgres, writing
-from db.due import QUEUE_DAY_SETTINGS, declined_to_offer, queue_days
+from db.queues.car_dates import QUEUE_DAY_SETTINGS, declined_to_offer, queue_days
 from db.models import Customer, Setting, Vehicle, Visit
 
 NONE, SERVICE, MARKETING = 0, 1, 2  # ``listing``: which queues may list the car
@@ -198,7 +198,7 @@ def _refresh_days(where: Expression, values: Mapping) -> tuple[int, int]:
 
 def _days(where: Expression, values: Mapping) -> list[tuple[int, tuple, tuple, dt.date | None]]:
     """(id, days, stored days, last visit) of the cars matching ``where``, the days
-    computed by ``db.due.queue_days``. Rows are read raw: for a million cars peewee's
+    computed by ``db.queues.car_dates.queue_days``. Rows are read raw: for a million cars peewee's
     conversion of every value would cost more than the rules."""
     fields = [getattr(Vehicle, name) for name in ("id", *DAY_COLUMNS, *_DAY_INPUTS)]
     dates = [i for i, f in enumerate(fields) if isinstance(f, DateField)]
@@ -219,7 +219,7 @@ def _days(where: Expression, values: Mapping) -> list[tuple[int, tuple, tuple, d
 
 def _declined_work(last_visits: Mapping[int, dt.date | None],
                    visits: Mapping[int, list[tuple[int, dt.date]]] | None = None) -> dict[int, tuple[int, dt.date]]:
-    """Each car's declined work still to offer (``db.due.declined_to_offer``) as (visit id,
+    """Each car's declined work still to offer (``db.queues.car_dates.declined_to_offer``) as (visit id,
     its day). ``visits`` by car, else read from the index of such visits by car."""
     cars = [i for i, last in last_visits.items() if last is not None]
     if visits is None:
@@ -269,7 +269,7 @@ def _write_days(rows: list[tuple]) -> None:
 
 
 # ---- anniversary indexes ----------------------------------------------------------------
-# Birthdays and inspections look up dates by their month and day (db.queues). The index's
+# Birthdays and inspections look up dates by their month and day (db.queues.lists). The index's
 # expression and the queries' must be the same, so both come from here.
 
 def month_day(column) -> Expression:

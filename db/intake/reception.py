@@ -18,15 +18,17 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import audit, due_days, settings
+from db import settings
 from db import validate as v
-from db.clock import now, today
+from db.audit import write as audit
+from db.clock import day_now, now, today
 from db.connection import writing
-from db.drafts import discard_draft
-from db.due import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
+from db.intake.drafts import discard_draft
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.queues import stored_days as due_days
+from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
 from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
@@ -94,12 +96,15 @@ class VehicleForm:
 
 @dataclass
 class PartLine:
+    """One part line of a work order: as typed at the reception (text, checked on save),
+    or as stored (the archive card reads quantity and price as ``Decimal``)."""
+
     name: str = ""
-    quantity: str = ""
-    unit_price: str = ""
+    quantity: str | Decimal = ""
+    unit_price: str | Decimal = ""
 
     def blank(self) -> bool:
-        return not (self.name.strip() or self.quantity.strip() or self.unit_price.strip())
+        return not (self.name.strip() or str(self.quantity).strip() or str(self.unit_price).strip())
 
 
 @dataclass
@@ -222,8 +227,8 @@ def _clean_one(path: str, value: str) -> Any:
     if group == "vehicle":
         if name == "vin":
             return _as(path, v.vin, value)
-        if name == "plate":
-            return _as(path, v.plate, value) if v.normalise(value) else None
+        if name == "plate":  # 临牌, 未上牌 …: no plate yet, as the sales import reads them
+            return _as(path, v.optional_plate, value)
         if name in ("purchase_date", "first_maintenance_date"):
             day = v.optional_date(value, path)
             if day is not None and day > today():
@@ -426,7 +431,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         vehicle = _save_vehicle(data.vehicle, clean, vehicle, customer, day, stamp, owner_changed)
         _audit_vehicle(before, vehicle, advisor_id)
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
-        _save_contact(clean.contact, customer, vehicle, visit, advisor_id, stamp)
+        _save_contact(clean.contact, customer, vehicle, visit, advisor_id)
         if data.prospect_id:
             _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
@@ -619,10 +624,10 @@ def _save_visit(clean: Clean, vehicle: Vehicle, customer: Customer, advisor_id: 
 
 
 def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle, visit: Visit,
-                  advisor_id: int | None, stamp: dt.datetime) -> Contact:
+                  advisor_id: int | None) -> Contact:
     return Contact.create(
         customer=customer.id, vehicle=vehicle.id, visit=visit.id, advisor=advisor_id,
-        contact_at=stamp, channel="desk", purpose="reception", outcome="visit",
+        contact_at=day_now(), channel="desk", purpose="reception", outcome="visit",
         traits=contact["traits"], events=contact["events"],
         tags=",".join(contact["tags"]) or None)
 
@@ -630,6 +635,8 @@ def _save_contact(contact: dict[str, Any], customer: Customer, vehicle: Vehicle,
 def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> None:
     """The customer's yes or no to marketing, given at the desk: recorded as the card's
     G records it (logged, queues at once), only when it changes what the archive holds."""
+    # Here, not at the top: the reception screen imports this module on the way to its
+    # first frame, and privacy (with roles) is needed only by a save that records consent.
     from db.privacy import set_consent
 
     wanted = {"yes": True, "no": False}.get(answer)
@@ -639,7 +646,7 @@ def _record_consent(answer: str, customer_id: int, advisor_id: int | None) -> No
 
 def _convert_prospect(prospect_id: int, customer_id: int, advisor_id: int | None) -> None:
     """Hand the prospect over to the new archive, inside this transaction (a savepoint)."""
-    from db.prospects import convert
+    from db.prospects import convert  # with the first save, not on the way to the first frame
 
     convert(prospect_id, customer_id, advisor_id)
 
@@ -737,14 +744,14 @@ def known_for(path: str, value: str) -> Known:
         owner = Customer.get_or_none(Customer.id == car.owner_id) if car.owner_id else None
         return Known(vehicle_id=car.id, owner_name=owner.name if owner else None, plate=car.plate)
     if path == "customer.mobile":
-        from db.prospects import find_by_mobile
-
         try:
             number = v.mobile(value)
         except Invalid:
             return Known()
         customer = (Customer.select(Customer.name)
                     .where((Customer.mobile == number) & Customer.merged_into.is_null()).first())
+        from db.prospects import find_by_mobile  # with the first mobile typed, not at start
+
         prospect = find_by_mobile(number)
         return Known(customer_name=customer.name if customer else None,
                      prospect_id=prospect.id if prospect else None,
