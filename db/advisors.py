@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
-
 from db.clock import now
 from db.connection import writing
 from db.models import Advisor
@@ -15,10 +13,11 @@ ROLES = (ADVISOR, MANAGER)
 
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return ""
+    """This process's OS account, by its uid: ``LOGNAME``/``USER`` are the caller's to set
+    and never decide who is at the keyboard (db.access.os_account)."""
+    from db.access import os_account
+
+    return os_account()
 
 
 def for_os_user(user: str | None = None) -> Advisor | None:

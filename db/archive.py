@@ -3,7 +3,8 @@
 Reading is one ``load_card`` call returning plain dataclasses (the card never touches a
 model). Every edit validates with ``db.validate`` (the intake's rules), saves through
 ``update_versioned`` (the archive's version: saving over a newer one raises ``Conflict``),
-refreshes the search keys and writes an ``edit`` AuditEntry with before and after.
+says what it wrote (``db.derived``: the search keys follow at commit) and writes an
+``edit`` AuditEntry with before and after.
 Mobiles and ID numbers leave this module masked unless ``reveal`` is called, which is
 itself recorded (PIPL: who looked, when, at which field of whose archive).
 """
@@ -19,7 +20,7 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import segments, validate as v
+from db import derived, segments, validate as v
 from db.audit import write as audit
 from db.clock import day_now, now, today
 from db.connection import writing
@@ -27,14 +28,12 @@ from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.queues import stored_days as due_days
 from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
 from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
 from db.queues.outcomes import CONTACT_OUTCOMES as OUTCOMES
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
 from db.privacy import set_consent
-from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -303,10 +302,9 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
         if "id_number" in changes and changes["id_number"]:
             facts = v.id_facts(changes["id_number"])
             changes.update(birth_date=facts.birth_date, sex=facts.sex)
-        merged = {"name": current.name, "mobile": current.mobile, "employer": current.employer, **changes}
-        changes.update(customer_keys(merged["name"], merged["mobile"], merged["employer"]).as_dict())
         changes.update(occupation_fields(changes))
         version = update_versioned(Customer, customer_id, expected_version, changes)
+        derived.customers([customer_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field=",".join(new),
@@ -358,9 +356,8 @@ def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, An
             if Vehicle.select().where((Vehicle.vin == changes["vin"]) & (Vehicle.id != vehicle_id)).exists():
                 raise Invalid(t("card.vin_taken"), "vin")
         before = {name: getattr(current, name) for name in changes}
-        changes.update(vehicle_keys(changes.get("vin", current.vin), changes.get("plate", current.plate)))
         version = update_versioned(Vehicle, vehicle_id, expected_version, changes)
-        due_days.refresh_vehicles([vehicle_id])  # a purchase date or usage moves its queue days
+        derived.vehicles([vehicle_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=current.owner_id,

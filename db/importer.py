@@ -33,6 +33,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+from db import derived
 from db import validate as v
 from db.audit import write as audit
 from db.clock import now, today
@@ -41,8 +42,7 @@ from db.errors import Invalid
 from db.i18n import field_label, listing, number, t
 from db.models import Customer, Ownership, Prospect, Setting, Vehicle
 from db.prospects import convert as convert_prospect
-from db.queues import stored_days as due_days
-from db.search import compact_key, customer_keys, vehicle_keys
+from db.search import compact_key
 from db.segments import occupation_fields
 from db.sheets import Book, Sheet, SheetRow, SheetWriter, open_book
 
@@ -972,11 +972,10 @@ class _Ids:
 
 def _audit_fill(customer_id: int | None, fill: dict[str, Any], advisor_id: int | None,
                 detail: str | None = None) -> None:
-    """An existing archive filled from the sheet: logged on it, in the batch's transaction
-    (search keys left out: they are copies). New archives are counted in the run's entry."""
-    shown = {k: v for k, v in fill.items() if not k.endswith(("_key", "_rev")) and not k.startswith("pinyin")}
-    audit.record("import", advisor_id=advisor_id, customer_id=customer_id, field=",".join(shown),
-                 after=shown, detail=detail)
+    """An existing archive filled from the sheet: logged on it, in the batch's transaction.
+    New archives are counted in the run's entry."""
+    audit.record("import", advisor_id=advisor_id, customer_id=customer_id, field=",".join(fill),
+                 after=fill, detail=detail)
 
 
 _VEHICLE_COLUMNS = ("id", "vin", "owner", "sold_here", *VEHICLE_FIELDS[1:])  # usage among them
@@ -1016,7 +1015,7 @@ def _change_hands(car: SimpleNamespace, buyer: int, values: Mapping[str, Any], a
         before = {"owner": car.owner, "plate": car.plate}
         changes: dict[str, Any] = {"owner": buyer, "sold_here": True}  # sold (again) here
         if values["plate"] and values["plate"] != car.plate:
-            changes.update(plate=values["plate"], **vehicle_keys(car.vin, values["plate"]))
+            changes.update(plate=values["plate"])
         if values["usage"]:
             changes["usage"] = values["usage"]
         for name in VEHICLE_FIELDS:  # blanks the sheet fills, as for any car on file
@@ -1072,7 +1071,9 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
     people = _People(rows, vehicles)
     prospects = _open_prospects(rows)
     to_convert: dict[int, int] = {}  # prospect id -> the customer it becomes
-    touched: list[int] = []  # cars new or filled in: their queue days and listing change
+    touched: list[int] = []  # cars new or filled in
+    people_touched: list[int] = []  # customers new or filled in
+
     def car_sent(car_id: int) -> None:
         """Before a statement refers to a car new in this batch, send it (and its owner)."""
         if car_id in cars.pending_ids:
@@ -1092,11 +1093,11 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
         changed = False
         if person is None:
             fields = _derived(_present(values, CUSTOMER_FIELDS))
-            keys = customer_keys(values["name"], fields.get("mobile"), fields.get("employer")).as_dict()
-            person_id = customers.add({**fields, **keys, "source": "sales_import", "created_at": stamp,
+            person_id = customers.add({**fields, "source": "sales_import", "created_at": stamp,
                                        "created_by": advisor_id, "updated_at": stamp})
             person = SimpleNamespace(**{**dict.fromkeys(CUSTOMER_FIELDS), **fields}, id=person_id,
-                                     name_key=keys["name_key"])
+                                     name_key=compact_key(values["name"]))
+            people_touched.append(person_id)
             people.add(person)
             counts.new_customers += 1
             counts.created_people.append(row.person_key)
@@ -1110,19 +1111,19 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
                 for k, value in fill.items():
                     setattr(person, k, value)
                 fill = _derived(fill, person.kind)
-                fill.update(customer_keys(person.name, person.mobile, person.employer).as_dict())
                 sent(person.id)
                 Customer.update(**fill, updated_at=stamp, version=Customer.version + 1).where(
                     Customer.id == person.id).execute()
                 _audit_fill(person.id, fill, advisor_id)
                 people.add(person)
+                people_touched.append(person.id)
                 changed = True
         if values["mobile"] and person.mobile == values["mobile"] and values["mobile"] in prospects:
             to_convert.setdefault(prospects[values["mobile"]], person.id)
         car_fields = _present(values, VEHICLE_FIELDS)
         if car is None:
-            car_id = cars.add({**car_fields, "sold_here": True, **vehicle_keys(values["vin"], values["plate"]),
-                               "owner": person.id, "created_at": stamp, "updated_at": stamp})
+            car_id = cars.add({**car_fields, "sold_here": True, "owner": person.id, "created_at": stamp,
+                               "updated_at": stamp})
             first_owners.add({"vehicle": car_id, "customer": person.id,
                               "start_date": values["purchase_date"] or start, "note": note})
             vehicles[values["vin"]] = SimpleNamespace(
@@ -1161,8 +1162,6 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
             owned.add({"vehicle": car.id, "customer": person.id,
                        "start_date": values["purchase_date"] or start, "note": note})
         if fill:
-            if "plate" in fill:
-                fill.update(vehicle_keys(car.vin, fill["plate"]))
             sent(fill.get("owner", car.owner))
             car_sent(car.id)
             Vehicle.update(**fill, updated_at=stamp, version=Vehicle.version + 1).where(
@@ -1182,5 +1181,6 @@ def apply_batch(rows: list[CleanRow], advisor_id: int | None) -> BatchCounts:
         # The intake's own conversion: contacts move to the archive, the prospect is closed.
         convert_prospect(prospect_id, person_id, advisor_id)
         counts.converted.append(prospect_id)
-    due_days.refresh_vehicles(touched)  # after the conversions: a prospect's refusal counts
+    derived.customers(people_touched)
+    derived.vehicles(touched)
     return counts

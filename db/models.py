@@ -5,8 +5,9 @@ Schema changes go through ``db/migrations`` (peewee's ``playhouse.migrations``):
 here needs a new numbered migration file beside the first.
 
 Search keys (``*_key``, ``*_rev``) are normalised, indexed copies that carry lookup
-(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search.keys``
-computes them; every write path fills them through it.
+(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search`` computes
+them and ``db.derived`` writes them when the transaction that wrote a row commits: a
+write path leaves them at their defaults.
 """
 
 from __future__ import annotations
@@ -45,6 +46,45 @@ class Advisor(BaseModel):
     role = CharField(max_length=16, default="advisor")  # advisor | manager
     pin_hash = CharField(max_length=128, null=True)
     active = BooleanField(default=True)
+    created_at = DateTimeField()
+    # The SSH user name (``advisor serve``): ASCII, unique, by default the name's pinyin
+    # (db.access.default_login fills it when an advisor is created).
+    login = CharField(max_length=32, null=True, unique=True)
+    password_hash = CharField(max_length=128, null=True)  # scrypt, as the PIN
+
+    def save(self, *args, **kwargs):
+        if not self.login and self.name:
+            from db.access import default_login
+
+            self.login = default_login(self.name)
+        return super().save(*args, **kwargs)
+
+
+class AdvisorKey(BaseModel):
+    """An SSH public key that signs its advisor in (one advisor may have several)."""
+
+    advisor = ForeignKeyField(Advisor, backref="keys", on_delete="CASCADE")
+    fingerprint = CharField(max_length=64, unique=True)  # SHA256:… as ssh-keygen -l shows it
+    public_key = TextField()  # the OpenSSH line: type, base64 blob, comment
+    added_at = DateTimeField()
+
+
+class SignInFailure(BaseModel):
+    """A refused sign-in (key, password or PIN): what slows and locks the next ones."""
+
+    login = CharField(max_length=64, index=True)
+    address = CharField(max_length=64, null=True, index=True)
+    at = DateTimeField(index=True)
+
+
+class SessionTicket(BaseModel):
+    """A one-time ticket: ``advisor serve`` hands its hash's token to the session process
+    through an inherited pipe; the process redeems it once, within a minute."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    advisor = ForeignKeyField(Advisor, backref="+", on_delete="CASCADE")
+    address = CharField(max_length=64, null=True)
+    fingerprint = CharField(max_length=64, null=True)
     created_at = DateTimeField()
 
 
@@ -92,7 +132,7 @@ class Customer(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)  # optimistic lock: saves compare and bump it
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     pinyin_full = CharField(max_length=120, null=True, index=True)
     pinyin_initials = CharField(max_length=30, null=True, index=True)
     # a second common reading of the name (乐 le beside yue, 覃 tan beside qin, ü typed u)
@@ -134,8 +174,9 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
-    # What the call queues look up (db.queues.stored_days keeps them, every write path refreshes
-    # them): the days the car falls due (db.queues.car_dates.queue_days), its latest visit's declined
+    # What the call queues look up (db.queues.stored_days computes them, db.derived keeps
+    # them when a transaction that wrote the car or its owner commits): the days the car
+    # falls due (db.queues.car_dates.queue_days), its latest visit's declined
     # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
     due_first_maintenance = DateField(null=True)
     due_maintenance = DateField(null=True)
@@ -149,7 +190,7 @@ class Vehicle(BaseModel):
     version = IntegerField(default=1)
     # search keys
     plate_rev = CharField(max_length=10, null=True, index=True)
-    vin_rev = CharField(max_length=17, index=True)
+    vin_rev = CharField(max_length=17, index=True, default="")
 
 
 class Ownership(BaseModel):
@@ -221,7 +262,7 @@ class Prospect(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     mobile_rev = CharField(max_length=11, null=True, index=True)
 
 
@@ -370,5 +411,5 @@ _report_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,
-    QueueState, Draft, AuditEntry, Setting, Counter,
+    QueueState, Draft, AuditEntry, Setting, Counter, AdvisorKey, SignInFailure, SessionTicket,
 ]

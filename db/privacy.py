@@ -2,8 +2,8 @@
 
 Decisions:
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
-  customer's cars are refreshed in the same transaction (``db.queues.stored_days``: the queues'
-  stored listing), so the change is at once.
+  customer's cars follow in the same transaction (``db.derived``: the queues' stored
+  listing), so the change is at once.
 - A customer's own archive, exported for them, holds every value unmasked; that makes it
   an unmasked export, which only a manager may make (roles.require_manager), logged.
 - Anonymisation (manager only) erases every personal field of the archive and of what
@@ -33,16 +33,15 @@ from typing import Any
 
 from peewee import ForeignKeyField, Model, fn
 
+from db import derived
 from db.audit import write as audit
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
-from db.queues import stored_days as due_days
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState,
                        Vehicle, Visit, VisitPart)
 from db.roles import require_manager
-from db.search import customer_keys
 from db.validate import choice
 
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
@@ -96,7 +95,7 @@ def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
                         consent_channel=channel if consent is not None else None,
                         version=Customer.version + 1, updated_at=now()
                         ).where(Customer.id == customer_id).execute()
-        due_days.refresh_owners([customer_id])  # in or out of the marketing queues at once
+        derived.customers([customer_id])  # in or out of the marketing queues at once
         audit.record("consent", advisor_id=advisor_id, customer_id=customer_id,
                      field="marketing_consent", before=before, after=consent, detail=channel)
     return Customer.get_by_id(customer_id)
@@ -329,7 +328,8 @@ class AnonymiseResult:
 
 
 def _erase(model: type[Model], stub: dict[str, Any]) -> dict[Any, Any]:
-    return {getattr(model, name): stub.get(name) for name in PERSONAL[model]}
+    """The personal fields' new values; the search keys follow them (``db.derived``)."""
+    return {getattr(model, name): stub.get(name) for name in PERSONAL[model] - SEARCH_KEYS}
 
 
 def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
@@ -338,22 +338,22 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
     with writing():
         _live_customer(customer_id)
         ids = _archive_ids(customer_id)
-        keys = customer_keys(ANONYMOUS_NAME, None, None).as_dict()
-        customer_stub = {"name": ANONYMOUS_NAME, **keys}
-        customers = (Customer.update({**_erase(Customer, customer_stub),
+        customers = (Customer.update({**_erase(Customer, {"name": ANONYMOUS_NAME}),
                                       Customer.marketing_consent: False,
                                       Customer.consent_at: now(), Customer.consent_channel: None,
                                       Customer.anonymised_at: now(), Customer.updated_at: now(),
                                       Customer.version: Customer.version + 1})
                      .where(Customer.id.in_(ids)).execute())
         contacts = Contact.update(_erase(Contact, {})).where(Contact.customer.in_(ids)).execute()
-        prospect_stub = {"name": ANONYMOUS_NAME, "name_key": keys["name_key"]}
-        prospects = (Prospect.update(_erase(Prospect, prospect_stub))
+        stubs = [p.id for p in Prospect.select(Prospect.id).where(Prospect.customer.in_(ids))]
+        prospects = (Prospect.update(_erase(Prospect, {"name": ANONYMOUS_NAME}))
                      .where(Prospect.customer.in_(ids)).execute())
         cars = [car.id for car in Vehicle.select(Vehicle.id).where(Vehicle.owner.in_(ids))]
         vehicles = (Vehicle.update(owner=None, updated_at=now(), version=Vehicle.version + 1)
                     .where(Vehicle.owner.in_(ids)).execute())
-        due_days.refresh_vehicles(cars)  # no owner: out of every queue
+        derived.customers(ids)  # keys of the stub's values
+        derived.prospects(stubs)
+        derived.vehicles(cars)  # no owner: out of every queue
         (Ownership.update(end_date=today(), note=None)
          .where(Ownership.customer.in_(ids) & Ownership.end_date.is_null()).execute())
         Ownership.update(note=None).where(Ownership.customer.in_(ids)).execute()

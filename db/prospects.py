@@ -17,8 +17,8 @@ from typing import Any
 
 from peewee import fn
 
+from db import derived
 from db.audit import write as audit
-from db.queues import stored_days as due_days
 from db import validate as v
 from db.clock import day_now, now
 from db.connection import writing
@@ -26,7 +26,7 @@ from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
 from db.models import Contact, Customer, Prospect
 from db.queues.outcomes import CONTACT_OUTCOMES
-from db.search import compact_key, prospect_keys
+from db.search import compact_key
 from db.versioning import update_versioned
 
 STATUSES = ("open", "converted", "dropped")
@@ -94,9 +94,10 @@ def create(data: Mapping[str, Any], advisor_id: int | None) -> Prospect:
     stamp = now()
     with writing():
         _check_mobile_free(values["mobile"])
-        return Prospect.create(**values, **prospect_keys(values["name"], values["mobile"]),
-                               status="open", created_by=advisor_id, created_at=stamp,
-                               updated_at=stamp)
+        prospect = Prospect.create(**values, status="open", created_by=advisor_id, created_at=stamp,
+                                   updated_at=stamp)
+        derived.prospects([prospect.id])
+    return prospect
 
 
 def update(prospect_id: int, expected_version: int, data: Mapping[str, Any]) -> int:
@@ -106,7 +107,7 @@ def update(prospect_id: int, expected_version: int, data: Mapping[str, Any]) -> 
         values = clean(data, kept_date=current.next_contact_date)
         if current.status == "open":
             _check_mobile_free(values["mobile"], own_id=prospect_id)
-        values.update(prospect_keys(values["name"], values["mobile"]))
+        derived.prospects([prospect_id])
         return update_versioned(Prospect, prospect_id, expected_version, values)
 
 
@@ -161,7 +162,7 @@ def convert(prospect_id: int, customer_id: int, advisor_id: int | None) -> Prosp
             fill["marketing_consent"] = prospect.marketing_consent
         if fill:
             Customer.update(**fill).where(Customer.id == customer_id).execute()
-            due_days.refresh_owners([customer_id])  # the consent may have come with it
+            derived.customers([customer_id])  # the consent may have come with it
         update_versioned(Prospect, prospect_id, prospect.version,
                          {"status": "converted", "customer": customer_id})
         audit.record("convert", advisor_id=advisor_id, customer_id=customer_id,

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import advisors, settings
+from db import advisors, derived, settings  # derived: its settings observers keep derived data through threshold changes
 from db.advisors import ADVISOR, MANAGER, ROLES, active_managers
 from db.audit import write as audit
 from db.clock import now
@@ -106,17 +106,36 @@ def require_manager(advisor_id: int | None, action_key: str = "roles.action.mana
 class PinNeeded(Forbidden):
     """The named advisor has a PIN and none (or a wrong one) was given."""
 
-    def __init__(self, message: str, advisor_name: str, wrong: bool) -> None:
+    def __init__(self, message: str, advisor_name: str, wrong: bool, locked: bool = False) -> None:
         super().__init__(message)
         self.advisor_name = advisor_name
         self.wrong = wrong
+        self.locked = locked
+
+
+class RemapNeeded(Forbidden):
+    """This OS account belongs to another advisor: signing in by this name would move it.
+    The program asks (and calls again with ``confirm_remap=True``); a shell command refuses."""
+
+    def __init__(self, message: str, advisor_name: str, mapped_to: str) -> None:
+        super().__init__(message)
+        self.advisor_name = advisor_name
+        self.mapped_to = mapped_to
 
 
 def identify(name: str, pin: str | None = None, user: str | None = None,
-             remember: bool = True) -> Advisor:
-    """Sign in by name: the PIN is asked when the advisor has one (unless this OS
-    account is already that advisor's); a retired advisor is refused; a new name makes a
-    new advisor when the station allows it (setting ``advisors.self_register``)."""
+             remember: bool = True, confirm_remap: bool = False) -> Advisor:
+    """Sign in by name. A typed name never grants more than the name's owner allows:
+    - the PIN is asked when the advisor has one, unless this OS account is theirs; wrong
+      PINs are logged, slowed and lock the advisor's login (db.access.check_secret);
+    - a manager without a PIN is reached only from the OS account mapped to them (or
+      over SSH with their key or password);
+    - a retired advisor is refused; a new name makes a new advisor when the station
+      allows it (setting ``advisors.self_register``);
+    - an OS account mapped to another advisor is not moved without ``confirm_remap``, and
+      an advisor mapped to another account keeps it (the name signs in this time only)."""
+    from db import access
+
     cleaned = valid_name(name, "advisor")
     user = advisors.os_user() if user is None else user
     existing = Advisor.get_or_none(Advisor.name == cleaned)
@@ -129,11 +148,22 @@ def identify(name: str, pin: str | None = None, user: str | None = None,
             audit.refused(SIGN_IN, advisor_id=existing.id, detail="retired")
             raise Forbidden(t("roles.retired_cannot_sign_in", name=cleaned))
         own_account = bool(user) and existing.os_user == user
-        if existing.pin_hash and not own_account and not pin_matches(existing.pin_hash, pin):
-            if pin:  # a PIN typed and wrong; none typed yet is only the question
-                audit.refused(SIGN_IN, advisor_id=existing.id, detail="pin")
-            key = "roles.pin_wrong" if pin else "roles.pin_needed"
-            raise PinNeeded(t(key, name=cleaned), cleaned, wrong=bool(pin))
+        if not own_account and existing.pin_hash:
+            if not pin:
+                raise PinNeeded(t("roles.pin_needed", name=cleaned), cleaned, wrong=False)
+            try:
+                access.check_secret(existing, pin, "pin")
+            except access.SignInRefused as exc:
+                raise PinNeeded(str(exc), cleaned, wrong=True, locked=exc.locked) from None
+        elif not own_account and existing.role == MANAGER:
+            audit.refused(SIGN_IN, advisor_id=existing.id, detail="manager_no_pin")
+            raise Forbidden(t("roles.manager_needs_pin", name=cleaned))
+    if existing is not None and existing.os_user and existing.os_user != user:
+        remember = False  # signed in for this time; their own account stays theirs
+    mine = advisors.for_os_user(user) if (user and remember) else None
+    if mine is not None and (existing is None or mine.id != existing.id) and not confirm_remap:
+        raise RemapNeeded(t("roles.account_taken", account=user, mapped=mine.name, name=cleaned),
+                          cleaned, mine.name)
     return advisors.sign_in(cleaned, user=user, remember=remember)
 
 
@@ -268,16 +298,24 @@ class AdvisorLine:
     os_user: str
     work_orders: int
     contacts: int
+    login: str = ""
+    keys: tuple[str, ...] = ()  # fingerprints of their SSH keys
+    has_password: bool = False
 
 
 def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     """Every advisor, retired ones last, with how much work carries their name."""
+    from db.models import AdvisorKey
 
     require_manager(actor_id, "roles.action.advisors")
     orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
     contacts = dict(Contact.select(Contact.advisor, fn.COUNT(Contact.id)).group_by(Contact.advisor).tuples())
+    keys: dict[int, list[str]] = {}
+    for advisor_id, fingerprint in AdvisorKey.select(AdvisorKey.advisor, AdvisorKey.fingerprint).order_by(AdvisorKey.id).tuples():
+        keys.setdefault(advisor_id, []).append(fingerprint)
     return [AdvisorLine(a.id, a.name, a.role, a.active, bool(a.pin_hash), a.os_user or "",
-                        orders.get(a.id, 0), contacts.get(a.id, 0)) for a in list_advisors()]
+                        orders.get(a.id, 0), contacts.get(a.id, 0), a.login or "", tuple(keys.get(a.id, ())),
+                        bool(a.password_hash)) for a in list_advisors()]
 
 
 @dataclass(frozen=True)

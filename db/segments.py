@@ -362,7 +362,7 @@ def live_customer(customer=Customer) -> Expression:
 
 def counted_car(vehicle=Vehicle) -> Expression:
     """An active car with a live owner: the cars the vehicle segments count. The car's
-    stored ``listing`` (``db.queues.stored_days``) says just that, kept current by every write path,
+    stored ``listing`` (``db.queues.stored_days``) says just that, kept current by ``db.derived``,
     so no owner row is read."""
     return vehicle.listing > NONE
 

@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from db.clock import now
+from db.connection import writing
 from db.errors import Invalid
 from db.i18n import t
+from db.models import Setting
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,15 @@ SPECS: dict[str, SettingSpec] = {
         _spec("inspection.every_years", 2),
         _spec("inspection.yearly_after_years", 10),
         _spec("calls.retry_days", 1),
+        # --- the front door (issue 14): sign-in failures slow, then lock a login; serve ---
+        _spec("signin.lock_failures", 5),
+        _spec("signin.lock_window_minutes", 10),
+        _spec("signin.lock_minutes", 15),
+        _spec("signin.delay_ms", 500),
+        _spec("signin.delay_max_ms", 4000),
+        _spec("signin.password_min", 8),
+        _spec("serve.idle_minutes", 30),
+        _spec("serve.max_sessions", 40),
     )
 }
 
@@ -122,8 +134,6 @@ def coerce(key: str, value: Any) -> Any:
 
 def get(key: str) -> Any:
     """The setting's current value: the stored one, else the default."""
-    from db.models import Setting
-
     s = spec(key)
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
@@ -133,29 +143,39 @@ def get(key: str) -> Any:
 
 def get_many(*keys: str) -> dict[str, Any]:
     """Several settings in one query (for queue and segment computations)."""
-    from db.models import Setting
-
     values = {k: spec(k).default for k in keys}
     for row in Setting.select().where(Setting.key.in_(list(keys))):
         values[row.key] = coerce(row.key, json.loads(row.value))
     return values
 
 
+Progress = Callable[[int, int], None]  # (done, in all)
+# (key prefix, observer): see ``observe``
+_observers: list[tuple[str, Callable[[str, Any, Any, Progress | None], None]]] = []
+
+
+def observe(prefix: str, observer: Callable[[str, Any, Any, Progress | None], None]) -> Callable[[], None]:
+    """Have ``observer(key, before, after, progress)`` called whenever a setting whose key
+    starts with ``prefix`` changes value, inside the change's writing transaction: what is
+    derived from the setting is redone with it, all or nothing (the stored queue days,
+    ``db.derived``). ``progress``: the caller's, for a long recompute. Returns the call
+    that stops observing."""
+    entry = (prefix, observer)
+    _observers.append(entry)
+    return lambda: _observers.remove(entry)
+
+
 def set_value(key: str, value: Any, advisor_id: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Any:
+              progress: Progress | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
-    A threshold the cars' stored queue days depend on (``db.queues.car_dates.QUEUE_DAY_SETTINGS``)
-    recomputes them in the same transaction: the queues never mix old and new days.
-    ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
-    from db.clock import now
-    from db.connection import writing
-    from db.queues.car_dates import QUEUE_DAY_SETTINGS
-    from db.models import Setting
-
+    Whatever observes the key (``observe``) follows the change in the same transaction:
+    the queues never mix old and new days. ``progress(done, in all)`` follows that work
+    (not called when nothing observes the key or its value stays the same)."""
     typed = coerce(key, value)
+    watching = [observer for prefix, observer in _observers if key.startswith(prefix)]
     with writing():
-        before = get(key) if key in QUEUE_DAY_SETTINGS else typed
+        before = get(key) if watching else typed
         Setting.insert(
             key=key, value=json.dumps(typed), updated_at=now(), updated_by=advisor_id
         ).on_conflict(
@@ -164,9 +184,8 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
                     Setting.updated_by: advisor_id},
         ).execute()
         if typed != before:
-            from db.queues.stored_days import refresh_days
-
-            refresh_days(progress=progress)
+            for observer in watching:
+                observer(key, before, typed, progress)
     return typed
 
 

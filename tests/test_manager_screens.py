@@ -294,3 +294,44 @@ def test_snapshot_settings(desk, snap_compare):
         await _open(pilot.app, pilot, "ctrl+t")
 
     assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_advisors_screen_manages_the_ssh_sign_in(desk, tmp_path):
+    import subprocess
+
+    from db.models import AdvisorKey
+
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "x@desk", "-f", str(tmp_path / "k")], check=True)
+    line = (tmp_path / "k.pub").read_text().strip()
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+u")
+        assert "guwenx" in screen_text(app)  # the default login, from the name's pinyin
+        table = app.screen.query_one("#advisors-table")
+        table.move_cursor(row=[r.name for r in app.screen.advisor_rows.values()].index("顾问X"))
+        await pilot.press("l", "ctrl+u", *"Bad Login", "f2")
+        await settle(pilot)
+        assert "登录名为 2–32 个小写英文字母" in screen_text(app)
+        await pilot.press("ctrl+u", *"gwx", "f2")
+        await settle(pilot)
+        x = Advisor.get(Advisor.name == "顾问X")
+        assert x.login == "gwx" and "gwx" in screen_text(app)
+        await pilot.press("k", *"not a key", "f2")
+        await settle(pilot)
+        assert "这不是 OpenSSH 公钥" in screen_text(app)
+        app.screen.focused.value = line
+        await pilot.press("f2")
+        await settle(pilot)
+        assert AdvisorKey.select().where(AdvisorKey.advisor == x.id).count() == 1
+        await pilot.press("w", *"short", "tab", *"short", "f2")
+        await settle(pilot)
+        assert "密码至少 8 个字符" in screen_text(app)
+        await pilot.press(*"long-enough-1", "tab", *"long-enough-1", "f2")  # the form came back
+        await settle(pilot)
+        assert pin_matches(Advisor.get_by_id(x.id).password_hash, "long-enough-1")
+        await pilot.press("x", "f2")
+        await settle(pilot)
+        assert not AdvisorKey.select().where(AdvisorKey.advisor == x.id).exists()
+    actions = [e.action for e in AuditEntry.select().where(AuditEntry.action.startswith("advisor"))
+               .order_by(AuditEntry.id)]
+    assert actions == ["advisor.login", "advisor.key_add", "advisor.password", "advisor.key_remove"]

@@ -47,7 +47,9 @@ def test_sign_in_asks_the_pin_unless_the_account_is_the_advisors_own(staff):
         roles.identify("经理甲", pin="0000", user="desk2")
     assert wrong.value.wrong
     assert roles.identify("经理甲", pin="1357", user="desk2").id == manager.id
-    assert Advisor.get_by_id(manager.id).os_user == "desk2"  # the account now maps to them
+    # Signed in this time; the manager's own account keeps them (issue 14: a name never
+    # moves a mapping away from its account).
+    assert Advisor.get_by_id(manager.id).os_user == "mgr"
 
 
 def test_self_registration_can_be_switched_off(staff):

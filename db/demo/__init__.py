@@ -13,7 +13,7 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from db import settings
+from db import derived, settings
 from db.clock import now, today
 from db.connection import describe, writing
 from db.demo import bulk
@@ -23,7 +23,6 @@ from db.demo import station as st
 from db.demo.numbering import WorkOrderNumbers
 from db.errors import AdvisorError
 from db.i18n import t
-from db.queues import stored_days as due_days
 from db.models import (
     Advisor, Contact, Customer, Ownership, Prospect, Vehicle, Visit, VisitPart, database_proxy,
 )
@@ -153,9 +152,11 @@ def generate(customers: int, seed: int,
                     shift[key] += count
                 if progress is not None:
                     progress(shift["customer"], customers)
-            # What the queues look up, as every write path leaves it: before the indexes
-            # are rebuilt, so that filling every car's row keeps none of them up to date.
-            due_days.refresh_all()
+            # Search keys and what the queues look up, as every write path leaves them:
+            # before the indexes are rebuilt, so that filling every row keeps none of them
+            # up to date.
+            with writing():
+                derived.everything()
     finally:
         carrier.close()
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

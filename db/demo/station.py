@@ -98,8 +98,9 @@ class Station(People, Cars):
         return value
 
     def warm_up(self) -> None:
-        """Fill db.search's pinyin cache with every name the station can give (a few seconds;
-        worth it before a big build forks its workers, which then share the cache)."""
+        """Fill db.search's pinyin cache with every name the station can give (a few seconds),
+        so that the keys written when a big build's load ends (``db.derived``) cost a lookup
+        each; done here while the forked workers make the first chunks."""
         for surname, _ in cat.SURNAMES:
             for given in cat.GIVEN_NAMES["M"] + cat.GIVEN_NAMES["F"]:
                 pinyin_readings(surname + given)

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import settings
+from db import derived, settings
 from db import validate as v
 from db.audit import write as audit
 from db.clock import day_now, now, today
@@ -27,9 +27,7 @@ from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
 from db.intake.drafts import discard_draft
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.queues import stored_days as due_days
 from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
-from db.search import customer_keys, vehicle_keys
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -433,9 +431,10 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         visit = _save_visit(clean, vehicle, customer, advisor_id, day, stamp, note)
         _save_contact(clean.contact, customer, vehicle, visit, advisor_id)
         if data.prospect_id:
-            _convert_prospect(data.prospect_id, customer.id, advisor_id)  # refreshes the owner's cars
+            _convert_prospect(data.prospect_id, customer.id, advisor_id)
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
-        due_days.refresh_vehicles([vehicle.id])  # the visit moved its queue days
+        derived.customers([customer.id])
+        derived.vehicles([vehicle.id])  # the visit moves its queue days
         if advisor_id is not None:
             discard_draft(advisor_id)  # saved: the draft goes with the same commit
     return SavedIntake(
@@ -459,7 +458,6 @@ def _customer_values(clean: dict[str, Any], payment: str | None) -> dict[str, An
         values["birth_date"], values["sex"] = facts.birth_date, facts.sex
     if payment:
         values["payment_method"] = payment  # observation group: how this customer pays
-    values.update(customer_keys(values["name"], values.get("mobile"), values.get("employer")).as_dict())
     return values
 
 
@@ -520,7 +518,6 @@ def _vehicle_form_values(clean: dict[str, Any]) -> dict[str, Any]:
     values = dict(clean)
     if not values.get("brand"):
         values["brand"] = v.vin_brand(values["vin"])
-    values.update(vehicle_keys(values["vin"], values.get("plate")))
     return values
 
 

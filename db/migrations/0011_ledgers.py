@@ -1,4 +1,4 @@
-"""Sales ledgers as stores keep them (issue 16).
+"""Sales ledgers as stores keep them.
 
 Customers get a kind (person or organisation: a company buyer's archive holds its unified
 social credit code in ``id_number``), a second phone (a landline or a second mobile
@@ -12,8 +12,20 @@ from peewee import CharField, PostgresqlDatabase
 ALT = ("pinyin_alt", "pinyin_alt_initials")
 
 
+def _byte_order(db, table, *columns):
+    """The columns compared byte by byte on PostgreSQL, as migration 0002's keys."""
+    for column in columns:
+        (type_name,) = db.execute_sql(
+            "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+            "WHERE a.attrelid = %s::regclass AND a.attname = %s AND NOT a.attisdropped",
+            (table, column)).fetchone()
+        db.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"')
+
+
 def up(migrator, db):
-    from db.pg import byte_order
+    # The one import of live code: the second reading is a search key, which must be
+    # spelled as the live lookup asks for it (as migration 0010's hashes must match the
+    # live verifier); the schema change itself is frozen here.
     from db.search import pinyin_readings
 
     # NOT NULL with a default in the statement itself: neither SQLite nor PostgreSQL then
@@ -26,7 +38,7 @@ def up(migrator, db):
         migrator.add_column("customer", "pinyin_alt_initials", CharField(max_length=30, null=True)),
     )
     if isinstance(db, PostgresqlDatabase):
-        byte_order(db, "customer", *ALT)
+        _byte_order(db, "customer", *ALT)
         for column in ALT:  # with the id after the key, as migration 0009's
             db.execute_sql(f'CREATE INDEX IF NOT EXISTS "customer_{column}_id" ON "customer" ("{column}", "id")')
     else:

@@ -13,12 +13,9 @@ indexed columns, instead of being worked out row by row at every count:
   scrapped or has no owner, or whose owner is merged away or anonymised; service queues
   only when the owner refused marketing; every queue otherwise.
 
-None of them depends on today. They are derived, never typed: every write path that
-changes an input refreshes the cars it touched inside its own transaction —
-``refresh_vehicles`` (intake, card edits, import, anonymising) or ``refresh_owners``
-(consent, merge, prospect conversion, a do-not-call) — and a changed threshold recomputes
-every car's days in the same transaction as the change (``db.settings.set_value`` calls
-``refresh_days``). The migration that added the columns fills them with ``refresh_all``.
+None of them depends on today. They are derived, never typed: ``db.derived`` recomputes
+them, through ``refresh_vehicles`` and ``refresh_days``, when a transaction that wrote a
+car or its owner commits, or changed a threshold they depend on (every car's days).
 """
 
 from __future__ import annotations
@@ -27,12 +24,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 
-from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, PostgresqlDatabase, Table, fn
+from peewee import SQL, Case, Database, DatabaseProxy, DateField, Expression, IntegerField, PostgresqlDatabase, Table, fn
 
 from db import settings
 from db.connection import is_postgres, writing
+from db.models import Customer, Vehicle, Visit
 from db.queues.car_dates import QUEUE_DAY_SETTINGS, declined_to_offer, queue_days
-from db.models import Customer, Setting, Vehicle, Visit
 
 NONE, SERVICE, MARKETING = 0, 1, 2  # ``listing``: which queues may list the car
 BATCH = 5000  # cars per read and write when refreshing many
@@ -62,7 +59,7 @@ def listing_sql(vehicle=Vehicle) -> Expression:
 # ---- refreshing ------------------------------------------------------------------------
 
 def refresh_vehicles(ids: Iterable[int | None]) -> None:
-    """Recompute everything stored for these cars (call after writing their inputs)."""
+    """Recompute everything stored for these cars (``db.derived`` calls it at commit)."""
     _refresh_each(Vehicle.id, ids)
 
 
@@ -104,15 +101,9 @@ def refresh_days(values: Mapping | None = None, batch: int = BATCH, progress: Pr
     return changed
 
 
-def refresh_all(database: Database | None = None, batch: int = BATCH) -> None:
-    """Everything stored for every car, in batches of ``batch`` cars. ``database``: a
-    migration's own (in its transaction), which need not be the one the program has open
-    (``advisor migrate-to`` upgrades its target while the source is open)."""
-    if database is None:
-        with writing():
-            _refresh_all(batch)
-        return
-    with database.bind_ctx([Vehicle, Customer, Visit, Setting]):
+def refresh_all(batch: int = BATCH) -> None:
+    """Everything stored for every car, in batches of ``batch`` cars, in one transaction."""
+    with writing():
         _refresh_all(batch)
 
 
@@ -135,7 +126,7 @@ def _values() -> dict:
 
 
 def _database() -> Database:
-    """The database the models are bound to now (a migration binds its own)."""
+    """The database the models are bound to now."""
     database = Vehicle._meta.database
     return database.obj if isinstance(database, DatabaseProxy) else database
 
@@ -157,23 +148,24 @@ def _refresh(where: Expression, values: Mapping,
         return
     declined = _declined_work({i: last for i, _, _, last in rows}, visits)
     values_rows = [(i, *days, *declined.get(i, (None, None))) for i, days, _, _ in rows]
-    _update_from(values_rows, (*DAY_COLUMNS, "declined_visit", "declined_on"), where,
-                 {Vehicle.listing: listing_sql()})
+    update_rows(values_rows, (*DAY_COLUMNS, "declined_visit", "declined_on"), where,
+                {Vehicle.listing: listing_sql()})
 
 
-def _update_from(rows: list[tuple], names: tuple[str, ...], where: Expression | None = None,
-                 also: dict | None = None) -> None:
-    """One UPDATE of the cars in ``rows`` (id, then a value per name in ``names``), and
-    ``also`` (column: SQL) beside. The rows are written out here as a WITH … VALUES list:
-    peewee composes thousands of values slowly."""
+def update_rows(rows: list[tuple], names: tuple[str, ...], where: Expression | None = None,
+                also: dict | None = None, model: type = Vehicle) -> None:
+    """One UPDATE of ``model``'s rows in ``rows`` (id, then a value per name in ``names``),
+    and ``also`` (column: SQL) beside. The rows are written out here as a WITH … VALUES
+    list: peewee composes thousands of values slowly. ``where``: the rows' own condition
+    again (the join alone would make PostgreSQL read every row of the table each time)."""
     database = _database()
     postgres = isinstance(database, PostgresqlDatabase)
     new = Table("new_values", ("id", *names))
-    changes = {getattr(Vehicle, name): _typed(getattr(new, name), name, postgres) for name in names}
+    changes = {getattr(model, name): _typed(getattr(new, name), getattr(model, name), postgres)
+               for name in names}
     changes.update(also or {})
-    match = Vehicle.id == new.id
-    # ``where`` again: the join alone would make PostgreSQL read every car for each batch
-    sql, params = Vehicle.update(changes).from_(new).where(match if where is None else (match & where)).sql()
+    match = model.id == new.id
+    sql, params = model.update(changes).from_(new).where(match if where is None else (match & where)).sql()
     row = "(" + ", ".join([database.param] * (1 + len(names))) + ")"
     columns = ", ".join(f'"{name}"' for name in ("id", *names))
     head = f'WITH "new_values" ({columns}) AS (VALUES {", ".join([row] * len(rows))}) '
@@ -181,10 +173,15 @@ def _update_from(rows: list[tuple], names: tuple[str, ...], where: Expression | 
     database.execute_sql(head + sql, [*flat, *params])
 
 
-def _typed(column, name: str, postgres: bool):
+def _typed(column, field, postgres: bool):
+    """PostgreSQL takes a VALUES list's parameters as text: dates and numbers are cast."""
     if not postgres:
         return column
-    return column.cast("integer") if name == "declined_visit" else column.cast("date")
+    if isinstance(field, DateField):
+        return column.cast("date")
+    if isinstance(field, IntegerField):
+        return column.cast("integer")
+    return column
 
 
 def _refresh_days(where: Expression, values: Mapping) -> tuple[int, int]:
@@ -265,7 +262,7 @@ def _write_days(rows: list[tuple]) -> None:
                                       [(*_params(row[1:], False), row[0]) for row in rows])
         return
     for start in range(0, len(rows), BATCH):
-        _update_from(rows[start:start + BATCH], DAY_COLUMNS)
+        update_rows(rows[start:start + BATCH], DAY_COLUMNS)
 
 
 # ---- anniversary indexes ----------------------------------------------------------------

@@ -19,14 +19,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db import advisors
+    from tui.shell._who import who
     from db.connection import open_database
     from db.export import export
 
     open_database(args.db)
-    me = advisors.for_os_user()
+    me_id = who(args)
     result = export(args.file, queue=args.queue, segment=args.segment, unmasked=args.unmasked,
-                    advisor_id=me.id if me else None,
+                    advisor_id=me_id,
                     progress=lambda n: print(t("cli.export.progress", rows=number(n)), file=sys.stderr))
     print(t("cli.export.done", rows=number(result.rows), path=result.path)
           + (" " + t("cli.export.audited") if result.unmasked else ""))

@@ -20,12 +20,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from db import advisors, importer
+    from db import importer
+    from tui.shell._who import who
     from db.connection import open_database
 
     open_database(args.db)
     mapping = importer.parse_map_options(args.map)
-    me = advisors.for_os_user()
+    me_id = who(args)
     interactive = sys.stderr.isatty()
 
     def progress(result: importer.ImportResult) -> None:
@@ -35,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr, flush=True)
 
     result = importer.run_import(args.file, mapping=mapping, dry_run=args.dry_run,
-                                 rejects_path=args.rejects, advisor_id=me.id if me else None,
+                                 rejects_path=args.rejects, advisor_id=me_id,
                                  progress=progress)
     if interactive:
         print(file=sys.stderr)

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Static
 
-from db.intake.brief import Brief
-from db.queues.car_dates import NextMaintenance, Warranty
 from db.i18n import has, listing, number, t
-from db.intake.reception import SavedIntake
+
+if TYPE_CHECKING:
+    # Only named here: the reception screen shows the find field first, and these come
+    # with the workers that make them (not on the way to the first frame).
+    from db.intake.brief import Brief
+    from db.intake.reception import SavedIntake
+    from db.queues.car_dates import NextMaintenance, Warranty
 
 
 def _heading(text: Text, key: str) -> None:

@@ -13,8 +13,6 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db.i18n import t
-from db.intake.brief import brief, fill_extras
-from db.intake.reception import start_for
 from tui.desk import desk
 from tui.widgets.brief_view import BriefText, brief_text
 from tui.workers import db_work
@@ -59,6 +57,8 @@ class BriefStage(VerticalScroll):
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
         """Reminders and segment badges, slower to work out: they join the brief shown."""
+        from db.intake.brief import fill_extras
+
         self.post_message(self.ExtrasLoaded(fill_extras(partial)))
 
     @on(ExtrasLoaded)
@@ -73,4 +73,8 @@ class BriefStage(VerticalScroll):
 
 def read_brief(vehicle_id: int | None, customer_id: int | None) -> BriefStage.Ready:
     """In a worker: the brief and the work order's start for this car and customer."""
+    # The brief's rules come with the first brief, not on the way to the first frame.
+    from db.intake.brief import brief
+    from db.intake.reception import start_for
+
     return BriefStage.Ready(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 
 from db.i18n import t
-from db.intake.drafts import discard_draft, load_draft, save_draft
-from db.intake.reception import IntakeData
 from tui.desk import desk
 from tui.screens.confirm import ConfirmDialog
 from tui.workers import db_work
+
+if TYPE_CHECKING:
+    from db.intake.reception import IntakeData
+
+# db.intake.drafts and db.intake.reception are imported by the workers and the offer that
+# use them: the reception's rules are not on the way to the first frame.
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is written
 
@@ -70,6 +74,8 @@ class DraftKeeper:
 
     def write_if_open(self, advisor_id: int, payload: dict[str, Any]) -> None:
         """In a worker."""
+        from db.intake.drafts import save_draft
+
         with self._lock:
             if self._open:
                 save_draft(advisor_id, payload)
@@ -82,6 +88,8 @@ class DraftKeeper:
 
     def offer(self, draft: Any, resume: Callable[[IntakeData], object]) -> None:
         """Ask whether to go on with ``draft``: yes resumes it, no throws it away."""
+        from db.intake.reception import IntakeData
+
         data = IntakeData.from_json(draft.data.get("data") or {})
         what = " ".join(x for x in (data.customer.name, data.vehicle.plate) if x) or t("intake.draft_empty")
         question = t("intake.confirm.resume", when=f"{draft.updated_at:%Y-%m-%d %H:%M}", what=what)
@@ -103,6 +111,8 @@ def _save(owner: Widget, keeper: DraftKeeper, advisor_id: int, payload: dict[str
 
 @db_work(group="intake-draft")
 def _load(owner: Widget, advisor_id: int) -> None:
+    from db.intake.drafts import load_draft
+
     draft = load_draft(advisor_id)
     if draft is not None:
         owner.post_message(DraftKeeper.Found(draft))
@@ -110,5 +120,7 @@ def _load(owner: Widget, advisor_id: int) -> None:
 
 @db_work(group="intake-draft")
 def _discard(owner: Widget, advisor_id: int | None) -> None:
+    from db.intake.drafts import discard_draft
+
     if advisor_id is not None:
         discard_draft(advisor_id)

@@ -17,8 +17,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.i18n import number, t
-from db.intake.reception import prefill_from_query
-from db.search import find as find_archives
 from tui.desk import desk
 from tui.screens.intake.brief import read_brief
 from tui.screens.intake.form import FormStage
@@ -97,6 +95,8 @@ class FindStage(Vertical):
     def find(self, query: str) -> None:
         """The matches; for a single one its brief too, in the same worker (one hop less
         before the brief is painted)."""
+        from db.search import find as find_archives  # with the first find, not before the first frame
+
         hits = find_archives(query, limit=FIND_LIMIT)
         brief = read_brief(hits[0].vehicle_id, hits[0].customer_id) if len(hits) == 1 else None
         self.post_message(self.Found(query, hits))  # both handled before the next frame
@@ -136,6 +136,8 @@ class FindStage(Vertical):
 
     @db_work(group="intake-new")
     def _prefill(self, query: str) -> None:
+        from db.intake.reception import prefill_from_query
+
         self.post_message(FormStage.Open(prefill_from_query(query)))
 
     def show_summary(self, saved: Any) -> None:

@@ -3,7 +3,7 @@ transaction (customer, car, work order and contact)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -11,22 +11,42 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
 from db.i18n import t
-from db.intake.reception import ConfirmationNeeded, IntakeData, IntakeInvalid, save_intake
 from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper
 from tui.screens.intake.known import Known, apply_known, look_up, worth_asking
 from tui.widgets.form_row import field_id
-from tui.widgets.intake_form import SECTIONS, IntakeForm
 from tui.workers import db_work
+
+if TYPE_CHECKING:
+    # Imported when the form is mounted, after the first frame (with db.intake and the
+    # validation rules behind it): see FormStage.form_mounted.
+    from db.intake.reception import IntakeData
+    from tui.widgets.intake_form import IntakeForm
 
 # A save normally ends in milliseconds; "saving…" is shown only when one waits longer
 # (another advisor holds the write lock), so a quick save never flashes a stale toast.
 SAVING_NOTICE_AFTER = 0.4
+
+
+class Refused(Message):
+    """The save refused the form's values: what is wrong with each field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__()
+        self.errors = errors
+
+
+class Asks(Message):
+    """The save needs a yes first (a change of owner, a lower mileage)."""
+
+    def __init__(self, kind: str, question: str) -> None:
+        super().__init__()
+        self.kind, self.question = kind, question
 
 
 class FormStage(Vertical):
@@ -46,34 +66,43 @@ class FormStage(Vertical):
             super().__init__()
             self.saved = saved
 
-    class Refused(Message):
-        def __init__(self, errors: dict[str, str]) -> None:
-            super().__init__()
-            self.errors = errors
-
-    class Asks(Message):
-        def __init__(self, kind: str, question: str) -> None:
-            super().__init__()
-            self.kind, self.question = kind, question
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.dirty = False
         self._notice: Timer | None = None
         self.drafts = DraftKeeper(self, self._draft)
+        self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="form-title")  # whose work order, always in sight
-        yield IntakeForm(id="form")
+        # The form (some forty fields) is mounted after the first frame: see form_mounted.
+
+    def after_first_frame(self) -> None:
+        """The program's first frame is on the terminal: build the work order's form now,
+        while the advisor reads the screen, rather than before it is drawn."""
+        self.call_later(self.form_mounted)
+
+    async def form_mounted(self) -> IntakeForm:
+        """The form, mounted on first call (later calls wait for that same mount): a form
+        opened before ``after_first_frame`` (Ctrl+N, Enter on a brief) builds it at once."""
+        if self._form_mount is None:
+            from tui.widgets.intake_form import IntakeForm  # not on the way to the first frame
+
+            form = IntakeForm(id="form")
+            self._form_mount = (form, self.mount(form))
+        form, mounting = self._form_mount
+        await mounting
+        return form
 
     @property
     def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
+        return self.query_one("#form")  # type: ignore[return-value]
 
     # ---- opening
 
     async def fill(self, data: IntakeData) -> bool:
         """Load ``data`` and its title; True for a returning customer."""
+        await self.form_mounted()
         await self.form.load(data)
         returning = data.customer.id is not None
         car = data.vehicle.plate or data.vehicle.vin
@@ -118,6 +147,8 @@ class FormStage(Vertical):
         keys typed right after it land in the new part, and a second PageDown in the same
         chunk counts from there. The part is told by the focused field, not by where it is
         painted: the screen has not been laid out again between two keys of one chunk."""
+        from tui.widgets.intake_form import SECTIONS  # loaded with the form
+
         current = self.form.section_of(self.screen.focused)
         group, paths = SECTIONS[(current + step) % len(SECTIONS)]
         self.form.focus_path(paths[0], scroll=False)
@@ -125,7 +156,9 @@ class FormStage(Vertical):
 
     # ---- typing
 
-    @on(IntakeForm.Edited)
+    def on_intake_form_edited(self) -> None:  # IntakeForm.Edited, named: see form_mounted
+        self.edited()
+
     def edited(self) -> None:
         self.dirty = True
         self.drafts.write_later()
@@ -137,8 +170,7 @@ class FormStage(Vertical):
     def _draft_found(self, message: DraftKeeper.Found) -> None:
         self.drafts.offer(message.draft, lambda data: self.post_message(self.Open(data, resumed=True)))
 
-    @on(IntakeForm.FieldLeft)
-    def _field_left(self, message: IntakeForm.FieldLeft) -> None:
+    def on_intake_form_field_left(self, message: IntakeForm.FieldLeft) -> None:
         if worth_asking(message.path, self.form.collect()):
             look_up(self, message.path, message.value)
 
@@ -165,25 +197,12 @@ class FormStage(Vertical):
         (self.screen.focused or self).call_later(self._save_form)
 
     def _save_form(self) -> None:
-        self._save(self.form.collect(), desk(self).advisor_id)
+        _save(self, self.form.collect(), desk(self).advisor_id)
 
     def _stop_notice(self) -> None:
         if self._notice is not None:
             self._notice.stop()
             self._notice = None
-
-    @db_work(group="intake-save")
-    def _save(self, data: IntakeData, advisor_id: int | None) -> None:
-        try:
-            saved = save_intake(data, advisor_id)
-        except IntakeInvalid as exc:
-            self.post_message(self.Refused(exc.errors))
-            return
-        except ConfirmationNeeded as exc:
-            self.post_message(self.Asks(exc.kind, str(exc)))
-            return
-        self.post_message(self.Saved(saved))
-        # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
 
     @on(Refused)
     async def _refused(self, message: Refused) -> None:
@@ -225,6 +244,23 @@ class FormStage(Vertical):
         self._stop_notice()
         if self.display:
             self.edited()
+
+
+@db_work(group="intake-save")
+def _save(stage: FormStage, data: IntakeData, advisor_id: int | None) -> None:
+    """Posts ``FormStage.Saved``, ``Refused`` or ``Asks`` to ``stage``."""
+    from db.intake.reception import ConfirmationNeeded, IntakeInvalid, save_intake
+
+    try:
+        saved = save_intake(data, advisor_id)
+    except IntakeInvalid as exc:
+        stage.post_message(Refused(exc.errors))
+        return
+    except ConfirmationNeeded as exc:
+        stage.post_message(Asks(exc.kind, str(exc)))
+        return
+    stage.post_message(FormStage.Saved(saved))
+    # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
 
 
 def start_path(form: IntakeForm, returning: bool) -> str:

@@ -7,15 +7,18 @@ or another customer's. Said beside the field, never refused here: the save decid
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.widget import Widget
 
 from db.i18n import t
-from db.intake.reception import IntakeData, known_for, start_for
-from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
+
+if TYPE_CHECKING:
+    # Both come with the form, after the first frame (see FormStage.form_mounted).
+    from db.intake.reception import IntakeData
+    from tui.widgets.intake_form import IntakeForm
 
 
 class Known(Message):
@@ -36,6 +39,8 @@ def worth_asking(path: str, data: IntakeData) -> bool:
 @db_work(group="intake-known", exclusive=False)
 def look_up(owner: Widget, path: str, value: str) -> None:
     """Posts ``Known`` to ``owner``."""
+    from db.intake.reception import known_for, start_for
+
     known = known_for(path, value)
     loaded = start_for(known.vehicle_id) if known.vehicle_id else None
     owner.post_message(Known(path, known, loaded))

@@ -71,13 +71,19 @@ class IntakeScreen(DeskScreen):
         super().on_mount()
         self.find_stage.field.focus()
 
+    def after_first_frame(self) -> None:
+        """Called by the app once its first frame is on the terminal: the work order's form
+        is built then (``FormStage.form_mounted``), not on the way to that frame."""
+        self.form_stage.after_first_frame()
+
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
-        # The advisor becomes known after the screen is shown: then look for a draft, once.
+        # Once the advisor is known (before the screen is shown, or after a sign-in), look
+        # for a draft, once: after the frame that shows the screen, which it must not delay.
         advisor_id = desk(self).advisor_id
         if advisor_id is not None and not self.draft_checked and self.query(FormStage):
             self.draft_checked = True
-            self.form_stage.drafts.look_for(advisor_id)
+            self.call_after_refresh(self.form_stage.drafts.look_for, advisor_id)
 
     def _show(self, stage: str) -> None:
         self.stage = stage
