@@ -19,6 +19,7 @@ from db.i18n import t
 from db.roles import list_advisors
 from db.safe_text import LINES, visible
 from db.validate import date as valid_date
+from tui.desk import desk
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -106,7 +107,7 @@ class AuditScreen(ManagerScreen):
             self.query_one("#audit-status", Static).update(Text(str(exc), style="bold red"))
             self.query_one(f"#{exc.field}", Input).focus()
             return
-        self._load(flt, self.page_offset, self.app.advisor_id, first)
+        self._load(flt, self.page_offset, desk(self).advisor_id, first)
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
@@ -134,7 +135,7 @@ class AuditScreen(ManagerScreen):
     def show(self, message: Loaded) -> None:
         if message.advisors is not None:  # the first page: the manager may read the log
             self.query_one("#audit-advisor", Select).set_options(message.advisors)
-            self._check_chain(self.app.advisor_id)
+            self._check_chain(desk(self).advisor_id)
         page = message.page
         self.entry_total = page.total
         table = self.query_one(DataTable)

@@ -30,6 +30,7 @@ from db.i18n import number, t
 from db.masking import mask_mobile
 from db.safe_text import LINES, visible
 from db.validate import date_example
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.prospect_forms import DoorsForm
 from tui.widgets.fields import TextField
@@ -194,7 +195,7 @@ class ProspectsScreen(DeskScreen):
         self.query_one("#prospects-find", Input).focus()
 
     def action_new(self) -> None:
-        advisor_id = getattr(self.app, "advisor_id", None)
+        advisor_id = desk(self).advisor_id
         fields = [(n, _label_key(n), "", date_example() if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
@@ -224,7 +225,7 @@ class ProspectsScreen(DeskScreen):
         p = message.prospect
         history = self._history(message.contacts)
         if message.intent == "contact":
-            advisor_id = getattr(self.app, "advisor_id", None)
+            advisor_id = desk(self).advisor_id
             fields = [("channel", "prospects.field.channel", "phone", ""),
                       ("outcome", "prospects.field.outcome", "", ""),
                       ("note", "prospects.field.note", "", ""),

@@ -24,6 +24,7 @@ from db.queues.lists import QUEUES
 from db.queues.outcomes import CALL_OUTCOMES
 from db.safe_text import LINES, visible
 from db.segments import spec_label
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows
@@ -244,7 +245,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-write")
     def _record(self, item, outcome: str) -> None:
-        save_outcome(item, outcome, getattr(self.app, "advisor_id", None))
+        save_outcome(item, outcome, desk(self).advisor_id)
         self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
     def action_outcome(self, preset: str | None = None) -> None:
@@ -256,7 +257,7 @@ class QueuesScreen(DeskScreen):
             if outcome:
                 self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
-        self.app.push_screen(OutcomeDialog(item, getattr(self.app, "advisor_id", None), preset), done)
+        self.app.push_screen(OutcomeDialog(item, desk(self).advisor_id, preset), done)
 
     def action_postpone(self) -> None:
         item = self._current()

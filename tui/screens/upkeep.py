@@ -26,6 +26,7 @@ from db.i18n import field_label, listing, number, t
 from db.masking import mask_id, mask_mobile
 from db.quality import live_archives
 from db.safe_text import visible
+from tui.desk import desk
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -237,7 +238,7 @@ class UpkeepScreen(DeskScreen):
 
     @db_work(group="upkeep-merge")
     def run_merge(self, keep_id: int, lose_id: int, versions: tuple[int, int]) -> None:
-        merge.merge(keep_id, lose_id, getattr(self.app, "advisor_id", None), expected=versions)
+        merge.merge(keep_id, lose_id, desk(self).advisor_id, expected=versions)
         self.app.call_from_thread(self._merged)
 
     def _merged(self) -> None:
