@@ -105,7 +105,7 @@ async def _enter_to_brief(target: str, cars: list[tuple[str, int, int]]) -> tupl
         summary = screen.query_one("#saved-text")
         clock.probe(summary, "summary", lambda: str(summary.content))
         for plate, vehicle_id, _ in cars:
-            screen._restart()
+            screen.restart()
             screen.query_one("#find-input").value = plate
             await app.workers.wait_for_complete()
             await pilot.pause()

@@ -216,6 +216,12 @@ async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning)
         assert "已保存" in screen_text(app)
         await pilot.press("ctrl+n")  # the next customer: a new archive leaves it unasked
         await settle(pilot)
+        # The new form takes the focus after the frame that draws it: wait for that, or
+        # the focus moved below would be taken back to the first field.
+        for _ in range(100):
+            if app.focused is not None and app.focused.id == field_id("customer.name"):
+                break
+            await pilot.pause(0.02)
         app.screen.query_one("#" + field_id("contact.consent")).focus()
         await settle(pilot)
         assert consent_line(app) == "营销同意        ‹ 未询问 ›"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import App
@@ -13,6 +15,8 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
+from tui.guard import DropHidden
+from tui.desk import Desk
 from tui.keys import TranslatedBindings, key_name
 from tui.palette import DeskCommands, DeskPalette
 from tui.main_screens import MAIN_SCREENS, MainScreen
@@ -38,7 +42,7 @@ def _screen_bindings() -> list[Binding]:
 class AdvisorApp(TranslatedBindings, App[int]):
     # The reception's styles come with the app's: it is the first screen, and a screen
     # bringing a style sheet of its own makes Textual parse every style sheet again.
-    CSS_PATH = ["app.tcss", "screens/intake.tcss"]
+    CSS_PATH = ["app.tcss", "screens/intake/intake.tcss"]
     ENABLE_COMMAND_PALETTE = True
     # Ctrl+P: this screen's actions, help, quit and the screens, in the interface language
     # (tui/palette.py); Textual's own English system commands are left out.
@@ -72,6 +76,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self.advisor_name: str = known_advisor[1] if known_advisor else ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
+        self._filters.append(DropHidden())  # nothing hidden reaches the terminal (tui/guard.py)
         # Keys read while a screen changes stage, in the order read (see hold_keys).
         self._held: list[events.Key] | None = None
         self._holding = False
@@ -323,6 +328,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
     @staticmethod
     def main_screens() -> list[MainScreen]:
         return MAIN_SCREENS
+
+
+if TYPE_CHECKING:
+    # Screens see the app as a Desk (tui/desk.py): a type checker holds AdvisorApp to it here.
+    _DESK: type[Desk] = AdvisorApp
 
 
 def _key_text(key: events.Key) -> str:

@@ -13,6 +13,8 @@ from textual.widgets import DataTable
 from db import roles
 from db.i18n import t
 from db.roles import advisor_lines
+from db.safe_text import visible
+from tui.desk import desk
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 
@@ -56,11 +58,11 @@ class AdvisorsScreen(ListDesk):
         for line in lines:
             style = "" if line.active else "dim"
             key = table.add_row(
-                Text(line.name, style=style), Text(t(f"roles.{line.role}"), style=style),
+                Text(visible(line.name), style=style), Text(t(f"roles.{line.role}"), style=style),
                 Text(t("advisors.active" if line.active else "advisors.retired"), style=style),
-                Text("✓" if line.has_pin else "", style=style), Text(line.login, style=style),
+                Text("✓" if line.has_pin else "", style=style), Text(visible(line.login or ""), style=style),
                 Text(str(len(line.keys)) if line.keys else "", justify="right", style=style),
-                Text(line.os_user, style=style),
+                Text(visible(line.os_user or ""), style=style),
                 Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right"),
                 key=str(line.id))
             self.advisor_rows[key.value] = line
@@ -78,7 +80,7 @@ class AdvisorsScreen(ListDesk):
 
     def action_add(self, message: str = "", name: str = "", pin: str = "") -> None:
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.add_advisor(self.app.advisor_id, values["name"], pin=values["pin"] or None),
+            self.act(lambda: roles.add_advisor(desk(self).advisor_id, values["name"], pin=values["pin"] or None),
                      "advisors.done.add", retry=lambda m: self.action_add(m, values["name"], values["pin"]))
 
         self.ask(t("advisors.ask.add"), [AskField("name", "advisors.col.name", name),
@@ -91,7 +93,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.rename_advisor(self.app.advisor_id, line.id, values["name"]),
+            self.act(lambda: roles.rename_advisor(desk(self).advisor_id, line.id, values["name"]),
                      "advisors.done.rename", retry=lambda m: self.action_rename(m, values["name"]))
 
         self.ask(t("advisors.ask.rename", name=line.name),
@@ -100,14 +102,14 @@ class AdvisorsScreen(ListDesk):
     def action_retire(self) -> None:
         line = self._current()
         if line is not None:
-            self.act(lambda: roles.set_active(self.app.advisor_id, line.id, not line.active),
+            self.act(lambda: roles.set_active(desk(self).advisor_id, line.id, not line.active),
                      "advisors.done.retire" if line.active else "advisors.done.return")
 
     def action_role(self) -> None:
         line = self._current()
         if line is not None:
             role = roles.ADVISOR if line.role == roles.MANAGER else roles.MANAGER
-            self.act(lambda: roles.set_role(self.app.advisor_id, line.id, role), "advisors.done.role")
+            self.act(lambda: roles.set_role(desk(self).advisor_id, line.id, role), "advisors.done.role")
 
     def action_pin(self, message: str = "") -> None:
         line = self._current()
@@ -115,7 +117,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: roles.set_pin(self.app.advisor_id, line.id, values["pin"] or None),
+            self.act(lambda: roles.set_pin(desk(self).advisor_id, line.id, values["pin"] or None),
                      "advisors.done.pin", retry=lambda m: self.action_pin(m))
 
         self.ask(t("advisors.ask.pin", name=line.name),
@@ -131,7 +133,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: access.set_login(self.app.advisor_id, line.id, values["login"]),
+            self.act(lambda: access.set_login(desk(self).advisor_id, line.id, values["login"]),
                      "advisors.done.login", retry=lambda m: self.action_login(m, values["login"]))
 
         self.ask(t("advisors.ask.login", name=line.name),
@@ -146,7 +148,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: access.add_key(self.app.advisor_id, line.id, values["key"]),
+            self.act(lambda: access.add_key(desk(self).advisor_id, line.id, values["key"]),
                      "advisors.done.key_add", retry=lambda m: self.action_add_key(m, values["key"]))
 
         self.ask(t("advisors.ask.key", name=line.name),
@@ -163,7 +165,7 @@ class AdvisorsScreen(ListDesk):
             return
 
         def then(values: dict[str, str]) -> None:
-            self.act(lambda: access.remove_key(self.app.advisor_id, line.id, values["fingerprint"]),
+            self.act(lambda: access.remove_key(desk(self).advisor_id, line.id, values["fingerprint"]),
                      "advisors.done.key_drop", retry=lambda m: self.action_drop_key(m))
 
         shown = ", ".join(f[7:15] + "…" for f in line.keys)
@@ -182,7 +184,7 @@ class AdvisorsScreen(ListDesk):
             def call() -> None:
                 if values["password"] != values["again"]:
                     raise Invalid(t("cli.password.differ"))
-                access.set_password(self.app.advisor_id, line.id, values["password"] or None)
+                access.set_password(desk(self).advisor_id, line.id, values["password"] or None)
 
             self.act(call, "advisors.done.password", retry=lambda m: self.action_password(m))
 

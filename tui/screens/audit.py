@@ -17,7 +17,9 @@ from db.audit.read import AuditFilter, PAGE_SIZE
 from db.errors import Invalid
 from db.i18n import t
 from db.roles import list_advisors
+from db.safe_text import LINES, visible
 from db.validate import date as valid_date
+from tui.desk import desk
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -25,7 +27,7 @@ from tui.workers import db_work
 
 def _cell(value: str) -> Text:
     """A cell cut at its column's edge shows that it is cut (…); the detail below has it whole."""
-    return Text(value, no_wrap=True, overflow="ellipsis")
+    return Text(visible(value or ""), no_wrap=True, overflow="ellipsis")
 
 
 class LogTable(DataTable):
@@ -105,7 +107,7 @@ class AuditScreen(ManagerScreen):
             self.query_one("#audit-status", Static).update(Text(str(exc), style="bold red"))
             self.query_one(f"#{exc.field}", Input).focus()
             return
-        self._load(flt, self.page_offset, self.app.advisor_id, first)
+        self._load(flt, self.page_offset, desk(self).advisor_id, first)
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
@@ -133,7 +135,7 @@ class AuditScreen(ManagerScreen):
     def show(self, message: Loaded) -> None:
         if message.advisors is not None:  # the first page: the manager may read the log
             self.query_one("#audit-advisor", Select).set_options(message.advisors)
-            self._check_chain(self.app.advisor_id)
+            self._check_chain(desk(self).advisor_id)
         page = message.page
         self.entry_total = page.total
         table = self.query_one(DataTable)
@@ -156,13 +158,13 @@ class AuditScreen(ManagerScreen):
         if row is None:
             return
         text = Text()
-        text.append(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {row.action_label}  {row.customer}\n")
+        text.append(visible(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {row.action_label}  {row.customer}") + "\n")
         for change in row.changes:
-            text.append(change + "\n")
+            text.append(visible(change, LINES) + "\n")
         if row.note:
-            text.append(row.note + "\n")
+            text.append(visible(row.note, LINES) + "\n")
         if row.origin:
-            text.append(row.origin)
+            text.append(visible(row.origin, LINES))
         text.rstrip()
         self._show_detail(text)
 

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
+from tui.desk import desk
 from tui.keys import TranslatedBindings
 from tui.widgets.greeting import GreetingBanner
 from tui.widgets.screen_strip import DeskFooter
@@ -91,7 +92,7 @@ class DeskScreen(TranslatedBindings, Screen):
         banner = next(iter(self.query(GreetingBanner)), None)
         if banner is None:  # the advisor became known before this screen was composed:
             return  # on_mount paints the greeting
-        banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
+        banner.advisor_name = desk(self).advisor_name
         banner.today = today().isoformat()
 
     def arrived(self) -> None:

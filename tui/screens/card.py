@@ -27,6 +27,7 @@ from db.errors import Invalid
 from db.i18n import number, t
 from db.privacy import set_consent
 from tui.consent import CONSENT_NOW
+from tui.desk import desk
 from tui.keys import TranslatedBindings
 from tui.screens import card_render as render
 from tui.screens.base import DeskScreen
@@ -208,7 +209,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     def action_reveal(self, field: str) -> None:
         if self.card is not None:
-            self._reveal(field, getattr(self.app, "advisor_id", None))
+            self._reveal(field, desk(self).advisor_id)
 
     @db_work(group="card-reveal")
     def _reveal(self, field: str, advisor_id: int | None) -> None:
@@ -238,7 +239,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         def answered(answer: str | None) -> None:
             if answer in ("yes", "no"):
-                self._consent(getattr(self.app, "advisor_id", None), answer == "yes")
+                self._consent(desk(self).advisor_id, answer == "yes")
 
         self.app.push_screen(ConfirmDialog(t("card.consent_question", now=t(now)),
                                            [("yes", "card.consent_answer_yes"), ("no", "card.consent_answer_no"),
@@ -252,7 +253,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     def action_export(self) -> None:
         if self._usable():
-            self._export_allowed(getattr(self.app, "advisor_id", None))
+            self._export_allowed(desk(self).advisor_id)
 
     @db_work(group="card-export")
     def _export_allowed(self, advisor_id: int | None) -> None:
@@ -266,7 +267,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         def answered(values: dict[str, str] | None) -> None:
             if values is not None:
-                self._export(getattr(self.app, "advisor_id", None), values["path"])
+                self._export(desk(self).advisor_id, values["path"])
 
         field = AskField("path", "card.export_path", message.path, max_length=400, help_key="card.export_help")
         self.app.push_screen(AskScreen(t("card.export_title", name=self.card.values["name"]), [field],
@@ -284,7 +285,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     def action_anonymise(self) -> None:
         if self._usable():
-            self._plan_anonymise(getattr(self.app, "advisor_id", None))
+            self._plan_anonymise(desk(self).advisor_id)
 
     @db_work(group="card-anonymise")
     def _plan_anonymise(self, advisor_id: int | None) -> None:
@@ -297,7 +298,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         def answered(answer: str | None) -> None:
             if answer == "anonymise":
-                self._anonymise(getattr(self.app, "advisor_id", None))
+                self._anonymise(desk(self).advisor_id)
 
         self.app.push_screen(ConfirmDialog(render.anonymise_plan(message.plan),
                                            [("cancel", "card.anon_cancel"), ("anonymise", "card.anon_do")]),
@@ -336,7 +337,7 @@ class ArchiveCard(TranslatedBindings, Screen):
             self.load()
 
     def advisor_id(self) -> int | None:
-        return getattr(self.app, "advisor_id", None)
+        return desk(self).advisor_id
 
 
 __all__ = ["ArchiveCard", "FieldForm"]

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from db.i18n import number, t
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
 
@@ -32,7 +33,7 @@ class HomeScreen(DeskScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#home-db", Static).update(
-            Text(t("home.db", target=getattr(self.app, "db_label", "")), style="dim"))
+            Text(t("home.db", target=desk(self).db_label), style="dim"))
         self.query_one("#home-keys", Static).update(self._keys_text())
         self.load_counts()
 

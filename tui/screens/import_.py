@@ -26,6 +26,8 @@ from db.clock import today
 from db.errors import AdvisorError
 from db.i18n import field_label, listing, number, t
 from db.importer import parse_map_options, run_import
+from db.safe_text import visible
+from tui.desk import desk
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
@@ -83,7 +85,7 @@ class ImportScreen(TranslatedBindings, Screen):
 
     def on_mount(self) -> None:
         banner = self.query_one(GreetingBanner)
-        banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
+        banner.advisor_name = desk(self).advisor_name
 
         banner.today = today().isoformat()
 
@@ -135,7 +137,7 @@ class ImportScreen(TranslatedBindings, Screen):
                 shown = Text(t("import.unrecognised"), style="bold")  # the advisor may map it
             else:
                 shown = Text(t("import.unmapped"), style="dim")  # mapped away on purpose
-            rows.append((Text(header), shown))
+            rows.append((Text(visible(header)), shown))  # a header's escape sequence made visible
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))
@@ -180,7 +182,7 @@ class ImportScreen(TranslatedBindings, Screen):
         self._cancel.clear()
         self.query_one("#import-progress", ProgressBar).update(total=100, progress=0)
         self._say(t("import.running"))
-        self.run_import(path, mapping, self.dry_run, getattr(self.app, "advisor_id", None))
+        self.run_import(path, mapping, self.dry_run, desk(self).advisor_id)
 
     @db_work(group="import-run")
     def run_import(self, path: str, mapping: dict[str, str], dry_run: bool, advisor_id: int | None) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Static
 
 from db.errors import Forbidden, Invalid
 from db.i18n import t
+from tui.desk import desk
 from tui.screens.ask import AskField, AskScreen
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -86,7 +87,7 @@ class ListDesk(ManagerScreen):
         self.reload()
 
     def reload(self) -> None:
-        self._load(self.app.advisor_id)  # type: ignore[attr-defined]
+        self._load(desk(self).advisor_id)
 
     def fetch(self, actor_id: int | None) -> list:
         """The lines (in the worker); raises Forbidden for anyone but a manager."""

@@ -28,7 +28,9 @@ from db import prospects
 from db.clock import today
 from db.i18n import number, t
 from db.masking import mask_mobile
+from db.safe_text import LINES, visible
 from db.validate import date_example
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.prospect_forms import DoorsForm
 from tui.widgets.fields import TextField
@@ -146,8 +148,8 @@ class ProspectsScreen(DeskScreen):
     @staticmethod
     def _cells(row, day: dt.date) -> list[Text]:
         due = row.next_contact_date
-        return [Text(row.name), Text(mask_mobile(row.mobile)), Text(row.district or ""),
-                Text(row.current_car or ""),
+        return [Text(visible(row.name)), Text(visible(mask_mobile(row.mobile))), Text(visible(row.district or "")),
+                Text(visible(row.current_car or "")),
                 Text(due.isoformat() if due else "", style="bold" if due and due <= day else "")]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -193,7 +195,7 @@ class ProspectsScreen(DeskScreen):
         self.query_one("#prospects-find", Input).focus()
 
     def action_new(self) -> None:
-        advisor_id = getattr(self.app, "advisor_id", None)
+        advisor_id = desk(self).advisor_id
         fields = [(n, _label_key(n), "", date_example() if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
         self.app.push_screen(DoorsForm(t("prospects.new_title"), fields,
@@ -223,7 +225,7 @@ class ProspectsScreen(DeskScreen):
         p = message.prospect
         history = self._history(message.contacts)
         if message.intent == "contact":
-            advisor_id = getattr(self.app, "advisor_id", None)
+            advisor_id = desk(self).advisor_id
             fields = [("channel", "prospects.field.channel", "phone", ""),
                       ("outcome", "prospects.field.outcome", "", ""),
                       ("note", "prospects.field.note", "", ""),
@@ -250,7 +252,7 @@ class ProspectsScreen(DeskScreen):
         for c in contacts:
             outcome = t(f"contact.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
             text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
-            text.append(c.note or "")  # typed by an advisor: plain text, never markup
+            text.append(visible(c.note or "", LINES))  # typed by an advisor: plain text, never markup
             text.append("\n")
         return text
 

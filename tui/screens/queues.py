@@ -22,7 +22,9 @@ from db.i18n import t
 from db.queues import lists as queues
 from db.queues.lists import QUEUES
 from db.queues.outcomes import CALL_OUTCOMES
+from db.safe_text import LINES, visible
 from db.segments import spec_label
+from tui.desk import desk
 from tui.screens.base import DeskScreen
 from tui.screens.queue_dialogs import BOOK, DateDialog, OutcomeDialog, SegmentDialog, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows
@@ -211,13 +213,13 @@ class QueuesScreen(DeskScreen):
         text.append(" | ".join(b.label for b in item.badges), style="bold")
         if item.hint:
             text.append("\n" + t("queues.guidance"), style="bold")
-            text.append(item.hint)
+            text.append(visible(item.hint, LINES))
         text.append("\n")
-        text.append(item.reason)
+        text.append(visible(item.reason, LINES))
         if item.letter:
             text.append("  " + t("queue.letter", n=f"{item.attempts:,}"), style="bold")
         text.append("\n" + t("queues.last_note"), style="bold")
-        text.append(item.last_note or t("queues.no_contact"))
+        text.append(visible(item.last_note, LINES) if item.last_note else t("queues.no_contact"))
         detail.update(text)
 
     def _current(self):
@@ -257,7 +259,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-write")
     def _record(self, item, outcome: str) -> None:
-        save_outcome(item, outcome, getattr(self.app, "advisor_id", None))
+        save_outcome(item, outcome, desk(self).advisor_id)
         self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
     def action_outcome(self, preset: str | None = None) -> None:
@@ -271,7 +273,7 @@ class QueuesScreen(DeskScreen):
             elif outcome:
                 self.post_message(self.Recorded(t("queues.recorded", outcome=t(f"contact.outcome.{outcome}"))))
 
-        self.app.push_screen(OutcomeDialog(item, getattr(self.app, "advisor_id", None), preset), done)
+        self.app.push_screen(OutcomeDialog(item, desk(self).advisor_id, preset), done)
 
     def action_postpone(self) -> None:
         item = self._current()

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from db.errors import AdvisorError
 from db.i18n import t
 from db.roles import change_setting, setting_lines
+from tui.desk import desk
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 
@@ -91,7 +92,7 @@ class SettingsScreen(ListDesk):
 
         self._cars = None
         self._say(t("settings_screen.saving"))
-        self.saving = self.act(lambda: change_setting(self.app.advisor_id, key, value, progress=progress),
+        self.saving = self.act(lambda: change_setting(desk(self).advisor_id, key, value, progress=progress),
                                "settings_screen.changed",
                                retry=lambda reason: self._ask(reason, value))
 

@@ -1,0 +1,166 @@
+"""F3, the reception screen: it switches between the find, brief and form stages and
+hands each key to the stage in front; the stages do the work."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import ContentSwitcher
+
+from db.i18n import t
+from tui.desk import desk
+from tui.screens.base import DeskScreen
+from tui.screens.confirm import CANCEL, ConfirmDialog
+from tui.screens.intake.brief import BriefStage
+from tui.screens.intake.find import FindStage
+from tui.screens.intake.form import FormStage
+
+
+class IntakeScreen(DeskScreen):
+    HELP_KEY = "screen.intake.help"
+    CSS_PATH = "intake.tcss"
+    BINDINGS = [
+        # priority: the keys typed after F2 are kept for the next customer's find field
+        # (they would otherwise land in the form, and in what is saved)
+        Binding("f2", "save", "intake.key.save", id="intake.save", priority=True),
+        # priority, like Enter below: the keys typed after them are kept for the form they open
+        Binding("ctrl+n", "new_archive", "intake.key.new", id="intake.new", priority=True),
+        # priority: Enter that finds or opens the work order holds the keys typed after it
+        # (Desk.hold_keys) until the next stage has its focus; in the form's fields
+        # the app's own priority Enter moves on first. One binding per stage, so that the
+        # footer shows Enter 开单 on the brief only (Enter finds: the find stage says so).
+        Binding("enter", "find_enter", show=False, id="intake.find", priority=True),
+        Binding("enter", "proceed", "intake.key.order", id="intake.proceed", priority=True),
+        Binding("escape", "back", "key.back", show=False, id="back"),
+        # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
+        Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
+                priority=True),
+        Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section",
+                priority=True),
+    ]
+    # The key's action for each stage: the others are neither run nor shown there.
+    ACTION_STAGES = {"save": ("form",), "proceed": ("brief",), "find_enter": ("find",),
+                     "section": ("form",), "new_archive": ("find", "brief")}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stage = "find"
+        self.draft_checked = False
+
+    def compose_body(self) -> ComposeResult:
+        with ContentSwitcher(initial="find", id="stages"):
+            yield FindStage(id="find")
+            yield BriefStage(id="brief")
+            yield FormStage(id="form-stage")
+
+    @property
+    def find_stage(self) -> FindStage:
+        return self.query_one(FindStage)
+
+    @property
+    def brief_stage(self) -> BriefStage:
+        return self.query_one(BriefStage)
+
+    @property
+    def form_stage(self) -> FormStage:
+        return self.query_one(FormStage)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.find_stage.field.focus()
+
+    def after_first_frame(self) -> None:
+        """Called by the app once its first frame is on the terminal: the work order's form
+        is built then (``FormStage.form_mounted``), not on the way to that frame."""
+        self.form_stage.after_first_frame()
+
+    def refresh_greeting(self) -> None:
+        super().refresh_greeting()
+        # Once the advisor is known (before the screen is shown, or after a sign-in), look
+        # for a draft, once: after the frame that shows the screen, which it must not delay.
+        advisor_id = desk(self).advisor_id
+        if advisor_id is not None and not self.draft_checked and self.query(FormStage):
+            self.draft_checked = True
+            self.call_after_refresh(self.form_stage.drafts.look_for, advisor_id)
+
+    def _show(self, stage: str) -> None:
+        self.stage = stage
+        self.query_one("#stages", ContentSwitcher).current = "form-stage" if stage == "form" else stage
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        stages = self.ACTION_STAGES.get(action)
+        return stages is None or self.stage in stages
+
+    # ---- keys: each goes to its stage
+
+    def action_find_enter(self) -> None:
+        # The keys after Enter wait for the brief. Enter itself goes on to the find field
+        # or the pick list: the keys typed before it are still on their way there, so
+        # only they know what it finds or picks (the field posts Submitted, the list
+        # OptionSelected, and a stage that follows releases the keys).
+        if self.find_stage.submits(self.focused):
+            desk(self).hold_keys()
+        raise SkipAction()
+
+    def action_proceed(self) -> None:
+        desk(self).hold_keys()  # for the work order's first field
+        self.post_message(FormStage.Open(self.brief_stage.data))
+
+    def action_new_archive(self) -> None:
+        self.find_stage.new_archive()
+
+    def action_section(self, step: int) -> None:
+        self.form_stage.section(step)
+
+    def action_save(self) -> None:
+        self.form_stage.save()
+
+    # ---- from one stage to the next
+
+    @on(FindStage.Picked)
+    def _picked(self, message: FindStage.Picked) -> None:
+        self.brief_stage.load_brief(message.hit.vehicle_id, message.hit.customer_id)
+
+    @on(BriefStage.Ready)
+    def _brief_ready(self, message: BriefStage.Ready) -> None:
+        self.brief_stage.show(message)
+        self._show("brief")
+
+    @on(FormStage.Open)
+    async def _open_form(self, message: FormStage.Open) -> None:
+        returning = await self.form_stage.fill(message.data)
+        shown = self.stage == "form"
+        self._show("form")
+        self.form_stage.begin(returning, message.resumed, shown)
+
+    @on(FormStage.Saved)
+    def _saved(self, message: FormStage.Saved) -> None:
+        """Back to the find field for the next customer, the summary under it."""
+        self.restart(focus=False)
+        self.find_stage.show_summary(message.saved)
+
+    def action_back(self) -> None:
+        if self.stage == "form" and self.form_stage.dirty:
+            def answered(value: str | None) -> None:
+                if value == "yes":
+                    self.restart()  # closes drafts first, so none lands after the discard
+                    self.form_stage.drafts.discard(desk(self).advisor_id)
+
+            self.app.push_screen(ConfirmDialog(t("intake.confirm.discard"),
+                                               [(CANCEL, "intake.confirm.no"), ("yes", "intake.confirm.yes")]),
+                                 answered)
+        elif self.stage != "find":
+            self.restart()
+        elif not self.find_stage.back():
+            super().action_back()
+
+    def restart(self, focus: bool = True) -> None:
+        """Back to the find field for the next customer (``focus``: now)."""
+        self.form_stage.reset()
+        self.find_stage.reset()
+        self._show("find")
+        if focus:
+            self.set_focus(self.find_stage.field)
