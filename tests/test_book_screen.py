@@ -186,3 +186,55 @@ def test_snapshot_the_days_grid(snapshot_db_path, snap_compare):
         await screen_text_when(pilot, "左前轮异响")
 
     assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_todays_arrivals_at_reception_one_key_to_a_prefilled_work_order(station):
+    """The arrivals show under the find field while the focus stays in it; Ctrl+O opens the
+    highlighted one's brief, Enter its work order with the request booked, F2 saves it and
+    the booking is arrived with that work order."""
+    from db import clock
+    from db.models import Visit
+
+    db_path, me, fleet = station
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    first = appointments.book(vehicle_id=fleet[2].id, at=at(9, day=TODAY), booked_by=me.id, request="更换刹车片")
+    appointments.confirm(first.id, me.id)
+    second = appointments.book(vehicle_id=fleet[3].id, at=at(10, day=TODAY), booked_by=me.id, request="检查空调")
+    clock.pin_now(dt.datetime(2026, 11, 26, 9, 10))
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = await screen_text_when(pilot, "今日预约到店 2 辆")
+        assert "09:00 川A12342 王芳  已确认 已过时间  更换刹车片" in text
+        assert "10:00 川A12343 王芳  未确认  检查空调" in text
+        assert pilot.app.focused.id == "find-input"
+        await steps(pilot, "ctrl+down", "ctrl+o")  # the second arrival
+        text = await screen_text_when(pilot, "今日预约 10:00")
+        assert "今日预约 10:00（已预约）要求： 检查空调" in text
+        await steps(pilot, "enter")
+        await steps(pilot, *"30000", "f2")
+        await screen_text_when(pilot, "已保存")
+    arrived = appointments.get(second.id)
+    assert arrived.status == "arrived" and Visit.get_by_id(arrived.visit_id).work_requested == "检查空调"
+    assert appointments.get(first.id).status == "confirmed"
+
+
+def test_snapshot_todays_arrivals_at_reception(snapshot_db_path, snap_compare):
+    """The reception as it opens at 09:30: the find field focused, today's three expected
+    cars under it (one late and confirmed, one unconfirmed, a markup-looking request)."""
+    from db import clock
+
+    me = factory.advisor("刘洋")
+    people = [factory.customer(name, f"1380013{n:04d}") for n, name in enumerate(("王芳", "李建国", "欧阳娜娜"))]
+    cars = [factory.vehicle(person, factory.vin_with_check(f"LSVAB2AB{n:08d}"), f"川A{n:04d}8", since=dt.date(2020, 1, 1))
+            for n, person in enumerate(people)]
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    for car, hour, request in zip(cars, (9, 10, 11), ("更换刹车片", "保养，检查空调", "[b]钣金[/b] 报价")):
+        appointments.book(vehicle_id=car.id, at=at(hour, day=TODAY), booked_by=me.id, request=request)
+    appointments.confirm(1, me.id)
+    clock.pin_now(dt.datetime(2026, 11, 26, 9, 30))
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await screen_text_when(pilot, "今日预约到店 3 辆")
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)

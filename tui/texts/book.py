@@ -65,6 +65,13 @@ TEXTS = {
     "card.key.book": ("预约", "Book"),
     "card.book_no_car": ("这位客户名下没有车辆，不能预约", "This customer has no car to book"),
     "lookup.key.book": ("预约", "Book"),
+    # ---- reception: today's arrivals
+    "arrivals.title": ("今日预约到店 {n} 辆（Ctrl+↑/↓ 选择，Ctrl+O 接待）", "Expected today: {n} (Ctrl+↑/↓ choose, Ctrl+O receive)"),
+    "intake.key.arrival": ("预约到店", "Arrival"),
+    "intake.key.next_arrival": ("下一位预约", "Next arrival"),
+    "intake.key.previous_arrival": ("上一位预约", "Previous arrival"),
+    "intake.brief.appointment": ("今日预约 {at}（{status}）要求：", "Booked today {at} ({status}), asked for:"),
+    "arrivals.unconfirmed": ("未确认", "not confirmed"),
     # ---- the report
     "report.bookings.title": ("预约", "Appointments"),
     "report.col.work_orders": ("工单", "orders"),

@@ -60,6 +60,11 @@ def brief_text(b: Brief) -> Text:
         for parts in ((age, _warranty_line(b.warranty)), (mileage, _next_line(b.next_maintenance))):
             if any(parts):
                 text.append(" · ".join(p for p in parts if p) + "\n")
+    if b.appointment is not None:  # booked for today: what the customer asked for, as written
+        booking = b.appointment
+        text.append(t("intake.brief.appointment", at=f"{booking.at:%H:%M}",
+                      status=t(f"book.status.{booking.status}")) + " ", style="bold reverse")
+        text.append(visible(booking.request or "—", LINES) + "\n")
     if b.treatment:
         text.append(visible(b.treatment, LINES) + "\n", style="italic")
     if b.other_vehicles:

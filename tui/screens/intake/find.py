@@ -21,6 +21,7 @@ from db.safe_text import visible
 from tui.desk import desk
 from tui.screens.intake.brief import read_brief
 from tui.screens.intake.form import FormStage
+from tui.widgets.arrivals import ArrivalsBoard
 from tui.widgets.brief_view import BriefText, saved_text
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -58,12 +59,38 @@ class FindStage(Vertical):
         yield TextField(placeholder=t("intake.find.placeholder"), id="find-input",
                         help_key="intake.find.help", max_length=40)
         yield Static(Text(t("intake.find.hint")), id="find-status", classes="hint")
+        arrivals = ArrivalsBoard(id="arrivals")
+        arrivals.display = False
+        yield arrivals
         results = OptionList(id="find-results")
         results.display = False
         yield results
         summary = BriefText(Text(""), id="saved-text")
         summary.display = False
         yield summary
+
+    class ArrivalsLoaded(Message):
+        def __init__(self, bookings: list[Any]) -> None:
+            super().__init__()
+            self.bookings = bookings
+
+    @db_work(group="intake-arrivals")
+    def load_arrivals(self) -> None:
+        """Today's expected cars, under the field (after the first frame, and again after
+        each save); those whose time has passed long enough become no-shows first."""
+        from db import appointments  # the book comes after the first frame, not before it
+
+        appointments.mark_no_shows(desk(self).advisor_id)
+        self.post_message(self.ArrivalsLoaded(appointments.arrivals()))
+
+    @on(ArrivalsLoaded)
+    def _arrivals_loaded(self, message: ArrivalsLoaded) -> None:
+        self.query_one(ArrivalsBoard).show(message.bookings)
+        self.screen.refresh_bindings()
+
+    @property
+    def arrivals(self) -> ArrivalsBoard:
+        return self.query_one(ArrivalsBoard)
 
     @property
     def field(self) -> TextField:

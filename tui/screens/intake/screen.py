@@ -34,6 +34,12 @@ class IntakeScreen(DeskScreen):
         Binding("enter", "find_enter", show=False, id="intake.find", priority=True),
         Binding("enter", "proceed", "intake.key.order", id="intake.proceed", priority=True),
         Binding("escape", "back", "key.back", show=False, id="back"),
+        # today's arrivals under the find field: the focus stays in the field
+        Binding("ctrl+o", "receive_arrival", "intake.key.arrival", id="intake.arrival", priority=True),
+        Binding("ctrl+down", "arrival(1)", "intake.key.next_arrival", show=False, id="intake.next_arrival",
+                priority=True),
+        Binding("ctrl+up", "arrival(-1)", "intake.key.previous_arrival", show=False, id="intake.previous_arrival",
+                priority=True),
         # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
         Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
                 priority=True),
@@ -42,12 +48,14 @@ class IntakeScreen(DeskScreen):
     ]
     # The key's action for each stage: the others are neither run nor shown there.
     ACTION_STAGES = {"save": ("form",), "proceed": ("brief",), "find_enter": ("find",),
-                     "section": ("form",), "new_archive": ("find", "brief")}
+                     "section": ("form",), "new_archive": ("find", "brief"),
+                     "receive_arrival": ("find",), "arrival": ("find",)}
 
     def __init__(self) -> None:
         super().__init__()
         self.stage = "find"
         self.draft_checked = False
+        self.first_frame_shown = False
 
     def compose_body(self) -> ComposeResult:
         with ContentSwitcher(initial="find", id="stages"):
@@ -73,8 +81,16 @@ class IntakeScreen(DeskScreen):
 
     def after_first_frame(self) -> None:
         """Called by the app once its first frame is on the terminal: the work order's form
-        is built then (``FormStage.form_mounted``), not on the way to that frame."""
+        is built then (``FormStage.form_mounted``), not on the way to that frame; so are
+        today's arrivals read."""
         self.form_stage.after_first_frame()
+        self.first_frame_shown = True
+        self.find_stage.load_arrivals()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self.stage == "find" and self.first_frame_shown:  # back from another screen (F12 booked one)
+            self.find_stage.load_arrivals()
 
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
@@ -92,6 +108,8 @@ class IntakeScreen(DeskScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         stages = self.ACTION_STAGES.get(action)
+        if action in ("receive_arrival", "arrival") and self.find_stage.arrivals.current is None:
+            return False
         return stages is None or self.stage in stages
 
     # ---- keys: each goes to its stage
@@ -104,6 +122,17 @@ class IntakeScreen(DeskScreen):
         if self.find_stage.submits(self.focused):
             desk(self).hold_keys()
         raise SkipAction()
+
+    def action_arrival(self, step: int) -> None:
+        self.find_stage.arrivals.move(step)
+
+    def action_receive_arrival(self) -> None:
+        """Ctrl+O: the highlighted arrival's brief; its work order starts from the request
+        booked (``db.intake.reception.start_for``), and saving marks the booking arrived."""
+        booking = self.find_stage.arrivals.current
+        if booking is not None:
+            desk(self).hold_keys()  # for the brief, as a find's Enter does
+            self.brief_stage.load_brief(booking.vehicle_id, booking.customer_id)
 
     def action_proceed(self) -> None:
         desk(self).hold_keys()  # for the work order's first field
@@ -141,6 +170,7 @@ class IntakeScreen(DeskScreen):
         """Back to the find field for the next customer, the summary under it."""
         self.restart(focus=False)
         self.find_stage.show_summary(message.saved)
+        self.find_stage.load_arrivals()  # the car just received leaves the arrivals
 
     def action_back(self) -> None:
         if self.stage == "form" and self.form_stage.dirty:
