@@ -443,7 +443,8 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         next_maintenance=next_maintenance(
             purchase_date=vehicle.purchase_date, last_maintenance_date=vehicle.last_maintenance_date,
             last_maintenance_mileage=vehicle.last_maintenance_mileage, last_mileage=vehicle.last_mileage,
-            last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km),
+            last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km,
+            first_maintenance_date=vehicle.first_maintenance_date),
     )
 
 

@@ -193,7 +193,7 @@ VEHICLE_COLUMNS = (
     Customer.id.alias("customer_id"), Customer.name, Customer.mobile, Customer.birth_date,
     Vehicle.id.alias("vehicle_id"), Vehicle.plate, Vehicle.purchase_date, Vehicle.registration_date,
     Vehicle.last_visit_date, Vehicle.last_mileage, Vehicle.last_maintenance_date,
-    Vehicle.last_maintenance_mileage, Vehicle.daily_km, Vehicle.warranty_end_date,
+    Vehicle.last_maintenance_mileage, Vehicle.first_maintenance_date, Vehicle.daily_km, Vehicle.warranty_end_date,
     Vehicle.warranty_end_km, Vehicle.insurance_expiry, Vehicle.usage,
     due_days.listing_sql().alias("listing_now"),
 )
@@ -283,7 +283,8 @@ def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
     due = next_maintenance(purchase_date=row["purchase_date"], last_maintenance_date=row["last_maintenance_date"],
                            last_maintenance_mileage=row["last_maintenance_mileage"],
                            last_mileage=row["last_mileage"], last_visit_date=row["last_visit_date"],
-                           daily_km=row["daily_km"], values=ctx.s)
+                           daily_km=row["daily_km"], first_maintenance_date=row["first_maintenance_date"],
+                           values=ctx.s)
     by_km = due.km_date is not None and due.due_date is not None and due.km_date < due.due_date
     reading_date = row["last_visit_date"] or row["last_maintenance_date"] or row["purchase_date"]
     reading = row["last_mileage"] or row["last_maintenance_mileage"] or 0
@@ -319,13 +320,17 @@ def _first_maintenance(ctx: Ctx, name: str) -> Plan:
 def _maintenance(ctx: Ctx, name: str) -> Plan:
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
+        if row["last_maintenance_date"] is None:  # none known here: counted from the last visit
+            return due, t("queue.reason.maintenance_visit", visit=row["last_visit_date"] or "—",
+                          km=number(km_now), due=due, basis=basis), late
         return due, t("queue.reason.maintenance", last=row["last_maintenance_date"],
                       last_km=number(row['last_maintenance_mileage'] or 0), km=number(km_now),
                       due=due, basis=basis), late
 
     column = Vehicle.due_maintenance
-    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id],
-                                            _key(Vehicle.last_maintenance_date))], explain)
+    # the occurrence: the last maintenance, else the visit (or first maintenance elsewhere) it counts from
+    key = _key(fn.COALESCE(Vehicle.last_maintenance_date, Vehicle.last_visit_date, Vehicle.first_maintenance_date))
+    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id], key)], explain)
 
 
 def _follow_up(ctx: Ctx, name: str) -> Plan:

@@ -340,3 +340,39 @@ def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it
     assert "contact.consent" in validate(data)
     # the answer survives a draft
     assert IntakeData.from_json(start_for(vehicle_id=first.vehicle_id).to_json()).consent_now is False
+
+
+def test_a_walk_in_first_seen_for_a_repair_falls_due_for_maintenance(advisor):
+    """Bought years ago, 90,000 km, first visit here a repair: no first maintenance from
+    purchase (long past) but a maintenance from this visit, in the queue within a year."""
+    from db import queues
+
+    data = reception(mileage="90000", kind="repair")
+    data.vehicle.purchase_date = "2019-03-01"
+    data.order.complaint = "左前轮异响"
+    saved = save_intake(data, advisor.id)
+    due = saved.next_maintenance
+    assert not due.first and due.since == "visit"
+    assert due.due_km == 95000 and due.when > TODAY  # what the summary promises lies ahead
+    from tui.widgets.brief_view import saved_text
+    assert "首保" not in saved_text(saved).plain and "95,000" in saved_text(saved).plain
+    seen = {}
+    for days in range(0, 366, 7):
+        day = TODAY + dt.timedelta(days=days)
+        for name in ("first_maintenance", "maintenance"):
+            if any(r.vehicle_id == saved.vehicle_id for r in queues.rows(name, day, with_badges=False)):
+                seen.setdefault(name, day)
+    assert "first_maintenance" not in seen
+    assert "maintenance" in seen and seen["maintenance"] <= due.when
+    row = next(r for r in queues.rows("maintenance", due.when, with_badges=False)
+               if r.vehicle_id == saved.vehicle_id)
+    assert "上次来站 2026-11-26" in row.reason
+
+
+def test_a_car_with_a_first_maintenance_done_elsewhere_still_falls_due(advisor):
+    data = reception(mileage="30000", kind="repair")
+    data.vehicle.first_maintenance_date = "2024-11-01"
+    saved = save_intake(data, advisor.id)
+    vehicle = Vehicle.get_by_id(saved.vehicle_id)
+    assert vehicle.due_maintenance == saved.next_maintenance.when is not None
+    assert vehicle.due_first_maintenance is None
