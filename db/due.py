@@ -122,6 +122,25 @@ def mileage_trend(old_daily_km: float | None, last_date: dt.date | None, last_mi
     return round(TREND_WEIGHT * stretch + (1 - TREND_WEIGHT) * old_daily_km, 2)
 
 
+def mileage_ceiling(last_date: dt.date | None, last_mileage: int | None, daily_km: float | None,
+                    day: dt.date, *, purchase_date: dt.date | None = None,
+                    values: Mapping | None = None) -> int | None:
+    """The highest odometer reading believable on ``day``: the last reading (or zero at
+    purchase) plus the days since at the car's own trend times ``mileage.jump_trend_factor``
+    (``mileage.jump_daily_km`` a day when it has none), plus ``mileage.jump_slack_km``.
+    None when nothing is known to measure from."""
+    values = values or settings.get_many("mileage.jump_daily_km", "mileage.jump_trend_factor",
+                                         "mileage.jump_slack_km")
+    if last_date is None or last_mileage is None:
+        last_date, last_mileage = purchase_date, 0
+    if last_date is None:
+        return None
+    per_day = (daily_km * values["mileage.jump_trend_factor"] if daily_km
+               else values["mileage.jump_daily_km"])
+    days = max(0, (day - last_date).days)
+    return int(last_mileage + per_day * days + values["mileage.jump_slack_km"])
+
+
 def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt.date | None,
                      last_maintenance_mileage: int | None, last_mileage: int | None,
                      last_visit_date: dt.date | None, daily_km: float | None,

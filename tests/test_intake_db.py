@@ -68,6 +68,7 @@ def test_work_order_numbers_count_per_day_and_follow_the_setting(advisor):
     clock.pin_today(TODAY + dt.timedelta(days=1))
     data = start_for(vehicle_id=first.vehicle_id)
     data.order.mileage = "12500"
+    data.order.work_requested = "例行检查"
     third = save_intake(data, advisor.id)
     assert third.work_order_no == "2611-00001"
     assert Counter.select().count() == 2
@@ -100,6 +101,7 @@ def test_returning_customer_keeps_archive_fills_missing_and_bumps_versions(advis
     assert data.customer.id == first.customer_id and data.vehicle.plate == "京A12345"
     data.customer.occupation = "教师"
     data.order.mileage, data.order.kind = "16000", "repair"
+    data.order.work_requested = "空调不凉"
     second = save_intake(data, advisor.id)
     customer = Customer.get_by_id(first.customer_id)
     assert customer.occupation == "教师" and customer.version == 2
@@ -122,6 +124,7 @@ def test_concurrent_edit_is_refused_and_nothing_is_written(advisor):
         AuditEntry.create(at=clock.now(), advisor=other.id, action="edit", customer=first.customer_id)
     data.customer.hobbies = "登山"
     data.order.mileage = "13000"
+    data.order.work_requested = "例行检查"
     with pytest.raises(Conflict, match="陈静"):
         save_intake(data, advisor.id)
     assert Customer.get_by_id(first.customer_id).hobbies == "钓鱼"
@@ -158,6 +161,7 @@ def test_lower_mileage_needs_confirmation_and_is_noted(advisor):
     first = save_intake(reception(mileage="12000"), advisor.id)
     data = start_for(vehicle_id=first.vehicle_id)
     data.order.mileage = "300"
+    data.order.work_requested = "例行检查"
     with pytest.raises(ConfirmationNeeded) as caught:
         save_intake(data, advisor.id)
     assert caught.value.kind == "lower_mileage" and "12,000" in str(caught.value)
@@ -301,6 +305,7 @@ def test_an_intake_opened_before_the_anonymisation_cannot_refill_the_archive(adv
     first = save_intake(reception(), advisor.id)
     data = start_for(vehicle_id=first.vehicle_id)  # 王芳's archive, as the brief loaded it
     data.order.mileage = "15000"
+    data.order.work_requested = "例行检查"
     privacy.anonymise(staff("王经理", role="manager").id, first.customer_id)
     with pytest.raises(IntakeInvalid) as refused:
         save_intake(data, advisor.id)
@@ -323,6 +328,7 @@ def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it
         data = start_for(vehicle_id=first.vehicle_id)
         assert data.contact.consent == "" and data.consent_now is (None if n == 0 else answers[n - 1][1])
         data.order.mileage = str(13000 + 1000 * n)
+        data.order.work_requested = "例行检查"
         data.contact.consent = answer
         save_intake(data, advisor.id)
         row = Customer.get_by_id(first.customer_id)
@@ -376,3 +382,38 @@ def test_a_car_with_a_first_maintenance_done_elsewhere_still_falls_due(advisor):
     vehicle = Vehicle.get_by_id(saved.vehicle_id)
     assert vehicle.due_maintenance == saved.next_maintenance.when is not None
     assert vehicle.due_first_maintenance is None
+
+
+def test_an_impossible_mileage_jump_is_asked_like_a_lower_reading(advisor):
+    first = save_intake(reception(mileage="23700"), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)
+    data.order.mileage, data.order.work_requested = "237000", "更换雨刮"  # an extra digit, same day
+    with pytest.raises(ConfirmationNeeded) as asked:
+        save_intake(data, advisor.id)
+    assert asked.value.kind == "mileage_jump"
+    assert "本次里程 237,000 公里" in str(asked.value) and "上次记录 23,700 公里（2026-11-26）" in str(asked.value)
+    assert Visit.select().count() == 1 and Vehicle.get_by_id(first.vehicle_id).last_mileage == 23700
+    data.lower_mileage_confirmed = True  # the advisor's yes: kept, with a note
+    saved = save_intake(data, advisor.id)
+    assert "23,700 → 237,000" in saved.odometer_note
+    # a year on, the car's own trend allows far more: no question
+    clock.pin_today(TODAY + dt.timedelta(days=365))
+    later = start_for(vehicle_id=first.vehicle_id)
+    later.order.mileage, later.order.work_requested = "260000", "保养"
+    assert save_intake(later, advisor.id).odometer_note is None
+
+
+def test_a_new_cars_reading_is_checked_against_its_purchase_date(advisor):
+    data = reception(mileage="900000")  # bought 2024-05-01: 900,000 km is not believable
+    with pytest.raises(ConfirmationNeeded) as asked:
+        save_intake(data, advisor.id)
+    assert asked.value.kind == "mileage_jump"
+
+
+def test_an_empty_work_order_is_refused_until_the_request_is_written(advisor):
+    data = reception(labour_fee="0", parts=[])
+    with pytest.raises(IntakeInvalid) as refused:
+        save_intake(data, advisor.id)
+    assert refused.value.errors == {"order.work_requested": "请写下客户的要求（派工单上没有项目、配件和金额）"}
+    data.order.work_requested = "检查左前轮异响"
+    assert save_intake(data, advisor.id).total_fee == Decimal("0.00")
