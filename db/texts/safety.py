@@ -10,6 +10,8 @@ TEXTS = {
     "backup.cannot_write": ("无法写入备份 {path}：{reason}", "Cannot write the backup {path}: {reason}"),
     "backup.no_pg_dump": ("备份 PostgreSQL 数据库需要 pg_dump 程序（postgresql-client），本机没有安装", "Backing up a PostgreSQL database needs the pg_dump program (postgresql-client), which is not installed here"),
     "backup.pg_dump_failed": ("pg_dump 失败：{reason}", "pg_dump failed: {reason}"),
+    "file.exists": ("文件 {path} 已存在，没有覆盖；请换一个文件名，或加 --force 覆盖它", "{path} already exists and was left as it is; choose another name, or add --force to replace it"),
+    "cli.force": ("覆盖已存在的文件", "replace the file if it exists"),
     "backup.cancelled": ("备份已取消，没有留下文件", "Backup cancelled; no file was left behind"),
     "backup.progress": ("备份中 {percent:.0f}%（{done}/{total} 页）", "Backing up {percent:.0f}% ({done}/{total} pages)"),
     "backup.done": ("备份完成：{path}（{size}，{rows} 条记录，已校验）", "Backup done: {path} ({size}, {rows} rows, checked)"),
