@@ -32,6 +32,18 @@ def normalise(text: object) -> str:
     return " ".join(value.split())
 
 
+def as_written(text: object) -> str:
+    """Free text as the advisor wrote it: trimmed, runs of spaces and line breaks made one
+    space, nothing else changed (保养，左前轮 and （ ） stay; only identifiers go through
+    ``normalise``). NFC only, which changes no character's look."""
+    if text is None:
+        return ""
+    value = str(text)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
+
+
 def _compact(text: object) -> str:
     return "".join(normalise(text).split()).upper()
 
@@ -338,21 +350,32 @@ def _has_control(value: str) -> bool:
     return not value.isprintable() and any(unicodedata.category(c).startswith("C") for c in value)
 
 
+def _symbol(value: str) -> str | None:
+    """The first emoji or pictograph in a name (Unicode So, Sk: ★, 😀, a skin tone), if any;
+    a name's own marks (· - ' .) are punctuation and pass."""
+    if value.isascii():
+        return None
+    return next((c for c in value if unicodedata.category(c) in ("So", "Sk")), None)
+
+
 def name(text: object, field: str = "name") -> str:
-    """A person's name: required, printable, at most 60 characters; kept as typed."""
+    """A person's name: required, printable, no emoji or symbol, at most 60 characters."""
     value = normalise(text)
     if not value:
         raise Invalid(t("validate.name.empty"), field)
     if _has_control(value):
         raise Invalid(t("validate.text.control"), field)
+    symbol = _symbol(value)
+    if symbol is not None:
+        raise Invalid(t("validate.name.symbol", char=symbol), field)
     if len(value) > 60:
         raise Invalid(t("validate.text.too_long", n=60), field)
     return value
 
 
 def text(value: object, field: str, max_length: int = 200) -> str | None:
-    """Free text: control characters refused, trimmed, empty becomes None."""
-    cleaned = normalise(value)
+    """Free text, kept as written (``as_written``): control characters refused, empty becomes None."""
+    cleaned = as_written(value)
     if not cleaned:
         return None
     if _has_control(cleaned):

@@ -51,6 +51,7 @@ TEXTS = {
     "validate.mileage.too_big": ("里程超过 200 万公里，请核对", "The mileage is over 2,000,000 km; check it"),
     "validate.quantity.bad": ("“{text}”不是有效数量", "“{text}” is not a valid quantity"),
     "validate.name.empty": ("请填写姓名", "Enter the name"),
+    "validate.name.symbol": ("姓名里不能有表情或符号（{char}）", "A name cannot hold an emoji or symbol ({char})"),
     "validate.text.control": ("不能包含控制字符", "Control characters are not allowed"),
     "validate.text.too_long": ("最多 {n} 个字", "At most {n} characters"),
     "validate.choice": ("“{value}”不在可选范围内：{allowed}", "“{value}” is not one of: {allowed}"),
