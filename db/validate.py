@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import partial
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -390,3 +391,17 @@ def choice(value: object, allowed: tuple[str, ...], field: str) -> str:
     if cleaned not in allowed:
         raise Invalid(t("validate.choice", value=cleaned, allowed=" / ".join(allowed)), field)
     return cleaned
+
+
+def as_stored(name: str, value: object) -> str | None:
+    """An identifier field's value as it will be stored (plate 川a12345 → 川A12345, full
+    width to half, spaces out), for a form to show when the field is left; None when
+    ``name`` (``plate`` or ``vehicle.plate``) is no identifier or the value is not valid."""
+    check = {"plate": plate, "vin": partial(vin, check_digit=False), "mobile": mobile,
+             "id_number": id_number}.get(name.rpartition(".")[2])
+    if check is None or not normalise(value):
+        return None
+    try:
+        return check(value)
+    except Invalid:
+        return None

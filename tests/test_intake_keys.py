@@ -163,3 +163,19 @@ async def test_shift_tab_from_the_first_field_never_stops_on_the_form_itself(app
         # round to the form's last field (or the find box): a field, never the form
         assert not isinstance(app.focused, IntakeForm)
         assert app.focused.id.startswith("f-") or app.focused.id == "find-input"
+
+
+async def test_a_plate_is_shown_normalised_and_an_emoji_name_refused_when_left(app_db):
+    from tests.test_intake_screen import message_of
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_archive(pilot)
+        app.screen.query_one("#" + field_id("customer.name"), Input).value = "王芳😀"  # as an IME puts it
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "姓名里不能有表情或符号（😀）" in message_of(app, "customer.name")
+        app.screen.query_one("#" + field_id("vehicle.plate"), Input).focus()
+        await pilot.press(*"川a12345", "tab")
+        await settle(pilot)
+        assert value(app, "vehicle.plate") == "川A12345"
