@@ -39,3 +39,15 @@ def test_bad_today(tmp_path):
 def test_help_is_chinese_by_default_and_english_on_request():
     assert "服务顾问工作台" in advisor("--help").stdout
     assert "service advisor" in advisor("--help", "--lang", "en").stdout
+
+
+def test_usage_errors_speak_the_interface_language():
+    missing = advisor("export")
+    assert missing.returncode == 2
+    assert "用法：advisor export" in missing.stderr and "缺少必需的参数：FILE.xlsx|.csv" in missing.stderr
+    assert "usage" not in missing.stderr and "error" not in missing.stderr
+    wrong = advisor("nosuch")
+    assert "无效的选择：'nosuch'" in wrong.stderr and "invalid choice" not in wrong.stderr
+    assert "选项" in advisor("backup", "--help").stdout
+    english = advisor("export", "--lang", "en")
+    assert "the following arguments are required" in english.stderr

@@ -11,7 +11,7 @@ TEXTS = {
     "intake.ask_lower_mileage": ("本次里程 {mileage} 公里\n上次记录 {last} 公里（{date}）\n里程比上次少：是否更换过仪表？",
                                  "Mileage today {mileage} km\nLast record {last} km ({date})\nThe reading went down: was the odometer replaced?"),
     "intake.ask_mileage_jump": ("本次里程 {mileage} 公里\n上次记录 {last} 公里（{date}）\n此后最多约 {ceiling} 公里：里程是否输入正确？",
-                                "Mileage today {mileage} km\nLast record {last} km ({date})\nAt most about {ceiling} km since then: is the reading right?"),
+                                "Mileage today {mileage} km\nLast record {last} km ({date})\nAbout {ceiling} km at most by now: is it right?"),
     "intake.odometer_jump_note": ("里程远高于上次记录（{last} → {mileage} 公里），顾问确认无误", "Mileage far above the last record ({last} → {mileage} km); advisor confirmed it"),
     "intake.request_needed": ("请写下客户的要求（派工单上没有项目、配件和金额）", "Write down what the customer asks for (the order has no work, parts or amount)"),
     "intake.odometer_note": ("里程低于上次记录（{last} → {mileage} 公里），顾问确认已更换仪表", "Mileage below the last record ({last} → {mileage} km); advisor confirmed a replaced odometer"),
