@@ -46,7 +46,7 @@ from dataclasses import dataclass, field, replace
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, SQL, Expression, Value, fn
 
-from db import segments, settings
+from db import audit, segments, settings
 from db.clock import now, today
 from db.connection import is_postgres, writing
 from db.due import next_maintenance, warranty
@@ -739,6 +739,7 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
             raise Invalid(t("queue.booked_date_past"), field="booked_date")
     retry = next_try(day)
     with writing():
+        before = _call_state(item)
         contact = Contact.create(customer=item.customer_id, prospect=item.prospect_id, vehicle=item.vehicle_id,
                                  advisor=advisor_id, contact_at=now(), channel="phone", purpose=item.queue,
                                  outcome=outcome, booked_date=booked_date if outcome == "booked" else None,
@@ -752,7 +753,83 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
                         postponed_until=retry if outcome == "no_answer" else None, last_contact=contact.id)
         if outcome == "do_not_call" and item.customer_id:
             set_consent(advisor_id, item.customer_id, False, channel="phone")  # logged there
+        # what undo_last_call puts back: the row's state before this call
+        audit.record("call", advisor_id=advisor_id, customer_id=item.customer_id, field=item.queue,
+                     before=before, after={"outcome": outcome}, detail=f"contact {contact.id}")
     return contact
+
+
+def _call_state(item: DueItem) -> dict:
+    """A queue row's handling before a call: its QueueState (None: none yet) or the
+    prospect's next date and consent, and the owner's consent."""
+    where = {"queue": item.queue, "customer_id": item.customer_id, "vehicle_id": item.vehicle_id,
+             "due_key": item.due_key, "prospect_id": item.prospect_id}
+    if item.prospect_id:
+        prospect = Prospect.get_by_id(item.prospect_id)
+        return {**where, "next_contact_date": prospect.next_contact_date,
+                "prospect_consent": prospect.marketing_consent}
+    state = _state_for(item)
+    consent = Customer.get_by_id(item.customer_id).marketing_consent if item.customer_id else None
+    kept = None if state is None else {
+        "handled": state.handled, "postponed_until": state.postponed_until, "attempts": state.attempts,
+        "last_outcome": state.last_outcome, "last_contact": state.last_contact_id}
+    return {**where, "state": kept, "consent": consent}
+
+
+def last_call(advisor_id: int | None) -> AuditEntry | None:
+    """The advisor's latest call outcome today that is not undone yet (None: nothing to undo)."""
+    from db.models import AuditEntry
+
+    start = dt.datetime.combine(now().date(), dt.time())
+    calls = (AuditEntry.select().where((AuditEntry.action.in_(("call", "call_undo")))
+                                       & (AuditEntry.advisor == advisor_id) & (AuditEntry.at >= start))
+             .order_by(AuditEntry.id.desc()).limit(1))
+    found = next(iter(calls), None)
+    return found if found is not None and found.action == "call" else None
+
+
+def undo_last_call(advisor_id: int | None) -> str | None:
+    """Take back the advisor's last call outcome today: the row's handling as it was, the
+    contact it wrote removed, a "do not call" consent withdrawal reversed (logged). The
+    call's audit entry stays, and the undo gets its own. The outcome undone, or None."""
+    import json
+
+    from db.models import AuditEntry
+
+    with writing():
+        entry = last_call(advisor_id)
+        if entry is None:
+            return None
+        before = json.loads(entry.before or "{}")
+        outcome = json.loads(entry.after or "{}").get("outcome")
+        contact_id = int(entry.detail.split()[-1])
+        item = DueItem(queue=before["queue"], due_key=before["due_key"], customer_id=before["customer_id"],
+                       vehicle_id=before["vehicle_id"], prospect_id=before["prospect_id"], name="",
+                       mobile_masked="", plate="", due_date=None, reason="")
+        if item.prospect_id:
+            day = before["next_contact_date"]
+            Prospect.update({Prospect.next_contact_date: dt.date.fromisoformat(day) if day else None,
+                             Prospect.marketing_consent: before["prospect_consent"],
+                             Prospect.updated_at: now(), Prospect.version: Prospect.version + 1}
+                            ).where(Prospect.id == item.prospect_id).execute()
+        else:
+            state = _state_for(item)
+            kept = before.get("state")
+            if kept is None and state is not None:
+                state.delete_instance()
+            elif kept is not None:
+                _save_state(item, handled=kept["handled"], attempts=kept["attempts"],
+                            last_outcome=kept["last_outcome"], last_contact=kept["last_contact"],
+                            postponed_until=dt.date.fromisoformat(kept["postponed_until"])
+                            if kept["postponed_until"] else None)
+            if outcome == "do_not_call" and item.customer_id:
+                customer = Customer.get_or_none(Customer.id == item.customer_id)
+                if customer is not None and customer.marketing_consent != before.get("consent"):
+                    set_consent(advisor_id, item.customer_id, before.get("consent"), channel="phone")
+        Contact.delete().where(Contact.id == contact_id).execute()
+        audit.record("call_undo", advisor_id=advisor_id, customer_id=item.customer_id, field=item.queue,
+                     before={"outcome": outcome}, after=None, detail=f"contact {contact_id}")
+    return outcome
 
 
 def _prospect_outcome(item: DueItem, outcome: str, retry: dt.date) -> None:
