@@ -50,6 +50,10 @@ class NextMaintenance:
     # (the last one known) or "visit" (none known here: the last visit and its reading)
     since: str = "purchase"
 
+    def overdue(self, on: dt.date | None = None) -> bool:
+        """The day it fell due is gone by (``on``: today)."""
+        return self.when is not None and self.when < (on or today())
+
 
 @dataclass(frozen=True)
 class QueueDays:

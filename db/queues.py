@@ -653,14 +653,15 @@ def _page(p: Plan, ctx: Ctx, offset: int, limit: int, extra: Expression | None =
 def _items(name: str, found: list[dict], p: Plan, ctx: Ctx, with_badges: bool) -> list[DueItem]:
     customer_ids = [r["customer_id"] for r in found if r.get("customer_id")]
     notes = _last_notes(customer_ids, [r["prospect_id"] for r in found if r.get("prospect_id")])
-    badge_map = segments.badges_many(customer_ids, ctx.day) if with_badges else {}
+    badge_map = (segments.badges_by_car([(r["customer_id"], r.get("vehicle_id")) for r in found
+                                         if r.get("customer_id")], ctx.day) if with_badges else {})
     letter_after = ctx.s["calls.unanswered_for_letter"]
     items = []
     for row in found:
         due, reason, late = p.explain(row, ctx)
         customer_id, prospect_id = row.get("customer_id"), row.get("prospect_id")
         attempts = row.get("attempts") or 0
-        found_badges = badge_map.get(customer_id, [])
+        found_badges = badge_map.get((customer_id, row.get("vehicle_id")), [])
         items.append(DueItem(
             queue=name, due_key=str(row["due_key"]), customer_id=customer_id,
             vehicle_id=row.get("vehicle_id"), prospect_id=prospect_id, name=row["name"],
