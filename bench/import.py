@@ -2,7 +2,7 @@
 
     python bench/import.py [--rows N] [--dir DIR]
 
-Targets (issue 6): CSV under 20 s, xlsx under 60 s, peak resident memory under 200 MB.
+Targets: CSV under 20 s, xlsx under 60 s, peak resident memory under 200 MB.
 Each import runs in its own process into a fresh database, so its peak RSS is its own.
 The files are generated first (Chinese headers, Excel date cells, ~1% bad rows).
 Last line: ``import rows=<N> csv_s=<t> xlsx_s=<t> peak_mb=<m>``.

@@ -1,12 +1,12 @@
 """Reception speed on a 100,000-customer demo station: Enter on a plate to the painted brief,
-and the save of an intake. Targets (issue 3): under 50 ms median each.
+and the save of an intake. Targets: under 50 ms median each.
 
     python bench/intake.py [--customers N] [--runs R]
 
 The demo database (bench/demo_db.py) is copied to a temporary file first, so the saves
 measured here never change the shared one. Three figures per part:
 - ``lookup`` the database work alone (find + brief + prefill), as the worker runs it, and
-  ``extras`` (reminders from db.queues, badges from db.segments), added to the brief after;
+  ``extras`` (reminders from db.queues.lists, badges from db.segments), added to the brief after;
 - ``enter_to_brief`` Pilot at 80×24: Enter sent to the identification field (as a terminal
   sends it) until the frame that draws the brief is written (``frames.FrameClock``). Each
   run starts with no worker left from the one before (the reminders of the last brief), as
@@ -14,7 +14,7 @@ measured here never change the shared one. Three figures per part:
 - ``f2_to_summary`` the same cars in the app: Enter on the brief opens the work order, a
   mileage and a labour fee are filled in, then F2 until the frame that draws the saved
   summary is written (the save's worker, its transaction and the summary's paint);
-- ``save`` ``db.intake.save_intake`` of a returning car's work order (one transaction,
+- ``save`` ``db.intake.reception.save_intake`` of a returning car's work order (one transaction,
   BEGIN IMMEDIATE, synchronous=FULL), and of a new customer's archive.
 Last line: ``intake customers=<N> enter_to_brief_ms=<median> save_ms=<median> ...``.
 """
@@ -65,8 +65,8 @@ def _sample(runs: int) -> list[tuple[str, int, int]]:
 
 def bench_lookup(cars: list[tuple[str, int, int]]) -> float:
     """The brief worker's database work, and the reminders/segments worker's after it."""
-    from db.brief import brief, fill_extras
-    from db.intake import start_for
+    from db.intake.brief import brief, fill_extras
+    from db.intake.reception import start_for
     from db.search import find
 
     times, extras = [], []
@@ -136,7 +136,7 @@ async def _enter_to_brief(target: str, cars: list[tuple[str, int, int]]) -> tupl
 
 
 def bench_save(cars: list[tuple[str, int, int]], advisor_id: int) -> tuple[float, float]:
-    from db.intake import PartLine, save_intake, start_for
+    from db.intake.reception import PartLine, save_intake, start_for
     from db.models import Vehicle
     from db.validate import vin_check_char
 

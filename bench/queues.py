@@ -45,7 +45,7 @@ def p95(samples: list[float]) -> float:
 def _explain(day) -> None:
     """Each daily queue's count and first-page queries with their plans (EXPLAIN): the
     index each reads, on SQLite or PostgreSQL."""
-    from db import queues
+    from db.queues import lists as queues
     from db.connection import is_postgres
     from db.models import database_proxy
 
@@ -61,7 +61,7 @@ def _explain(day) -> None:
 
 
 def bench(target: str, explain: bool = False) -> tuple[int, float, float]:
-    from db import queues
+    from db.queues import lists as queues
     from db.models import Customer
 
     started = time.perf_counter()

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-import getpass
-
 from db.clock import now
 from db.connection import writing
 from db.models import Advisor
 from db.validate import name as valid_name
 
+ADVISOR = "advisor"
+MANAGER = "manager"
+ROLES = (ADVISOR, MANAGER)
+
 
 def os_user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no passwd entry in some containers
-        return ""
+    """This process's OS account, by its uid: ``LOGNAME``/``USER`` are the caller's to set
+    and never decide who is at the keyboard (db.access.os_account)."""
+    from db.access import os_account
+
+    return os_account()
 
 
 def for_os_user(user: str | None = None) -> Advisor | None:
@@ -32,8 +35,6 @@ def sign_in(name: str, user: str | None = None, remember: bool = True) -> Adviso
     with writing():
         advisor = Advisor.get_or_none(Advisor.name == cleaned)
         if advisor is None:
-            from db.roles import role_for_new_advisor  # the first advisor becomes manager
-
             advisor = Advisor.create(name=cleaned, role=role_for_new_advisor(), created_at=now())
         if remember and user and advisor.os_user != user:
             # An OS account maps to one advisor: move the mapping to this one.
@@ -41,6 +42,16 @@ def sign_in(name: str, user: str | None = None, remember: bool = True) -> Adviso
             advisor.os_user = user
             advisor.save()
     return advisor
+
+
+def active_managers() -> int:
+    return Advisor.select().where((Advisor.role == MANAGER) & (Advisor.active == True)).count()  # noqa: E712
+
+
+def role_for_new_advisor() -> str:
+    """A new advisor of a station without an active manager becomes its manager (the first
+    person to sign in to a new station); the rest of the roles' rules are in db.roles."""
+    return ADVISOR if active_managers() else MANAGER
 
 
 def get(advisor_id: int) -> Advisor | None:

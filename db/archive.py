@@ -3,7 +3,8 @@
 Reading is one ``load_card`` call returning plain dataclasses (the card never touches a
 model). Every edit validates with ``db.validate`` (the intake's rules), saves through
 ``update_versioned`` (the archive's version: saving over a newer one raises ``Conflict``),
-refreshes the search keys and writes an ``edit`` AuditEntry with before and after.
+says what it wrote (``db.derived``: the search keys follow at commit) and writes an
+``edit`` AuditEntry with before and after.
 Mobiles and ID numbers leave this module masked unless ``reveal`` is called, which is
 itself recorded (PIPL: who looked, when, at which field of whose archive).
 """
@@ -19,19 +20,20 @@ from typing import Any
 from dateutil.relativedelta import relativedelta
 from peewee import JOIN, fn
 
-from db import audit, due_days
-from db import validate as v
-from db.clock import now, today
+from db import derived, segments, validate as v
+from db.audit import write as audit
+from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.intake import PAYMENTS  # the work order's payment methods, as at the intake
-from db.prospects import CHANNELS, OUTCOMES  # the contact log's lists, shared with prospects
+from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
+from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
+from db.queues.outcomes import CONTACT_OUTCOMES as OUTCOMES
 
 CONSENT_ANSWERS = ("yes", "no")  # marketing consent asked at a contact
-from db.search import customer_keys, vehicle_keys
+from db.privacy import set_consent
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -74,13 +76,6 @@ class VehicleCard:
     values: dict[str, Any]  # VEHICLE_FIELDS plus last_visit_date, last_mileage, status
     owners: list[OwnerRow]  # ownership history, newest first
     owned_now: bool  # False: a car this customer sold on (kept for the history)
-
-
-@dataclass(frozen=True)
-class PartLine:
-    name: str
-    quantity: Decimal
-    unit_price: Decimal
 
 
 @dataclass(frozen=True)
@@ -162,8 +157,6 @@ def load_card(customer_id: int, *, visit_limit: int = 100, contact_limit: int = 
 def segment_badges(customer_id: int) -> list[str]:
     """SEGMENT BADGES: the customer's segments (``db.segments``) as short labels; the card
     shows whatever this returns beside the name."""
-    from db import segments
-
     return [badge.label for badge in segments.badges(customer_id)]
 
 
@@ -279,7 +272,8 @@ def clean_customer(data: Mapping[str, Any]) -> dict[str, Any]:
         elif name == "mobile":
             values["mobile"] = v.mobile(raw)  # required, as at the intake
         elif name == "id_number":
-            values["id_number"] = v.id_number(raw) if v.normalise(raw) else None
+            # a person's ID number or a company's credit code, as the sales import reads it
+            values["id_number"] = v.identifier(raw) if v.normalise(raw) else None
         elif name in _CUSTOMER_TEXT:
             values[name] = v.text(raw, name, _CUSTOMER_TEXT[name])
         else:
@@ -307,12 +301,16 @@ def update_customer(customer_id: int, expected_version: int, data: Mapping[str, 
         if all(before[name] == value for name, value in changes.items()):
             return current.version
         if "id_number" in changes and changes["id_number"]:
-            facts = v.id_facts(changes["id_number"])
-            changes.update(birth_date=facts.birth_date, sex=facts.sex)
-        merged = {"name": current.name, "mobile": current.mobile, "employer": current.employer, **changes}
-        changes.update(customer_keys(merged["name"], merged["mobile"], merged["employer"]).as_dict())
+            try:
+                v.id_number(changes["id_number"])
+            except Invalid:  # clean_customer let it through: a company's credit code
+                changes.update(kind="organisation")
+            else:
+                facts = v.id_facts(changes["id_number"])
+                changes.update(kind="person", birth_date=facts.birth_date, sex=facts.sex)
         changes.update(occupation_fields(changes))
         version = update_versioned(Customer, customer_id, expected_version, changes)
+        derived.customers([customer_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=customer_id, field=",".join(new),
@@ -364,9 +362,8 @@ def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, An
             if Vehicle.select().where((Vehicle.vin == changes["vin"]) & (Vehicle.id != vehicle_id)).exists():
                 raise Invalid(t("card.vin_taken"), "vin")
         before = {name: getattr(current, name) for name in changes}
-        changes.update(vehicle_keys(changes.get("vin", current.vin), changes.get("plate", current.plate)))
         version = update_versioned(Vehicle, vehicle_id, expected_version, changes)
-        due_days.refresh_vehicles([vehicle_id])  # a purchase date or usage moves its queue days
+        derived.vehicles([vehicle_id])
         old, new = audit.changes(before, {k: changes[k] for k in before})
         if new:
             audit.record("edit", advisor_id=advisor_id, customer_id=current.owner_id,
@@ -472,8 +469,6 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
     ``yes`` or ``no`` (blank: unchanged), and "do not call" as the outcome withdraws it.
     Either goes through ``db.privacy.set_consent``, logged as a consent change.
     """
-    from db.privacy import set_consent
-
     known = Customer.get_or_none(Customer.id == customer_id)
     if known is not None:  # refused before any typed value is judged (checked again below)
         _not_anonymised(known)
@@ -492,7 +487,7 @@ def add_contact(customer_id: int, advisor_id: int | None, channel: str = "desk",
             raise NotFound(t("card.not_found"))
         _not_anonymised(customer)
         contact = Contact.create(customer=customer_id, vehicle=vehicle_id, visit=visit_id,
-                                 advisor=advisor_id, contact_at=now(), **values)
+                                 advisor=advisor_id, contact_at=day_now(), **values)
         wanted = {"yes": True, "no": False}.get(answer or "")
         if wanted is not None and customer.marketing_consent is not wanted:
             set_consent(advisor_id, customer_id, wanted, channel=values["channel"])

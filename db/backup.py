@@ -14,16 +14,21 @@ PostgreSQL: ``pg_dump`` in its custom format, checked by ``pg_restore --list``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import Database, PostgresqlDatabase
+from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
+from db import desks, settings
+from db.clock import now, today
+from db.connection import IDENTITY_KEY, SQLITE_HEADER, _sqlite_path, default_path, runner, translate
 from db.errors import AdvisorError, DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
@@ -42,6 +47,7 @@ class BackupResult:
     path: Path
     counts: dict[str, int]  # rows per table, as checked in the copy
     size: int  # bytes
+    newest_audit: tuple[int, str] | None = None  # the copy's newest audit entry (id, chain hash)
 
 
 def table_names() -> list[str]:
@@ -102,9 +108,9 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
             source.execute("COMMIT")
         finally:
             source.close()
-        _verify_copy(partial, counts)
+        newest = _verify_copy(partial, counts)
         os.replace(partial, dest)
-        return BackupResult(dest, counts, dest.stat().st_size)
+        return BackupResult(dest, counts, dest.stat().st_size, newest)
     except BaseException as exc:  # a cancel (KeyboardInterrupt, Cancelled) too: leave nothing half-made
         partial.unlink(missing_ok=True)
         if isinstance(exc, (sqlite3.Error, OSError)):
@@ -112,22 +118,28 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
         raise
 
 
-def _verify_copy(path: Path, counts: dict[str, int]) -> None:
+def _verify_copy(path: Path, counts: dict[str, int]) -> tuple[int, str] | None:
+    """Check the copy; return its newest audit entry's (id, hash), for the manager to keep."""
+    from db.audit import chain as auditchain
+
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         check = conn.execute("PRAGMA integrity_check").fetchall()
         if check != [("ok",)]:
             raise DatabaseProblem(t("backup.check_failed", path=path, reason=check[0][0]))
         copied = _count_rows(conn)
+        try:
+            newest = auditchain.newest(conn)
+        except sqlite3.Error:  # an archive from before the chain
+            newest = None
     finally:
         conn.close()
     if copied != counts:
         raise DatabaseProblem(t("backup.counts_differ", path=path))
+    return newest
 
 
 def _problem(exc: BaseException, path: Path) -> DatabaseProblem:
-    from db.connection import translate
-
     if isinstance(exc, OSError) and not isinstance(exc, sqlite3.Error):
         if exc.errno == 28:  # ENOSPC
             return DatabaseProblem(t("backup.disk_full", path=path))
@@ -171,8 +183,10 @@ def _pg_dump(database: PostgresqlDatabase, dest: Path) -> BackupResult:
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    from db.audit import chain as auditchain
+
     counts = {m._meta.table_name: m.select().count() for m in ALL_MODELS}
-    return BackupResult(dest, counts, dest.stat().st_size)
+    return BackupResult(dest, counts, dest.stat().st_size, auditchain.newest(database))
 
 
 def _first_line(text: str) -> str:
@@ -192,8 +206,6 @@ class RestoreResult:
 
 def check_archive(path: Path) -> dict[str, int]:
     """Refuse, with the reason, a file that is not a whole archive of a schema we know."""
-    from db.connection import SQLITE_HEADER, runner
-
     if not path.is_file():
         raise DatabaseProblem(t("restore.missing", path=path))
     with open(path, "rb") as fh:
@@ -213,7 +225,6 @@ def check_archive(path: Path) -> dict[str, int]:
             conn.close()
     except sqlite3.Error:
         raise DatabaseProblem(t("db.not_a_database", path=path)) from None
-    from peewee import SqliteDatabase
 
     known = {m.name for m in runner(SqliteDatabase(":memory:")).migrations()}
     newer = [name for name in applied if name not in known]
@@ -232,50 +243,78 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
             progress: Progress | None = None) -> RestoreResult:
     """Put the archive ``source`` in place of the database file ``target``.
 
-    The replaced database is kept beside it (``<name>.replaced-<time>.sqlite``), copied
-    through the backup API so that its last commits in the WAL are in the copy.
+    Refused while another program has the archive open (``db.desks``: desks and commands
+    hold a shared lock on it; the restore takes it alone for its whole length, so no
+    program opens it meanwhile either). The replaced database is kept beside it
+    (``<name>.replaced-<time>.sqlite``), copied through the backup API so that its last
+    commits in the WAL are in the copy. The backup is first copied to
+    ``<name>.restoring`` and given a new identity there (``db.connection.IDENTITY_KEY``),
+    so the archive in place has it from its first moment: a desk that had the old one
+    open (one that escaped the lock: an older version, a share without locks) has every
+    save refused instead of writing into the restored archive.
     """
-    from db.clock import now
-    from db.connection import _sqlite_path
-
     source, target_text = Path(source), os.fspath(target)
     target_path_text = _sqlite_path(target_text)
     if target_path_text is None:
         raise DatabaseProblem(t("restore.pg_manual", file=source))
     target_path = Path(target_path_text)
-    counts = check_archive(source)
+    check_archive(source)
     if target_path.exists() and target_path.resolve() == source.resolve():
         raise DatabaseProblem(t("backup.same_file", path=source))
-    aside = None
-    if target_path.exists():
-        aside = aside_name(target_path, now())
+    with desks.alone(target_path):
+        aside = None
+        if target_path.exists():
+            aside = aside_name(target_path, now())
+            try:
+                check_archive(target_path)
+            except DatabaseProblem:  # not a sound database: move the file itself out of the way
+                os.replace(target_path, aside)
+                for extra in ("-wal", "-shm"):
+                    Path(target_text + extra).unlink(missing_ok=True)
+            else:
+                _sqlite_backup(os.fspath(target_path), aside, None)
+        staging = target_path.with_name(target_path.name + ".restoring")
         try:
-            check_archive(target_path)
-        except DatabaseProblem:  # not a sound database: move the file itself out of the way
-            os.replace(target_path, aside)
-            for extra in ("-wal", "-shm"):
-                Path(target_text + extra).unlink(missing_ok=True)
-        else:
-            _sqlite_backup(os.fspath(target_path), aside, None)
-    try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        dst = sqlite3.connect(target_path, timeout=10)
-        try:
-            def step(status: int, remaining: int, total: int) -> None:
-                if progress is not None:
-                    progress(total - remaining, total)
+            staging.unlink(missing_ok=True)
+            shutil.copyfile(source, staging)
+            conn = sqlite3.connect(staging, isolation_level=None)
+            try:
+                conn.execute("PRAGMA journal_mode = DELETE")
+                conn.execute("INSERT OR REPLACE INTO setting (key, value, updated_at, updated_by_id) "
+                             "VALUES (?, ?, ?, NULL)",
+                             (IDENTITY_KEY, json.dumps(uuid.uuid4().hex), now().strftime("%Y-%m-%d %H:%M:%S")))
+                counts = _count_rows(conn)
+            finally:
+                conn.close()
+            src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
+            dst = sqlite3.connect(target_path, timeout=10)
+            try:
+                def step(status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
 
-            # Into the live file: other connections see the old archive or the new one.
-            src.backup(dst, pages=STEP_PAGES, progress=step)
-            dst.execute("PRAGMA journal_mode = WAL")
-            if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _count_rows(dst) != counts:
-                raise DatabaseProblem(t("backup.check_failed", path=target_path, reason="restore"))
+                # Into the live file: no program has it open (the lock), and one that
+                # escaped the lock sees the old archive or the new one, never a mix.
+                src.backup(dst, pages=STEP_PAGES, progress=step)
+                dst.execute("PRAGMA journal_mode = WAL")
+                if dst.execute("PRAGMA integrity_check").fetchall() != [("ok",)] or _count_rows(dst) != counts:
+                    raise DatabaseProblem(t("backup.check_failed", path=target_path, reason="restore"))
+            finally:
+                src.close()
+                dst.close()
+        except (sqlite3.Error, OSError) as exc:
+            raise _problem(exc, target_path) from None
         finally:
-            src.close()
-            dst.close()
-    except (sqlite3.Error, OSError) as exc:
-        raise _problem(exc, target_path) from None
+            staging.unlink(missing_ok=True)
     return RestoreResult(target_path, aside, counts)
+
+
+def log_restore(result: RestoreResult, source: str | os.PathLike) -> None:
+    """The restored archive's log says where it came from (its chain goes on from the backup's)."""
+    from db.audit import write as audit
+
+    audit.record("restore", advisor_id=None,
+                 detail=f"restored from {Path(source).name} (aside: {result.set_aside.name if result.set_aside else ''})")
 
 
 # ---------------------------------------------------------------------- daily backups
@@ -283,9 +322,6 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
 
 def backup_dir(database: Database) -> Path:
     """Setting ``backup.dir``, else ``backups/`` beside the database file (or the data dir)."""
-    from db import settings
-    from db.connection import default_path
-
     configured = settings.get("backup.dir")
     if configured:
         return Path(configured).expanduser()
@@ -300,9 +336,6 @@ def daily_path(folder: Path, day: dt.date, postgres: bool) -> Path:
 
 def daily_due() -> Path | None:
     """Where today's backup goes, when setting ``backup.daily`` is on and it is missing."""
-    from db import settings
-    from db.clock import today
-
     database = _current()
     if not settings.get("backup.daily"):
         return None
@@ -312,8 +345,6 @@ def daily_due() -> Path | None:
 
 def daily_backup(progress: Progress | None = None) -> BackupResult | None:
     """Take today's backup if it is due, then keep only the newest ``backup.keep``."""
-    from db import settings
-
     path = daily_due()
     if path is None:
         return None

@@ -22,6 +22,7 @@ from db import settings
 from db.clock import today
 from db.i18n import t
 from db.models import Customer, Vehicle, Visit
+from db.segments import live_customer
 
 GROUPS = ("customer", "vehicle", "repair", "observation")
 
@@ -156,8 +157,6 @@ def grouped(group=None, where=None) -> dict[object, Completeness]:
     once, each joined to its owner by primary key. Liveness is tested on the row
     (``live_customer``), so no planner walks an index of merged or anonymised ones.
     """
-    from db.segments import live_customer
-
     results: dict[object, Completeness] = {}
     live = live_customer()
     if where is not None:

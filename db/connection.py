@@ -15,19 +15,24 @@ import os
 import random
 import sqlite3
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
-from playhouse.migrations import Runner
 
 from db.errors import AdvisorError, DatabaseProblem
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
 
+if TYPE_CHECKING:
+    from playhouse.migrations import Runner
+
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_HISTORY = "schema_migration"  # the runner's table of the migrations applied
 BUSY_TIMEOUT_MS = 10_000  # design.md asks for at least 5 s; eight busy advisors need more room
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -87,9 +92,9 @@ def make_database(target: str) -> Database:
                               timeout=BUSY_TIMEOUT_MS / 1000)
     parsed = urlparse(target)
     if parsed.scheme in ("postgres", "postgresql"):
-        try:
-            import psycopg2  # noqa: F401
-        except ImportError:
+        from db.pg import load_driver  # psycopg2 only when PostgreSQL is opened
+
+        if not load_driver():
             try:
                 import psycopg  # noqa: F401
             except ImportError:
@@ -137,14 +142,64 @@ def open_database(target: str | os.PathLike | None = None, *, migrate: bool = Tr
             database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
     except (OperationalError, DatabaseError, InterfaceError) as exc:
         raise translate(exc, resolved) from None
+    path = _sqlite_path(resolved)
+    if path not in (None, ":memory:"):
+        from db import desks
+
+        try:
+            desks.join(Path(path))
+        except AdvisorError:
+            database.close()
+            raise
+        database._desk_path = Path(path)
     database_proxy.initialize(database)
     if migrate:
         upgrade(database)
+    database._archive_identity = read_identity(database)
     return database
 
 
+# A restore (db/backup.py) gives the archive it puts in place a new identity, a setting
+# row no desk writes. Every writing transaction compares it with the one read when the
+# archive was opened: a desk that opened the archive before a restore never writes to the
+# restored one (its ids, versions and advisors are of another archive).
+IDENTITY_KEY = "archive.identity"
+_UNREAD = object()
+
+
+def read_identity(database: Database) -> str | None:
+    from db.models import Setting
+
+    try:
+        return Setting.select(Setting.value).where(Setting.key == IDENTITY_KEY).scalar()
+    except (OperationalError, DatabaseError, InterfaceError):  # an archive not yet upgraded (migrate=False)
+        return None
+
+
+def _check_identity(database: Database) -> None:
+    held = getattr(database, "_archive_identity", _UNREAD)
+    if held is _UNREAD:
+        return
+    if read_identity(database) != held:
+        raise DatabaseProblem(t("desks.replaced"))
+
+
 def runner(database: Database) -> Runner:
-    return Runner(database, directory=os.fspath(MIGRATIONS_DIR))
+    # Imported here: the runner (with playhouse.migrate and peewee's PostgreSQL and
+    # CockroachDB extensions behind it) is needed only when a database's migrations are
+    # looked at in full; opening an up-to-date database reads the history alone.
+    from playhouse.migrations import Runner
+
+    return Runner(database, directory=os.fspath(MIGRATIONS_DIR), table_name=MIGRATION_HISTORY)
+
+
+def _up_to_date(database: Database) -> bool:
+    """The history names exactly this program's migration files (as the runner finds
+    them): nothing to apply, nothing from a newer program. Every start but an upgrade's."""
+    if not database.table_exists(MIGRATION_HISTORY):
+        return False
+    applied = {name for (name,) in database.execute_sql(f'SELECT name FROM "{MIGRATION_HISTORY}"')}
+    return applied == {path.stem for path in MIGRATIONS_DIR.glob("[0-9]*.py")}
 
 
 def schema_state(database: Database) -> tuple[list[str], list[str]]:
@@ -158,6 +213,8 @@ def schema_state(database: Database) -> tuple[list[str], list[str]]:
 def upgrade(database: Database) -> list[str]:
     """Apply pending migrations; refuse a database written by a newer program."""
     try:
+        if _up_to_date(database):
+            return []
         _, unknown = schema_state(database)
         if unknown:
             raise DatabaseProblem(t("db.newer_schema", names=", ".join(unknown)))
@@ -182,6 +239,12 @@ def close_database() -> None:
     database = database_proxy.obj
     if database is not None and not database.is_closed():
         database.close()
+    path = getattr(database, "_desk_path", None)
+    if path is not None:
+        from db import desks
+
+        del database._desk_path
+        desks.leave(path)
 
 
 def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
@@ -207,7 +270,9 @@ def translate(exc: BaseException, target: str | None = None) -> AdvisorError:
 def writing() -> Iterator[None]:
     """One writing transaction (``BEGIN IMMEDIATE`` on SQLite), all or nothing.
 
-    Nested calls become savepoints. Database failures leave as ``DatabaseProblem``;
+    Nested calls become savepoints. Just before the outermost one commits, the work the
+    transaction's writes asked for runs inside it (``before_commit``: derived data, see
+    ``db.derived``). Database failures leave as ``DatabaseProblem``;
     ``AdvisorError`` raised inside (a refused value, a version conflict) rolls back and
     passes through unchanged. Waiting for the writers' lock is patient (see
     ``_begin_patiently``): a busy database delays a save, it does not refuse it.
@@ -215,14 +280,23 @@ def writing() -> Iterator[None]:
     database = database_proxy.obj
     if database is None:
         raise DatabaseProblem(t("db.not_open"))
+    outermost = database.transaction_depth() == 0
+    owner = getattr(_pending, "hooks", None) is None  # the outermost writing(): it rebuilds
+    if owner:
+        _pending.hooks = {}
     try:
-        if database.transaction_depth() > 0:
+        if not outermost:
             with database.atomic():
                 yield
+                if owner:
+                    _before_commit()
             return
         transaction = _begin_patiently(database)
         try:
+            _check_identity(database)
             yield
+            if owner:
+                _before_commit()
         except BaseException:
             transaction.__exit__(*sys.exc_info())  # rolls back
             raise
@@ -231,6 +305,75 @@ def writing() -> Iterator[None]:
         raise
     except (OperationalError, DatabaseError, InterfaceError, sqlite3.Error) as exc:
         raise translate(_first_failure(exc), database.database) from None
+    finally:
+        if owner:
+            _pending.hooks = None
+        if outermost:
+            _run_deferred()
+
+
+# What the open writing transaction must do just before it commits, by name: the rebuild
+# of derived data (``db.derived``) is put here by the write paths that change its sources.
+# Per thread, as peewee's transactions are; a savepoint that rolls back leaves its notes,
+# which only make a rebuild recompute a row that did not change.
+_pending = threading.local()
+
+
+def before_commit(name: str, make: Callable[[], Any]) -> Any:
+    """The open writing transaction's pending work called ``name``: ``make()`` the first
+    time it is asked for; its ``before_commit()`` runs once, inside the transaction, just
+    before ``writing()`` commits (a failure there rolls everything back)."""
+    hooks = getattr(_pending, "hooks", None)
+    if hooks is None:
+        raise RuntimeError(f"{name}: changed outside db.connection.writing()")
+    if name not in hooks:
+        hooks[name] = make()
+    return hooks[name]
+
+
+def _before_commit() -> None:
+    hooks = _pending.hooks
+    while hooks:  # work done here may ask for more (it sees a fresh dict then)
+        _pending.hooks = {}
+        for work in hooks.values():
+            work.before_commit()
+        hooks = _pending.hooks
+
+
+_deferred = threading.local()
+
+
+def after_transaction(work: Callable[[], object]) -> None:
+    """Run ``work`` in a writing transaction of its own once the current one has ended,
+    committed or rolled back (now, when none is open). A refused attempt's log entry
+    (``db.audit.refused``) must outlive the rollback of what it refused. A failure to
+    write it never hides the refusal itself."""
+    database = database_proxy.obj
+    if database is None:
+        return
+    if database.transaction_depth() == 0:
+        _run_quietly(work)
+        return
+    if not hasattr(_deferred, "items"):
+        _deferred.items = []
+    _deferred.items.append(work)
+
+
+def _run_deferred() -> None:
+    items = getattr(_deferred, "items", None)
+    if not items:
+        return
+    _deferred.items = []
+    for work in items:
+        _run_quietly(work)
+
+
+def _run_quietly(work: Callable[[], object]) -> None:
+    try:
+        with writing():
+            work()
+    except AdvisorError:
+        pass
 
 
 WRITE_PATIENCE_S = 60.0  # beyond the busy timeout: a queue of desks on a slow disk still lands

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from db import audit
+from db.audit import write as audit
 from db.connection import writing
 from db.errors import Invalid
 from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
-from db.models import Customer, Vehicle
+from db.models import Customer, Prospect, Vehicle
+from db.queues import lists as queues
 from db.roles import require_manager
+from db.segments import live_customer
 from db.sheets import SheetWriter
 
 CHUNK = 2000
@@ -44,8 +46,6 @@ def _header(with_reason: bool) -> list[str]:
 
 def _everyone() -> Iterator[dict[str, Any]]:
     """Live customers who did not refuse marketing, one row per car (or one without a car)."""
-    from db.segments import live_customer
-
     condition = live_customer() & (Customer.marketing_consent.is_null()
                                    | (Customer.marketing_consent == True))  # noqa: E712
     last = 0
@@ -67,11 +67,8 @@ def _everyone() -> Iterator[dict[str, Any]]:
 
 
 def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
-    """The queue through its public pages (db.queues.rows), with the raw values looked up
+    """The queue through its public pages (db.queues.lists.rows), with the raw values looked up
     per page: the queue's rows carry masked mobiles only."""
-    from db import queues
-    from db.models import Prospect
-
     offset = 0
     while True:
         items = queues.rows(name, offset=offset, limit=CHUNK, segment=segment, with_badges=False)
@@ -98,7 +95,7 @@ def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | 
     """Write the list to ``path`` (.xlsx or .csv).
 
     ``queue``: that call queue as of today; ``segment`` alone: the campaign queue of that
-    segment (db/queues.py decides who is in it); neither: every live customer.
+    segment (db/queues/lists.py decides who is in it); neither: every live customer.
     An existing file is refused unless ``overwrite``; an unknown queue or segment is
     refused before the file is opened, so nothing is left behind.
     """
@@ -106,12 +103,8 @@ def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | 
         require_manager(advisor_id, "roles.action.export_unmasked")
     target = Path(path)
     if segment and not queue:
-        from db.queues import CAMPAIGN
-
-        queue = CAMPAIGN
+        queue = queues.CAMPAIGN
     if queue:
-        from db import queues
-
         queues.plan(queue, queues.Ctx.make(), segment)  # raises Invalid for a name it does not know
     if target.exists() and not overwrite:
         raise Invalid(t("file.exists", path=target), "file")

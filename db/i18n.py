@@ -1,10 +1,13 @@
 """One message catalogue for every text the program shows.
 
 Chinese is the default; English is the switch (``--lang en`` or ``ADVISOR_LANG``).
-Texts live in ``db/texts/<area>.py`` modules as ``TEXTS = {key: (zh, en)}``, one module
-per area so that parts of the program never edit the same file. Keys are dotted:
-``area.thing``. A missing key is a bug and raises ``KeyError`` (a test reads every
-module for duplicates and empty entries).
+Texts live in ``<package>/texts/<area>.py`` modules as ``TEXTS = {key: (zh, en)}``, one
+module per area so that parts of the program never edit the same file. Each side keeps
+the texts it uses: ``db/texts/`` those ``db/`` itself shows (validation messages, errors,
+field labels, queue and segment names), ``tui/texts/`` those only the interface shows;
+``tui`` adds its package with ``register`` when it is imported, so ``db`` never imports
+``tui``. Keys are dotted: ``area.thing``. A missing key is a bug and raises ``KeyError``
+(a test reads every module for duplicates, empty entries and the side a key lives on).
 
 gettext's usual .po/.mo files would need a compile step at install time; a Python
 table keeps the catalogue importable as plain source and checkable by tests.
@@ -35,17 +38,36 @@ def language() -> str:
     return _language
 
 
+# The packages whose modules hold texts; ``register`` adds one (tui adds ``tui.texts``).
+_PACKAGES = ["db.texts"]
+
+
+def register(package: str) -> None:
+    """Add the text modules of ``package`` (a dotted name) to the catalogue."""
+    if package not in _PACKAGES:
+        _PACKAGES.append(package)
+        catalogue.cache_clear()
+
+
+def text_modules() -> list[tuple[str, dict[str, tuple[str, str]]]]:
+    """Each text module of every registered package: (dotted name, its TEXTS)."""
+    found = []
+    for package in _PACKAGES:
+        path = importlib.import_module(package).__path__
+        for info in sorted(pkgutil.iter_modules(path), key=lambda m: m.name):
+            name = f"{package}.{info.name}"
+            found.append((name, importlib.import_module(name).TEXTS))
+    return found
+
+
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, tuple[str, str]]:
-    """All texts, loaded once from every module of ``db.texts``."""
-    from db import texts
-
+    """All texts, loaded once from every module of the registered packages."""
     merged: dict[str, tuple[str, str]] = {}
-    for info in sorted(pkgutil.iter_modules(texts.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"db.texts.{info.name}")
-        for key, pair in module.TEXTS.items():
+    for name, texts in text_modules():
+        for key, pair in texts.items():
             if key in merged:
-                raise RuntimeError(f"text key {key!r} defined twice (db/texts/{info.name}.py)")
+                raise RuntimeError(f"text key {key!r} defined twice ({name})")
             merged[key] = pair
     return merged
 

@@ -13,13 +13,13 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db import derived
+from db.audit import write as audit
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import number, t
 from db.roles import require_manager
 from db.models import Contact, Customer, Ownership, Prospect, QueueState, Vehicle, Visit
-from db.search import customer_keys
 from db.versioning import update_versioned
 
 # The customer's own data (both groups of domain.md): filled from the merged archive when empty.
@@ -79,7 +79,7 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
           expected: tuple[int, int] | None = None) -> MergePlan:
     """Merge ``lose`` into ``keep``; ``expected`` are the versions the advisor confirmed.
 
-    Only a manager merges (issue 8's roles): the check is here, not only in the interface.
+    Only a manager merges (db.roles): the check is here, not only in the interface.
     """
     require_manager(advisor_id, "roles.action.merge")
     with writing():
@@ -102,14 +102,9 @@ def merge(keep_id: int, lose_id: int, advisor_id: int | None,
         QueueState.update(customer=keep_id).where(
             (QueueState.customer == lose_id) & ~fn.EXISTS(same)).execute()
         Customer.update(merged_into=keep_id).where(Customer.merged_into == lose_id).execute()
-        changes = dict(done.filled)
-        merged_values = {name: getattr(keep, name) for name in ("name", "mobile", "employer")}
-        merged_values.update({k: v for k, v in changes.items() if k in merged_values})
-        changes.update(customer_keys(merged_values["name"], merged_values["mobile"],
-                                     merged_values["employer"]).as_dict())
-        update_versioned(Customer, keep_id, done.keep_version, changes)
+        update_versioned(Customer, keep_id, done.keep_version, dict(done.filled))
         update_versioned(Customer, lose_id, done.lose_version, {"merged_into": keep_id})
-        due_days.refresh_owners([keep_id, lose_id])  # the cars moved, the consent may have been filled
+        derived.customers([keep_id, lose_id])  # the cars moved, the consent may have been filled
         detail = t("merge.audit", lose=lose_id, name=done.lose_name, vehicles=number(len(done.vehicles)),
                    visits=number(done.visits), contacts=number(done.contacts))
         audit.record("merge", advisor_id=advisor_id, customer_id=keep_id, before=before,

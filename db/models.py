@@ -5,8 +5,9 @@ Schema changes go through ``db/migrations`` (peewee's ``playhouse.migrations``):
 here needs a new numbered migration file beside the first.
 
 Search keys (``*_key``, ``*_rev``) are normalised, indexed copies that carry lookup
-(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search.keys``
-computes them; every write path fills them through it.
+(design.md: B-tree prefix ranges, reversed copies for tails). ``db.search`` computes
+them and ``db.derived`` writes them when the transaction that wrote a row commits: a
+write path leaves them at their defaults.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from peewee import (
     Model,
     TextField,
 )
+from peewee import SQL
 
 database_proxy = DatabaseProxy()
 
@@ -45,6 +47,45 @@ class Advisor(BaseModel):
     pin_hash = CharField(max_length=128, null=True)
     active = BooleanField(default=True)
     created_at = DateTimeField()
+    # The SSH user name (``advisor serve``): ASCII, unique, by default the name's pinyin
+    # (db.access.default_login fills it when an advisor is created).
+    login = CharField(max_length=32, null=True, unique=True)
+    password_hash = CharField(max_length=128, null=True)  # scrypt, as the PIN
+
+    def save(self, *args, **kwargs):
+        if not self.login and self.name:
+            from db.access import default_login
+
+            self.login = default_login(self.name)
+        return super().save(*args, **kwargs)
+
+
+class AdvisorKey(BaseModel):
+    """An SSH public key that signs its advisor in (one advisor may have several)."""
+
+    advisor = ForeignKeyField(Advisor, backref="keys", on_delete="CASCADE")
+    fingerprint = CharField(max_length=64, unique=True)  # SHA256:… as ssh-keygen -l shows it
+    public_key = TextField()  # the OpenSSH line: type, base64 blob, comment
+    added_at = DateTimeField()
+
+
+class SignInFailure(BaseModel):
+    """A refused sign-in (key, password or PIN): what slows and locks the next ones."""
+
+    login = CharField(max_length=64, index=True)
+    address = CharField(max_length=64, null=True, index=True)
+    at = DateTimeField(index=True)
+
+
+class SessionTicket(BaseModel):
+    """A one-time ticket: ``advisor serve`` hands its hash's token to the session process
+    through an inherited pipe; the process redeems it once, within a minute."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    advisor = ForeignKeyField(Advisor, backref="+", on_delete="CASCADE")
+    address = CharField(max_length=64, null=True)
+    fingerprint = CharField(max_length=64, null=True)
+    created_at = DateTimeField()
 
 
 class Customer(BaseModel):
@@ -52,7 +93,11 @@ class Customer(BaseModel):
 
     # customer group (客户信息)
     name = CharField(max_length=60)
+    # person | organisation (a company or fleet buyer: id_number holds its unified
+    # social credit code, GB 32100, and there is no birth date or sex)
+    kind = CharField(max_length=12, default="person")
     mobile = CharField(max_length=11, null=True)
+    phone2 = CharField(max_length=40, null=True)  # other numbers: a landline, a second mobile
     id_number = CharField(max_length=18, null=True)
     birth_date = DateField(null=True)
     sex = CharField(max_length=1, null=True)  # M | F, from the ID number or typed
@@ -87,9 +132,12 @@ class Customer(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)  # optimistic lock: saves compare and bump it
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     pinyin_full = CharField(max_length=120, null=True, index=True)
     pinyin_initials = CharField(max_length=30, null=True, index=True)
+    # a second common reading of the name (乐 le beside yue, 覃 tan beside qin, ü typed u)
+    pinyin_alt = CharField(max_length=120, null=True, index=True)
+    pinyin_alt_initials = CharField(max_length=30, null=True, index=True)
     mobile_rev = CharField(max_length=11, null=True, index=True)
     employer_key = CharField(max_length=100, null=True, index=True)
 
@@ -126,8 +174,9 @@ class Vehicle(BaseModel):
     last_maintenance_date = DateField(null=True, index=True)
     last_maintenance_mileage = IntegerField(null=True)
     daily_km = FloatField(null=True)  # mileage trend, km per day
-    # What the call queues look up (db.due_days keeps them, every write path refreshes
-    # them): the days the car falls due (db.due.queue_days), its latest visit's declined
+    # What the call queues look up (db.queues.stored_days computes them, db.derived keeps
+    # them when a transaction that wrote the car or its owner commits): the days the car
+    # falls due (db.queues.car_dates.queue_days), its latest visit's declined
     # work, and which queues may list it at all (0 none, 1 service, 2 service and marketing).
     due_first_maintenance = DateField(null=True)
     due_maintenance = DateField(null=True)
@@ -141,7 +190,7 @@ class Vehicle(BaseModel):
     version = IntegerField(default=1)
     # search keys
     plate_rev = CharField(max_length=10, null=True, index=True)
-    vin_rev = CharField(max_length=17, index=True)
+    vin_rev = CharField(max_length=17, index=True, default="")
 
 
 class Ownership(BaseModel):
@@ -213,7 +262,7 @@ class Prospect(BaseModel):
     updated_at = DateTimeField()
     version = IntegerField(default=1)
     # search keys
-    name_key = CharField(max_length=60, index=True)
+    name_key = CharField(max_length=60, index=True, default="")
     mobile_rev = CharField(max_length=11, null=True, index=True)
 
 
@@ -282,6 +331,16 @@ class AuditEntry(BaseModel):
     before = TextField(null=True)
     after = TextField(null=True)
     detail = TextField(null=True)
+    # Where the act came from (migration 0010): the OS account, terminal, client address
+    # and SSH key fingerprint (db.audit.AuditContext).
+    os_account = CharField(max_length=64, null=True)
+    terminal = CharField(max_length=64, null=True)
+    client = CharField(max_length=64, null=True)
+    client_key = CharField(max_length=128, null=True)
+    # The chain (db/auditchain.py): a note on entries rewritten or chained after the fact,
+    # and sha256(previous hash + this entry's content digest).
+    seal = TextField(null=True)
+    hash = CharField(max_length=64, null=True)
 
     class Meta:
         indexes = ((("customer", "at"), False), (("advisor", "at"), False))
@@ -304,12 +363,10 @@ class Counter(BaseModel):
 
 
 def _queue_indexes() -> None:
-    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues.py): each queue's count
+    """The call queues' indexes (migrations 0004, 0005, 0007, db/queues/lists.py): each queue's count
     reads one index range and no table rows. Not declared here: 0005's indexes on the
     month and day of the birth and registration dates (an expression per database,
-    ``db.due_days.month_day``)."""
-    from peewee import SQL
-
+    ``db.queues.stored_days.month_day``)."""
     spec = {
         Vehicle: (("vehicle_queue_warranty", ("status", "owner", "warranty_end_date", "purchase_date",
                                               "registration_date", "warranty_end_km", "last_mileage")),
@@ -337,8 +394,6 @@ def _report_indexes() -> None:
     read index ranges, not the visit and contact rows. Each replaced a narrower index it
     starts with (a customer's visits by date, visits by day, contacts by time), which
     still serve what those served."""
-    from peewee import SQL
-
     Visit.add_index(Visit.index(Visit.customer, Visit.visit_date, Visit.total_fee, Visit.kind,
                                 Visit.payment_method, name="visit_customer_facts"))
     Visit.add_index(Visit.index(Visit.visit_date, Visit.total_fee, name="visit_day_fee"))
@@ -356,5 +411,5 @@ _report_indexes()
 
 ALL_MODELS: list[type[BaseModel]] = [
     Advisor, Customer, Vehicle, Ownership, Visit, VisitPart, Prospect, Contact,
-    QueueState, Draft, AuditEntry, Setting, Counter,
+    QueueState, Draft, AuditEntry, Setting, Counter, AdvisorKey, SignInFailure, SessionTicket,
 ]

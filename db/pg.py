@@ -7,24 +7,36 @@ where a range and a prefix are different sets and ``LIKE 'x%'`` cannot use the i
 Declaring the key columns ``COLLATE "C"`` gives byte order to every comparison on them,
 and the indexes on them are rebuilt in that order, so the lookup's queries stay the same
 text on both backends.
+
+The driver too is PostgreSQL's alone: peewee is loaded without it and is handed it when
+a PostgreSQL target is opened (``load_driver``).
 """
 
 from __future__ import annotations
 
-from peewee import Database, PostgresqlDatabase
+import peewee
+from peewee import Database
 
 
-def byte_order(database: Database, table: str, *columns: str) -> None:
-    """Give ``columns`` of ``table`` the "C" collation (their indexes follow); no-op off PostgreSQL."""
-    if not isinstance(database, PostgresqlDatabase):
-        return
-    for column in columns:
-        (type_name,) = database.execute_sql(
-            "SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-            "WHERE a.attrelid = %s::regclass AND a.attname = %s AND NOT a.attisdropped",
-            (table, column),
-        ).fetchone()
-        database.execute_sql(f'ALTER TABLE "{table}" ALTER COLUMN "{column}" TYPE {type_name} COLLATE "C"')
+def load_driver() -> bool:
+    """Import psycopg2 and give it to peewee, which was loaded without it (see
+    ``db/__init__.py``): what peewee itself does with it on import. False when psycopg2
+    is not installed."""
+    if peewee.psycopg2 is not None:
+        return True
+    try:
+        import psycopg2
+        from psycopg2 import extensions
+        from psycopg2.extras import Json, register_uuid
+    except ImportError:
+        return False
+    register_uuid()
+    peewee.psycopg2, peewee.pg_extensions, peewee.Json_pg2 = psycopg2, extensions, Json
+    adapter = peewee.Psycopg2Adapter
+    adapter.txn_idle = extensions.TRANSACTION_STATUS_IDLE
+    adapter.txn_inerror = extensions.TRANSACTION_STATUS_INERROR
+    adapter.txn_unknown = extensions.TRANSACTION_STATUS_UNKNOWN
+    return True
 
 
 def collation_of(database: Database, table: str, column: str) -> str | None:

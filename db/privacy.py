@@ -1,9 +1,9 @@
 """The customer's rights under PIPL: marketing consent, a copy of their archive, erasure.
 
-Decisions (issue 8):
+Decisions:
 - Consent can be changed by any advisor at any contact; it is logged (``consent``) and the
-  customer's cars are refreshed in the same transaction (``db.due_days``: the queues'
-  stored listing), so the change is at once.
+  customer's cars follow in the same transaction (``db.derived``: the queues' stored
+  listing), so the change is at once.
 - A customer's own archive, exported for them, holds every value unmasked; that makes it
   an unmasked export, which only a manager may make (roles.require_manager), logged.
 - Anonymisation (manager only) erases every personal field of the archive and of what
@@ -31,9 +31,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from peewee import ForeignKeyField, Model
+from peewee import ForeignKeyField, Model, fn
 
-from db import audit, due_days
+from db import derived
+from db.audit import write as audit
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
@@ -41,16 +42,17 @@ from db.i18n import t
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState,
                        Vehicle, Visit, VisitPart)
 from db.roles import require_manager
-from db.search import customer_keys
+from db.validate import choice
 
 ANONYMOUS_NAME = "（已匿名）"  # stored, not translated: the data must not depend on a UI language
 
 # Search keys: copies of personal values kept for the lookup (erased with them).
-SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key"})
+SEARCH_KEYS = frozenset({"name_key", "pinyin_full", "pinyin_initials", "mobile_rev", "employer_key",
+                         "pinyin_alt", "pinyin_alt_initials"})
 # Fields erased by anonymisation (set to None, or to the stub name where NOT NULL).
 PERSONAL: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
-        "name", "mobile", "id_number", "birth_date", "sex", "occupation", "home_address",
+        "name", "mobile", "phone2", "id_number", "birth_date", "sex", "occupation", "home_address",
         "hobbies", "education", "income", "employer", "employer_address", "interests",
         "payment_method", "value_class_reason",
     }) | SEARCH_KEYS,
@@ -65,7 +67,7 @@ COARSE = ("district", "occupation_category")
 KEPT: dict[type[Model], frozenset[str]] = {
     Customer: frozenset({
         "id", *COARSE,
-        "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
+        "kind", "source", "marketing_consent", "consent_at", "consent_channel",  # set to "no" below
         "value_class_manual", "value_class_set_by", "value_class_set_at",
         "merged_into", "anonymised_at", "created_at", "created_by", "updated_at", "version",
     }),
@@ -85,8 +87,6 @@ _NOT_EXPORTED = SEARCH_KEYS | {"plate_rev", "vin_rev", "version", "merged_into",
 def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
                 channel: str = "desk") -> Customer:
     """Record the customer's answer to "may we send you offers?" (``None``: not asked)."""
-    from db.validate import choice
-
     channel = choice(channel, ("desk", "phone", "sms", "wechat", "letter"), "channel")
     with writing():
         customer = _live_customer(customer_id)
@@ -95,7 +95,7 @@ def set_consent(advisor_id: int, customer_id: int, consent: bool | None,
                         consent_channel=channel if consent is not None else None,
                         version=Customer.version + 1, updated_at=now()
                         ).where(Customer.id == customer_id).execute()
-        due_days.refresh_owners([customer_id])  # in or out of the marketing queues at once
+        derived.customers([customer_id])  # in or out of the marketing queues at once
         audit.record("consent", advisor_id=advisor_id, customer_id=customer_id,
                      field="marketing_consent", before=before, after=consent, detail=channel)
     return Customer.get_by_id(customer_id)
@@ -247,7 +247,7 @@ def _write_private(target: Path, fmt: str, data: dict[str, Any], rows: list[list
     never over an existing file unless asked, and no half-written file left on failure."""
     if fmt == "xlsx":
         try:
-            from openpyxl import Workbook
+            from openpyxl import Workbook  # heavy to import: only when an .xlsx copy is written
         except ImportError:
             raise Invalid(t("privacy.xlsx_missing"), field="path") from None
     flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
@@ -294,8 +294,6 @@ class AnonymisePlan:
 
 def anonymise_plan(actor_id: int | None, customer_id: int) -> AnonymisePlan:
     """Manager only, checked before the question is even asked."""
-    from peewee import fn
-
     require_manager(actor_id, "roles.action.anonymise")
     customer = _live_customer(customer_id)
     ids = _archive_ids(customer_id)
@@ -330,7 +328,8 @@ class AnonymiseResult:
 
 
 def _erase(model: type[Model], stub: dict[str, Any]) -> dict[Any, Any]:
-    return {getattr(model, name): stub.get(name) for name in PERSONAL[model]}
+    """The personal fields' new values; the search keys follow them (``db.derived``)."""
+    return {getattr(model, name): stub.get(name) for name in PERSONAL[model] - SEARCH_KEYS}
 
 
 def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
@@ -339,30 +338,31 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
     with writing():
         _live_customer(customer_id)
         ids = _archive_ids(customer_id)
-        keys = customer_keys(ANONYMOUS_NAME, None, None).as_dict()
-        customer_stub = {"name": ANONYMOUS_NAME, **keys}
-        customers = (Customer.update({**_erase(Customer, customer_stub),
+        customers = (Customer.update({**_erase(Customer, {"name": ANONYMOUS_NAME}),
                                       Customer.marketing_consent: False,
                                       Customer.consent_at: now(), Customer.consent_channel: None,
                                       Customer.anonymised_at: now(), Customer.updated_at: now(),
                                       Customer.version: Customer.version + 1})
                      .where(Customer.id.in_(ids)).execute())
         contacts = Contact.update(_erase(Contact, {})).where(Contact.customer.in_(ids)).execute()
-        prospect_stub = {"name": ANONYMOUS_NAME, "name_key": keys["name_key"]}
-        prospects = (Prospect.update(_erase(Prospect, prospect_stub))
+        stubs = [p.id for p in Prospect.select(Prospect.id).where(Prospect.customer.in_(ids))]
+        prospects = (Prospect.update(_erase(Prospect, {"name": ANONYMOUS_NAME}))
                      .where(Prospect.customer.in_(ids)).execute())
         cars = [car.id for car in Vehicle.select(Vehicle.id).where(Vehicle.owner.in_(ids))]
         vehicles = (Vehicle.update(owner=None, updated_at=now(), version=Vehicle.version + 1)
                     .where(Vehicle.owner.in_(ids)).execute())
-        due_days.refresh_vehicles(cars)  # no owner: out of every queue
+        derived.customers(ids)  # keys of the stub's values
+        derived.prospects(stubs)
+        derived.vehicles(cars)  # no owner: out of every queue
         (Ownership.update(end_date=today(), note=None)
          .where(Ownership.customer.in_(ids) & Ownership.end_date.is_null()).execute())
         Ownership.update(note=None).where(Ownership.customer.in_(ids)).execute()
         QueueState.delete().where(QueueState.customer.in_(ids)).execute()
         # Old values in the log are personal data too: keep who did what and when.
-        cleared = (AuditEntry.update(before=None, after=None)
-                   .where(_logged_values(ids)).execute())
+        # The entry below vouches for each cleared one (its content before and after), so
+        # the log's hash chain still verifies (db/auditchain.py).
+        cleared, seal = audit.clear_values(_logged_values(ids))
         audit.record("anonymise", advisor_id=actor.id, customer_id=customer_id,
                      detail=f"customers={customers} contacts={contacts} prospects={prospects} "
-                            f"vehicles={vehicles} audit_cleared={cleared}")
+                            f"vehicles={vehicles} audit_cleared={cleared}", seal=seal)
     return AnonymiseResult(customers, contacts, prospects, vehicles, cleared)

@@ -17,20 +17,21 @@ from typing import Any
 
 from peewee import fn
 
-from db import audit, due_days
+from db import derived
+from db.audit import write as audit
 from db import validate as v
-from db.clock import now
+from db.clock import day_now, now
 from db.connection import writing
 from db.errors import Conflict, Invalid, NotFound
 from db.i18n import t
 from db.models import Contact, Customer, Prospect
-from db.search import compact_key, prospect_keys
+from db.queues.outcomes import CONTACT_OUTCOMES
+from db.search import compact_key
 from db.versioning import update_versioned
 
 STATUSES = ("open", "converted", "dropped")
 # Contact values shared with the customers' contact log (db/models.py: Contact).
 CHANNELS = ("desk", "phone", "sms", "wechat", "letter")
-OUTCOMES = ("reached", "no_answer", "booked", "declined", "wrong_number", "do_not_call", "visit")
 
 # field -> maximum length of the free-text fields of the form
 _TEXT_FIELDS = {"district": 40, "current_car": 100, "heard_from": 60, "interest": 200, "next_step": 200}
@@ -93,9 +94,10 @@ def create(data: Mapping[str, Any], advisor_id: int | None) -> Prospect:
     stamp = now()
     with writing():
         _check_mobile_free(values["mobile"])
-        return Prospect.create(**values, **prospect_keys(values["name"], values["mobile"]),
-                               status="open", created_by=advisor_id, created_at=stamp,
-                               updated_at=stamp)
+        prospect = Prospect.create(**values, status="open", created_by=advisor_id, created_at=stamp,
+                                   updated_at=stamp)
+        derived.prospects([prospect.id])
+    return prospect
 
 
 def update(prospect_id: int, expected_version: int, data: Mapping[str, Any]) -> int:
@@ -105,7 +107,7 @@ def update(prospect_id: int, expected_version: int, data: Mapping[str, Any]) -> 
         values = clean(data, kept_date=current.next_contact_date)
         if current.status == "open":
             _check_mobile_free(values["mobile"], own_id=prospect_id)
-        values.update(prospect_keys(values["name"], values["mobile"]))
+        derived.prospects([prospect_id])
         return update_versioned(Prospect, prospect_id, expected_version, values)
 
 
@@ -160,7 +162,7 @@ def convert(prospect_id: int, customer_id: int, advisor_id: int | None) -> Prosp
             fill["marketing_consent"] = prospect.marketing_consent
         if fill:
             Customer.update(**fill).where(Customer.id == customer_id).execute()
-            due_days.refresh_owners([customer_id])  # the consent may have come with it
+            derived.customers([customer_id])  # the consent may have come with it
         update_versioned(Prospect, prospect_id, prospect.version,
                          {"status": "converted", "customer": customer_id})
         audit.record("convert", advisor_id=advisor_id, customer_id=customer_id,
@@ -224,7 +226,7 @@ def due_count(day: dt.date) -> int:
 def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any]) -> Contact:
     """Record one contact; a next-contact date given here becomes the prospect's own."""
     channel = v.choice(data.get("channel") or "phone", CHANNELS, "channel")
-    outcome = v.choice(data["outcome"], OUTCOMES, "outcome") if data.get("outcome") else None
+    outcome = v.choice(data["outcome"], CONTACT_OUTCOMES, "outcome") if data.get("outcome") else None
     note = v.text(data.get("note"), "note", 1000)
     traits = v.text(data.get("traits"), "traits", 500)
     events = v.text(data.get("events"), "events", 500)
@@ -234,7 +236,7 @@ def log_contact(prospect_id: int, advisor_id: int | None, data: Mapping[str, Any
     with writing():
         prospect = get(prospect_id)
         contact = Contact.create(prospect=prospect_id, customer=prospect.customer_id,
-                                 advisor=advisor_id, contact_at=now(), channel=channel,
+                                 advisor=advisor_id, contact_at=day_now(), channel=channel,
                                  purpose="prospect", outcome=outcome, note=note, traits=traits,
                                  events=events, next_contact_date=next_date)
         changes: dict[str, Any] = {}

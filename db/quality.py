@@ -106,7 +106,7 @@ class BadValue:
 
 
 _CHECKS = {
-    "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.id_number}),
+    "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.identifier}),
     "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin, "plate": v.plate}),
 }
 CHECKED_FIELDS = tuple(name for _, names, _ in _CHECKS.values() for name in names)

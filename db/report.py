@@ -1,4 +1,4 @@
-"""The station's results for a period (issue 8): the figures a service manager steers by.
+"""The station's results for a period: the figures a service manager steers by.
 
 Every figure is one or a few aggregate SQL queries; nothing loads customers into Python.
 How each is computed (also in the README):
@@ -31,13 +31,15 @@ from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from peewee import JOIN, SQL, Case, Value, fn
+from peewee import Case, Cast, JOIN, NodeList, SQL, Value, fn
 
-from db import settings
+from db import completeness, segments, settings
 from db.clock import today
+from db.connection import is_postgres
 from db.errors import Invalid
 from db.i18n import t
-from db.models import Advisor, Contact, Customer, Visit
+from db.models import Advisor, Contact, Customer, Vehicle, Visit
+from db.validate import date as valid_date
 
 SEGMENT_KINDS = ("age", "use", "value")  # the three the course details (domain.md)
 REMINDER_PURPOSES = ("maintenance", "first_maintenance")
@@ -159,8 +161,6 @@ def _period_visits(date_from: dt.date, date_to: dt.date):
 
 def segment_lines(date_from: dt.date, date_to: dt.date) -> list[SegmentLine]:
     """Age and use from one pass over the cars, value from one over the customers' visits."""
-    from db import segments
-
     limits = segments.Limits.now(date_to)
     found = {**_vehicle_segments(date_from, date_to, limits), **_value_segments(date_from, date_to, limits)}
     lines: list[SegmentLine] = []
@@ -181,10 +181,7 @@ def _vehicle_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tupl
     """Age and use: one pass over the cars, each joined to its period's work orders on
     the (vehicle, visit_date, total_fee) index (migration 0006) and grouped by car, so its
     segment is worked out once; then summed per segment. A car counts as one of its
-    segment's when it is active with a live owner (its stored ``listing``, db.due_days)."""
-    from db import segments
-    from db.models import Vehicle
-
+    segment's when it is active with a live owner (its stored ``listing``, db.queues.stored_days)."""
     period = Visit.alias("car_visit")
     on = (period.vehicle == Vehicle.id) & (period.visit_date >= date_from) & (period.visit_date <= date_to)
     per_car = (Vehicle.select(segments.age_expr(limits).alias("age"), Vehicle.usage.alias("use"),
@@ -209,8 +206,6 @@ def _value_segments(date_from: dt.date, date_to: dt.date, limits) -> dict[tuple[
     customer order, the class worked out from each customer's sums; a customer without
     such a visit is D. The few set apart (a class set by hand, merged
     away, anonymised) are found on their own small indexes and counted as they are."""
-    from db import segments
-
     recent = Visit.visit_date >= limits.value_start
     in_period = Visit.visit_date >= date_from
     paid = recent & segments.paid_visit(Visit)
@@ -293,9 +288,6 @@ def _first_of(number: int) -> dt.date:
 
 def _month_number_sql(column):
     """``_month_number`` of a date column, in SQL."""
-    from peewee import Cast
-
-    from db.connection import is_postgres
 
     if is_postgres():
         return Cast(fn.date_part("year", column) * 12 + fn.date_part("month", column), "integer") - 1
@@ -389,14 +381,10 @@ def _flows_chunk(months: list[tuple[dt.date, dt.date]], lost: int) -> list[tuple
 
 def _shifted_one(position):
     """``1 << position`` as a 64-bit integer, in SQL."""
-    from peewee import NodeList
-
     return NodeList((_as_bigint(Value(1)), SQL("<<"), position), parens=True)
 
 
 def _as_bigint(expression):
-    from peewee import Cast
-
     return Cast(expression, "BIGINT")
 
 
@@ -404,9 +392,6 @@ def _unindexed(column):
     """The column, written so that SQLite will not walk an index for a test on it (a
     unary plus): a query grouped by another indexed column then reads that column's
     index in order instead of sorting. PostgreSQL's planner needs no such hint."""
-    from peewee import NodeList
-
-    from db.connection import is_postgres
 
     return column if is_postgres() else NodeList((SQL("+"), column))
 
@@ -465,8 +450,6 @@ def call_lines(date_from: dt.date, date_to: dt.date) -> list[AdvisorCalls]:
 def completeness_lines() -> tuple[float, list[AdvisorCompleteness]]:
     """The station's score and each advisor's (over the archives they created), from one
     grouped pass (``db.completeness.grouped``); the station is the sum of the groups."""
-    from db import completeness
-
     by_advisor = completeness.grouped(Customer.created_by)
     station = completeness.Completeness()
     for result in by_advisor.values():
@@ -483,9 +466,6 @@ def completeness_lines() -> tuple[float, list[AdvisorCompleteness]]:
 def _within_days(day_column, days: int):
     """The last day of a window of ``days`` days from a timestamp's date, in SQL (SQLite
     and PostgreSQL spell date arithmetic apart)."""
-    from peewee import SQL
-
-    from db.connection import is_postgres
 
     if is_postgres():
         return (day_column.cast("date") + SQL(f"{int(days)}")), day_column.cast("date")
@@ -512,8 +492,6 @@ def reminders(date_from: dt.date, date_to: dt.date) -> Reminders:
 
 def parse_period(date_from: str | dt.date | None, date_to: str | dt.date | None) -> tuple[dt.date, dt.date]:
     """The period asked for; an empty end is today, an empty start 11 months before."""
-    from db.validate import date as valid_date
-
     default_from, default_to = default_period()
     start = valid_date(date_from, "date_from") if date_from else default_from
     end = valid_date(date_to, "date_to") if date_to else default_to

@@ -1,6 +1,6 @@
 """Roles: advisor and service manager, PINs, and the manager's entry points.
 
-Two roles (``Advisor.role``). What only a manager may do (issue 8): change settings,
+Two roles (``Advisor.role``). What only a manager may do: change settings,
 merge or anonymise archives, export unmasked, read the audit log, manage advisors.
 Every such action calls ``require_manager`` inside its own function in ``db/`` (not only
 in the interface), so a script or a shell command meets the same check.
@@ -24,20 +24,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from db import audit
+from db import advisors, derived, settings  # derived: its settings observers keep derived data through threshold changes
+from db.advisors import ADVISOR, MANAGER, ROLES, active_managers
+from db.audit import write as audit
 from db.clock import now
 from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
 from db.i18n import t
-from db.models import Advisor
+from db.models import Advisor, Contact, Visit
 from db.validate import name as valid_name
+from peewee import fn
 
-ADVISOR = "advisor"
-MANAGER = "manager"
-ROLES = (ADVISOR, MANAGER)
+SIGN_IN = "roles.action.sign_in"  # a refused sign-in's entry in the audit log
 
-# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper;
-# about 30 ms here, invisible at sign-in and slow enough to make guessing 6 digits dear.
+# scrypt cost: n=2**14, r=8 is the interactive-login figure from the scrypt paper:
+# unnoticed at sign-in, and slow enough to make guessing 6 digits dear.
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 _PIN = re.compile(r"^\d{4,8}$")
 
@@ -73,9 +74,11 @@ def valid_pin(pin: str) -> str:
 
 # ---- checks ------------------------------------------------------------------------
 
-def _advisor(advisor_id: int | None) -> Advisor:
+def _advisor(advisor_id: int | None, action_key: str | None = None) -> Advisor:
     advisor = Advisor.get_or_none(Advisor.id == advisor_id) if advisor_id else None
     if advisor is None:
+        if action_key:
+            audit.refused(action_key, advisor_id=None, detail="no_advisor")
         raise Forbidden(t("roles.not_signed_in"))
     return advisor
 
@@ -89,15 +92,13 @@ def is_manager(advisor_id: int | None) -> bool:
 
 
 def require_manager(advisor_id: int | None, action_key: str = "roles.action.manage") -> Advisor:
-    """The signed-in manager, or ``Forbidden`` naming the refused action."""
-    advisor = _advisor(advisor_id)
+    """The signed-in manager, or ``Forbidden`` naming the refused action (and the attempt
+    logged as refused: ``db.audit.refused``)."""
+    advisor = _advisor(advisor_id, action_key)
     if advisor.role != MANAGER or not advisor.active:
+        audit.refused(action_key, advisor_id=advisor.id)
         raise Forbidden(t("roles.forbidden", name=advisor.name, action=t(action_key)))
     return advisor
-
-
-def _active_managers() -> int:
-    return Advisor.select().where((Advisor.role == MANAGER) & (Advisor.active == True)).count()  # noqa: E712
 
 
 # ---- identification ---------------------------------------------------------------
@@ -105,37 +106,64 @@ def _active_managers() -> int:
 class PinNeeded(Forbidden):
     """The named advisor has a PIN and none (or a wrong one) was given."""
 
-    def __init__(self, message: str, advisor_name: str, wrong: bool) -> None:
+    def __init__(self, message: str, advisor_name: str, wrong: bool, locked: bool = False) -> None:
         super().__init__(message)
         self.advisor_name = advisor_name
         self.wrong = wrong
+        self.locked = locked
 
 
-def role_for_new_advisor() -> str:
-    """A new advisor of a station without an active manager becomes its manager."""
-    return ADVISOR if _active_managers() else MANAGER
+class RemapNeeded(Forbidden):
+    """This OS account belongs to another advisor: signing in by this name would move it.
+    The program asks (and calls again with ``confirm_remap=True``); a shell command refuses."""
+
+    def __init__(self, message: str, advisor_name: str, mapped_to: str) -> None:
+        super().__init__(message)
+        self.advisor_name = advisor_name
+        self.mapped_to = mapped_to
 
 
 def identify(name: str, pin: str | None = None, user: str | None = None,
-             remember: bool = True) -> Advisor:
-    """Sign in by name: the PIN is asked when the advisor has one (unless this OS
-    account is already that advisor's); a retired advisor is refused; a new name makes a
-    new advisor when the station allows it (setting ``advisors.self_register``)."""
-    from db import advisors, settings
+             remember: bool = True, confirm_remap: bool = False) -> Advisor:
+    """Sign in by name. A typed name never grants more than the name's owner allows:
+    - the PIN is asked when the advisor has one, unless this OS account is theirs; wrong
+      PINs are logged, slowed and lock the advisor's login (db.access.check_secret);
+    - a manager without a PIN is reached only from the OS account mapped to them (or
+      over SSH with their key or password);
+    - a retired advisor is refused; a new name makes a new advisor when the station
+      allows it (setting ``advisors.self_register``);
+    - an OS account mapped to another advisor is not moved without ``confirm_remap``, and
+      an advisor mapped to another account keeps it (the name signs in this time only)."""
+    from db import access
 
     cleaned = valid_name(name, "advisor")
     user = advisors.os_user() if user is None else user
     existing = Advisor.get_or_none(Advisor.name == cleaned)
     if existing is None:
         if not settings.get("advisors.self_register") and Advisor.select().exists():
+            audit.refused(SIGN_IN, advisor_id=None, detail=f"unknown {cleaned}")
             raise Forbidden(t("roles.unknown_advisor", name=cleaned))
     else:
         if not existing.active:
+            audit.refused(SIGN_IN, advisor_id=existing.id, detail="retired")
             raise Forbidden(t("roles.retired_cannot_sign_in", name=cleaned))
         own_account = bool(user) and existing.os_user == user
-        if existing.pin_hash and not own_account and not pin_matches(existing.pin_hash, pin):
-            key = "roles.pin_wrong" if pin else "roles.pin_needed"
-            raise PinNeeded(t(key, name=cleaned), cleaned, wrong=bool(pin))
+        if not own_account and existing.pin_hash:
+            if not pin:
+                raise PinNeeded(t("roles.pin_needed", name=cleaned), cleaned, wrong=False)
+            try:
+                access.check_secret(existing, pin, "pin")
+            except access.SignInRefused as exc:
+                raise PinNeeded(str(exc), cleaned, wrong=True, locked=exc.locked) from None
+        elif not own_account and existing.role == MANAGER:
+            audit.refused(SIGN_IN, advisor_id=existing.id, detail="manager_no_pin")
+            raise Forbidden(t("roles.manager_needs_pin", name=cleaned))
+    if existing is not None and existing.os_user and existing.os_user != user:
+        remember = False  # signed in for this time; their own account stays theirs
+    mine = advisors.for_os_user(user) if (user and remember) else None
+    if mine is not None and (existing is None or mine.id != existing.id) and not confirm_remap:
+        raise RemapNeeded(t("roles.account_taken", account=user, mapped=mine.name, name=cleaned),
+                          cleaned, mine.name)
     return advisors.sign_in(cleaned, user=user, remember=remember)
 
 
@@ -191,7 +219,7 @@ def rename_advisor(actor_id: int, advisor_id: int, new_name: str) -> Advisor:
 
 
 def _keeps_a_manager(target: Advisor) -> None:
-    if target.role == MANAGER and target.active and _active_managers() <= 1:
+    if target.role == MANAGER and target.active and active_managers() <= 1:
         raise Forbidden(t("roles.last_manager"))
 
 
@@ -249,8 +277,6 @@ def set_pin(actor_id: int, advisor_id: int, pin: str | None) -> None:
 def change_setting(actor_id: int, key: str, value: Any, progress: Callable[[int, int], None] | None = None) -> Any:
     """The one way the program changes a business threshold: manager only, logged.
     ``progress``: see ``db.settings.set_value`` (a queue threshold recomputes every car)."""
-    from db import settings
-
     actor = require_manager(actor_id, "roles.action.settings")
     with writing():  # the change and its log entry land together (writing() nests)
         before = settings.get(key)
@@ -272,19 +298,24 @@ class AdvisorLine:
     os_user: str
     work_orders: int
     contacts: int
+    login: str = ""
+    keys: tuple[str, ...] = ()  # fingerprints of their SSH keys
+    has_password: bool = False
 
 
 def advisor_lines(actor_id: int | None) -> list[AdvisorLine]:
     """Every advisor, retired ones last, with how much work carries their name."""
-    from peewee import fn
-
-    from db.models import Contact, Visit
+    from db.models import AdvisorKey
 
     require_manager(actor_id, "roles.action.advisors")
     orders = dict(Visit.select(Visit.advisor, fn.COUNT(Visit.id)).group_by(Visit.advisor).tuples())
     contacts = dict(Contact.select(Contact.advisor, fn.COUNT(Contact.id)).group_by(Contact.advisor).tuples())
+    keys: dict[int, list[str]] = {}
+    for advisor_id, fingerprint in AdvisorKey.select(AdvisorKey.advisor, AdvisorKey.fingerprint).order_by(AdvisorKey.id).tuples():
+        keys.setdefault(advisor_id, []).append(fingerprint)
     return [AdvisorLine(a.id, a.name, a.role, a.active, bool(a.pin_hash), a.os_user or "",
-                        orders.get(a.id, 0), contacts.get(a.id, 0)) for a in list_advisors()]
+                        orders.get(a.id, 0), contacts.get(a.id, 0), a.login or "", tuple(keys.get(a.id, ())),
+                        bool(a.password_hash)) for a in list_advisors()]
 
 
 @dataclass(frozen=True)
@@ -297,8 +328,6 @@ class SettingLine:
 
 def setting_lines(actor_id: int | None) -> list[SettingLine]:
     """Every business threshold with its current value and default, for the manager."""
-    from db import settings
-
     require_manager(actor_id, "roles.action.settings")
     values = settings.all_values()
     return [SettingLine(key, t(spec.text_key), values[key], spec.default)

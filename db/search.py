@@ -33,8 +33,10 @@ SURNAME_READINGS = {
     "单": ["shan"], "曾": ["zeng"], "解": ["xie"], "仇": ["qiu"], "朴": ["piao"],
     "区": ["ou"], "查": ["zha"], "盖": ["ge"], "乐": ["yue"], "缪": ["miao"],
     "覃": ["qin"], "翟": ["zhai"], "召": ["shao"], "种": ["chong"], "秘": ["bi"],
-    "繁": ["po"], "黑": ["he"], "瞿": ["qu"], "员": ["yun"], "句": ["gou"],
+    "繁": ["po"], "黑": ["he"], "瞿": ["qu"], "员": ["yun"], "句": ["gou"], "卜": ["bu"],
 }
+# Characters read one way in names wherever they stand (卜 in 阿卜杜 is bu, not bo).
+NAME_READINGS = {"卜": "bu"}
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+")
 
 
@@ -44,9 +46,8 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 
     Names repeat a great deal, so results are cached. Heteronym surnames use their
     surname reading (单 shan, 曾 zeng); Latin words count as one syllable each.
+    ``pinyin_readings`` adds the second common reading.
     """
-    from pypinyin import lazy_pinyin
-
     cleaned = normalise(name)
     if not cleaned:
         return "", ""
@@ -57,11 +58,51 @@ def pinyin_keys(name: str) -> tuple[str, str]:
             syllables.extend(reading)
             rest = cleaned[len(surname):]
             break
-    for part in lazy_pinyin(rest, errors=lambda chars: _LATIN_WORD.findall(chars)):
-        syllables.extend(_LATIN_WORD.findall(part.lower()))
-    full = "".join(syllables)
-    initials = "".join(s[0] for s in syllables)
-    return full, initials
+    syllables.extend(_syllables(rest, names=True))
+    return _spelled(syllables)
+
+
+def _spelled(syllables: list[str]) -> tuple[str, str]:
+    return "".join(syllables), "".join(s[0] for s in syllables)
+
+
+def _syllables(text: str, names: bool) -> list[str]:
+    # Here, not at the top: pypinyin loads its dictionaries on import, which only a
+    # lookup or a key to build needs, never the start of the program.
+    from pypinyin import lazy_pinyin
+
+    syllables: list[str] = []
+    for char in lazy_pinyin(text, errors=lambda chars: _LATIN_WORD.findall(chars)):
+        syllables.extend(_LATIN_WORD.findall(char.lower()))
+    if names and any(c in NAME_READINGS for c in text):
+        # one syllable per character where the text is all Chinese (the usual name)
+        if len(syllables) == len(text):
+            syllables = [NAME_READINGS.get(c, s) for c, s in zip(text, syllables)]
+    return syllables
+
+
+def fold_u(spelled: str) -> str:
+    """ü as people type it either way: lv and lu, nv and nu (stored and asked folded)."""
+    return spelled.replace("v", "u")
+
+
+@lru_cache(maxsize=65536)
+def pinyin_readings(name: str) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    """(the name's pinyin and initials, its second common reading or None).
+
+    The first reads a heteronym surname as a surname (乐 yue, 覃 qin, 单 shan) and 卜 as
+    bu; the second as the character is ordinarily read (乐 le, 覃 tan, 卜 bo), which is
+    how many people spell it, with ü folded to u (吕 lu as well as lv): its full
+    spelling is stored and asked folded (``fold_u``), its initials as they are."""
+    first = pinyin_keys(name)
+    cleaned = normalise(name)
+    if not cleaned:
+        return first, None
+    plain = _spelled(_syllables(cleaned, names=False))
+    alt_full = fold_u(plain[0])
+    if alt_full == fold_u(first[0]) and "v" not in first[0]:
+        return first, None
+    return first, (alt_full, plain[1])
 
 
 @dataclass(frozen=True)
@@ -71,19 +112,23 @@ class CustomerKeys:
     pinyin_initials: str | None
     mobile_rev: str | None
     employer_key: str | None
+    pinyin_alt: str | None = None
+    pinyin_alt_initials: str | None = None
 
     def as_dict(self) -> dict[str, str | None]:
         return dict(self.__dict__)
 
 
 def customer_keys(name: str, mobile: str | None, employer: str | None) -> CustomerKeys:
-    full, initials = pinyin_keys(name or "")
+    (full, initials), alt = pinyin_readings(name or "")
     return CustomerKeys(
         name_key=compact_key(name),
         pinyin_full=full or None,
         pinyin_initials=initials or None,
         mobile_rev=mobile[::-1] if mobile else None,
         employer_key=compact_key(employer) or None if employer else None,
+        pinyin_alt=alt[0] if alt else None,
+        pinyin_alt_initials=alt[1] if alt and alt[1] != initials else None,
     )
 
 
@@ -114,13 +159,15 @@ import unicodedata  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 from db.masking import mask_mobile  # noqa: E402
+from db.models import database_proxy
 
 TOP = "\U0010FFFF"  # sorts after every character in a key (binary / "C" collation)
 MIN_PLATE_TAIL = 3
 MAX_PLATE = 8  # province, office letter and six (db.validate.plate's longest form)
 # Every plate form (db.validate.plate) has a letter within its last six characters (the
 # office letter, or the D / F of a new-energy plate), so six digits or more in a row are a
-# mobile or VIN tail, never a plate's: that range is not asked.
+# mobile or VIN tail, never a plate's: that range is not asked. (An embassy plate, 使 and
+# six digits, is found whole or by a tail of five.)
 MAX_DIGITS_PLATE_TAIL = 5
 MIN_MOBILE_TAIL = 4
 MIN_VIN_TAIL = 6
@@ -141,7 +188,7 @@ RANKS = {
 # What a Hit reports (exact and prefix variants share a name).
 _REPORTED = {"name_exact": "name", "pinyin_exact": "pinyin", "initials_exact": "initials",
              "work_order_prefix": "work_order", "mobile": "mobile_tail"}
-_PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超")
+_PLATE_CHARS = set("京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼挂学警港澳领试超使应急")
 
 
 @dataclass(slots=True)
@@ -302,6 +349,12 @@ def _sources(text: str) -> Iterator[Source]:
                      _exact_or("pinyin_exact", "pinyin", spelled), "pinyin_exact")
         yield Source(_BY_CUSTOMER, "c.pinyin_initials", spelled,
                      _exact_or("initials_exact", "initials", spelled), "initials_exact")
+        # the name's second reading (乐 le, 覃 tan, ü typed u): few archives have one
+        folded = fold_u(spelled)
+        yield Source(_BY_CUSTOMER, "c.pinyin_alt", folded,
+                     _exact_or("pinyin_exact", "pinyin", folded), "pinyin_exact")
+        yield Source(_BY_CUSTOMER, "c.pinyin_alt_initials", spelled,
+                     _exact_or("initials_exact", "initials", spelled), "initials_exact")
     # employer: the start of the compact name
     if len(key) >= MIN_EMPLOYER:
         yield Source(_BY_CUSTOMER, "c.employer_key", key, lambda _, row: "employer", "employer")
@@ -329,8 +382,6 @@ def statement(query: str, *, limit: int = 20, param: str = "?") -> tuple[str, li
 
 def _fetch(sources: list[Source], limit: int) -> list[tuple]:
     """Every source's first ``limit`` rows, in one statement."""
-    from db.models import database_proxy
-
     database = database_proxy.obj
     return database.execute_sql(*_statement_for(sources, limit, database.param)).fetchall()
 

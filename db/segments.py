@@ -14,7 +14,7 @@ catalogue texts ``segment.<kind>.<code>[.traits|.hint]`` (db/texts/segments.py).
 Boundaries (decided here; the course is silent):
 - The warranty covers up to its end date, ``warranty_end_date`` or else the anniversary
   ``purchase + warranty.years``, and up to ``warranty_end_km`` or else ``warranty.km``:
-  whichever ends first (the same terms as ``db.due.warranty``, which the brief shows).
+  whichever ends first (the same terms as ``db.queues.car_dates.warranty``, which the brief shows).
 - A car is "over 5 years" from the day after its fifth anniversary. The car's age counts
   from the purchase date, else the registration date; a car with neither has no age badge.
 - Value class over the last ``value.months`` months: a paid visit is one with a fee that
@@ -35,12 +35,14 @@ from dateutil.relativedelta import relativedelta
 from peewee import JOIN, Case, Expression, Value, fn
 
 from db import settings
-from db.audit import record
+from db.audit.write import record
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import has, t
 from db.models import Customer, Vehicle, Visit
+from db.queues.stored_days import NONE
+from db.validate import text as valid_text
 
 KINDS = ("age", "use", "value", "occupation", "region", "class")
 VEHICLE_KINDS = ("age", "use", "class")
@@ -211,8 +213,6 @@ def value_expr(limits: Limits, customer=Customer):
 def set_value_class(customer_id: int, value_class: str | None, reason: str,
                     advisor_id: int | None) -> None:
     """Set (or with ``None`` clear) the class by hand; the reason is required to set it."""
-    from db.validate import text as valid_text
-
     if value_class is not None:
         value_class = value_class.strip().upper()
         if value_class not in VALUE_CODES:
@@ -362,10 +362,8 @@ def live_customer(customer=Customer) -> Expression:
 
 def counted_car(vehicle=Vehicle) -> Expression:
     """An active car with a live owner: the cars the vehicle segments count. The car's
-    stored ``listing`` (``db.due_days``) says just that, kept current by every write path,
+    stored ``listing`` (``db.queues.stored_days``) says just that, kept current by ``db.derived``,
     so no owner row is read."""
-    from db.due_days import NONE
-
     return vehicle.listing > NONE
 
 

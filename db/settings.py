@@ -12,8 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from db.clock import now
+from db.connection import writing
 from db.errors import Invalid
 from db.i18n import t
+from db.models import Setting
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ def _spec(key: str, default: Any) -> SettingSpec:
 SPECS: dict[str, SettingSpec] = {
     s.key: s
     for s in (
-        # --- warranty and maintenance (domain.md: reminders; issue 5) ---
+        # --- warranty and maintenance (domain.md: reminders) ---
         _spec("warranty.years", 3),
         _spec("warranty.km", 60000),
         _spec("first_maintenance.months", 6),
@@ -73,10 +76,10 @@ SPECS: dict[str, SettingSpec] = {
         _spec("backup.keep", 7),
         _spec("backup.dir", ""),
         # --- more settings: add below, one line each, grouped by area ---
-        # --- manager's desk (issue 8) ---
+        # --- manager's desk ---
         _spec("advisors.self_register", True),
         _spec("report.reminder_return_days", 30),
-        # queues (issue 5): call ahead / keep overdue rows; declined work; inspection cadence
+        # queues: call ahead / keep overdue rows; declined work; inspection cadence
         _spec("maintenance.lead_days", 7),
         _spec("maintenance.overdue_days", 60),
         _spec("declined.from_days", 7),
@@ -85,6 +88,15 @@ SPECS: dict[str, SettingSpec] = {
         _spec("inspection.every_years", 2),
         _spec("inspection.yearly_after_years", 10),
         _spec("calls.retry_days", 1),
+        # --- the front door (issue 14): sign-in failures slow, then lock a login; serve ---
+        _spec("signin.lock_failures", 5),
+        _spec("signin.lock_window_minutes", 10),
+        _spec("signin.lock_minutes", 15),
+        _spec("signin.delay_ms", 500),
+        _spec("signin.delay_max_ms", 4000),
+        _spec("signin.password_min", 8),
+        _spec("serve.idle_minutes", 30),
+        _spec("serve.max_sessions", 40),
     )
 }
 
@@ -126,8 +138,6 @@ def coerce(key: str, value: Any) -> Any:
 
 def get(key: str) -> Any:
     """The setting's current value: the stored one, else the default."""
-    from db.models import Setting
-
     s = spec(key)
     row = Setting.get_or_none(Setting.key == key)
     if row is None:
@@ -137,29 +147,39 @@ def get(key: str) -> Any:
 
 def get_many(*keys: str) -> dict[str, Any]:
     """Several settings in one query (for queue and segment computations)."""
-    from db.models import Setting
-
     values = {k: spec(k).default for k in keys}
     for row in Setting.select().where(Setting.key.in_(list(keys))):
         values[row.key] = coerce(row.key, json.loads(row.value))
     return values
 
 
+Progress = Callable[[int, int], None]  # (done, in all)
+# (key prefix, observer): see ``observe``
+_observers: list[tuple[str, Callable[[str, Any, Any, Progress | None], None]]] = []
+
+
+def observe(prefix: str, observer: Callable[[str, Any, Any, Progress | None], None]) -> Callable[[], None]:
+    """Have ``observer(key, before, after, progress)`` called whenever a setting whose key
+    starts with ``prefix`` changes value, inside the change's writing transaction: what is
+    derived from the setting is redone with it, all or nothing (the stored queue days,
+    ``db.derived``). ``progress``: the caller's, for a long recompute. Returns the call
+    that stops observing."""
+    entry = (prefix, observer)
+    _observers.append(entry)
+    return lambda: _observers.remove(entry)
+
+
 def set_value(key: str, value: Any, advisor_id: int | None = None,
-              progress: Callable[[int, int], None] | None = None) -> Any:
+              progress: Progress | None = None) -> Any:
     """Store a setting (validated). Role checks belong to the caller's action.
 
-    A threshold the cars' stored queue days depend on (``db.due.QUEUE_DAY_SETTINGS``)
-    recomputes them in the same transaction: the queues never mix old and new days.
-    ``progress(cars done, cars in all)`` follows that recompute (not called otherwise)."""
-    from db.clock import now
-    from db.connection import writing
-    from db.due import QUEUE_DAY_SETTINGS
-    from db.models import Setting
-
+    Whatever observes the key (``observe``) follows the change in the same transaction:
+    the queues never mix old and new days. ``progress(done, in all)`` follows that work
+    (not called when nothing observes the key or its value stays the same)."""
     typed = coerce(key, value)
+    watching = [observer for prefix, observer in _observers if key.startswith(prefix)]
     with writing():
-        before = get(key) if key in QUEUE_DAY_SETTINGS else typed
+        before = get(key) if watching else typed
         Setting.insert(
             key=key, value=json.dumps(typed), updated_at=now(), updated_by=advisor_id
         ).on_conflict(
@@ -168,9 +188,8 @@ def set_value(key: str, value: Any, advisor_id: int | None = None,
                     Setting.updated_by: advisor_id},
         ).execute()
         if typed != before:
-            from db.due_days import refresh_days
-
-            refresh_days(progress=progress)
+            for observer in watching:
+                observer(key, before, typed, progress)
     return typed
 
 

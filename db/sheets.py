@@ -1,16 +1,23 @@
 """Reading and writing the sheets people exchange: .csv and .xlsx, row by row.
 
-Reading streams (bounded memory whatever the file's size): CSV through the csv module
-over a decoded text stream, xlsx with openpyxl's read-only workbook (shared strings,
-date styles, the sheet's declared size) and the sheet's cells parsed by ``_stream_rows``
+Reading streams (bounded memory whatever the file's size) every sheet of a book
+(``open_book``), each row with the line number the spreadsheet shows: CSV through the csv
+module over a decoded text stream, xlsx with openpyxl's read-only workbook (shared
+strings, date styles, the 1904 epoch) and each sheet's cells parsed by ``_stream_rows``
 straight from expat, giving the very values openpyxl's ``iter_rows(values_only=True)``
-gives at about a third of its time (openpyxl builds an element tree and a dict per cell,
-which was most of a 100,000-row import). python-calamine reads xlsx faster still but
-loads the whole sheet at once (about 1 MB per thousand rows), so a large sales sheet would
-not fit the memory budget; see bench/import.py for the figures.
+gives without the element tree and the dict per cell openpyxl builds, which dominate a
+large import. python-calamine reads xlsx faster still but loads the whole sheet at once,
+so a large sales sheet would not fit the memory budget; bench/import.py measures both.
+
+The sheet's declared size is not trusted (some export tools write a smaller one than the
+data; openpyxl's read-only mode would stop there): every row and cell there is read.
+Merged cells are read from the sheet's end before its rows, and a merged cell's value is
+given to every row it covers.
 
 CSV encodings: UTF-8 (with or without the BOM Excel writes) and GBK, which Excel on a
-Chinese Windows uses for "CSV"; GB18030 is read as the superset of GBK.
+Chinese Windows uses for "CSV"; GB18030 is read as the superset of GBK. The whole file is
+checked before the first row is given, so a GBK file ASCII for its first thousands of
+lines is not taken for UTF-8. A first line ``sep=;`` (Excel's) names the delimiter.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from xml.parsers import expat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from db.errors import Invalid
 from db.i18n import t
@@ -38,47 +45,61 @@ SUFFIXES = (".csv", ".xlsx")
 
 @dataclass(frozen=True)
 class SheetRow:
-    line: int  # the row number as the spreadsheet shows it (header = 1)
+    line: int  # the row number as the spreadsheet shows it (first row = 1)
     values: tuple[Any, ...]
 
 
-class SheetReader:
-    """Open with ``open_sheet``; iterate for ``SheetRow``s after ``header``; close at the end."""
+class Sheet:
+    """One sheet of a book: its name and its rows from the first, each with its line."""
 
-    header: tuple[str, ...] = ()
-    encoding: str = ""
+    name: str = ""
 
     def __iter__(self) -> Iterator[SheetRow]:  # pragma: no cover - interface
         raise NotImplementedError
 
     def fraction(self) -> float | None:
-        """How far through the file reading is, when it can tell (0–1)."""
+        """How far through the book reading is, when it can tell (0–1)."""
         return None
+
+
+class Book:
+    """Open with ``open_book``; ``sheets`` in the book's order; close at the end."""
+
+    encoding: str = ""
+    sheets: list[Sheet]
 
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> SheetReader:
+    def __enter__(self) -> Book:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def detect_encoding(head: bytes) -> str:
-    """utf-8-sig for a BOM, utf-8 when the head decodes as such, else gb18030 (covers GBK)."""
-    if head.startswith(codecs.BOM_UTF8):
+def detect_encoding(source: BinaryIO) -> str:
+    """utf-8-sig for a BOM, utf-8 when the whole file decodes as such, else gb18030 (a
+    superset of GBK). The whole file is read: a GBK file whose first thousands of lines
+    are ASCII must not be taken for UTF-8 (and committed in part before the first Chinese
+    character stops it). Leaves the stream at its start."""
+    head = source.read(len(codecs.BOM_UTF8))
+    if head == codecs.BOM_UTF8:
+        source.seek(0)
         return "utf-8-sig"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-        return "gb18030"
-    except UnicodeDecodeError:
-        raise Invalid(t("sheets.encoding"), "file") from None
+    source.seek(0)
+    for encoding in ("utf-8", "gb18030"):
+        decoder = codecs.getincrementaldecoder(encoding)()
+        try:
+            while chunk := source.read(SNIFF_BYTES * 16):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return encoding
+        except UnicodeDecodeError:
+            continue
+        finally:
+            source.seek(0)
+    raise Invalid(t("sheets.encoding"), "file")
 
 
 def _delimiter(first_line: str) -> str:
@@ -87,31 +108,35 @@ def _delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
-class CsvReader(SheetReader):
+_SEP_LINE = re.compile(r"^sep=(.)\s*$")  # Excel's own first line naming the delimiter
+
+
+class CsvSheet(Sheet):
     def __init__(self, path: Path) -> None:
+        self.name = ""
         self._raw = open(path, "rb")
         self._size = max(os.fstat(self._raw.fileno()).st_size, 1)
-        self.encoding = detect_encoding(self._raw.read(SNIFF_BYTES))
-        self._raw.seek(0)
-        self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
         try:
-            first = self._text.readline()
-        except UnicodeDecodeError:
-            self.close()
-            raise Invalid(t("sheets.encoding"), "file") from None
-        dialect_delimiter = _delimiter(first)
-        header = next(csv.reader([first], delimiter=dialect_delimiter), [])
-        self.header = tuple(header)
-        self._reader = csv.reader(self._text, delimiter=dialect_delimiter)
+            self.encoding = detect_encoding(self._raw)
+        except Invalid:
+            self._raw.close()
+            raise
+        self._text = io.TextIOWrapper(self._raw, encoding=self.encoding, newline="")
+        first = self._text.readline()
+        found = _SEP_LINE.match(first)
+        if found:  # Excel hides that line: the next one is its line 1
+            delimiter = found.group(1)
+        else:  # the first line read again by the csv module (a header cell may hold a line break)
+            delimiter = _delimiter(first)
+            self._text.seek(0)
+        self._reader = csv.reader(self._text, delimiter=delimiter)
 
     def __iter__(self) -> Iterator[SheetRow]:
-        line = 1
+        line = 0
         try:
             for values in self._reader:
                 line += 1
                 yield SheetRow(line, tuple(values))
-        except UnicodeDecodeError:
-            raise Invalid(t("sheets.encoding_at", line=line + 1), "file") from None
         except csv.Error as exc:
             raise Invalid(t("sheets.csv_broken", line=line + 1, reason=exc), "file") from None
 
@@ -125,40 +150,75 @@ class CsvReader(SheetReader):
         self._raw.close()
 
 
-class XlsxReader(SheetReader):
-    """The first worksheet, streamed (openpyxl read-only workbook, cells by ``_stream_rows``)."""
+class CsvBook(Book):
+    def __init__(self, path: Path) -> None:
+        sheet = CsvSheet(path)
+        self.encoding = sheet.encoding
+        self.sheets = [sheet]
+
+    def close(self) -> None:
+        for sheet in self.sheets:
+            sheet.close()  # type: ignore[attr-defined]
+
+
+class XlsxSheet(Sheet):
+    """One worksheet, streamed (cells by ``_stream_rows``), merged cells filled in."""
+
+    def __init__(self, book: XlsxBook, sheet: Any) -> None:
+        self.name = sheet.title
+        self._book = book
+        self._sheet = sheet
+        self._read = [0]  # bytes of the sheet's XML read so far
+
+    def __iter__(self) -> Iterator[SheetRow]:
+        merged = _merged_ranges(self._book.workbook, self._sheet)
+        rows = _sheet_rows(self._book.workbook, self._sheet, self._read)
+        if merged:
+            rows = _fill_merged(rows, merged)
+        for line, values in enumerate(rows, 1):
+            yield SheetRow(line, values)
+
+    def fraction(self) -> float | None:
+        return self._book.fraction()
+
+    def size(self) -> int:
+        try:
+            return self._book.workbook._archive.getinfo(self._sheet._worksheet_path).file_size
+        except (AttributeError, KeyError):
+            return 0
+
+
+class XlsxBook(Book):
+    """Every worksheet of the workbook (openpyxl read-only: shared strings, styles, epoch)."""
 
     def __init__(self, path: Path) -> None:
-        from openpyxl import load_workbook
+        from openpyxl import load_workbook  # openpyxl is heavy to import: only when a sheet is read
 
         try:
-            self._book = load_workbook(path, read_only=True, data_only=True)
+            self.workbook = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # a zip/XML error of any kind: not a workbook we can read
             raise Invalid(t("sheets.xlsx_broken", reason=type(exc).__name__), "file") from None
         self.encoding = "xlsx"
-        sheet = self._book.worksheets[0]
-        self._rows_total = _declared_rows(self._book, sheet)
-        self._rows = _sheet_rows(self._book, sheet)
-        self._line = 0
-        self.header = tuple("" if v is None else str(v) for v in next(self._rows, ()) or ())
-        self._line = 1
-
-    def __iter__(self) -> Iterator[SheetRow]:
-        for values in self._rows:
-            self._line += 1
-            yield SheetRow(self._line, values)
+        self.epoch = self.workbook.epoch
+        self.sheets = [XlsxSheet(self, s) for s in self.workbook.worksheets
+                       if hasattr(s, "_worksheet_path") or hasattr(s, "iter_rows")]
+        self._sizes = [s.size() for s in self.sheets]
 
     def fraction(self) -> float | None:
-        if self._rows_total <= 1:
+        """Share of the book's sheet XML read so far (the sheets' own size records are not
+        trusted: some export tools write a smaller one than the data)."""
+        total = sum(self._sizes)
+        if not total:
             return None
-        return min(self._line / self._rows_total, 1.0)
+        return min(sum(s._read[0] for s in self.sheets) / total, 1.0)
 
     def close(self) -> None:
-        self._book.close()
+        self.workbook.close()
 
 
-def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[Any, ...]]:
-    """The sheet's rows as openpyxl's ``iter_rows(values_only=True)`` gives them, faster.
+def _sheet_rows(book: Any, sheet: Any, tally: list[int] | None = None) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows as openpyxl's ``iter_rows(values_only=True)`` gives them, faster,
+    and every row and cell that is there, whatever size the sheet declares.
 
     Falls back to openpyxl itself should a future version keep its parts elsewhere.
     """
@@ -167,14 +227,79 @@ def _sheet_rows(book: Any, sheet: Any) -> Iterator[tuple[Any, ...]]:
         strings, epoch = sheet._shared_strings, book.epoch
         date_styles, timedelta_styles = book._date_formats, book._timedelta_formats
     except (AttributeError, KeyError):
+        sheet.reset_dimensions()  # read-only mode trusts the declared size otherwise
         yield from sheet.iter_rows(values_only=True)
         return
     with source:
         try:
             yield from _stream_rows(source, strings, epoch, date_styles, timedelta_styles,
-                                    sheet.max_column, sheet.max_row)
+                                    sheet.max_column, tally)
         except (expat.ExpatError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             raise Invalid(t("sheets.xlsx_broken", reason=type(exc).__name__), "file") from None
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _merged_ranges(book: Any, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged cells as (first row, first column, last row, last column).
+
+    Excel writes them after the rows, so the sheet's XML is inflated once before the
+    rows are read (a fraction of reading them: no parsing, a byte search)."""
+    from openpyxl.utils.cell import column_index_from_string
+
+    try:
+        source = book._archive.open(sheet._worksheet_path)
+    except (AttributeError, KeyError):
+        ranges = getattr(sheet, "merged_cells", None)
+        return [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ranges.ranges] if ranges else []
+    tail = b""
+    found = False
+    try:
+        with source:
+            while chunk := source.read(_CHUNK * 4):
+                if found:
+                    tail += chunk
+                    continue
+                joined = tail[-32:] + chunk
+                at = joined.find(b"mergeCells")
+                if at >= 0:
+                    found, tail = True, joined[max(at - 16, 0):]
+                else:
+                    tail = joined[-32:]
+    except (zipfile.BadZipFile, zlib.error, EOFError):
+        return []  # the rows' reading says what is wrong with the file
+    if not found:
+        return []
+    return [(int(r1), column_index_from_string(c1.decode()), int(r2), column_index_from_string(c2.decode()))
+            for c1, r1, c2, r2 in _MERGE.findall(tail)]
+
+
+def _fill_merged(rows: Iterable[tuple[Any, ...]],
+                 ranges: list[tuple[int, int, int, int]]) -> Iterator[tuple[Any, ...]]:
+    """A merged cell's value in every row it covers (in its first column): a 开票日期
+    merged over three sales is the date of all three."""
+    starting: dict[int, list[tuple[int, int]]] = {}  # row -> [(column, last row)]
+    for r1, c1, r2, _c2 in ranges:
+        if r2 > r1:
+            starting.setdefault(r1, []).append((c1, r2))
+    active: list[tuple[int, int, Any]] = []  # (column, last row, value)
+    for number, row in enumerate(rows, 1):
+        if active:
+            active = [a for a in active if a[1] >= number]
+        if active:
+            out = list(row)
+            for column, _last, value in active:
+                if len(out) < column:
+                    out.extend([None] * (column - len(out)))
+                if out[column - 1] is None or out[column - 1] == "":
+                    out[column - 1] = value
+            row = tuple(out)
+        for column, last in starting.get(number, ()):
+            value = row[column - 1] if column <= len(row) else None
+            if value is not None:
+                active.append((column, last, value))
+        yield row
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "  # expat's "namespace name"
@@ -185,15 +310,17 @@ _CHUNK = 256 * 1024
 
 def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
                  date_styles: Any, timedelta_styles: Any, max_col: int | None,
-                 max_row: int | None) -> Iterator[tuple[Any, ...]]:
+                 tally: list[int] | None = None) -> Iterator[tuple[Any, ...]]:
     """Rows of a worksheet XML stream, read ``_CHUNK`` bytes at a time.
 
     Mirrors openpyxl 3.1 (``WorkSheetParser.parse_cell`` with ``data_only``, and
     ``ReadOnlyWorksheet._cells_by_row``): numbers as int or float, date-styled numbers as
     dates, shared and inline strings, booleans, error codes as text; missing rows as empty
-    ones; rows as wide as the declared size (else as their last cell); nothing past the
-    declared last row.
+    ones; rows as wide as the declared size or their last cell, whichever is wider; every
+    row there is, whatever the declared size (some export tools write too small a one).
+    ``tally[0]`` counts the XML bytes read, for progress.
     """
+    # openpyxl is heavy to import: only when a sheet is read
     from openpyxl.utils.cell import coordinate_to_tuple
     from openpyxl.utils.datetime import from_excel, from_ISO8601
 
@@ -296,12 +423,11 @@ def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
     finished = False
     while not finished:
         data = source.read(_CHUNK)
+        if tally is not None:
+            tally[0] += len(data)
         parser.Parse(data, not data)
         finished = not data
         for index, row in parsed:
-            if max_row is not None and index > max_row:
-                finished = True
-                break
             while counter < index:  # rows the sheet leaves out
                 counter += 1
                 yield empty_row
@@ -311,45 +437,25 @@ def _stream_rows(source: Any, strings: Sequence[str], epoch: dt.datetime,
             if not row and not max_col:
                 yield ()
                 continue
-            width = max_col or row[-1][0]
+            width = max(max_col or 0, row[-1][0]) if row else max_col
             out = [None] * width
             for position, cell in row:
                 if 1 <= position <= width:
                     out[position - 1] = cell
             yield tuple(out)
         parsed.clear()
-    if max_row is not None and max_row < index:
-        for _ in range(counter, max_row + 1):
-            yield empty_row
 
 
-_DIMENSION = re.compile(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"')
-
-
-def _declared_rows(book: Any, sheet: Any) -> int:
-    """The row count the sheet declares in its head (Excel always writes it), else 0.
-
-    Not ``sheet.max_row``: for a sheet without the declaration openpyxl parses the whole
-    sheet to find it, which doubled the reading time of a large file.
-    """
-    try:
-        with book._archive.open(sheet._worksheet_path) as member:
-            found = _DIMENSION.search(member.read(4096))
-    except (AttributeError, KeyError, OSError):
-        return 0
-    return int(found.group(1)) if found else 0
-
-
-def open_sheet(path: str | os.PathLike) -> SheetReader:
+def open_book(path: str | os.PathLike) -> Book:
     """A reader for a .csv or .xlsx file; ``Invalid`` (field "file") for anything else."""
     p = Path(path)
     if not p.is_file():
         raise Invalid(t("sheets.no_file", path=p), "file")
     suffix = p.suffix.lower()
     if suffix == ".csv":
-        return CsvReader(p)
+        return CsvBook(p)
     if suffix == ".xlsx":
-        return XlsxReader(p)
+        return XlsxBook(p)
     if suffix == ".xls":
         raise Invalid(t("sheets.xls"), "file")
     raise Invalid(t("sheets.kind", suffix=suffix or "?"), "file")
@@ -369,7 +475,7 @@ class SheetWriter:
         self._xlsx = suffix == ".xlsx"
         try:
             if self._xlsx:
-                from openpyxl import Workbook
+                from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
 
                 self._book = Workbook(write_only=True)
                 self._sheet = self._book.create_sheet()

@@ -15,7 +15,7 @@ class StationCounts:
 
 
 def station_counts() -> StationCounts:
-    # COUNT(*) on SQLite walks the smallest index; fine at a million rows (~tens of ms).
+    # COUNT(*) on SQLite walks the smallest index: quick enough for the home screen at a million rows.
     return StationCounts(
         customers=Customer.select().where(Customer.merged_into.is_null()).count(),
         vehicles=Vehicle.select().count(),

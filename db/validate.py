@@ -33,6 +33,16 @@ def normalise(text: object) -> str:
     return " ".join(value.split())
 
 
+# Characters that show as nothing: zero-width space, non-joiner and joiner, word joiner,
+# soft hyphen and a BOM inside a cell (a sheet pasted from a web page or Word). They are
+# dropped from identifiers and names where they arrive, not refused as control characters.
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+
+
+def drop_invisible(text: str) -> str:
+    return text if text.isascii() else text.translate(INVISIBLE)
+
+
 def as_written(text: object) -> str:
     """Free text as the advisor wrote it: trimmed, runs of spaces and line breaks made one
     space, nothing else changed (保养，左前轮 and （ ） stay; only identifiers go through
@@ -79,7 +89,7 @@ def vin_check_char(vin17: str) -> str:
 
 
 def vin(text: object, check_digit: bool = True) -> str:
-    value = _compact(text).replace("-", "")
+    value = drop_invisible(_compact(text)).replace("-", "")
     if not value:
         raise Invalid(t("validate.vin.empty"), "vin")
     # The length first: a cell holding something else entirely ("BADVIN", a name) is
@@ -121,13 +131,30 @@ _PLATE_RULES = (
     # trailer, coach, police, Hong Kong / Macau, consulate, test, over-size
     re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}[{_SPECIAL_ENDINGS}]$"),
 )
+# embassy (使 and six digits: the mission's code and its number) and emergency plates
+# (rescue and fire vehicles: 应急 after four characters)
+_EMBASSY_PLATE = re.compile(r"^使[0-9]{6}$")
+_EMERGENCY_PLATE = re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}应急$")
 _PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_]")
+# What a sheet or a clerk writes for a car without its plate yet: no plate, not a bad one.
+NO_PLATE_WORDS = frozenset({"无", "新车", "未上牌", "暂无", "待上牌", "-", "/", "—", "——", "－",
+                            "临牌", "临时牌照", "临时号牌", "无牌", "待办", "新车待上牌", "未挂牌"})
+
+
+def optional_plate(text: object) -> str | None:
+    """A plate, or None for an empty cell or a word meaning "no plate yet" (临牌, 未上牌 …)."""
+    value = _PLATE_SEPARATORS.sub("", drop_invisible(normalise(text)))
+    if not value or value in NO_PLATE_WORDS or normalise(text) in NO_PLATE_WORDS:
+        return None
+    return plate(text)
 
 
 def plate(text: object) -> str:
-    value = _PLATE_SEPARATORS.sub("", normalise(text)).upper()
+    value = _PLATE_SEPARATORS.sub("", drop_invisible(normalise(text))).upper()
     if not value:
         raise Invalid(t("validate.plate.empty"), "plate")
+    if _EMBASSY_PLATE.match(value) or _EMERGENCY_PLATE.match(value):
+        return value
     if value[0] not in PROVINCES:
         raise Invalid(t("validate.plate.province", first=value[0]), "plate")
     if len(value) < 2 or not ("A" <= value[1] <= "Z"):
@@ -172,6 +199,56 @@ def mobile(text: object) -> str:
     return value
 
 
+_NOTE = re.compile(r"[(\[【〔][^)\]】〕]*[)\]】〕]")
+_PHONE_PARTS = re.compile(r"[/、,;|]+")
+_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
+_SERVICE_LINE = re.compile(r"^([48]00)-?(\d{3})-?(\d{4})$")
+_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$")
+
+
+def landline(text: object) -> str:
+    """A fixed-line number: 010-12345678 (area code, number, extension), 400-…, or a
+    local number without its area code; ``Invalid`` otherwise."""
+    value = re.sub(r"[\s()（）]", "", normalise(text)).replace("转", "-")
+    if value.startswith("+86"):
+        value = "0" + value[3:].lstrip("0")
+    found = _LANDLINE.match(value) or _SERVICE_LINE.match(value)
+    if found:
+        return "-".join(g for g in found.groups() if g)
+    if _LOCAL_LINE.match(value):
+        return value
+    raise Invalid(t("validate.phone.bad", text=value), "mobile")
+
+
+def phones(text: object) -> tuple[list[str], list[str]]:
+    """(mobiles, other numbers) written in one cell, in order: two numbers separated by
+    /, 、 or a space, a note in brackets (微信同号), a landline. ``Invalid`` (the mobile's
+    own message) for a part that is no number at all."""
+    cleaned = _NOTE.sub("/", normalise(text))
+    # words around the numbers (手机, 宅电, 微信同号 …) are notes too
+    cleaned = re.sub(r"[^\d+\-\s/、,;|转()（）]+", "/", cleaned)
+    found_mobiles: list[str] = []
+    others: list[str] = []
+    for part in _PHONE_PARTS.split(cleaned):
+        part = part.strip()
+        if not part:
+            continue
+        pieces = [part] if not any(c.isspace() for c in part) else [part, *part.split()]
+        for i, piece in enumerate(pieces):
+            try:
+                found_mobiles.append(mobile(piece))
+            except Invalid as exc:
+                try:
+                    others.append(landline(piece))
+                except Invalid:
+                    if i == 0 and len(pieces) > 1:
+                        continue  # "13800138000 13900139000": each on its own
+                    raise exc from None
+            if i == 0:
+                break
+    return found_mobiles, others
+
+
 # ---------------------------------------------------------------- ID number
 
 # First two digits of region codes (provinces, plus 71 Taiwan, 81/82 HK/Macau, 83 for
@@ -182,6 +259,7 @@ _ID_PROVINCES = {
     "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64",
     "65", "71", "81", "82", "83",
 }
+_PR_NOT_ISSUING = {"71", "81", "82", "83"}
 _ID_WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 _ID_CHECK = "10X98765432"
 
@@ -201,7 +279,10 @@ def id_number(text: object, today: dt.date | None = None) -> str:
         raise Invalid(t("validate.id.length", n=len(value)), "id_number")
     if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
         raise Invalid(t("validate.id.chars"), "id_number")
-    if value[:2] not in _ID_PROVINCES:
+    # The 2023 foreigners' permanent residence card: 9, the issuing province, the
+    # nationality code, then birth date, sequence and check as on an ID card.
+    region = value[1:3] if value[0] == "9" else value[:2]
+    if region not in _ID_PROVINCES or (value[0] == "9" and region in _PR_NOT_ISSUING):
         raise Invalid(t("validate.id.region", code=value[:2]), "id_number")
     try:
         born = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
@@ -215,6 +296,57 @@ def id_number(text: object, today: dt.date | None = None) -> str:
     if value[17] != expected:
         raise Invalid(t("validate.id.check", got=value[17], expected=expected), "id_number")
     return value
+
+
+# ---------------------------------------------------------------- organisations
+
+# GB 32100 unified social credit code: registering authority, kind, six-digit region,
+# nine-character organisation code, check character; 31 characters (no I, O, Z, S, V).
+CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_check_char(first17: str) -> str:
+    total = sum(CREDIT_CODE_CHARS.index(c) * w for c, w in zip(first17, _CREDIT_WEIGHTS))
+    return CREDIT_CODE_CHARS[(31 - total % 31) % 31]
+
+
+def credit_code(text: object) -> str:
+    """An organisation's unified social credit code (统一社会信用代码, GB 32100)."""
+    value = _compact(text)
+    if not value:
+        raise Invalid(t("validate.uscc.empty"), "id_number")
+    if len(value) != 18:
+        raise Invalid(t("validate.uscc.length", n=len(value)), "id_number")
+    bad = [c for c in value if c not in CREDIT_CODE_CHARS]
+    if bad:
+        raise Invalid(t("validate.uscc.chars", chars="".join(dict.fromkeys(bad))), "id_number")
+    if not value[2:8].isdigit():
+        raise Invalid(t("validate.uscc.region"), "id_number")
+    expected = credit_check_char(value[:17])
+    if value[17] != expected:
+        raise Invalid(t("validate.uscc.check", got=value[17], expected=expected), "id_number")
+    return value
+
+
+def identifier(text: object) -> str:
+    """A customer's stored identifier: a person's ID number or an organisation's credit
+    code (an archive's kind says which; the stored value alone tells them apart enough to
+    check it). ``Invalid`` with the ID number's message when it is neither."""
+    try:
+        return id_number(text)
+    except Invalid:
+        if is_credit_code(text):
+            return credit_code(text)
+        raise
+
+
+def is_credit_code(text: object) -> bool:
+    try:
+        credit_code(text)
+    except Invalid:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -244,6 +376,9 @@ _DATE_FORMS = (
 )
 
 
+_DATE_TIME = re.compile(r"^(\S+?)(?:[ T]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+
+
 def date(text: object, field: str = "date") -> dt.date:
     """2023-05-01, 2023/5/1, 2023.5.1, 2023年5月1日, 20230501 (or a date object)."""
     if isinstance(text, dt.datetime):
@@ -251,8 +386,10 @@ def date(text: object, field: str = "date") -> dt.date:
     if isinstance(text, dt.date):
         return text
     value = "".join(normalise(text).split())
-    if " " in normalise(text) and ":" in normalise(text):  # "2023-05-01 00:00:00"
-        value = normalise(text).split(" ")[0]
+    if ":" in value:  # "2023-05-01 00:00:00", "2023-05-06T14:30:00" (a time left by Excel)
+        found = _DATE_TIME.match(normalise(text))
+        if found:
+            value = found.group(1)
     if not value:
         raise Invalid(t("validate.date.empty"), field)
     for form in _DATE_FORMS:
@@ -359,9 +496,15 @@ def _symbol(value: str) -> str | None:
     return next((c for c in value if unicodedata.category(c) in ("So", "Sk")), None)
 
 
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_PADDING = re.compile(rf"(?<=[{_CJK}·]) +(?=[{_CJK}·])")
+
+
 def name(text: object, field: str = "name") -> str:
-    """A person's name: required, printable, no emoji or symbol, at most 60 characters."""
-    value = normalise(text)
+    """A person's name: required, printable, no emoji or symbol, at most 60 characters; kept as typed, but
+    for invisible characters and the spaces that pad a Chinese name to line up in a
+    column (王　芳 is 王芳; Latin names keep theirs)."""
+    value = _PADDING.sub("", drop_invisible(normalise(text)))
     if not value:
         raise Invalid(t("validate.name.empty"), field)
     if _has_control(value):

@@ -14,6 +14,7 @@ from peewee import Model
 from db.clock import now
 from db.errors import Conflict, NotFound
 from db.i18n import t
+from db.models import AuditEntry, Customer
 
 
 def update_versioned(model: type[Model], row_id: int, expected_version: int,
@@ -38,8 +39,6 @@ def update_versioned(model: type[Model], row_id: int, expected_version: int,
 
 
 def _conflict_message(model: type[Model], row_id: int, current: Model) -> str:
-    from db.models import AuditEntry, Customer
-
     who, when = "", getattr(current, "updated_at", None)
     if model is Customer:
         entry = (AuditEntry.select().where((AuditEntry.customer == row_id) & (AuditEntry.action == "edit"))

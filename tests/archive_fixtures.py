@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from db import due_days
+from db.queues import stored_days as due_days
 from db.clock import now
 from db.models import Customer, Vehicle, Visit, VisitPart
 from tests import factory

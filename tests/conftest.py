@@ -10,12 +10,18 @@ os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")  # no cursor blink in snapsh
 import pytest
 
 from db import clock
+from db.audit import write as audit
 from db.connection import close_database, open_database
 from db.i18n import set_language
 
 from tests import pg_support
 
 TODAY = dt.date(2026, 11, 26)
+# The real clock's fixed time in tests (audit entries, created and updated times): the
+# morning of TODAY, so that logs and snapshots that show times stay the same every run.
+NOW = dt.datetime(2026, 11, 26, 9, 30)
+# Where tests' acts come from (the machine's own account and terminal would vary).
+CONTEXT = audit.AuditContext(os_account="tester")
 BACKENDS = ("sqlite", "postgres")
 
 
@@ -75,8 +81,12 @@ def _pinned(monkeypatch):
     monkeypatch.delenv("ADVISOR_LANG", raising=False)
     set_language("zh")
     clock.pin_today(TODAY)
+    clock.pin_now(NOW)
+    audit.set_context(CONTEXT)
     yield
     clock.pin_today(None)
+    clock.pin_now(None)
+    audit.set_context(None)
     set_language("zh")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from db import due_days
+from db.queues import stored_days as due_days
 from db.clock import now
 from db.models import Advisor, Customer, Ownership, Vehicle
 from db.roles import hash_pin

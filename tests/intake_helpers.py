@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from db import advisors
-from db.intake import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, save_intake
+from db.intake.reception import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, save_intake
 from tests.factory import id_with_check, vin_with_check
 
 

@@ -10,6 +10,10 @@ failures (messages of any save that did not land).
 first; killed at a random moment by the crash test.
 
 ``import DB SHEET``: the sales-sheet import, "ready" once the program is loaded.
+
+``desk DB``: an open desk taking orders on stdin, one a line, answering one line each:
+``save N`` (reception N: "saved <customer id>" or "refused <message>"), ``unlock`` (drop
+the open-desk lock, as a desk of an earlier version never held it), ``quit``.
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ def new_reception(n: int):
 
 
 def returning(customer_id: int, mileage: int, note: str):
-    from db.intake import CustomerForm, VehicleForm
+    from db.intake.reception import CustomerForm, VehicleForm
     from db.models import Customer, Vehicle
 
     customer = Customer.get_by_id(customer_id)
@@ -49,7 +53,7 @@ def returning(customer_id: int, mileage: int, note: str):
 def intakes(db: str, worker: int, count: int, shared: int) -> dict:
     from db.connection import open_database
     from db.errors import AdvisorError, Conflict
-    from db.intake import save_intake
+    from db.intake.reception import save_intake
 
     open_database(db)
     saved = edits = retries = 0
@@ -79,7 +83,7 @@ def intakes(db: str, worker: int, count: int, shared: int) -> dict:
 
 def serial(db: str, start: int, end: int) -> None:
     from db.connection import open_database
-    from db.intake import save_intake
+    from db.intake.reception import save_intake
 
     open_database(db)
     for n in range(start, end):
@@ -97,6 +101,30 @@ def run_import(db: str, sheet: str) -> None:
     importer.run_import(sheet, rejects_path=sheet + ".rejects.csv")
 
 
+def desk(db: str) -> None:
+    from pathlib import Path
+
+    from db import desks
+    from db.connection import open_database
+    from db.errors import AdvisorError
+    from db.intake.reception import save_intake
+
+    open_database(db)
+    print("ready", flush=True)
+    for line in sys.stdin:
+        order, *args = line.split()
+        if order == "save":
+            try:
+                print(f"saved {save_intake(new_reception(int(args[0])), None).customer_id}", flush=True)
+            except AdvisorError as exc:
+                print(f"refused {exc}", flush=True)
+        elif order == "unlock":
+            desks.leave(Path(db))
+            print("unlocked", flush=True)
+        elif order == "quit":
+            return
+
+
 def main(argv: list[str]) -> None:
     from db.clock import pin_today
 
@@ -108,6 +136,8 @@ def main(argv: list[str]) -> None:
         serial(db, int(rest[0]), int(rest[1]))
     elif mode == "import":
         run_import(db, rest[0])
+    elif mode == "desk":
+        desk(db)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
-from db import due_days
+from db.queues import stored_days as due_days
 from db.clock import now
 from db.models import Customer, Prospect, Vehicle, Visit
 from db.search import prospect_keys

@@ -245,3 +245,25 @@ def test_the_occupation_segment_follows_a_card_edit(card_data):
     assert Customer.get_by_id(owner.id).occupation_category == "retired"
     archive.update_customer(owner.id, version, {"occupation": ""}, card_data["me"].id)
     assert Customer.get_by_id(owner.id).occupation_category is None
+
+
+def test_a_company_buyers_credit_code_is_kept_on_the_card(database):
+    """The card takes what the sales import takes: a unified social credit code in the ID
+    field makes the archive a company's (no birth date or sex read from it); a person's ID
+    number typed over it makes it a person's again; a code with a wrong check character
+    is refused beside the field."""
+    from db import validate as v
+
+    me = fx.advisor("刘洋")
+    owner = fx.customer("某出租公司", "13500001111")
+    body = "91110000600000026"
+    code = body + v.credit_check_char(body)
+    version = archive.update_customer(owner.id, owner.version, {"id_number": code}, me.id)
+    row = Customer.get_by_id(owner.id)
+    assert (row.id_number, row.kind, row.birth_date) == (code, "organisation", None)
+    assert archive.check_field("customer", "id_number", code) is None
+    wrong = body + ("0" if code[-1] != "0" else "1")
+    assert archive.check_field("customer", "id_number", wrong)
+    archive.update_customer(owner.id, version, {"id_number": "11010519491231002X"}, me.id)
+    row = Customer.get_by_id(owner.id)
+    assert (row.kind, row.birth_date, row.sex) == ("person", dt.date(1949, 12, 31), "F")

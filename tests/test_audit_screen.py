@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from db import clock
 from db.models import Advisor, AuditEntry, Customer
+from tests.conftest import NOW
 from tests.test_manager_screens import desk  # noqa: F401  (the fixture)
 from tests.tui_helpers import make_app, screen_text, steps
 
@@ -22,8 +24,9 @@ def edit_of(fields: dict[str, str], at: dt.datetime) -> None:
     from db import archive
 
     who = Customer.get(Customer.name == "甲")
+    clock.pin_now(at)
     archive.update_customer(who.id, who.version, fields, Advisor.get(Advisor.name == "王经理").id)
-    AuditEntry.update(at=at).where(AuditEntry.id == AuditEntry.select().order_by(AuditEntry.id.desc()).get().id).execute()
+    clock.pin_now(NOW)
 
 
 async def open_log(pilot) -> None:
@@ -76,3 +79,22 @@ async def test_a_cut_cell_ends_with_an_ellipsis(desk):  # noqa: F811
         row = table_row(screen_text(app), "11-30 09:00")
         assert row.rstrip().endswith("…") and "学历：∅ → 本科；" in row
         assert "[@click=a…" in screen_text(app)  # the customer column too
+
+
+async def test_the_log_warns_when_its_chain_is_broken(desk):  # noqa: F811
+    """An entry edited behind the program's back: the screen says where the chain breaks."""
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_log(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        text = screen_text(app)
+        assert "操作日志（谁在何时对哪份档案做了什么）" in text and "断开" not in text
+    fifth = AuditEntry.select().order_by(AuditEntry.id).offset(4).get()
+    AuditEntry.update(detail="改过").where(AuditEntry.id == fifth.id).execute()  # as with sqlite3
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_log(pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert f"⚠ 日志链在 #{fifth.id} 处断开" in screen_text(app)

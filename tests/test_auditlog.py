@@ -6,9 +6,11 @@ import datetime as dt
 
 import pytest
 
-from db import audit, auditlog
-from db.auditlog import AuditFilter
-from db.clock import pin_today
+from db.audit import write as audit
+from db.audit import read as auditlog
+from db.audit.read import AuditFilter
+from db.clock import pin_now
+from tests.conftest import NOW
 from db.errors import Forbidden
 from tests.manager_fixtures import advisor, customer
 
@@ -23,11 +25,11 @@ def log(database):
         (dt.date(2026, 11, 3), a, li, "reveal"),
         (dt.date(2026, 11, 5), b, li, "export"),
     ]:
-        pin_today(day)
+        pin_now(dt.datetime.combine(day, dt.time(9, 30)))  # the real clock on that day
         audit.record(action, advisor_id=who.id, customer_id=whom.id, field="mobile",
                      before="13800138000" if action == "edit" else None,
                      after="13811112222" if action == "edit" else None)
-    pin_today(dt.date(2026, 11, 26))
+    pin_now(NOW)
     return manager, a, b, zhang, li
 
 

@@ -216,7 +216,7 @@ def test_postgres_backup_through_pg_dump(database, tmp_path, monkeypatch):
 
 @pytest.mark.sqlite_only
 def test_program_start_takes_the_daily_backup_first(database, db_path, tmp_path, capsys, monkeypatch):
-    from tui.commands._app import _daily_backup
+    from tui.shell._app import _daily_backup
 
     _daily_backup()  # off: nothing said, nothing written
     assert capsys.readouterr().err == "" and not (tmp_path / "backups").exists()

@@ -41,6 +41,23 @@ def test_help_is_chinese_by_default_and_english_on_request():
     assert "service advisor" in advisor("--help", "--lang", "en").stdout
 
 
+def test_every_command_is_listed_and_a_typo_is_told_with_the_list():
+    from tui.cli import _command_name, _module_names, command_modules
+
+    names = [module.NAME for module in command_modules()]
+    # Only the command named is imported: a module's NAME is read from its file's name.
+    assert names == [_command_name(name) for name in _module_names()]
+    shown = advisor("--help").stdout
+    assert all(name in shown for name in names)
+    typo = advisor("--lang", "en", "fnd", "x")
+    assert typo.returncode == 2 and "invalid choice: 'fnd'" in typo.stderr and "migrate-to" in typo.stderr
+
+
+def test_a_command_after_options_runs_with_its_own_options(tmp_path):
+    result = advisor("--db", str(tmp_path / "a.sqlite"), "--lang", "en", "find", "--help")
+    assert result.returncode == 0 and "--limit" in result.stdout
+
+
 def test_usage_errors_speak_the_interface_language():
     missing = advisor("export")
     assert missing.returncode == 2

@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 from db import prospects
 from db.models import AuditEntry, Contact, Customer, Prospect, Vehicle
 from tests.doors_factory import customer, make_id, make_vin, vehicle
-from tests.test_importer import HEADER, good_rows, write_xlsx
+from tests.test_importer import HEADER, good_rows, write_csv, write_xlsx
 from tests.tui_helpers import footer_line, make_app, screen_text, screen_text_when, settle, steps
 
 NASTY = "[@click=app.quit]x[/]"
@@ -210,6 +210,25 @@ async def test_import_screen_reads_header_runs_and_reports(app_db, tmp_path):
         text = screen_text(app)
         assert "新车 4" in text and "未导入 1" in text and "销售.rejects" in text
     assert Vehicle.select().count() == 4
+
+
+async def test_import_screen_says_a_look_alike_column_needs_a_mapping(app_db, tmp_path):
+    path = tmp_path / "联络.csv"
+    write_csv(path, ["姓名", "电联", "车架号"], [[f"客户{i}", f"1380013{i:04d}", make_vin(i)] for i in range(1, 6)])
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f7", "ctrl+o", tuple(str(path)), "enter")
+        text = await screen_text_when(pilot, "看起来是手机")
+        assert "没有“手机”列，但“电联”列看起来是手机" in text and "可以开始" not in text
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "整个文件未导入" in screen_text(app) and Vehicle.select().count() == 0
+        await pilot.press(*"电联=手机", "enter")
+        await screen_text_when(pilot, "可以开始")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "新车 5" in screen_text(app)
+    assert Customer.get(Customer.name == "客户1").mobile == "13800130001"
 
 
 async def test_import_screen_shows_a_bad_file(app_db, tmp_path):

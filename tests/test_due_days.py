@@ -1,4 +1,4 @@
-"""The queues' stored days (db.due_days) follow every write path and a threshold change.
+"""The queues' stored days (db.queues.stored_days) follow every write path and a threshold change.
 
 Each test changes the archive the way the program does (intake, card, import, consent,
 merge, anonymising, a prospect's conversion, the demo, a manager's setting) and checks
@@ -12,7 +12,10 @@ import datetime as dt
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from db import archive, clock, due_days, intake, merge, privacy, prospects, queues, settings
+from db import archive, clock, merge, privacy, prospects, settings
+from db.queues import stored_days as due_days
+from db.intake import reception as intake
+from db.queues import lists as queues
 from db.demo import generate
 from db.models import Vehicle
 from db.roles import change_setting
@@ -247,9 +250,22 @@ def test_an_archive_of_the_previous_version_upgrades_and_fills_them(backend, req
     Runner(old, directory=str(MIGRATIONS_DIR)).up(target="0004_queue_covering_indexes")
     stamp = clock.now()
     # rows as the previous version wrote them: none of the new columns is named
-    owner = Customer.insert(name="王芳", name_key="王芳", created_at=stamp, updated_at=stamp).execute()
-    refuser = Customer.insert(name="李娜", name_key="李娜", marketing_consent=False, created_at=stamp,
-                              updated_at=stamp).execute()
+    # Written bare: the model's defaults name columns of later versions (such as kind).
+    mark = old.param
+    present = {column.name for column in old.get_columns("customer")}
+    defaults = {f.column_name: f.default() if callable(f.default) else f.default
+                for f in Customer._meta.sorted_fields if f.default is not None and f.column_name in present}
+
+    def person(name: str, consent: bool | None) -> int:
+        row = {**defaults, "name": name, "name_key": name, "marketing_consent": consent,
+               "created_at": stamp, "updated_at": stamp}
+        cursor = old.execute_sql(
+            f"INSERT INTO customer ({', '.join(row)}) VALUES ({', '.join([mark] * len(row))})"
+            + (" RETURNING id" if backend == "postgres" else ""), tuple(row.values()))
+        return cursor.fetchone()[0] if backend == "postgres" else cursor.lastrowid
+
+    owner = person("王芳", None)
+    refuser = person("李娜", False)
     for person, vin in ((owner, make_vin(1)), (refuser, make_vin(2))):
         Vehicle.insert(vin=vin, vin_rev=vin[::-1], owner=person, created_at=stamp, updated_at=stamp,
                        purchase_date=TODAY - relativedelta(months=6), daily_km=1.0,

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from openpyxl import load_workbook
 
-from db import due_days
+from db.queues import stored_days as due_days
 from db.errors import Forbidden, Invalid
 from db.export import export
 from db.models import AuditEntry

@@ -16,7 +16,7 @@ from tests import queue_factory as make
 from tests.conftest import TODAY
 from tests.manager_fixtures import advisor
 from tests.tui_helpers import footer_line, make_app, screen_text, settle
-from tui.screens.registry import MAIN_SCREENS
+from tui.main_screens import MAIN_SCREENS
 from tui.widgets.screen_strip import ScreenStrip
 
 WIDTH = 80

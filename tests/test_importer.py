@@ -86,11 +86,12 @@ def test_xlsx_with_date_cells_and_bad_rows(database, tmp_path):
     assert Ownership.select().count() == 3
 
     rejects = read_rejects(tmp_path / "销售档案.rejects.csv")
-    assert rejects[0][:3] == ["行号", "原因", "客户姓名"]
+    assert rejects[0][:4] == ["行号", "原因", "工作表", "客户姓名"]
     assert [r[0] for r in rejects[1:]] == [str(n) for n in range(5, 14)]
     for (bad, expected), line in zip(BAD_ROWS, rejects[1:]):
         assert expected in line[1], (expected, line)
-        assert line[2:] == [str(x) for x in bad]  # the row as it was
+        assert line[2] == "销售"  # the sheet's name
+        assert line[3:] == [str(x) for x in bad]  # the row as it was
     assert "手机：" in rejects[2][1] and "车架号：" in rejects[4][1]
     assert AuditEntry.get(AuditEntry.action == "import").detail.startswith("销售档案.xlsx")
 
@@ -256,7 +257,7 @@ def test_shell_command_reports_and_lists_rejects(database, db_path, tmp_path):
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "新车 1" in done.stdout and str(out) in done.stdout
     assert "客户来源" not in done.stdout  # mapped away: not listed as left out
-    assert read_rejects(out)[1][:3] == ["3", "手机：手机号应为 11 位，现在是 3 位", "周强"]
+    assert read_rejects(out)[1][:4] == ["3", "手机：手机号应为 11 位，现在是 3 位", "s", "周强"]  # a CSV: its name
     assert Customer.get().name == "孙丽"
 
 

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from db import advisors, clock, drafts, settings
-from db.brief import brief
+from db import advisors, clock, settings
+from db.intake import drafts
+from db.intake.brief import brief
 from db.connection import writing
 from db.errors import Conflict
-from db.intake import (ConfirmationNeeded, CustomerForm, IntakeData, IntakeInvalid, PartLine,
+from db.intake.reception import (ConfirmationNeeded, CustomerForm, IntakeData, IntakeInvalid, PartLine,
                        save_intake, start_for, total_of, validate)
 from db.models import AuditEntry, Contact, Counter, Customer, Draft, Ownership, Vehicle, Visit, VisitPart
 from db.versioning import update_versioned
@@ -196,13 +197,13 @@ def test_brief_of_a_returning_customer(advisor):
     assert "身份证号" in result.missing["customer"] and "发动机号" in result.missing["vehicle"]
     assert result.missing["repair"]  # the work done is not typed at reception
     assert "付款方式" in result.missing["observation"]
-    assert result.segments == ["保修期内", "私家车", "C 类·低价值", "中级车"]  # db.segments (issue 5)
+    assert result.segments == ["保修期内", "私家车", "C 类·低价值", "中级车"]  # db.segments
     assert result.treatment.startswith("本站的基本盘")
     assert result.reminders == []  # the follow-up call is due from tomorrow
 
 
 def test_declined_work_leaves_the_brief_and_the_queue_once_a_later_visit_came(advisor):
-    """The brief offers declined work by the queues' rule (db.due.declined_to_offer)."""
+    """The brief offers declined work by the queues' rule (db.queues.car_dates.declined_to_offer)."""
     yesterday = TODAY - dt.timedelta(days=1)
     clock.pin_today(yesterday)
     first = save_intake(reception(declined_work="建议更换蓄电池"), advisor.id)
@@ -216,7 +217,7 @@ def test_declined_work_leaves_the_brief_and_the_queue_once_a_later_visit_came(ad
 
 
 def test_declined_work_is_offered_from_the_latest_visit_of_the_last_day():
-    from db.due import declined_to_offer
+    from db.queues.car_dates import declined_to_offer
 
     day = dt.date(2026, 11, 25)
     assert declined_to_offer([(4, day), (9, day), (2, day - dt.timedelta(days=9))], day) == (9, day)
@@ -234,7 +235,7 @@ def test_prospect_with_the_same_mobile_is_found_and_converted(advisor):
     from db import prospects
 
     prospect = prospects.create({"name": "周八", "mobile": "13600001234", "district": "朝阳"}, advisor.id)
-    from db.intake import known_for
+    from db.intake.reception import known_for
 
     known = known_for("customer.mobile", "136 0000 1234")
     assert (known.prospect_id, known.prospect_name) == (prospect.id, "周八")
@@ -269,7 +270,7 @@ def _anonymised_first_visit(advisor):
 
 def test_an_anonymised_owners_car_comes_back_with_a_new_archive(advisor):
     from db import privacy
-    from db.intake import prefill_from_query
+    from db.intake.reception import prefill_from_query
     from db.search import find
 
     first = _anonymised_first_visit(advisor)
@@ -351,7 +352,7 @@ def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it
 def test_a_walk_in_first_seen_for_a_repair_falls_due_for_maintenance(advisor):
     """Bought years ago, 90,000 km, first visit here a repair: no first maintenance from
     purchase (long past) but a maintenance from this visit, in the queue within a year."""
-    from db import queues
+    from db.queues import lists as queues
 
     data = reception(mileage="90000", kind="repair")
     data.vehicle.purchase_date = "2019-03-01"

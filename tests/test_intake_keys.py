@@ -8,7 +8,7 @@ import pytest
 from textual.widgets import Input
 
 from db import advisors
-from db.intake import save_intake
+from db.intake.reception import save_intake
 from tests.intake_helpers import make_vin, reception, returning  # noqa: F401 (a fixture)
 from tests.tui_helpers import chunk, make_app, open_work_order, screen_text, settle
 from tui.widgets.form_row import field_id

@@ -10,7 +10,7 @@ from textual.worker import WorkerFailed
 
 from db import advisors
 from db.connection import writing
-from db.intake import save_intake
+from db.intake.reception import save_intake
 from db.models import AuditEntry, Customer, Draft, Ownership, Vehicle, Visit
 from db.versioning import update_versioned
 from tests.intake_helpers import make_id, make_vin, reception, returning  # noqa: F401 (a fixture)

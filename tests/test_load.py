@@ -19,7 +19,7 @@ import pytest
 
 from db.connection import close_database, open_database
 from db.importer import BATCH_SIZE
-from db.intake import save_intake
+from db.intake.reception import save_intake
 from db.models import AuditEntry, Customer, Ownership, Vehicle, Visit, VisitPart
 from tests.intake_helpers import make_vin
 from tests.load_worker import SHARED_VIN_BASE, new_reception
@@ -68,6 +68,10 @@ def test_eight_desks_saving_and_editing_at_once(database):
     shared = Customer.select().where(Customer.id <= SHARED)
     assert sum(c.version - 1 for c in shared) == edits
     assert AuditEntry.select().where(AuditEntry.action == "edit").count() == edits
+    # Eight writers at once: every entry chained to the one committed before it.
+    from db.audit import chain as auditchain
+
+    assert auditchain.verify(Customer._meta.database).ok
     # The denormalised vehicle state matches its visits (queues read it).
     for car in Vehicle.select().where(Vehicle.owner <= SHARED):
         last = Visit.select().where(Visit.vehicle == car.id).order_by(Visit.id.desc()).first()

@@ -8,8 +8,11 @@ import datetime as dt
 
 import pytest
 
+from db import clock
+from db.audit import write as audit
 from db.models import Advisor, AuditEntry
 from db.roles import pin_matches
+from tests.conftest import NOW
 from tests.manager_fixtures import advisor, customer, small_station
 from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
@@ -23,10 +26,12 @@ def desk(database, db_path, monkeypatch):
     people = [customer(n, f"1390000000{i}") for i, n in enumerate(names)]
     x = Advisor.get(Advisor.name == "顾问X")
     for i in range(20):  # fixed times, so the snapshot is the same every run
-        AuditEntry.create(at=dt.datetime(2026, 11, 1 + i, 9, 30), advisor=x if i % 2 else manager,
-                          action="reveal" if i % 3 else "edit", customer=people[i % 2], field="mobile",
-                          before='"13900000001"' if i % 3 == 0 else None,
-                          after='"13911112222"' if i % 3 == 0 else None)
+        clock.pin_now(dt.datetime(2026, 11, 1 + i, 9, 30))
+        audit.record("reveal" if i % 3 else "edit", advisor_id=(x if i % 2 else manager).id,
+                     customer_id=people[i % 2].id, field="mobile",
+                     before="13900000001" if i % 3 == 0 else None, after="13911112222" if i % 3 == 0 else None,
+                     context=audit.AuditContext())
+    clock.pin_now(NOW)
     return db_path
 
 
@@ -232,7 +237,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
     counts the cars, refuses another change meanwhile, and says how it ended."""
     import threading
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
 
     go = threading.Event()
     batch = due_days._refresh_days
@@ -262,7 +268,8 @@ async def test_a_queue_threshold_shows_the_recompute_and_waits_for_it(desk, monk
 async def test_a_failed_recompute_is_said_and_nothing_changes(desk, monkeypatch):
     from textual.worker import WorkerFailed
 
-    from db import due_days, settings
+    from db import settings
+    from db.queues import stored_days as due_days
     from db.errors import DatabaseProblem
 
     def full(*args, **kwargs):
@@ -287,3 +294,44 @@ def test_snapshot_settings(desk, snap_compare):
         await _open(pilot.app, pilot, "ctrl+t")
 
     assert snap_compare(make_app(desk, advisor="王经理"), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_advisors_screen_manages_the_ssh_sign_in(desk, tmp_path):
+    import subprocess
+
+    from db.models import AdvisorKey
+
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "x@desk", "-f", str(tmp_path / "k")], check=True)
+    line = (tmp_path / "k.pub").read_text().strip()
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+u")
+        assert "guwenx" in screen_text(app)  # the default login, from the name's pinyin
+        table = app.screen.query_one("#advisors-table")
+        table.move_cursor(row=[r.name for r in app.screen.advisor_rows.values()].index("顾问X"))
+        await pilot.press("l", "ctrl+u", *"Bad Login", "f2")
+        await settle(pilot)
+        assert "登录名为 2–32 个小写英文字母" in screen_text(app)
+        await pilot.press("ctrl+u", *"gwx", "f2")
+        await settle(pilot)
+        x = Advisor.get(Advisor.name == "顾问X")
+        assert x.login == "gwx" and "gwx" in screen_text(app)
+        await pilot.press("k", *"not a key", "f2")
+        await settle(pilot)
+        assert "这不是 OpenSSH 公钥" in screen_text(app)
+        app.screen.focused.value = line
+        await pilot.press("f2")
+        await settle(pilot)
+        assert AdvisorKey.select().where(AdvisorKey.advisor == x.id).count() == 1
+        await pilot.press("w", *"short", "tab", *"short", "f2")
+        await settle(pilot)
+        assert "密码至少 8 个字符" in screen_text(app)
+        await pilot.press(*"long-enough-1", "tab", *"long-enough-1", "f2")  # the form came back
+        await settle(pilot)
+        assert pin_matches(Advisor.get_by_id(x.id).password_hash, "long-enough-1")
+        await pilot.press("x", "f2")
+        await settle(pilot)
+        assert not AdvisorKey.select().where(AdvisorKey.advisor == x.id).exists()
+    actions = [e.action for e in AuditEntry.select().where(AuditEntry.action.startswith("advisor"))
+               .order_by(AuditEntry.id)]
+    assert actions == ["advisor.login", "advisor.key_add", "advisor.password", "advisor.key_remove"]

@@ -11,7 +11,7 @@ from db import settings
 from db.connection import close_database, open_database
 from db.errors import DatabaseProblem
 from db.models import ALL_MODELS, Advisor, Customer, Vehicle, Visit, VisitPart
-from db.move import move_to_postgres
+from db.migrate_to import move_to_postgres
 from db.search import customer_keys, vehicle_keys
 from tests.test_cli import advisor
 
@@ -43,6 +43,10 @@ def _station() -> dict[str, list]:
 
 @pytest.mark.sqlite_only
 def test_every_row_and_value_arrives(database, pg_server):
+    from db.audit import chain as auditchain
+    from db.audit import write as audit
+
+    audit.record("reveal", advisor_id=None, field="mobile")  # the log's chain moves with it
     before = _station()
     url = pg_server.extra_database()
     seen: set[str] = set()
@@ -53,6 +57,8 @@ def test_every_row_and_value_arrives(database, pg_server):
     open_database(url)
     after = {m._meta.table_name: list(m.select().order_by(m._meta.primary_key).tuples()) for m in ALL_MODELS}
     assert after == before
+    report = auditchain.verify(Customer._meta.database)
+    assert report.ok and report.count == len(before["audit_entry"]) > 0
     assert Customer.get_by_id(1).merged_into_id == 2
     assert settings.get("maintenance.km") == 7500
     # The sequences moved past the copied ids: a new archive does not collide.

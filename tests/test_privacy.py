@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from db import audit, privacy
+from db import privacy
+from db.audit import write as audit
 from db.errors import Forbidden, Invalid, NotFound
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState, Vehicle,
                        Visit)
@@ -210,7 +211,7 @@ def test_default_path_falls_back_to_the_current_directory(database, tmp_path, mo
 # ---- consent: at any contact, logged, in the marketing queues at once ---------------------
 
 def test_consent_moves_the_customer_out_of_and_into_marketing_queues_at_once(database):
-    from db import queues
+    from db.queues import lists as queues
     from tests import queue_factory as make
 
     me = make.advisor()

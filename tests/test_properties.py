@@ -93,7 +93,7 @@ def test_id_facts_of_every_accepted_id_number(text):
 
 
 def _intake_paths() -> list[str]:
-    from db.intake import ContactForm, CustomerForm, OrderForm, PartLine, VehicleForm
+    from db.intake.reception import ContactForm, CustomerForm, OrderForm, PartLine, VehicleForm
 
     paths = []
     for group, form in (("customer", CustomerForm), ("vehicle", VehicleForm), ("order", OrderForm),
@@ -110,7 +110,7 @@ def _intake_paths() -> list[str]:
 @settings(max_examples=EXAMPLES // 4, deadline=None)
 @given(text=TYPED)
 def test_intake_field_check_answers_any_text(path, text):
-    from db.intake import validate_field
+    from db.intake.reception import validate_field
 
     message = validate_field(path, text)
     assert message is None or (isinstance(message, str) and message.strip())
@@ -119,7 +119,7 @@ def test_intake_field_check_answers_any_text(path, text):
 @FORM
 @given(data=st.data())
 def test_whole_intake_validation_answers_any_form(data):
-    from db.intake import ContactForm, CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, validate
+    from db.intake.reception import ContactForm, CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, validate
 
     def filled(form):
         values = {f.name: data.draw(TYPED) for f in dataclasses.fields(form)

@@ -18,7 +18,7 @@ def test_create_validates_and_fills_search_keys(database):
     p = prospects.create({"name": " 王 芳 ", "mobile": "+86 139-0013-9000", "district": "朝阳",
                           "next_contact_date": "2026年12月1日"}, me.id)
     row = Prospect.get_by_id(p.id)
-    assert (row.name, row.mobile, row.district) == ("王 芳", "13900139000", "朝阳")
+    assert (row.name, row.mobile, row.district) == ("王芳", "13900139000", "朝阳")
     assert row.next_contact_date == dt.date(2026, 12, 1)
     assert row.name_key == "王芳" and row.mobile_rev == "00093100931"
     with pytest.raises(Invalid) as bad:

@@ -12,7 +12,7 @@ from tests import queue_factory as make
 from tests.conftest import TODAY
 from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
-INSURANCE = 5  # position of the insurance queue in the list (db.queues.QUEUES)
+INSURANCE = 5  # position of the insurance queue in the list (db.queues.lists.QUEUES)
 
 
 def station() -> None:
@@ -208,7 +208,7 @@ async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, m
     name under it and "…" until its count comes (never the count of the segment before)."""
     import threading
 
-    import db.queues
+    import db.queues.lists
 
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -223,14 +223,14 @@ async def test_the_campaign_row_says_how_to_choose_then_what_it_counts(app_db, m
         assert rows[at].split() == ["细分营销", "3"] and rows[at + 1] == "出保 5 年内·私家车"
         # another segment, counted slowly: its name at once, no count until it is counted
         go = threading.Event()
-        counting = db.queues.count
+        counting = db.queues.lists.count
 
         def slow(name, *args, **kwargs):
             if name == "campaign":
                 go.wait(10)
             return counting(name, *args, **kwargs)
 
-        monkeypatch.setattr(db.queues, "count", slow)
+        monkeypatch.setattr(db.queues.lists, "count", slow)
         await pilot.press("c", "down", "down", "down", "enter")  # from 出保 5 年内 down to 公务车
         await screen_text_when(pilot, "公务车")  # the dialog closed; the count is still held
         rows = list_rows(app)

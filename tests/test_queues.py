@@ -9,7 +9,9 @@ from dataclasses import replace
 import pytest
 from dateutil.relativedelta import relativedelta
 
-from db import clock, due_days, queues, settings
+from db import clock, settings
+from db.queues import stored_days as due_days
+from db.queues import lists as queues
 from db.errors import Invalid
 from db.models import AuditEntry, Contact, Customer, Prospect, QueueState
 from tests import queue_factory as make
@@ -85,7 +87,7 @@ def test_first_maintenance_by_predicted_km_whichever_first(exact, daily, listed)
 def test_half_day_of_km_rounds_up_alike_in_sql_and_in_the_brief(exact):
     # 5,050 km at 100 km a day is 50.5 days: halves round up everywhere (Python's round
     # and PostgreSQL's round(float8) would say 50), so the car bought 51 days ago is due
-    # today in the queue's SQL and in db.due's date alike, on both backends.
+    # today in the queue's SQL and in db.queues.car_dates's date alike, on both backends.
     settings.set_value("first_maintenance.km", 5050)
     car = make.vehicle(make.customer(), purchase_date=days(-51), daily_km=100.0)
     assert in_queue("first_maintenance") == [car.id]
@@ -430,7 +432,7 @@ def test_a_rows_car_badges_are_its_own_car_s(database):
 
 
 def test_the_brief_says_an_overdue_maintenance_is_overdue(database):
-    from db.due import NextMaintenance
+    from db.queues.car_dates import NextMaintenance
     from tui.widgets.brief_view import _next_line
 
     late = NextMaintenance(False, 25000, TODAY - dt.timedelta(days=20), None, TODAY - dt.timedelta(days=20), "maintenance")

@@ -112,7 +112,7 @@ async def test_a_manager_anonymises_after_seeing_what_goes_and_what_stays(statio
         await press(pilot, "a")
         assert isinstance(app.screen, ConfirmDialog)
         text = screen_text(app)
-        for piece in ("匿名化档案", "张伟", "此操作不能撤销", "将清除", "姓名、手机、身份证号",
+        for piece in ("匿名化档案", "张伟", "此操作不能撤销", "将清除", "姓名、手机、其他电话、身份证号",
                       "将保留", "工单 3 张", "京A12345", "区域、职业类别"):
             assert piece in text, piece
         await press(pilot, "enter")  # the focused answer is Cancel

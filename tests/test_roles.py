@@ -47,7 +47,9 @@ def test_sign_in_asks_the_pin_unless_the_account_is_the_advisors_own(staff):
         roles.identify("经理甲", pin="0000", user="desk2")
     assert wrong.value.wrong
     assert roles.identify("经理甲", pin="1357", user="desk2").id == manager.id
-    assert Advisor.get_by_id(manager.id).os_user == "desk2"  # the account now maps to them
+    # Signed in this time; the manager's own account keeps them (issue 14: a name never
+    # moves a mapping away from its account).
+    assert Advisor.get_by_id(manager.id).os_user == "mgr"
 
 
 def test_self_registration_can_be_switched_off(staff):
@@ -77,7 +79,10 @@ def test_manager_only_action_refused_for_an_advisor_allowed_for_a_manager(staff,
     with pytest.raises(Forbidden) as refused:
         MANAGER_ONLY[action](plain, target)
     assert "只能由服务经理操作" in str(refused.value) and "顾问乙" in str(refused.value)
-    assert AuditEntry.select().count() == before  # nothing happened, nothing logged
+    # nothing happened; the attempt alone is logged, as refused, with who tried what
+    new = list(AuditEntry.select().order_by(AuditEntry.id).offset(before))
+    assert [(e.action, e.advisor_id, e.field, e.os_account) for e in new] == [
+        ("refused", plain.id, "roles.action.settings" if action == "settings" else "roles.action.advisors", "tester")]
     MANAGER_ONLY[action](manager, target)
     entry = AuditEntry.select().order_by(AuditEntry.id.desc()).first()
     assert entry.advisor_id == manager.id
@@ -113,7 +118,7 @@ def test_retire_and_rename_keep_the_history(staff):
     roles.set_active(manager.id, plain.id, True)
     assert roles.identify("顾问乙新", user="any").id == plain.id
     actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
-    assert actions == ["advisor.rename", "advisor.retire", "advisor.return"]
+    assert actions == ["advisor.rename", "advisor.retire", "refused", "advisor.return"]  # the retired one's try
 
 
 def test_the_last_manager_stays(staff):

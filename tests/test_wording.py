@@ -11,9 +11,11 @@ from contextlib import asynccontextmanager
 import pytest
 from rich.cells import cell_len
 
-from db import audit, auditlog, importer, privacy
+from db import importer, privacy
+from db.audit import write as audit
+from db.audit import read as auditlog
 from db.i18n import catalogue, number, set_language, t
-from db.intake import ConfirmationNeeded, save_intake, start_for
+from db.intake.reception import ConfirmationNeeded, save_intake, start_for
 from db.models import Customer
 from db.stats import StationCounts
 from tests.intake_helpers import reception
@@ -67,7 +69,7 @@ def test_wrapping_keeps_words_whole_and_marks_with_their_text():
 
 @pytest.mark.parametrize("lang", LANGS)
 async def test_greeting_queue_names_and_home_counts_fit(station, monkeypatch, lang):
-    from db.queues import QUEUES
+    from db.queues.lists import QUEUES
 
     monkeypatch.setattr("db.stats.station_counts", lambda: StationCounts(2003, 2243, 11908))
     async with desk(station, lang) as (app, pilot):

@@ -50,7 +50,25 @@ def chunk(app, *keys: str) -> None:
 
 
 def make_app(db_path, advisor: str | None = "刘洋") -> AdvisorApp:
+    """The program as ``advisor`` starts it at their own OS account (the test's account,
+    ``db.advisors.os_user``): a manager without a PIN is reached only from there. An
+    advisor with a PIN is left unmapped, so that the PIN is asked."""
+    _at_own_account(advisor)
     return AdvisorApp(db_target=str(db_path), advisor_name=advisor)
+
+
+def _at_own_account(name: str | None) -> None:
+    from db import advisors
+    from db.models import Advisor, database_proxy
+
+    if not name or database_proxy.obj is None:
+        return
+    row = Advisor.get_or_none(Advisor.name == name)
+    me = advisors.os_user()
+    if row is None or row.pin_hash or not row.active or row.os_user == me:
+        return
+    Advisor.update(os_user=None).where(Advisor.os_user == me).execute()
+    Advisor.update(os_user=me).where(Advisor.id == row.id).execute()
 
 
 def screen_text(app) -> str:

@@ -15,16 +15,20 @@ from db.errors import AdvisorError
 from db.i18n import t
 from tui.keys import TranslatedBindings, key_name
 from tui.palette import DeskCommands, DeskPalette
-from tui.screens.registry import MAIN_SCREENS, MainScreen
+from tui.main_screens import MAIN_SCREENS, MainScreen
 
 # Keys are held while a screen changes stage (a find, a form opening): milliseconds as a
 # rule. Past this many seconds something went wrong, and the keyboard must not stay dead.
 HOLD_LIMIT = 5.0
+# Work put off until the first frame (building forms not shown yet) waits this many seconds
+# more: Textual has drawn the frame when it says Ready, but its bytes reach the terminal
+# from a thread of their own, which work started at once would hold up.
+SETTLE_AFTER_FIRST_FRAME = 0.5
 
 
 def _screen_bindings() -> list[Binding]:
     """F3–F9: one key per main screen, everywhere; in F1 help and the palette, not the
-    footer (see tui/screens/registry.py)."""
+    footer (see tui/main_screens.py)."""
     return [
         Binding(s.key, f"app.show_screen('{s.id}')", s.label_key, show=False, id=f"screen.{s.id}")
         for s in MAIN_SCREENS
@@ -32,7 +36,9 @@ def _screen_bindings() -> list[Binding]:
 
 
 class AdvisorApp(TranslatedBindings, App[int]):
-    CSS_PATH = "app.tcss"
+    # The reception's styles come with the app's: it is the first screen, and a screen
+    # bringing a style sheet of its own makes Textual parse every style sheet again.
+    CSS_PATH = ["app.tcss", "screens/intake.tcss"]
     ENABLE_COMMAND_PALETTE = True
     # Ctrl+P: this screen's actions, help, quit and the screens, in the interface language
     # (tui/palette.py); Textual's own English system commands are left out.
@@ -52,14 +58,18 @@ class AdvisorApp(TranslatedBindings, App[int]):
     MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
     DEFAULT_MODE = "intake"  # the screen advisors live in; F9 is the desk's home
 
-    def __init__(self, db_target: str, advisor_name: str | None = None) -> None:
+    def __init__(self, db_target: str, advisor_name: str | None = None, *,
+                 known_advisor: tuple[int, str] | None = None) -> None:
+        """``known_advisor`` (id, name): who is at the keyboard, already established by
+        the caller from something the user can't forge (this OS account's advisor, or an
+        ``advisor serve`` session's redeemed ticket): no sign-in is asked."""
         super().__init__()
         from db.connection import describe
 
         self.db_target = db_target
         self.db_label = describe(db_target)
-        self.advisor_id: int | None = None
-        self.advisor_name: str = ""
+        self.advisor_id: int | None = known_advisor[0] if known_advisor else None
+        self.advisor_name: str = known_advisor[1] if known_advisor else ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
         # Keys read while a screen changes stage, in the order read (see hold_keys).
@@ -147,9 +157,17 @@ class AdvisorApp(TranslatedBindings, App[int]):
     # ---- who is at the keyboard
 
     def on_mount(self) -> None:
-        self.identify_advisor(self._requested_advisor)
+        if self.advisor_id is None:
+            self.identify_advisor(self._requested_advisor)
 
-    def identify_advisor(self, answer: str | tuple[str, str | None] | None) -> None:
+    def on_ready(self) -> None:
+        """The first frame is drawn: a moment later the main screen under it may do what
+        it had put off so as not to delay that frame (``after_first_frame``)."""
+        then = getattr(self.screen_stack[0], "after_first_frame", None) if self.screen_stack else None
+        if callable(then):
+            self.set_timer(SETTLE_AFTER_FIRST_FRAME, then)
+
+    def identify_advisor(self, answer: str | tuple[str, str | None] | None, confirm_remap: bool = False) -> None:
         """By name (with the PIN when the advisor has one), else by this OS account."""
         from tui.workers import db_work
 
@@ -161,9 +179,13 @@ class AdvisorApp(TranslatedBindings, App[int]):
             from db.errors import Forbidden
 
             try:
-                advisor = roles.identify(name, pin) if name else advisors.for_os_user()
+                advisor = (roles.identify(name, pin, confirm_remap=confirm_remap) if name
+                           else advisors.for_os_user())
             except roles.PinNeeded as exc:
                 app.call_from_thread(app._ask_sign_in, exc.advisor_name, str(exc))
+                return
+            except roles.RemapNeeded as exc:
+                app.call_from_thread(app._ask_remap, (name, pin), str(exc))
                 return
             except Forbidden as exc:  # retired, or unknown where self-registration is off
                 app.call_from_thread(app._ask_sign_in, None, str(exc))
@@ -177,6 +199,19 @@ class AdvisorApp(TranslatedBindings, App[int]):
         from tui.screens.sign_in import SignInScreen
 
         self.push_screen(SignInScreen(pin_for=pin_for, message=message), callback=self.identify_advisor)
+
+    def _ask_remap(self, answer: tuple[str, str | None], message: str) -> None:
+        """This OS account belongs to someone else: move it only when the person says so."""
+        from tui.screens.confirm import ConfirmDialog
+
+        def answered(choice: str | None) -> None:
+            if choice == "move":
+                self.identify_advisor(answer, confirm_remap=True)
+            else:
+                self._ask_sign_in()
+
+        self.push_screen(ConfirmDialog(message, [("move", "signin.remap_yes"), ("other", "signin.remap_no")]),
+                         callback=answered)
 
     def _advisor_known(self, advisor_id: int | None, advisor_name: str) -> None:
         if advisor_id is None:

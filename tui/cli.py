@@ -1,9 +1,9 @@
 """The ``advisor`` command: opens the program, or runs one of its shell commands.
 
-Commands live one per module in ``tui/commands/`` (``NAME``, ``HELP_KEY``,
+Commands live one per module in ``tui/shell/`` (``NAME``, ``HELP_KEY``,
 ``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
-touches no other file. ``--db``, ``--today`` and ``--lang`` work before or after the
-command's name. Only the interactive program imports Textual.
+touches no other file; only the module of the command named is imported. ``--db``,
+``--today`` and ``--lang`` work before or after the command's name. Only the interactive program imports Textual.
 """
 
 from __future__ import annotations
@@ -79,26 +79,63 @@ def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--lang", choices=("zh", "en"), default=default, help=t("cli.lang"))
 
 
-def command_modules() -> list[ModuleType]:
-    from tui import commands
+def _module_names() -> list[str]:
+    from tui import shell
 
+    return sorted(info.name for info in pkgutil.iter_modules(shell.__path__) if not info.name.startswith("_"))
+
+
+def command_modules(only: str | None = None) -> list[ModuleType]:
+    """The command modules (``only``: the one whose NAME that is, if any)."""
     found = []
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
+    for name in _module_names():
+        if only is not None and _command_name(name) != only:
             continue
-        module = importlib.import_module(f"tui.commands.{info.name}")
+        module = importlib.import_module(f"tui.shell.{name}")
         if hasattr(module, "NAME"):
             found.append(module)
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _command_name(module_name: str) -> str:
+    """A command's NAME as its module is named: ``import_`` is ``import``, ``migrate_to``
+    ``migrate-to`` (tests/test_cli.py checks that every module keeps to this)."""
+    return module_name.rstrip("_").replace("_", "-")
+
+
+_TAKES_VALUE = ("--db", "--today", "--lang", "--advisor")
+
+
+def _named_command(argv: list[str]) -> str | None:
+    """The command ``argv`` names, "" for none (the interactive program), None when every
+    command is needed: help asked for, or a word that is no command (argparse's message
+    lists them all)."""
+    skip = False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg in ("-h", "--help"):
+            return None
+        elif arg in _TAKES_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            known = {_command_name(name) for name in _module_names()}
+            return arg if arg in known else None
+    return ""
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; given ``argv``, with only the command it names (the interactive start
+    imports no command module), else with every command."""
     _speak_argparse()
     parser = argparse.ArgumentParser(prog="advisor", description=t("cli.description"))
     _add_common(parser, suppress=False)
     parser.add_argument("--advisor", metavar="NAME", default=None, help=t("cli.advisor"))
+    # An `advisor serve` session: the descriptor of the pipe holding its one-time ticket.
+    parser.add_argument("--ticket-fd", type=int, default=None, help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in command_modules():
+    only = None if argv is None else _named_command(argv)
+    for module in ([] if only == "" else command_modules(only)):
         cmd = sub.add_parser(module.NAME, help=t(module.HELP_KEY), description=t(module.HELP_KEY))
         _add_common(cmd, suppress=True)
         module.add_arguments(cmd)
@@ -109,19 +146,20 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     _early_language(argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     set_language(args.lang)
     try:
         from db.clock import pin_today
+        from db.validate import date as valid_date
 
         if args.today:
-            pin_today(args.today)
+            pin_today(valid_date(args.today, "today"))
         elif os.environ.get("ADVISOR_TODAY"):
-            pin_today(os.environ["ADVISOR_TODAY"])
+            pin_today(valid_date(os.environ["ADVISOR_TODAY"], "today"))
         run = getattr(args, "run", None)
         if run is None:
-            from tui.commands._app import run_app
+            from tui.shell._app import run_app
 
             return run_app(args)
         return int(run(args) or 0)

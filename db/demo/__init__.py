@@ -13,8 +13,8 @@ import multiprocessing as mp
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from db import due_days, settings
-from db.clock import today
+from db import derived, settings
+from db.clock import now, today
 from db.connection import describe, writing
 from db.demo import bulk
 from db.demo import catalogue as cat
@@ -59,8 +59,6 @@ def refuse_if_not_empty() -> None:
 
 def _advisors() -> list[int]:
     """The demo station's advisors (kept if they already exist, e.g. the one signed in)."""
-    from db.clock import now
-
     ids = []
     with writing():
         for name in cat.ADVISORS:
@@ -154,9 +152,11 @@ def generate(customers: int, seed: int,
                     shift[key] += count
                 if progress is not None:
                     progress(shift["customer"], customers)
-            # What the queues look up, as every write path leaves it: before the indexes
-            # are rebuilt, so that filling every car's row keeps none of them up to date.
-            due_days.refresh_all()
+            # Search keys and what the queues look up, as every write path leaves them:
+            # before the indexes are rebuilt, so that filling every row keeps none of them
+            # up to date.
+            with writing():
+                derived.everything()
     finally:
         carrier.close()
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

@@ -325,7 +325,7 @@ class Cars:
             self.day(last_service[0]) if last_service else None,
             last_service[1] if last_service else None,
             daily_km(purchase, last[0], last[1]) if last else None,
-            created, updated, 1, plate[::-1], vin[::-1]))
+            created, updated, 1, ""))
         for o in owners:
             closed = o.end != NEVER
             note = None

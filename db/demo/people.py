@@ -7,7 +7,6 @@ import datetime as dt
 from db.demo import catalogue as cat
 from db.demo import identity
 from db.demo.records import Person, Rows
-from db.search import customer_keys, prospect_keys
 from db.segments import occupation_fields
 
 
@@ -71,7 +70,6 @@ class People:
         # Buyers give their ID at the sale; at a first visit not everyone does.
         has_id = f["id_roll"] < (0.95 if source == "sales_import" else 0.6)
         id_number = identity.id_number(f["region"], f["born"], f["sequence"]) if has_id else None
-        keys = customer_keys(f["name"], f["mobile"], f["employer"])
         consent = p.consent
         rows.customers.append((
             p.id, f["name"], f["mobile"], id_number,
@@ -81,9 +79,7 @@ class People:
             f["employer"], f["employer_address"], f["interests"], p.pay, source, consent,
             created if consent is not None else None,
             cat.CONSENT_CHANNELS[int(r() * 3)] if consent is not None else None,
-            created, None if source == "sales_import" else p.advisor, created, 1,
-            keys.name_key, keys.pinyin_full, keys.pinyin_initials, keys.mobile_rev,
-            keys.employer_key))
+            created, None if source == "sales_import" else p.advisor, created, 1, "", "person"))
         if source == "prospect":
             self._converted_prospect(r, rows, p, first)
         self._person_contacts(r, rows, p, first)
@@ -109,7 +105,6 @@ class People:
     def _prospect_row(self, r, rows: Rows, prospect_id: int, name: str, mobile: str, district: str,
                       status: str, customer: int | None, created: int, next_day: int | None,
                       consent: bool | None) -> None:
-        keys = prospect_keys(name, mobile)
         stamp = self.stamp(created, r)
         rows.prospects.append((
             prospect_id, name, mobile, district,
@@ -118,8 +113,7 @@ class People:
             cat.PROSPECT_INTERESTS[int(r() * len(cat.PROSPECT_INTERESTS))],
             cat.PROSPECT_STEPS[int(r() * len(cat.PROSPECT_STEPS))] if status == "open" else None,
             self.day(next_day) if next_day else None, status, customer, consent,
-            self.advisors[int(r() * len(self.advisors))], stamp, stamp, 1,
-            keys["name_key"], keys["mobile_rev"]))
+            self.advisors[int(r() * len(self.advisors))], stamp, stamp, 1, ""))
         for _ in range(1 + int(r() * 2)):
             when = created + int(r() * max(1, min(90, self.today - 1 - created)))
             outcome = ("reached", "no_answer", "declined")[int(r() * 3)]

@@ -1,7 +1,9 @@
 """The shapes a demo chunk is made of: rows per table, owners, people, and small helpers.
 
 Bulk-insert column orders are field names of db.models; ``OFFSETS`` says which columns
-hold chunk-local ids (the loader shifts them into place).
+hold chunk-local ids (the loader shifts them into place). Search keys are not made here:
+the rows carry an empty one where the column is NOT NULL, and ``db.derived`` writes
+them all when the load ends.
 """
 
 from __future__ import annotations
@@ -24,15 +26,14 @@ CUSTOMER_FIELDS = (
     "id", "name", "mobile", "id_number", "birth_date", "sex", "occupation", "occupation_category",
     "home_address", "district", "hobbies", "education", "income", "employer", "employer_address", "interests",
     "payment_method", "source", "marketing_consent", "consent_at", "consent_channel",
-    "created_at", "created_by", "updated_at", "version", "name_key", "pinyin_full",
-    "pinyin_initials", "mobile_rev", "employer_key")
+    "created_at", "created_by", "updated_at", "version", "name_key", "kind")
 VEHICLE_FIELDS = (
     "id", "vin", "plate", "brand", "model", "engine_no", "transmission_no", "color",
     "purchase_date", "first_maintenance_date", "first_maintenance_mileage", "usage",
     "vehicle_class", "sold_here", "warranty_end_date", "warranty_end_km", "registration_date",
     "insurance_expiry", "status", "owner", "last_visit_date", "last_mileage",
     "last_maintenance_date", "last_maintenance_mileage", "daily_km", "created_at",
-    "updated_at", "version", "plate_rev", "vin_rev")
+    "updated_at", "version", "vin_rev")
 OWNERSHIP_FIELDS = ("id", "vehicle", "customer", "start_date", "end_date", "note")
 VISIT_FIELDS = (
     "id", "work_order_no", "vehicle", "customer", "advisor", "visit_date", "mileage", "kind",
@@ -42,7 +43,7 @@ PART_FIELDS = ("visit", "name", "quantity", "unit_price")
 PROSPECT_FIELDS = (
     "id", "name", "mobile", "district", "current_car", "heard_from", "interest", "next_step",
     "next_contact_date", "status", "customer", "marketing_consent", "created_by", "created_at",
-    "updated_at", "version", "name_key", "mobile_rev")
+    "updated_at", "version", "name_key")
 # Which columns hold a chunk-local id, and whose: the loader adds that table's offset.
 OFFSETS = {
     "customer": {"id": "customer"},

@@ -31,7 +31,7 @@ from db.demo.cars import Cars
 from db.demo.jobs import JobMaker
 from db.demo.people import People
 from db.demo.records import FLEET_YEARS, HISTORY_YEARS, PURCHASE_YEARS, TIMES, Picker, Rows
-from db.search import pinyin_keys
+from db.search import pinyin_readings
 
 
 class Station(People, Cars):
@@ -98,11 +98,12 @@ class Station(People, Cars):
         return value
 
     def warm_up(self) -> None:
-        """Fill db.search's pinyin cache with every name the station can give (a few seconds;
-        worth it before a big build forks its workers, which then share the cache)."""
+        """Fill db.search's pinyin cache with every name the station can give (a few seconds),
+        so that the keys written when a big build's load ends (``db.derived``) cost a lookup
+        each; done here while the forked workers make the first chunks."""
         for surname, _ in cat.SURNAMES:
             for given in cat.GIVEN_NAMES["M"] + cat.GIVEN_NAMES["F"]:
-                pinyin_keys(surname + given)
+                pinyin_readings(surname + given)
 
     # ------------------------------------------------------------ a chunk
 

@@ -1,7 +1,7 @@
 """Indexes the call queues and segments read with date ranges (issue 5).
 
 Purchase, registration and insurance dates and birthdays are compared with ranges
-computed from today (db/queues.py), so each needs a B-tree to answer without a scan.
+computed from today (db/queues/lists.py), so each needs a B-tree to answer without a scan.
 """
 
 INDEXES = (

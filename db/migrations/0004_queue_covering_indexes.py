@@ -3,7 +3,7 @@
 A queue's count must not read the vehicle or customer table row by row: on a station of
 a million customers the rows of one queue lie on tens of thousands of pages, and the
 reads dominate. Each index below holds every column its queue tests, so a count walks
-one index range and reads nothing else (db/queues.py names the index each queue uses).
+one index range and reads nothing else (db/queues/lists.py names the index each queue uses).
 Owners to leave out (merged, anonymised, refusing marketing) are found through their own
 small indexes and excluded by id.
 """

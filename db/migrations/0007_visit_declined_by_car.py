@@ -1,7 +1,7 @@
 """Visits with declined work indexed by car (issue 5), replacing 0004's index by day.
 
 The declined-work queue reads the car's own stored column since 0005; what reads these
-visits now is the refresh of a car's stored columns (db/due_days.py), which looks up a
+visits now is the refresh of a car's stored columns (db/queues/stored_days.py), which looks up a
 few cars' latest visits with declined work.
 """
 

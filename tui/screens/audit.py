@@ -12,8 +12,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
+from db.audit import read as auditlog
+from db.audit.read import AuditFilter, PAGE_SIZE
 from db.errors import Invalid
 from db.i18n import t
+from db.roles import list_advisors
+from db.validate import date as valid_date
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
 from tui.workers import db_work
@@ -40,6 +44,11 @@ class AuditScreen(ManagerScreen):
         Binding("ctrl+r", "apply", "audit.key.apply", id="audit.apply"),
     ]
 
+    class ChainChecked(Message):
+        def __init__(self, report: object) -> None:
+            super().__init__()
+            self.report = report
+
     class Loaded(Message):
         def __init__(self, page: object, advisors: list[tuple[str, int]] | None) -> None:
             super().__init__()
@@ -53,7 +62,7 @@ class AuditScreen(ManagerScreen):
         self.entries: dict[str, object] = {}
 
     def compose_desk(self) -> ComposeResult:
-        yield Static(Text(t("audit.title"), style="bold"), classes="status")
+        yield Static(Text(t("audit.title"), style="bold"), id="audit-title", classes="status")
         with Horizontal(classes="filters"):
             yield Select([], prompt=t("audit.all_advisors"), id="audit-advisor", compact=True)
             yield TextField(placeholder=t("audit.customer"), id="audit-customer", help_key="audit.help.customer",
@@ -80,9 +89,6 @@ class AuditScreen(ManagerScreen):
     # ---- loading
 
     def _filter(self):
-        from db.auditlog import AuditFilter
-        from db.validate import date as valid_date
-
         advisor = self.query_one("#audit-advisor", Select).value
         values = {}
         for name in ("from", "to"):
@@ -103,17 +109,31 @@ class AuditScreen(ManagerScreen):
 
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
-        from db import auditlog
-        from db.roles import list_advisors
-
         page = auditlog.page(actor_id, flt, offset)
         advisors = [(a.name, a.id) for a in list_advisors()] if first else None
         self.post_message(self.Loaded(page, advisors))
 
+    @db_work(group="audit-chain")
+    def _check_chain(self, actor_id: int | None) -> None:
+        """The whole chain walked once the screen opens (a large log takes a while; the
+        page is shown meanwhile): a break is told in the title line."""
+        from db.audit import read as auditlog
+
+        self.post_message(self.ChainChecked(auditlog.chain_check(actor_id)))
+
+    @on(ChainChecked)
+    def chain_checked(self, message: ChainChecked) -> None:
+        report = message.report
+        if not report.ok:
+            title = self.query_one("#audit-title", Static)
+            title.update(Text(t("chain.screen_broken", id=report.broken_id), style="bold"))
+            title.add_class("chain-broken")
+
     @on(Loaded)
     def show(self, message: Loaded) -> None:
-        if message.advisors is not None:
+        if message.advisors is not None:  # the first page: the manager may read the log
             self.query_one("#audit-advisor", Select).set_options(message.advisors)
+            self._check_chain(self.app.advisor_id)
         page = message.page
         self.entry_total = page.total
         table = self.query_one(DataTable)
@@ -140,7 +160,9 @@ class AuditScreen(ManagerScreen):
         for change in row.changes:
             text.append(change + "\n")
         if row.note:
-            text.append(row.note)
+            text.append(row.note + "\n")
+        if row.origin:
+            text.append(row.origin)
         text.rstrip()
         self._show_detail(text)
 
@@ -162,8 +184,6 @@ class AuditScreen(ManagerScreen):
         self.load()
 
     def action_page(self, step: int) -> None:
-        from db.auditlog import PAGE_SIZE
-
         new = max(self.page_offset + step * PAGE_SIZE, 0)
         if new == self.page_offset or new >= self.entry_total:
             return

@@ -21,14 +21,19 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
+from db import privacy
+from db.archive import card_offers, load_card, reveal
+from db.errors import Invalid
 from db.i18n import number, t
+from db.privacy import set_consent
+from tui.consent import CONSENT_NOW
 from tui.keys import TranslatedBindings
 from tui.screens import card_render as render
-from tui.screens.card_forms import FieldForm
 from tui.screens.base import DeskScreen
+from tui.screens.card_forms import FieldForm
 from tui.widgets.greeting import GreetingBanner
-from tui.workers import db_work
 from tui.widgets.screen_strip import DeskFooter
+from tui.workers import db_work
 
 SECTIONS = render.SECTIONS
 
@@ -102,8 +107,6 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     @db_work(group="card")
     def load(self) -> None:
-        from db.archive import load_card
-
         self.post_message(self.Loaded(load_card(self.customer_id)))
 
     @on(Loaded)
@@ -122,7 +125,7 @@ class ArchiveCard(TranslatedBindings, Screen):
         head.append(f"  #{card.customer_id}", style="dim")
         if card.merged_into:
             head.append("  " + t("card.merged", id=card.merged_into), style="italic")
-        # SEGMENT BADGES (issue 5): db.archive.segment_badges fills card.segment_badges;
+        # Segment badges: db.archive.segment_badges fills card.segment_badges;
         # an anonymised archive has none (db.archive.load_card), its own badge instead.
         badges = [t("card.anonymised")] if card.anonymised else card.segment_badges
         for badge in badges:
@@ -151,8 +154,6 @@ class ArchiveCard(TranslatedBindings, Screen):
         """Keys that cannot work on this archive are not offered (db.archive.card_offers):
         an anonymised card's footer shows no M, E or C, which would only answer with a
         refusal. Hidden rather than greyed: the badge says why, and 80 columns are few."""
-        from db.archive import card_offers
-
         if self.card is None:
             return True
         if action == "edit":
@@ -189,8 +190,6 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     @db_work(group="card-reveal")
     def _reveal(self, field: str, advisor_id: int | None) -> None:
-        from db.archive import reveal
-
         self.post_message(self.Revealed(field, reveal(self.customer_id, field, advisor_id)))
 
     @on(Revealed)
@@ -213,7 +212,7 @@ class ArchiveCard(TranslatedBindings, Screen):
 
         if not self._usable():
             return
-        now = render.CONSENT_NOW[self.card.marketing_consent]
+        now = CONSENT_NOW[self.card.marketing_consent]
 
         def answered(answer: str | None) -> None:
             if answer in ("yes", "no"):
@@ -225,8 +224,6 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     @db_work(group="card-consent")
     def _consent(self, advisor_id: int | None, consent: bool) -> None:
-        from db.privacy import set_consent
-
         set_consent(advisor_id, self.customer_id, consent)
         self.app.call_from_thread(self.notify, t("privacy.consent_yes" if consent else "privacy.consent_no"))
         self.app.call_from_thread(self.load)
@@ -238,8 +235,6 @@ class ArchiveCard(TranslatedBindings, Screen):
     @db_work(group="card-export")
     def _export_allowed(self, advisor_id: int | None) -> None:
         """Managers only: refused before a path is asked (the app shows who may)."""
-        from db import privacy
-
         privacy.may_export(advisor_id)
         self.post_message(self.ExportAsked(str(privacy.default_export_path(self.customer_id))))
 
@@ -257,9 +252,6 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     @db_work(group="card-export")
     def _export(self, advisor_id: int | None, path: str) -> None:
-        from db import privacy
-        from db.errors import Invalid
-
         try:
             result = privacy.export_customer(advisor_id, self.customer_id, path)
         except Invalid as exc:  # the path again, with the reason and what was typed
@@ -275,8 +267,6 @@ class ArchiveCard(TranslatedBindings, Screen):
     @db_work(group="card-anonymise")
     def _plan_anonymise(self, advisor_id: int | None) -> None:
         """Managers only: an advisor hears who may before any question (db.privacy checks)."""
-        from db import privacy
-
         self.post_message(self.AnonymisePlanned(privacy.anonymise_plan(advisor_id, self.customer_id)))
 
     @on(AnonymisePlanned)
@@ -293,8 +283,6 @@ class ArchiveCard(TranslatedBindings, Screen):
 
     @db_work(group="card-anonymise")
     def _anonymise(self, advisor_id: int | None) -> None:
-        from db import privacy
-
         privacy.anonymise(advisor_id, self.customer_id)
         self.app.call_from_thread(self._anonymised)
 

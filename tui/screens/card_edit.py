@@ -9,10 +9,12 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from db import archive
+from db.archive import REVEALABLE
 from db.i18n import t
 from db.validate import date_example
+from tui.consent import CONSENT_NOW
 from tui.screens.card_forms import Choices, FieldForm
-from tui.screens.card_render import CONSENT_NOW
 
 CONTACT_FIELDS = ("channel", "purpose", "outcome", "traits", "events", "tags", "note", "next_contact_date",
                   "marketing_consent")
@@ -29,8 +31,6 @@ def _labelled(codes: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
 def choices(consent_now: bool | None = None) -> Choices:
     """The coded fields of the card's forms, picked with ←/→ (db.archive checks the codes);
     the prospects' contact form picks its channel and outcome from the same lists."""
-    from db import archive
-
     return {
         "channel": _labelled(archive.CHANNELS, "card.channel"),
         "outcome": [("", t("card.outcome.none")), *_labelled(archive.OUTCOMES, "contact.outcome")],
@@ -42,8 +42,6 @@ def choices(consent_now: bool | None = None) -> Choices:
 
 
 def form_for(screen, section: str) -> FieldForm | None:
-    from db import archive
-
     card = screen.card
     advisor = screen.advisor_id()
     title = t("card.edit_title", group=t(f"card.tab.{section}"))
@@ -77,8 +75,6 @@ def _customer_values(screen, names: tuple[str, ...]) -> tuple[list[tuple[str, st
     placeholder: empty means unchanged, a whole new number replaces it. A masked value in
     the field itself could be typed on (138****59720) and would reach the save. After the
     reveal key (recorded in the audit log) the field holds the full number."""
-    from db.archive import REVEALABLE
-
     card = screen.card
     initial, masked = [], {}
     for name in names:
@@ -95,8 +91,6 @@ def _vehicle_version(screen, vehicle_id: int) -> int:
 
 
 def contact_form(screen) -> FieldForm:
-    from db import archive
-
     advisor = screen.advisor_id()
     initial = [(n, "desk" if n == "channel" else "") for n in CONTACT_FIELDS]
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from rich.cells import cell_len
 from rich.text import Text
 
+from db.archive import CUSTOMER_GROUP, OBSERVATION_GROUP
 from db.i18n import field_label, has, listing, number, t
 from tui.wrap import wrap_cells
 
@@ -15,8 +16,6 @@ SPARK = " ▁▂▃▄▅▆▇█"
 SECTIONS = ("customer", "vehicles", "visits", "observation", "contacts")
 LABEL_WIDTH = 14  # display cells for a field label, at the least
 LABEL_GAP = 2  # cells between the longest label and its value
-# The archive's marketing consent in a word (the card's G question, the forms' "unchanged").
-CONSENT_NOW = {True: "card.consent_now_yes", False: "card.consent_now_no", None: "card.consent_now_unknown"}
 
 
 def label_width(labels: Iterable[str]) -> int:
@@ -66,8 +65,6 @@ def fields(text: Text, names: tuple[str, ...], values: dict, revealed: dict | No
 
 
 def customer(card, revealed: dict) -> Text:
-    from db.archive import CUSTOMER_GROUP
-
     text = Text()
     fields(text, CUSTOMER_GROUP, card.values, revealed)
     consent = {True: "card.consent_line_yes", False: "card.consent_no"}.get(card.marketing_consent,
@@ -135,8 +132,6 @@ def sparkline(per_month: list[tuple[str, int]]) -> str:
 
 
 def observation(card) -> Text:
-    from db.archive import OBSERVATION_GROUP
-
     obs = card.observation
     text = Text()
     fields(text, OBSERVATION_GROUP, card.values)

@@ -41,7 +41,7 @@ class HomeScreen(DeskScreen):
         self.load_counts()
 
     def _keys_text(self) -> Text:
-        from tui.screens.registry import MAIN_SCREENS
+        from tui.main_screens import MAIN_SCREENS
 
         text = Text(t("home.keys_title") + "\n", style="bold")
         rows = [("F1", t("key.help")), ("F2", t("key.save"))]

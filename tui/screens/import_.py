@@ -21,13 +21,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, ProgressBar, Static
 
+from db import importer
+from db.clock import today
 from db.errors import AdvisorError
 from db.i18n import field_label, listing, number, t
+from db.importer import parse_map_options, run_import
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
-from tui.workers import db_work
 from tui.widgets.screen_strip import DeskFooter
+from tui.workers import db_work
 
 
 class ImportScreen(TranslatedBindings, Screen):
@@ -81,7 +84,6 @@ class ImportScreen(TranslatedBindings, Screen):
     def on_mount(self) -> None:
         banner = self.query_one(GreetingBanner)
         banner.advisor_name = getattr(self.app, "advisor_name", "") or ""
-        from db.clock import today
 
         banner.today = today().isoformat()
 
@@ -90,8 +92,6 @@ class ImportScreen(TranslatedBindings, Screen):
 
     def _inputs(self) -> tuple[str, dict[str, str]] | None:
         """The path and the mapping typed, or None after saying what is wrong."""
-        from db.importer import parse_map_options
-
         path = self.query_one("#import-path", Input).value.strip()
         if not path:
             self._say(t("import.need_path"))
@@ -121,11 +121,7 @@ class ImportScreen(TranslatedBindings, Screen):
 
     @db_work(group="import-header")
     def read_header(self, path: str, mapping: dict[str, str]) -> None:
-        from db import importer
-        from db.sheets import open_sheet
-
-        with open_sheet(path) as sheet:
-            self.post_message(self.HeaderRead(importer.plan_columns(sheet.header, mapping)))
+        self.post_message(self.HeaderRead(importer.read_header(path, mapping)))
 
     @on(HeaderRead)
     def show_header(self, message: HeaderRead) -> None:
@@ -143,6 +139,8 @@ class ImportScreen(TranslatedBindings, Screen):
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))
+        elif plan.refusal:  # a needed column missing, an unused one like it: map it first
+            self._say(plan.refusal)
         else:
             self._say(t("import.ready", dry=t("import.dry_on") if self.dry_run else ""))
 
@@ -186,8 +184,6 @@ class ImportScreen(TranslatedBindings, Screen):
 
     @db_work(group="import-run")
     def run_import(self, path: str, mapping: dict[str, str], dry_run: bool, advisor_id: int | None) -> None:
-        from db.importer import run_import
-
         def progress(result) -> None:
             self.post_message(self.Progressed(result.rows, result.rejected, result.fraction))
 

@@ -4,13 +4,13 @@ Three stages in one screen (a ContentSwitcher): ``find`` (one field for whatever
 customer offers; after a save, the saved work order's summary under it, so that the next
 customer is found or built at once), ``brief`` (the reception brief) and ``form`` (new
 archive or work order). Every database call runs in a worker that posts a typed
-message back; the rules themselves live in ``db.intake``, ``db.brief`` and ``db.search``.
+message back; the rules themselves live in ``db.intake.reception``, ``db.intake.brief`` and ``db.search``.
 """
 
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -20,7 +20,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -30,8 +30,12 @@ from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import field_id
-from tui.widgets.intake_form import IntakeForm
 from tui.workers import db_work
+
+if TYPE_CHECKING:
+    # Imported when the form is mounted, after the first frame (with db.intake and the
+    # validation rules behind it): see _form_mounted.
+    from tui.widgets.intake_form import IntakeForm
 
 DRAFT_DELAY = 0.6  # seconds after the last keystroke before the draft is written
 # A save normally ends in milliseconds; "saving…" is shown only when one waits longer
@@ -128,6 +132,7 @@ class IntakeScreen(DeskScreen):
         # save deletes the draft in its own transaction). The lock orders the two.
         self._draft_lock = threading.Lock()
         self._drafts_open = True
+        self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
 
     # ---- layout
 
@@ -145,7 +150,8 @@ class IntakeScreen(DeskScreen):
                 yield Static(Text(t("intake.brief.hint")), classes="hint")
             with Vertical(id="form-stage"):
                 yield Static(Text(""), id="form-title")  # whose work order, always in sight
-                yield IntakeForm(id="form")
+                # The form (some forty fields) is mounted after the first frame: see
+                # after_first_frame and _form_mounted.
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -153,13 +159,30 @@ class IntakeScreen(DeskScreen):
         self.query_one("#saved-text").display = False
         self.query_one("#find-input").focus()
 
+    def after_first_frame(self) -> None:
+        """The program's first frame is on the terminal: build the work order's form now,
+        while the advisor reads the screen, rather than before it is drawn."""
+        self.call_later(self._form_mounted)
+
+    async def _form_mounted(self) -> IntakeForm:
+        """The form, mounted on first call (later calls wait for that same mount)."""
+        if self._form_mount is None:
+            from tui.widgets.intake_form import IntakeForm  # not on the way to the first frame
+
+            form = IntakeForm(id="form")
+            self._form_mount = (form, self.query_one("#form-stage").mount(form))
+        form, mounting = self._form_mount
+        await mounting
+        return form
+
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
-        # The advisor becomes known after the screen is shown: then look for a draft, once.
+        # Once the advisor is known (before the screen is shown, or after a sign-in), look
+        # for a draft, once: after the frame that shows the screen, which it must not delay.
         advisor_id = getattr(self.app, "advisor_id", None)
         if advisor_id is not None and not self.draft_checked:
             self.draft_checked = True
-            self.load_draft(advisor_id)
+            self.call_after_refresh(self.load_draft, advisor_id)
 
     def _show(self, stage: str) -> None:
         self.stage = stage
@@ -181,7 +204,7 @@ class IntakeScreen(DeskScreen):
 
     @property
     def form(self) -> IntakeForm:
-        return self.query_one(IntakeForm)
+        return self.query_one("#form")  # type: ignore[return-value]
 
     # ---- finding the archive
 
@@ -248,8 +271,8 @@ class IntakeScreen(DeskScreen):
 
     def _brief_of(self, vehicle_id: int | None, customer_id: int | None) -> BriefLoaded:
         """In a worker: the brief and the work order's start for this car and customer."""
-        from db.brief import brief
-        from db.intake import start_for
+        from db.intake.brief import brief
+        from db.intake.reception import start_for
 
         return self.BriefLoaded(brief(vehicle_id, customer_id, full=False), start_for(vehicle_id, customer_id))
 
@@ -265,7 +288,7 @@ class IntakeScreen(DeskScreen):
     @db_work(group="intake-extras")
     def load_extras(self, partial: Any) -> None:
         """Reminders and segment badges, slower to work out: they join the brief shown."""
-        from db.brief import fill_extras
+        from db.intake.brief import fill_extras
 
         self.post_message(self.ExtrasLoaded(fill_extras(partial)))
 
@@ -298,12 +321,13 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-brief")
     def new_archive(self, query: str) -> None:
-        from db.intake import prefill_from_query
+        from db.intake.reception import prefill_from_query
 
         self.post_message(self.FormReady(prefill_from_query(query)))
 
     @on(FormReady)
     async def _form_ready(self, message: FormReady) -> None:
+        await self._form_mounted()
         await self.form.load(message.data)
         returning = message.data.customer.id is not None
         car = message.data.vehicle.plate or message.data.vehicle.vin
@@ -349,7 +373,9 @@ class IntakeScreen(DeskScreen):
         else:
             self.form.scroll_to_widget(focused, animate=False)
 
-    @on(IntakeForm.Edited)
+    def on_intake_form_edited(self) -> None:  # IntakeForm.Edited
+        self._edited()
+
     def _edited(self) -> None:
         self.dirty = True
         self._drafts(True)
@@ -362,7 +388,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def save_draft(self, advisor_id: int, payload: dict[str, Any]) -> None:
-        from db.drafts import save_draft
+        from db.intake.drafts import save_draft
 
         with self._draft_lock:
             if self._drafts_open:
@@ -374,8 +400,7 @@ class IntakeScreen(DeskScreen):
         with self._draft_lock:
             self._drafts_open = open_
 
-    @on(IntakeForm.FieldLeft)
-    def _field_left(self, message: IntakeForm.FieldLeft) -> None:
+    def on_intake_form_field_left(self, message: IntakeForm.FieldLeft) -> None:
         data = self.form.collect()
         # Only a new archive (or a new car) can duplicate what the archive already holds.
         if message.path.startswith("vehicle.") and data.vehicle.id is None or \
@@ -384,7 +409,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-known", exclusive=False)
     def look_up(self, path: str, value: str, data: Any) -> None:
-        from db.intake import known_for, start_for
+        from db.intake.reception import known_for, start_for
 
         known = known_for(path, value)
         loaded = start_for(known.vehicle_id) if known.vehicle_id else None
@@ -447,7 +472,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-save")
     def save(self, data: Any, advisor_id: int | None) -> None:
-        from db.intake import ConfirmationNeeded, IntakeInvalid, save_intake
+        from db.intake.reception import ConfirmationNeeded, IntakeInvalid, save_intake
 
         try:
             saved = save_intake(data, advisor_id)
@@ -521,7 +546,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def load_draft(self, advisor_id: int) -> None:
-        from db.drafts import load_draft
+        from db.intake.drafts import load_draft
 
         draft = load_draft(advisor_id)
         if draft is not None:
@@ -529,7 +554,7 @@ class IntakeScreen(DeskScreen):
 
     @on(DraftFound)
     def _draft_found(self, message: DraftFound) -> None:
-        from db.intake import IntakeData
+        from db.intake.reception import IntakeData
 
         data = IntakeData.from_json(message.draft.data.get("data") or {})
         what = " ".join(x for x in (data.customer.name, data.vehicle.plate) if x) or t("intake.draft_empty")
@@ -546,7 +571,7 @@ class IntakeScreen(DeskScreen):
 
     @db_work(group="intake-draft")
     def discard_draft(self, advisor_id: int | None) -> None:
-        from db.drafts import discard_draft
+        from db.intake.drafts import discard_draft
 
         if advisor_id is not None:
             discard_draft(advisor_id)

@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 from textual.worker import Worker
 
+from db import search as lookup
 from db.i18n import number, t
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
@@ -88,9 +89,7 @@ class LookupScreen(DeskScreen):
 
     @db_work(group="lookup")
     def run_search(self, generation: int, query: str, after=None) -> None:
-        from db.search import search
-
-        page = search(query, limit=PAGE_SIZE, after=after)
+        page = lookup.search(query, limit=PAGE_SIZE, after=after)
         self.post_message(self.Answer(generation, query, after.shown if after else 0, page))
 
     @on(Answer)

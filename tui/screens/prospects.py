@@ -24,10 +24,13 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker
 
+from db import prospects
+from db.clock import today
 from db.i18n import number, t
+from db.masking import mask_mobile
 from db.validate import date_example
 from tui.screens.base import DeskScreen
-from tui.screens.doors_forms import DoorsForm
+from tui.screens.prospect_forms import DoorsForm
 from tui.widgets.fields import TextField
 from tui.workers import Newest, db_work
 
@@ -115,9 +118,6 @@ class ProspectsScreen(DeskScreen):
 
     @db_work(group="prospects")
     def load_page(self, generation: int, query: str, offset: int, status: str) -> None:
-        from db import prospects
-        from db.clock import today
-
         page = prospects.list_page(status=status, query=query, offset=offset, limit=PAGE_SIZE)
         self.post_message(self.PageLoaded(generation, page, prospects.due_count(today())))
 
@@ -125,7 +125,6 @@ class ProspectsScreen(DeskScreen):
     def show_page(self, message: PageLoaded) -> None:
         if not self.loads.answered(message.generation):
             return  # typed on since: a newer load is coming
-        from db.clock import today
 
         page = message.page
         table = self.query_one("#prospects-table", DataTable)
@@ -146,8 +145,6 @@ class ProspectsScreen(DeskScreen):
 
     @staticmethod
     def _cells(row, day: dt.date) -> list[Text]:
-        from db.masking import mask_mobile
-
         due = row.next_contact_date
         return [Text(row.name), Text(mask_mobile(row.mobile)), Text(row.district or ""),
                 Text(row.current_car or ""),
@@ -196,8 +193,6 @@ class ProspectsScreen(DeskScreen):
         self.query_one("#prospects-find", Input).focus()
 
     def action_new(self) -> None:
-        from db import prospects
-
         advisor_id = getattr(self.app, "advisor_id", None)
         fields = [(n, _label_key(n), "", date_example() if n == "next_contact_date" else "")
                   for n in FORM_FIELDS]
@@ -219,13 +214,10 @@ class ProspectsScreen(DeskScreen):
 
     @db_work(group="prospects-open")
     def open_prospect(self, prospect_id: int, intent: str) -> None:
-        from db import prospects
-
         self.post_message(self.Opened(prospects.get(prospect_id), prospects.contacts(prospect_id, 5), intent))
 
     @on(Opened)
     def show_form(self, message: Opened) -> None:
-        from db import prospects
         from tui.screens.card_edit import choices
 
         p = message.prospect
@@ -283,8 +275,6 @@ class ProspectsScreen(DeskScreen):
 
     @db_work(group="prospects-drop")
     def drop(self, prospect_id: int, version: int) -> None:
-        from db import prospects
-
         prospects.set_status(prospect_id, version, "dropped")
         self.app.call_from_thread(self._dropped)
 
@@ -308,8 +298,6 @@ class ProspectsScreen(DeskScreen):
     def reopen(self, prospect_id: int, version: int, name: str) -> None:
         """Refused (with who holds it) when the mobile now belongs to another open prospect
         or to a customer: db.prospects.set_status checks as for a new one."""
-        from db import prospects
-
         prospects.set_status(prospect_id, version, "open")
         self.app.call_from_thread(self._reopened, name)
 

@@ -1,6 +1,6 @@
 """The queue screen's dialogs: record a call's outcome, put a row off, choose a campaign.
 
-Each dialog saves through ``db.queues`` in a worker and stays open with the message
+Each dialog saves through ``db.queues.lists`` in a worker and stays open with the message
 beside the field when a value is refused, so nothing typed is lost.
 """
 
@@ -20,7 +20,10 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
-from db.validate import date_example
+from db.queues import lists as queues
+from db.queues.outcomes import CALL_OUTCOMES
+from db.segments import KINDS, choices, parse_spec, region_choices, spec_label
+from db.validate import date, date_example, optional_date
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import cancel_form
 from tui.widgets.fields import TextField
@@ -29,17 +32,8 @@ from tui.workers import db_work
 OUTCOME_KEYS = ("1", "2", "3", "4", "5", "6")
 
 
-def outcome_names() -> tuple[str, ...]:
-    from db.queues import OUTCOMES
-
-    return OUTCOMES
-
-
 def save_outcome(item, outcome: str, advisor_id: int | None, note: str = "", booked_text: str = "") -> None:
     """Parse the typed date and record the call (runs in a worker; raises ``Invalid``)."""
-    from db import queues
-    from db.validate import optional_date
-
     booked = optional_date(booked_text, "booked_date") if outcome == "booked" else None
     queues.record_outcome(item, outcome, advisor_id, note=note, booked_date=booked)
 
@@ -66,8 +60,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
         Binding("escape", "cancel", "key.queues.cancel", id="queue_outcome.cancel"),
         help_binding("queue_outcome"),
         *[Binding(k, f"choose({i})", f"contact.outcome.{name}", show=False, id=f"queue_outcome.{name}")
-          for i, (k, name) in enumerate(zip(OUTCOME_KEYS, ("reached", "no_answer", "booked", "declined",
-                                                              "wrong_number", "do_not_call")))],
+          for i, (k, name) in enumerate(zip(OUTCOME_KEYS, CALL_OUTCOMES))],
     ]
 
     def __init__(self, item, advisor_id: int | None, outcome: str | None = None) -> None:
@@ -79,7 +72,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Static(Text(t("queues.outcome_title", name=self.item.name), style="bold"))
             yield Static(Text(self.item.reason), classes="hint")
             options = [Option(Text(f"{k}  {t('contact.outcome.' + name)}"), id=name)
-                       for k, name in zip(OUTCOME_KEYS, outcome_names())]
+                       for k, name in zip(OUTCOME_KEYS, CALL_OUTCOMES)]
             yield OptionList(*options, id="outcome-choice")
             yield Static(Text(t("queues.note")), classes="label")
             yield TextField(id="outcome-note", help_key="queues.help.note", max_length=500)
@@ -91,7 +84,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         choice = self.query_one("#outcome-choice", OptionList)
-        names = outcome_names()
+        names = CALL_OUTCOMES
         choice.highlighted = names.index(self.preset) if self.preset in names else 0
         if self.preset == "booked":
             self.query_one("#outcome-date", Input).focus()
@@ -101,13 +94,13 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     @property
     def outcome(self) -> str:
         choice = self.query_one("#outcome-choice", OptionList)
-        return outcome_names()[choice.highlighted or 0]
+        return CALL_OUTCOMES[choice.highlighted or 0]
 
     def action_choose(self, index: int) -> None:
         if isinstance(self.focused, Input):
             return  # digits typed into the note or the date are text, not a choice
         self.query_one("#outcome-choice", OptionList).highlighted = index
-        if outcome_names()[index] == "booked":
+        if CALL_OUTCOMES[index] == "booked":
             self.query_one("#outcome-date", Input).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -176,9 +169,6 @@ class DateDialog(TranslatedBindings, ModalScreen[object]):
 
     @db_work(group="queue-dialog")
     def _save(self, text: str) -> None:
-        from db import queues
-        from db.validate import date
-
         try:
             day = date(text, "postponed_until")
             queues.postpone(self.item, day)
@@ -240,8 +230,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
             yield Static(Text(""), id="segment-error", classes="error")
 
     def on_mount(self) -> None:
-        from db.segments import choices
-
         # The fixed segments at once (keys typed ahead find them); the districts, which
         # the database knows, are added under them when read.
         self._add(choices())
@@ -254,8 +242,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
 
     @db_work(group="queue-segment-regions")
     def _load_regions(self) -> None:
-        from db.segments import region_choices
-
         self.post_message(self.RegionsLoaded(region_choices()))
 
     @on(RegionsLoaded)
@@ -273,8 +259,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
             [Option(self._prompt(spec), id=spec) for spec, _, _ in rows])
 
     def _prompt(self, spec: str) -> Text:
-        from db.segments import KINDS
-
         kind, label = self.rows[spec]
         mark = "[x]" if spec in self.ticked.values() else "[ ]"
         kind_text = Text(kind, style="dim")
@@ -294,8 +278,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
         return self._highlighted() or ""
 
     def _say_enter(self) -> None:
-        from db.segments import spec_label
-
         spec = self.chosen()
         self.query_one("#segment-enter", Static).update(
             Text(t("queues.segment_enter", segment=spec_label(spec)) if spec else "", style="bold"))
@@ -321,8 +303,6 @@ class SegmentDialog(TranslatedBindings, ModalScreen[str | None]):
 
     @on(OptionList.OptionSelected, "#segment-choice")
     def action_save(self) -> None:
-        from db.segments import parse_spec
-
         try:  # db.segments says what a spec may hold, and what to say when it is empty
             spec = ",".join(f"{kind}:{code}" for kind, code in parse_spec(self.chosen()))
         except Invalid as exc:

@@ -19,8 +19,12 @@ from textual.widgets.option_list import Option
 
 from db.errors import Invalid
 from db.i18n import t
+from db.queues import lists as queues
+from db.queues.lists import QUEUES
+from db.queues.outcomes import CALL_OUTCOMES
+from db.segments import spec_label
 from tui.screens.base import DeskScreen
-from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, outcome_names, save_outcome
+from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, save_outcome
 from tui.widgets.queue_rows import PAGE, QueueRows
 from tui.workers import db_work
 
@@ -39,8 +43,7 @@ class QueuesScreen(DeskScreen):
         Binding("c", "campaign", "key.queues.campaign", id="queues.campaign"),
         Binding("u", "undo", "key.queues.undo", id="queues.undo"),
         *[Binding(str(i + 1), f"record({i})", f"key.queues.{name}", show=False, id=f"queues.{name}")
-          for i, name in enumerate(("reached", "no_answer", "booked", "declined", "wrong_number",
-                                    "do_not_call"))],
+          for i, name in enumerate(CALL_OUTCOMES)],
     ]
 
     class CountsLoaded(Message):
@@ -75,8 +78,6 @@ class QueuesScreen(DeskScreen):
         self.can_undo = False  # U: the last call outcome recorded here can be taken back
 
     def compose_body(self) -> ComposeResult:
-        from db.queues import QUEUES
-
         with Horizontal(id="queues-body"):
             yield OptionList(*[Option(self._queue_label(q.name), id=q.name) for q in QUEUES], id="queue-list")
             with Vertical(id="queue-pane"):
@@ -107,7 +108,6 @@ class QueuesScreen(DeskScreen):
         counted, as every queue's count while it is on its way)."""
         if not self.segment:
             return _label_row(t(f"queue.{CAMPAIGN}"), Text(t("queues.campaign_choose"), style="dim"))
-        from db.segments import spec_label
 
         counted = self.campaign_count
         count = f"{counted[1]:,}" if counted and counted[0] == self.segment else "…"
@@ -124,8 +124,6 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-counts")
     def load_counts(self) -> None:
-        from db import queues
-
         segment = self.segment
         found = queues.counts()
         if segment:
@@ -166,8 +164,6 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-open")
     def _count(self, key: tuple[str, str | None], keep_cursor: bool) -> None:
-        from db import queues
-
         self.post_message(self.QueueOpened(key, queues.count(key[0], segment=key[1]), keep_cursor))
 
     @on(QueueOpened)
@@ -196,8 +192,6 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-page", exclusive=False)
     def _page(self, key: tuple[str, str | None], offset: int) -> None:
-        from db import queues
-
         self.post_message(self.PageLoaded(key, offset, queues.rows(key[0], offset=offset, limit=PAGE,
                                                                    segment=key[1])))
 
@@ -247,9 +241,7 @@ class QueuesScreen(DeskScreen):
 
     @db_work(group="queues-write")
     def _undo(self) -> None:
-        from db.queues import undo_last_call
-
-        outcome = undo_last_call(getattr(self.app, "advisor_id", None))
+        outcome = queues.undo_last_call(getattr(self.app, "advisor_id", None))
         text = (t("queues.undone", outcome=t(f"contact.outcome.{outcome}")) if outcome
                 else t("queues.nothing_to_undo"))
         self.post_message(self.Recorded(text, undoable=False))
@@ -258,7 +250,7 @@ class QueuesScreen(DeskScreen):
         item = self._current()
         if item is None:
             return
-        outcome = outcome_names()[index]
+        outcome = CALL_OUTCOMES[index]
         if outcome in NEEDS_DIALOG:
             self.action_outcome(outcome)
             return

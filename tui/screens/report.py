@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
+from db import report as station_report
 from db.errors import Invalid
 from db.i18n import t
 from tui.screens.base import DeskScreen
@@ -56,9 +57,7 @@ class ReportScreen(DeskScreen):
 
     @db_work(group="report")
     def load(self, date_from: str, date_to: str) -> None:
-        from db.report import build
-
-        self.post_message(self.Loaded(build(date_from or None, date_to or None)))
+        self.post_message(self.Loaded(station_report.build(date_from or None, date_to or None)))
 
     @on(Loaded)
     def show(self, message: Loaded) -> None:

@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
+from db.roles import change_setting, setting_lines
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 
@@ -49,8 +50,6 @@ class SettingsScreen(ListDesk):
         self._cars: int | None = None  # cars recomputed by it, once it has said
 
     def fetch(self, actor_id: int | None) -> list:
-        from db.roles import setting_lines
-
         return setting_lines(actor_id)
 
     def show(self, lines: list) -> None:
@@ -87,8 +86,6 @@ class SettingsScreen(ListDesk):
         self.ask(line.label, [AskField("value", "settings_screen.col.value", value, max_length=60)], then, message)
 
     def _save(self, key: str, value: str) -> None:
-        from db.roles import change_setting
-
         def progress(done: int, total: int) -> None:  # in the worker's thread
             self.post_message(self.Recomputing(done, total))
 

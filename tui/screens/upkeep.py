@@ -21,7 +21,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
+from db import completeness, merge, quality
 from db.i18n import field_label, listing, number, t
+from db.masking import mask_id, mask_mobile
+from db.quality import live_archives
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -111,9 +114,6 @@ class UpkeepScreen(DeskScreen):
 
     @db_work(group="upkeep-summary")
     def load_summary(self) -> None:
-        from db import completeness
-        from db.quality import live_archives
-
         self.post_message(self.Summary(completeness.station().score, live_archives()))
 
     @on(Summary)
@@ -222,8 +222,6 @@ class UpkeepScreen(DeskScreen):
 
     @db_work(group="upkeep-merge")
     def plan_merge(self, keep_id: int, lose_id: int) -> None:
-        from db import merge
-
         self.post_message(self.MergePlanned(merge.plan(keep_id, lose_id)))
 
     @on(MergePlanned)
@@ -238,8 +236,6 @@ class UpkeepScreen(DeskScreen):
 
     @db_work(group="upkeep-merge")
     def run_merge(self, keep_id: int, lose_id: int, versions: tuple[int, int]) -> None:
-        from db import merge
-
         merge.merge(keep_id, lose_id, getattr(self.app, "advisor_id", None), expected=versions)
         self.app.call_from_thread(self._merged)
 
@@ -261,9 +257,6 @@ def _fits(column: str, *widths: int) -> int:
 
 def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
     """One page of a view as table lines (runs in the worker)."""
-    from db import completeness, quality
-    from db.masking import mask_id, mask_mobile
-
     if view == "incomplete":
         offset = start or 0
         rows, total = quality.incomplete(offset, PAGE_SIZE)

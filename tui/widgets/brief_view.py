@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 from textual.widgets import Static
 
-from db.brief import Brief
-from db.due import NextMaintenance, Warranty
 from db.i18n import has, listing, number, t
-from db.intake import SavedIntake
+
+if TYPE_CHECKING:
+    # Only named here: the reception screen shows the find field first, and these come
+    # with the workers that make them (not on the way to the first frame).
+    from db.intake.brief import Brief
+    from db.intake.reception import SavedIntake
+    from db.queues.car_dates import NextMaintenance, Warranty
 
 
 def _heading(text: Text, key: str) -> None:
@@ -42,7 +46,7 @@ def brief_text(b: Brief) -> Text:
     text.append(f"  {b.mobile_masked}")
     if b.sex:
         text.append(f"  {t('intake.sex.' + b.sex)}")
-    for badge in b.segments:  # the segments engineer's badges (issue 5)
+    for badge in b.segments:  # db.segments' badges
         text.append("  ")
         text.append(f" {badge} ", style="reverse")
     text.append("\n")

@@ -1,7 +1,7 @@
 """The reception form: customer group, vehicle group, work order, observation and contact.
 
-The form only shows and collects: values go in and out as ``db.intake.IntakeData``, each
-field is checked on leaving it with ``db.intake.validate_field`` (no database), and the
+The form only shows and collects: values go in and out as ``db.intake.reception.IntakeData``, each
+field is checked on leaving it with ``db.intake.reception.validate_field`` (no database), and the
 errors of a refused save come back as a dict of field paths shown beside their fields.
 """
 
@@ -18,10 +18,10 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from db import intake
+from db.intake import reception as intake
 from db.i18n import t
 from db.validate import as_stored, id_facts, vin_brand
-from tui.screens.card_render import CONSENT_NOW
+from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import FieldRow, field_id

@@ -1,7 +1,7 @@
 """A keyboard list of result rows drawn through the Line API.
 
-``DataTable`` renders every visible cell through Rich on each refresh (about 5 ms per
-row on a busy machine), which alone broke the lookup's 50 ms from key to screen. Here
+``DataTable`` renders every visible cell through Rich on each refresh, too slow for a
+list redrawn at each keystroke of a lookup. Here
 each row is rendered to segments once, when it arrives, and ``render_line`` only picks
 the row and adds the cursor's style. Rows are ``rich.text.Text`` cells: never markup.
 """

@@ -6,14 +6,17 @@ the way to every other screen in sight (design: a function key per main screen, 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from db.i18n import t
-from tui.screens.registry import MAIN_SCREENS
+from tui.main_screens import MAIN_SCREENS
 
 
 class ScreenStrip(Static):
@@ -51,13 +54,55 @@ class ScreenStrip(Static):
         return text
 
 
+class KeysFooter(Footer):
+    """Textual's footer, with its keys built in the first frame and rebuilt only when
+    they change.
+
+    Textual's footer starts empty and rebuilds its keys on every change of the screen's
+    bindings (a screen shown, the focus moved, a stage changed), mounting and styling each
+    key again; as a screen comes up such changes arrive by the handful and hold up the
+    frame that shows it. Here the keys are built with the footer, a burst of changes
+    queues one rebuild, and the rebuild is skipped when the keys to show are the same."""
+
+    _rebuild_queued = False
+    _built_from: object = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.set_reactive(Footer._bindings_ready, True)
+
+    def _keys(self) -> object:
+        """What the keys are built from: the shown bindings, in order, and the palette's."""
+        active = self.screen.active_bindings
+        shown = [(b.key, b.action, b.description, b.group, enabled, tooltip)
+                 for _node, b, enabled, tooltip in active.values() if b.show]
+        palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+        return shown, (palette[1].key, palette[2]) if palette else None
+
+    def compose(self) -> ComposeResult:
+        self._built_from = self._keys()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._rebuild_queued:
+            self._rebuild_queued = True
+            self.call_after_refresh(self._rebuild)
+
+    async def _rebuild(self) -> None:
+        self._rebuild_queued = False
+        if self.is_attached and self._keys() != self._built_from:
+            await self.recompose()
+
+
 class DeskFooter(Vertical):
     """Two lines at the bottom: the keys of the screen in front (Textual's footer), then
     the screen strip. One docked container: two widgets docked to one edge would overlap."""
 
     DEFAULT_CSS = """
     DeskFooter { dock: bottom; height: 2; }
-    DeskFooter > Footer { dock: none; }
+    DeskFooter > KeysFooter { dock: none; }
     """
 
     def __init__(self, show_command_palette: bool = False) -> None:
@@ -65,5 +110,5 @@ class DeskFooter(Vertical):
         self._palette = show_command_palette
 
     def compose(self) -> ComposeResult:
-        yield Footer(compact=True, show_command_palette=self._palette)
+        yield KeysFooter(compact=True, show_command_palette=self._palette)
         yield ScreenStrip()

@@ -1,0 +1,25 @@
+"""Texts of the audit log's chain, refused attempts, and restores under open desks."""
+
+TEXTS = {
+    "audit.detail.rewritten": ("匿名化时清除了 {n} 条记录的旧值（已记下它们原来的指纹，哈希链仍可校验）",
+                               "The anonymisation cleared the values of {n} entries (their former fingerprints are recorded, so the chain still verifies)"),
+    "chain.ok": ("日志链完好：{count} 条记录，最新一条 #{newest}，哈希 {hash}", "The audit chain holds: {count} entries, newest #{newest}, hash {hash}"),
+    "chain.ok_empty": ("日志链完好：还没有记录", "The audit chain holds: no entries yet"),
+    "chain.began": ("#{first}–#{last} 是升级前写下的记录，升级时按原样接入（见 #{entry}）；它们只和当时的文件一样可信",
+                    "#{first}–#{last} were written before the chain and chained as found on upgrade (see #{entry}); they are only as sound as the file was then"),
+    "chain.rewritten": ("其中 {n} 条的旧值被匿名化清除，清除前后的指纹都有记录", "{n} of them had their values cleared by an anonymisation, which recorded their fingerprints before and after"),
+    "chain.broken": ("日志链在 #{id}（{at}，{action}）处断开：这一条或它前面的记录被改过、删过，或是绕过本程序插入的",
+                     "The audit chain breaks at #{id} ({at}, {action}): this entry or the one before it was edited, deleted, or inserted behind the program's back"),
+    "chain.expect_found": ("给出的哈希是第 #{id} 条记录的，它仍在链上", "The given hash is entry #{id}'s, still in the chain"),
+    "chain.expect_missing": ("给出的哈希不在日志里：那之后的记录被删掉或整条链被重算过", "The given hash is not in the log: entries after it were removed or the whole chain was recomputed"),
+    "chain.against_same": ("备份 {file} 的最新记录 #{id} 在日志里原样还在：到那一条为止没有被重写", "The backup {file}'s newest entry #{id} is unchanged in the log: nothing up to it was rewritten"),
+    "chain.against_differs": ("备份 {file} 的最新记录 #{id} 在日志里已不同或不见了：那之前的日志被重写过", "The backup {file}'s newest entry #{id} differs in the log or is gone: the log up to it was rewritten"),
+    "chain.against_empty": ("备份 {file} 里还没有带哈希的日志记录，无从比较", "The backup {file} holds no chained log entry to compare with"),
+    "cli.audit_verify.against": ("再和一份备份比较：备份里最新那条日志记录在现在的日志里必须原样还在", "also compare with a backup: its newest log entry must still be in the log unchanged"),
+    "chain.newest": ("日志最新哈希：#{id} {hash}", "Audit log newest hash: #{id} {hash}"),
+    "chain.screen_broken": ("⚠ 日志链在 #{id} 处断开：有记录被改过、删过或插入过（advisor audit-verify）",
+                            "⚠ The audit chain breaks at #{id}: entries were edited, deleted or inserted (advisor audit-verify)"),
+    "cli.audit_verify.help": ("校验操作日志的哈希链：完好时退出码 0 并给出条数，否则退出码 1 并指出第一条对不上的记录",
+                              "check the audit log's hash chain: exit 0 with the count when it holds, else exit 1 naming the first entry that does not match"),
+    "cli.audit_verify.expect": ("还要确认这个哈希（备份或日报里抄下的）仍在链上", "also check that this hash (copied from a backup or a daily report) is still in the chain"),
+}
