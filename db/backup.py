@@ -30,6 +30,7 @@ from db import desks, settings
 from db.clock import now, today
 from db.connection import IDENTITY_KEY, SQLITE_HEADER, _sqlite_path, default_path, runner, translate
 from db.errors import AdvisorError, DatabaseProblem
+from db.files import create_private
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
 
@@ -94,6 +95,7 @@ def _sqlite_backup(source_path: str, dest: Path, progress: Progress | None) -> B
             source.execute("BEGIN")  # one snapshot for the copy and for the counts
             counts = _count_rows(source)
             partial.unlink(missing_ok=True)
+            os.close(create_private(partial))  # 0600; SQLite takes an empty file as a new database
             target = sqlite3.connect(partial, isolation_level=None)
             try:
                 def step(status: int, remaining: int, total: int) -> None:
@@ -172,6 +174,8 @@ def _pg_dump(database: PostgresqlDatabase, dest: Path) -> BackupResult:
     args, env = _pg_env(database)
     partial = dest.with_name(dest.name + ".partial")
     try:
+        partial.unlink(missing_ok=True)
+        os.close(create_private(partial))  # 0600: pg_dump writes into it, keeping the mode
         done = subprocess.run(["pg_dump", "--format=custom", "--no-password", "--file", str(partial), *args],
                               env=env, capture_output=True, text=True)
         if done.returncode != 0:
@@ -276,6 +280,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
         staging = target_path.with_name(target_path.name + ".restoring")
         try:
             staging.unlink(missing_ok=True)
+            os.close(create_private(staging))  # 0600: copyfile writes into it, keeping the mode
             shutil.copyfile(source, staging)
             conn = sqlite3.connect(staging, isolation_level=None)
             try:
@@ -286,6 +291,8 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
                 counts = _count_rows(conn)
             finally:
                 conn.close()
+            if not target_path.exists():
+                os.close(create_private(target_path))  # readable by the owner only, as every archive
             src = sqlite3.connect(f"file:{staging}?mode=ro", uri=True)
             dst = sqlite3.connect(target_path, timeout=10)
             try:

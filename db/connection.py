@@ -6,6 +6,17 @@ transaction is ``BEGIN IMMEDIATE`` (a deferred one that reads, then writes, fail
 with "database is locked" when another advisor committed in between). ``writing()`` is
 the one way the program opens a writing transaction; it turns low-level failures into
 ``DatabaseProblem`` with a message for the user.
+
+Only explicit acts create an archive. ``open_database(create=False)`` refuses a missing
+file or folder, and whatever the ``create`` flag, a path that holds something that is not
+this program's archive is refused before anything is written to it: a 0-byte file, a file
+that is not SQLite, another program's SQLite database. This program's identity is SQLite's
+``application_id`` header field (``APPLICATION_ID``, "advi"), set when an archive is created
+and when an archive of an earlier version (which has none) is first opened; such an older
+archive is recognised by its migration table and tables before anything is written.
+Scripts and tests create by default; the ``advisor`` command allows it only to the
+commands that declare ``CREATES`` (``demo``, ``import``), to the program's first start on
+its default path, and after the program has asked (``creating``).
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ from urllib.parse import urlparse
 from peewee import Database, DatabaseError, InterfaceError, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from db.errors import AdvisorError, DatabaseProblem
+from db.files import create_private
 from db.i18n import t
 from db.models import ALL_MODELS, database_proxy
 
@@ -35,6 +47,27 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_HISTORY = "schema_migration"  # the runner's table of the migrations applied
 BUSY_TIMEOUT_MS = 10_000  # design.md asks for at least 5 s; eight busy advisors need more room
 SQLITE_HEADER = b"SQLite format 3\x00"
+APPLICATION_ID = 0x61647669  # "advi", in the SQLite file's header (PRAGMA application_id)
+OUR_TABLES = {"schema_migration", "customer", "vehicle", "visit"}  # an archive without the id
+
+
+class ArchiveMissing(DatabaseProblem):
+    """No archive at the path or URL given, and creating one was not asked for."""
+
+
+_may_create = True  # what open_database does when not told; see ``creating``
+
+
+@contextlib.contextmanager
+def creating(allowed: bool) -> Iterator[None]:
+    """Whether ``open_database`` creates a missing archive when not told (the shell sets
+    this per command: only a command that creates by its nature may)."""
+    global _may_create
+    saved, _may_create = _may_create, allowed
+    try:
+        yield
+    finally:
+        _may_create = saved
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -82,12 +115,14 @@ def _sqlite_path(target: str) -> str | None:
     return target
 
 
-def make_database(target: str) -> Database:
-    """Build (not connect) the peewee database for a path or URL."""
+def make_database(target: str, create: bool = True) -> Database:
+    """Build (not connect) the peewee database for a path or URL. A SQLite file is
+    checked first (``_check_sqlite_file``); a new one is created, readable by its owner
+    only, when ``create``."""
     path = _sqlite_path(target)
     if path is not None:
         if path != ":memory:":
-            _check_sqlite_file(Path(path))
+            _check_sqlite_file(Path(path), create)
         return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
                               timeout=BUSY_TIMEOUT_MS / 1000)
     parsed = urlparse(target)
@@ -109,40 +144,108 @@ def make_database(target: str) -> Database:
     raise DatabaseProblem(t("db.unknown_scheme", scheme=parsed.scheme, target=describe(target)))
 
 
-def _check_sqlite_file(path: Path) -> None:
-    """Refuse early, with a clear message, what SQLite would refuse late or obscurely."""
+def _check_sqlite_file(path: Path, create: bool) -> None:
+    """Refuse early, with a clear message, what SQLite would refuse late or obscurely, and
+    anything that is not this program's archive, before a byte is written to it. A
+    missing file is created (empty, mode 0600: the WAL and shared-memory files SQLite adds
+    take the same mode) when ``create``, else refused."""
     if path.exists():
         if path.is_dir():
             raise DatabaseProblem(t("db.is_directory", path=path))
         if not os.access(path, os.R_OK):
             raise DatabaseProblem(t("db.unreadable", path=path))
-        if path.stat().st_size:
-            with open(path, "rb") as fh:
-                if fh.read(16) != SQLITE_HEADER:
-                    raise DatabaseProblem(t("db.not_a_database", path=path))
+        if not path.stat().st_size:
+            raise DatabaseProblem(t("db.empty_file", path=path))
+        with open(path, "rb") as fh:
+            if fh.read(16) != SQLITE_HEADER:
+                raise DatabaseProblem(t("db.not_a_database", path=path))
+        if not is_our_archive(path):
+            raise DatabaseProblem(t("db.not_ours", path=path))
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
             raise DatabaseProblem(t("db.readonly_file", path=path))
-    else:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
-        if not os.access(path.parent, os.W_OK):
-            raise DatabaseProblem(t("db.cannot_create", path=path, reason=t("db.dir_readonly")))
+        return
+    if not create:
+        if not path.parent.is_dir():
+            raise ArchiveMissing(t("db.missing_folder", path=path, folder=path.parent))
+        raise ArchiveMissing(t("db.missing", path=path))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
+    if not os.access(path.parent, os.W_OK):
+        raise DatabaseProblem(t("db.cannot_create", path=path, reason=t("db.dir_readonly")))
+    try:
+        os.close(create_private(path))
+    except FileExistsError:  # created by another desk starting at the same moment
+        return _check_sqlite_file(path, create)
+    except OSError as exc:
+        raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
 
 
-def open_database(target: str | os.PathLike | None = None, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) the archive, bring its schema up to date, bind the models."""
+def is_our_archive(path: Path) -> bool:
+    """This program's archive: our ``application_id``, or none at all (an archive of an
+    earlier version) with our migration table, its first migration, and our tables.
+    Read through a read-only connection: nothing is written to a file being judged."""
+    try:
+        return _identify(path, "?mode=ro")
+    except sqlite3.Error as exc:
+        if _is_busy(exc):
+            raise DatabaseProblem(t("db.locked")) from None
+    try:
+        # A WAL file cannot be read where its shared-memory file cannot be made (a
+        # read-only folder): the main file alone then tells whose it is.
+        return _identify(path, "?mode=ro&immutable=1")
+    except sqlite3.Error:
+        raise DatabaseProblem(t("db.not_a_database", path=path)) from None
+
+
+def _identify(path: Path, options: str) -> bool:
+    conn = sqlite3.connect(path.resolve().as_uri() + options, uri=True)
+    try:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        if application_id:
+            return application_id == APPLICATION_ID
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not OUR_TABLES <= tables:
+            return False
+        return conn.execute("SELECT 1 FROM schema_migration WHERE name = '0001_initial'").fetchone() is not None
+    finally:
+        conn.close()
+
+
+def open_database(target: str | os.PathLike | None = None, *, migrate: bool = True,
+                  create: bool | None = None) -> Database:
+    """Open the archive, bring its schema up to date, bind the models.
+
+    ``create``: make a new archive when there is none at ``target`` (a missing SQLite
+    file, an empty PostgreSQL database); not given, what ``creating`` allows (yes, unless
+    the shell said otherwise). Refused whatever ``create`` says: anything that is not this
+    program's archive (see ``_check_sqlite_file``, ``_check_postgres``)."""
     resolved = resolve_target(target)
-    database = make_database(resolved)
+    create = _may_create if create is None else create
+    path = _sqlite_path(resolved)
+    fresh = path not in (None, ":memory:") and not Path(path).exists()
+    database = make_database(resolved, create)
     try:
         database.connect(reuse_if_open=True)
         if isinstance(database, SqliteDatabase):
             # A file that is not a database is only noticed on the first read.
-            database.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+            tables = {r[0] for r in database.execute_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+            if fresh or (path == ":memory:" and not tables):
+                database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        else:
+            _check_postgres(database, resolved, create)
+    except AdvisorError:
+        database.close()
+        raise
     except (OperationalError, DatabaseError, InterfaceError) as exc:
+        database.close()
+        if fresh:  # created just now and not usable: leave nothing behind
+            with contextlib.suppress(OSError):
+                if not os.path.getsize(path):
+                    os.unlink(path)
         raise translate(exc, resolved) from None
-    path = _sqlite_path(resolved)
     if path not in (None, ":memory:"):
         from db import desks
 
@@ -157,6 +260,19 @@ def open_database(target: str | os.PathLike | None = None, *, migrate: bool = Tr
         upgrade(database)
     database._archive_identity = read_identity(database)
     return database
+
+
+def _check_postgres(database: Database, target: str, create: bool) -> None:
+    """A PostgreSQL database holds this program's archive (its migration table), or is
+    empty and ``create`` says to make one; a database of another program is refused."""
+    tables = {r[0] for r in database.execute_sql(
+        "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()").fetchall()}
+    if not tables:
+        if not create:
+            raise ArchiveMissing(t("db.missing", path=describe(target)))
+        return
+    if "schema_migration" not in tables:
+        raise DatabaseProblem(t("db.not_ours", path=describe(target)))
 
 
 # A restore (db/backup.py) gives the archive it puts in place a new identity, a setting
@@ -213,6 +329,11 @@ def schema_state(database: Database) -> tuple[list[str], list[str]]:
 def upgrade(database: Database) -> list[str]:
     """Apply pending migrations; refuse a database written by a newer program."""
     try:
+        if isinstance(database, SqliteDatabase) and database.database != ":memory:":
+            # An archive of an earlier version (recognised before it was opened) takes
+            # this program's id now, whether or not a migration is pending.
+            if database.execute_sql("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                database.execute_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         if _up_to_date(database):
             return []
         _, unknown = schema_state(database)

@@ -21,6 +21,8 @@ import pkgutil
 from collections.abc import Iterable
 from functools import lru_cache
 
+from db.safe_text import LINES, visible_value
+
 LANGUAGES = ("zh", "en")
 _language = "zh"
 
@@ -73,10 +75,17 @@ def catalogue() -> dict[str, tuple[str, str]]:
 
 
 def t(key: str, /, **values: object) -> str:
-    """The text for ``key`` in the current language, with ``{names}`` filled in."""
+    """The text for ``key`` in the current language, with ``{names}`` filled in.
+
+    The values filled in are shown by ``db.safe_text``'s rule (a control or invisible
+    character as a visible escape; line breaks and tabs kept), since they are names,
+    paths, headers and reasons that came from outside: a toast, a status line or a
+    shell message built here never carries them raw."""
     zh, en = catalogue()[key]
     text = en if _language == "en" else zh
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return text.format(**{name: visible_value(value, LINES) for name, value in values.items()})
 
 
 def has(key: str) -> bool:

@@ -21,10 +21,8 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import decimal
-import io
 import json
 import os
 from dataclasses import dataclass
@@ -38,7 +36,10 @@ from db.audit import write as audit
 from db.clock import now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
+from db.files import private_file
 from db.i18n import t
+from db.safe_text import dumps
+from db.sheets import SheetWriter
 from db.models import (AuditEntry, Contact, Customer, Ownership, Prospect, QueueState,
                        Vehicle, Visit, VisitPart)
 from db.roles import require_manager
@@ -244,33 +245,22 @@ def _flatten(data: dict[str, Any]) -> list[list[Any]]:
 def _write_private(target: Path, fmt: str, data: dict[str, Any], rows: list[list[Any]],
                    overwrite: bool) -> None:
     """Write the copy readable by its owner only (0600: it holds unmasked personal data);
-    never over an existing file unless asked, and no half-written file left on failure."""
+    never over an existing file unless asked, and no half-written file left on failure
+    (``db.files``). The sheets go through the program's one sheet writer (no formula, no
+    control character in a cell); the JSON keeps every value exact, its control and
+    invisible characters written as ``\\u`` escapes (``db.safe_text.dumps``)."""
     if fmt == "xlsx":
         try:
-            from openpyxl import Workbook  # heavy to import: only when an .xlsx copy is written
+            import openpyxl  # noqa: F401  (heavy to import: only when an .xlsx copy is written)
         except ImportError:
             raise Invalid(t("privacy.xlsx_missing"), field="path") from None
-    flags = os.O_WRONLY | os.O_CREAT | (os.O_TRUNC if overwrite else os.O_EXCL)
-    fd = os.open(target, flags, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            if fmt == "json":
-                raw.write(json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-            elif fmt == "csv":
-                with io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:  # BOM: Excel reads Chinese
-                    writer = csv.writer(fh)
-                    writer.writerow(["group", "row", "field", "value"])
-                    writer.writerows(rows)
-            else:
-                book = Workbook(write_only=True)
-                sheet = book.create_sheet("archive")
-                sheet.append(["group", "row", "field", "value"])
-                for row in rows:
-                    sheet.append(row)
-                book.save(raw)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    if fmt == "json":
+        with private_file(target, overwrite=overwrite) as raw:
+            raw.write(dumps(data, indent=2).encode("utf-8"))
+        return
+    with SheetWriter(target, ["group", "row", "field", "value"], overwrite=overwrite, title="archive") as sheet:
+        for row in rows:
+            sheet.write(row)
 
 
 # ---- anonymisation ---------------------------------------------------------------

@@ -6,8 +6,10 @@ in a moment:
 - incomplete archives, least complete first (the score comes from db/completeness.py,
   computed in SQL: one pass over the customer table with the vehicle and visit counts
   grouped by their indexed owner/customer columns);
-- stored values that fail today's validators (older or imported data): scanned in id
-  order, a chunk at a time, resumable from a cursor;
+- stored values that fail today's validators (older or imported data), and stored text
+  holding control or invisible characters (``db.safe_text``: written by another client,
+  an older version or straight into the file): scanned in id order, a chunk at a time,
+  resumable from a cursor;
 - suspected duplicates, found with GROUP BY over indexed keys: the same mobile under
   different names, the same person twice (same ID number, or same name and mobile), and
   the same VIN in different spellings (I/O/Q read as 1/0/0, separators dropped) or
@@ -27,6 +29,7 @@ from db import validate as v
 from db.errors import Invalid
 from db.i18n import t
 from db.models import Customer, Vehicle, Visit
+from db.safe_text import hidden_in
 from db.segments import live_customer
 
 # Not merged away, not anonymised. For passes over the whole table: the planner walks the
@@ -109,11 +112,24 @@ _CHECKS = {
     "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.identifier}),
     "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin, "plate": v.plate}),
 }
+# Free text checked for hidden characters only (the fields above are checked by their
+# validators, which refuse such characters too).
+_TEXT_FIELDS = {
+    "customer": ("name", "occupation", "home_address", "district", "hobbies", "education", "income",
+                 "employer", "employer_address", "interests", "value_class_reason"),
+    "vehicle": ("brand", "model", "engine_no", "transmission_no", "color"),
+}
 CHECKED_FIELDS = tuple(name for _, names, _ in _CHECKS.values() for name in names)
 
 
+def _hidden_reason(value: str) -> str | None:
+    found = hidden_in(value)
+    return t("quality.hidden", chars=" ".join(found)) if found else None
+
+
 def _bad_in_chunk(table: str, after_id: int, chunk: int) -> tuple[list[BadValue], int | None]:
-    model, names, checks = _CHECKS[table]
+    model, checked, checks = _CHECKS[table]
+    names = checked + tuple(n for n in _TEXT_FIELDS[table] if n not in checked)
     columns = [model.id, *(getattr(model, n) for n in names)]
     if model is Vehicle:
         columns += [Vehicle.owner, Customer.name]
@@ -124,16 +140,22 @@ def _bad_in_chunk(table: str, after_id: int, chunk: int) -> tuple[list[BadValue]
     found: list[BadValue] = []
     for row in rows:
         values = dict(zip(names, row[1:1 + len(names)]))
-        for name, check in checks.items():
+        for name in names:
             value = values[name]
             if value in (None, ""):
                 continue
-            try:
-                if check(value) == value:
+            check = checks.get(name)
+            if check is None:
+                reason = _hidden_reason(value)
+                if reason is None:
                     continue
-                reason = t("quality.normalised", value=check(value))  # stored in another spelling
-            except Invalid as exc:
-                reason = str(exc)
+            else:
+                try:
+                    if check(value) == value:
+                        continue
+                    reason = t("quality.normalised", value=check(value))  # stored in another spelling
+                except Invalid as exc:
+                    reason = str(exc)
             if model is Vehicle:
                 owner, who = row[-2], row[-1] or values["vin"]
             else:

@@ -23,8 +23,11 @@ lines is not taken for UTF-8. A first line ``sep=;`` (Excel's) names the delimit
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
+import decimal
+import errno
 import io
 import os
 import re
@@ -37,7 +40,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from db.errors import Invalid
+from db.files import create_private, partial_name, publish
 from db.i18n import t
+from db.safe_text import LINES, visible
 
 SNIFF_BYTES = 64 * 1024
 SUFFIXES = (".csv", ".xlsx")
@@ -465,27 +470,39 @@ def open_book(path: str | os.PathLike) -> Book:
 
 
 class SheetWriter:
-    """Rows out to .csv (UTF-8 with BOM, so Excel shows the Chinese) or .xlsx (write-only)."""
+    """Every sheet the program writes goes through here: the campaign export, a customer's
+    own copy, the import's rejects list. Rows out to .csv (UTF-8 with BOM, so Excel shows
+    the Chinese) or .xlsx (write-only), each cell made safe by ``_cell`` (no formula, no
+    control character), the file created 0600 under a temporary name and put in place
+    whole by ``close`` (``db.files``); leaving the ``with`` block on an error leaves no
+    file, and an existing one untouched. ``overwrite=False`` never replaces a file
+    (``FileExistsError``)."""
 
-    def __init__(self, path: str | os.PathLike, header: Sequence[str]) -> None:
+    def __init__(self, path: str | os.PathLike, header: Sequence[str], *, overwrite: bool = True,
+                 title: str | None = None) -> None:
         self.path = Path(path)
         suffix = self.path.suffix.lower()
         if suffix not in SUFFIXES:
             raise Invalid(t("sheets.kind", suffix=suffix or "?"), "file")
         self._xlsx = suffix == ".xlsx"
+        self._overwrite = overwrite
+        if not overwrite and self.path.exists():
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(self.path))
+        self._temporary = partial_name(self.path)
         try:
-            if self._xlsx:
-                from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
-
-                self._book = Workbook(write_only=True)
-                self._sheet = self._book.create_sheet()
-                self._sheet.append(list(header))
-            else:
-                self._file = open(self.path, "w", encoding="utf-8-sig", newline="")
-                self._csv = csv.writer(self._file)
-                self._csv.writerow(header)
+            self._raw = os.fdopen(create_private(self._temporary), "wb")
         except OSError as exc:
             raise Invalid(t("sheets.cannot_write", path=self.path, reason=exc.strerror or exc), "file") from None
+        if self._xlsx:
+            from openpyxl import Workbook  # heavy to import: only when an .xlsx is written
+
+            self._book = Workbook(write_only=True)
+            self._sheet = self._book.create_sheet(title)
+            self._sheet.append([_cell(v) for v in header])
+        else:
+            self._text = io.TextIOWrapper(self._raw, encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self._text)
+            self._csv.writerow(["" if v is None else v for v in (_cell(v) for v in header)])
         self.rows = 0
 
     def write(self, values: Iterable[Any]) -> None:
@@ -497,32 +514,61 @@ class SheetWriter:
         self.rows += 1
 
     def close(self) -> None:
+        """Finish the file and put it in place."""
         try:
             if self._xlsx:
-                self._book.save(self.path)
+                self._book.save(self._raw)
+                self._raw.close()
             else:
-                self._file.close()
+                self._text.close()
+            publish(self._temporary, self.path, overwrite=self._overwrite)
+        except FileExistsError:
+            self.discard()
+            raise
         except OSError as exc:
+            self.discard()
             raise Invalid(t("sheets.cannot_write", path=self.path, reason=exc.strerror or exc), "file") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        """Leave no file: the temporary one removed, nothing put in place."""
+        with contextlib.suppress(Exception):
+            if self._xlsx:
+                self._sheet.close()  # ends openpyxl's row writer, which holds a file of its own
+            (self._raw if self._xlsx else self._text).close()
+        self._temporary.unlink(missing_ok=True)
 
     def __enter__(self) -> SheetWriter:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.discard()
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+# A spreadsheet runs a cell starting with one of these as a formula (=HYPERLINK(…),
+# =cmd|…, +1+cmd…, @SUM(…)); a leading tab or carriage return hides such a start from a
+# quick look and is read as one by some programs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _cell(value: Any) -> Any:
-    """Dates stay dates (Excel shows them as dates); text stays text (a mobile is not a number).
+    """Dates stay dates (Excel shows them as dates), numbers numbers; text stays text (a
+    mobile is not a number), shown by ``db.safe_text``'s rule: a control or invisible
+    character as its escape (a spreadsheet is read by a person, a CSV maybe in a terminal;
+    openpyxl refuses most control characters outright); line breaks and tabs kept.
 
     Text that a spreadsheet would run as a formula (a customer named ``=HYPERLINK(…)``) gets
-    a leading apostrophe, the spreadsheet's own mark for "this is text".
+    a leading apostrophe, the spreadsheet's own mark for "this is text", in CSV and .xlsx
+    alike: no cell of a sheet written here is ever a live formula.
     """
     if isinstance(value, str):
+        value = visible(value, LINES)
         return "'" + value if value.startswith(FORMULA_STARTS) else value
-    if value is None or isinstance(value, (int, float, dt.date)):
+    if value is None or isinstance(value, (int, float, decimal.Decimal, dt.date)):
         return value
-    return str(value)
+    return _cell(str(value))

@@ -13,6 +13,7 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError
 from db.i18n import t
+from tui.guard import DropHidden
 from tui.keys import TranslatedBindings, key_name
 from tui.palette import DeskCommands, DeskPalette
 from tui.main_screens import MAIN_SCREENS, MainScreen
@@ -72,6 +73,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self.advisor_name: str = known_advisor[1] if known_advisor else ""
         self._requested_advisor = advisor_name
         self.title = t("app.title")
+        self._filters.append(DropHidden())  # nothing hidden reaches the terminal (tui/guard.py)
         # Keys read while a screen changes stage, in the order read (see hold_keys).
         self._held: list[events.Key] | None = None
         self._holding = False

@@ -1,14 +1,16 @@
 """The ``advisor`` command: opens the program, or runs one of its shell commands.
 
 Commands live one per module in ``tui/shell/`` (``NAME``, ``HELP_KEY``,
-``add_arguments(parser)``, ``run(args) -> int``) and are found at start, so adding one
-touches no other file; only the module of the command named is imported. ``--db``,
-``--today`` and ``--lang`` work before or after the command's name. Only the interactive program imports Textual.
+``add_arguments(parser)``, ``run(args) -> int``, and ``CREATES = True`` for the few that
+may create a missing archive) and are found at start, so adding one touches no other
+file; only the module of the command named is imported. ``--db``, ``--today`` and
+``--lang`` work before or after the command's name. Only the interactive program imports Textual.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import pkgutil
@@ -17,6 +19,7 @@ from types import ModuleType
 
 from db.errors import AdvisorError
 from db.i18n import set_language, t
+from db.safe_text import LINES, visible
 
 
 def _early_language(argv: list[str]) -> None:
@@ -139,8 +142,40 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
         cmd = sub.add_parser(module.NAME, help=t(module.HELP_KEY), description=t(module.HELP_KEY))
         _add_common(cmd, suppress=True)
         module.add_arguments(cmd)
-        cmd.set_defaults(run=module.run)
+        # A command creates an archive only when it says so (demo, import): the others
+        # refuse a missing path instead of leaving an empty archive there.
+        cmd.set_defaults(run=module.run, creates=getattr(module, "CREATES", False))
     return parser
+
+
+class SafeOutput:
+    """A shell command's stdout or stderr with ``db.safe_text``'s rule applied to all
+    that is written: whatever a command prints (a name, a sheet's header, a path, a
+    report line), a control or invisible character reaches the terminal as a visible
+    escape, never raw. Line breaks and tabs pass (tab-separated lists, whose fields are
+    made visible by the command itself); so does a carriage return on stderr, where
+    progress lines rewrite themselves."""
+
+    def __init__(self, stream, keep: str) -> None:
+        self._stream, self._keep = stream, keep
+
+    def write(self, text: str) -> int:
+        return self._stream.write(visible(text, self._keep))
+
+    def __getattr__(self, name: str):  # flush, isatty, fileno, encoding, buffer…
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def safe_output():
+    """Guard stdout and stderr while a shell command runs (not the interactive program:
+    Textual draws its own screen, guarded by ``tui.app``)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeOutput(sys.stdout, LINES), SafeOutput(sys.stderr, LINES + "\r")
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -149,6 +184,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     set_language(args.lang)
+    if getattr(args, "run", None) is None:
+        return _main(args)
+    from db.connection import creating
+
+    with safe_output(), creating(args.creates):
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         from db.clock import pin_today
         from db.validate import date as valid_date

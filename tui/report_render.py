@@ -14,6 +14,7 @@ from rich.text import Text
 
 from db.i18n import t
 from db.report import OUTCOME_COLUMNS, Report
+from db.safe_text import visible
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -135,7 +136,7 @@ def _calls(text: Text, report: Report) -> None:
     if not report.calls:
         text.append(t("report.none") + "\n", style="italic")
     for line, row in zip(report.calls, rows):
-        text.append(pad(line.advisor, 12) + figures(row, cells) + "\n")
+        text.append(pad(visible(line.advisor), 12) + figures(row, cells) + "\n")
 
 
 def _completeness(text: Text, report: Report, width: int) -> None:
@@ -144,6 +145,6 @@ def _completeness(text: Text, report: Report, width: int) -> None:
     text.append(pad(t("report.station"), 12) + pad("", 10) + pad(f"{report.completeness:.1f}%", 8, True) + " ")
     text.append(bar(report.completeness, 100, span) + "\n", style="green")
     for line in report.completeness_by_advisor:
-        text.append(pad(line.advisor, 12) + pad(t("report.archives", n=f"{line.archives:,}"), 10, True)
+        text.append(pad(visible(line.advisor), 12) + pad(t("report.archives", n=f"{line.archives:,}"), 10, True)
                     + pad(f"{line.score:.1f}%", 8, True) + " ")
         text.append(bar(line.score, 100, span) + "\n", style="green")

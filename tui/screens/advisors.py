@@ -13,6 +13,7 @@ from textual.widgets import DataTable
 from db import roles
 from db.i18n import t
 from db.roles import advisor_lines
+from db.safe_text import visible
 from tui.screens.ask import AskField
 from tui.screens.manager_base import ListDesk
 
@@ -56,11 +57,11 @@ class AdvisorsScreen(ListDesk):
         for line in lines:
             style = "" if line.active else "dim"
             key = table.add_row(
-                Text(line.name, style=style), Text(t(f"roles.{line.role}"), style=style),
+                Text(visible(line.name), style=style), Text(t(f"roles.{line.role}"), style=style),
                 Text(t("advisors.active" if line.active else "advisors.retired"), style=style),
-                Text("✓" if line.has_pin else "", style=style), Text(line.login, style=style),
+                Text("✓" if line.has_pin else "", style=style), Text(visible(line.login or ""), style=style),
                 Text(str(len(line.keys)) if line.keys else "", justify="right", style=style),
-                Text(line.os_user, style=style),
+                Text(visible(line.os_user or ""), style=style),
                 Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right"),
                 key=str(line.id))
             self.advisor_rows[key.value] = line

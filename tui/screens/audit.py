@@ -17,6 +17,7 @@ from db.audit.read import AuditFilter, PAGE_SIZE
 from db.errors import Invalid
 from db.i18n import t
 from db.roles import list_advisors
+from db.safe_text import LINES, visible
 from db.validate import date as valid_date
 from tui.screens.manager_base import ManagerScreen
 from tui.widgets.fields import TextField
@@ -25,7 +26,7 @@ from tui.workers import db_work
 
 def _cell(value: str) -> Text:
     """A cell cut at its column's edge shows that it is cut (…); the detail below has it whole."""
-    return Text(value, no_wrap=True, overflow="ellipsis")
+    return Text(visible(value or ""), no_wrap=True, overflow="ellipsis")
 
 
 class LogTable(DataTable):
@@ -156,13 +157,13 @@ class AuditScreen(ManagerScreen):
         if row is None:
             return
         text = Text()
-        text.append(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {row.action_label}  {row.customer}\n")
+        text.append(visible(f"{row.at:%Y-%m-%d %H:%M:%S}  {row.advisor}  {row.action_label}  {row.customer}") + "\n")
         for change in row.changes:
-            text.append(change + "\n")
+            text.append(visible(change, LINES) + "\n")
         if row.note:
-            text.append(row.note + "\n")
+            text.append(visible(row.note, LINES) + "\n")
         if row.origin:
-            text.append(row.origin)
+            text.append(visible(row.origin, LINES))
         text.rstrip()
         self._show_detail(text)
 

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from db.archive import CUSTOMER_GROUP, OBSERVATION_GROUP
 from db.i18n import field_label, has, listing, number, t
+from db.safe_text import LINES, visible
 from tui.wrap import wrap_cells
 
 SPARK = " ▁▂▃▄▅▆▇█"
@@ -47,7 +48,8 @@ def _pad(label: str, width: int) -> Text:
 
 
 def _value(value: object) -> str:
-    return t("card.none") if value in (None, "") else str(value)
+    """A stored value as the card shows it: a control character as its escape."""
+    return t("card.none") if value in (None, "") else visible(str(value), LINES)
 
 
 def code_text(name: str, value: object) -> object:
@@ -81,8 +83,8 @@ def vehicles(card, selected: int) -> Text:
     for index, car in enumerate(card.vehicles):
         values = car.values
         head = Text("▶ " if index == selected else "  ", style="bold")
-        head.append(values["plate"] or t("card.none"), style="bold")
-        head.append(f"  {values['vin']}  {values.get('brand') or ''} {values.get('model') or ''}".rstrip())
+        head.append(visible(values["plate"] or t("card.none")), style="bold")
+        head.append(visible(f"  {values['vin']}  {values.get('brand') or ''} {values.get('model') or ''}".rstrip()))
         if not car.owned_now:
             head.append(" " + t("card.vehicle_sold"), style="dim")
         text.append_text(head)
@@ -116,7 +118,7 @@ def visits(card, selected: int) -> Text:
             fees += "  " + str(code_text("payment_method", visit.payment_method))
         text.append("    " + fees + "\n", style="dim")
         if visit.work_done:
-            text.append(indented(visit.work_done, 4))
+            text.append(indented(visible(visit.work_done, LINES), 4))
         for part in visit.parts:
             text.append("    " + t("card.visit_part", name=part.name, qty=part.quantity.normalize(),
                                    price=money(part.unit_price)) + "\n")
@@ -171,6 +173,7 @@ def contacts(card) -> Text:
     for contact in card.contacts:
         head = [contact.at.strftime("%Y-%m-%d %H:%M"), contact.advisor, _coded("card.channel", contact.channel),
                 purpose_text(contact.purpose), _coded("contact.outcome", contact.outcome)]
+        head = [visible(part) for part in head]
         text.append("  ".join(part for part in head if part) + "\n", style="bold")
         tags = listing(tag for tag in re.split(r"[,，、]\s*", contact.tags or "") if tag.strip())
         for key, value in (("card.traits", contact.traits), ("card.events", contact.events),
@@ -185,7 +188,7 @@ def contacts(card) -> Text:
 def anonymise_plan(plan) -> Text:
     """What ``db.privacy.anonymise`` will erase and keep (a ``db.privacy.AnonymisePlan``)."""
     text = Text(t("card.anon_title", id=plan.customer_id), style="bold")
-    text.append(plan.name, style="bold")  # the customer's name: plain text, never markup
+    text.append(visible(plan.name), style="bold")  # the customer's name: plain text, never markup
     text.append("\n" + t("card.anon_final") + "\n\n", style="bold")
     text.append(t("card.anon_erase") + "\n", style="bold")
     erased = [t("card.anon_erase_fields", fields=listing(field_label(n) for n in plan.erased_fields))]

@@ -26,6 +26,7 @@ from db.clock import today
 from db.errors import AdvisorError
 from db.i18n import field_label, listing, number, t
 from db.importer import parse_map_options, run_import
+from db.safe_text import visible
 from tui.keys import TranslatedBindings
 from tui.widgets.fields import TextField
 from tui.widgets.greeting import GreetingBanner
@@ -135,7 +136,7 @@ class ImportScreen(TranslatedBindings, Screen):
                 shown = Text(t("import.unrecognised"), style="bold")  # the advisor may map it
             else:
                 shown = Text(t("import.unmapped"), style="dim")  # mapped away on purpose
-            rows.append((Text(header), shown))
+            rows.append((Text(visible(header)), shown))  # a header's escape sequence made visible
         self._fill_columns(self.query_one("#import-columns", DataTable), rows)
         if plan.missing:
             self._say(t("import.missing", fields=listing(field_label(f) for f in plan.missing)))

@@ -25,6 +25,7 @@ from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from db.i18n import number, t
+from db.safe_text import visible
 from tui.screens.base import DeskScreen
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.widgets.brief_view import BriefText, brief_text, saved_text
@@ -618,7 +619,7 @@ def _hit_line(hit: Any) -> Text:
     text = Text(no_wrap=True, overflow="ellipsis")
     for value, width, style in ((hit.plate or "—", 10, "bold"), (hit.name, 10, ""),
                                 (hit.mobile_masked, 13, ""), (f"…{hit.vin[-6:]}" if hit.vin else "", 9, "")):
-        cell = Text(value, style=style)
+        cell = Text(visible(value or ""), style=style)
         cell.truncate(width, overflow="ellipsis")
         text.append_text(cell)
         text.append(" " * (width - cell.cell_len + 1))

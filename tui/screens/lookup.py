@@ -24,6 +24,7 @@ from textual.worker import Worker
 
 from db import search as lookup
 from db.i18n import number, t
+from db.safe_text import visible
 from tui.screens.base import DeskScreen
 from tui.widgets.fields import TextField
 from tui.widgets.result_list import ResultList, row_text
@@ -123,9 +124,11 @@ class LookupScreen(DeskScreen):
 
     @staticmethod
     def _cells(hit) -> list[Text]:
-        # Customer values as Text: a name like "[b]x[/b]" is shown as typed, never as markup.
+        # Customer values as Text: a name like "[b]x[/b]" is shown as typed, never as markup,
+        # and a control character in it as its escape (db.safe_text), never raw.
         return [
-            Text(hit.name), Text(hit.mobile_masked or ""), Text(hit.plate or ""), Text(hit.vin or ""),
+            Text(visible(hit.name)), Text(visible(hit.mobile_masked or "")), Text(visible(hit.plate or "")),
+            Text(visible(hit.vin or "")),
             Text(hit.last_visit.isoformat() if hit.last_visit else ""),
             Text(t(f"lookup.match.{hit.match}"), style="dim"),
         ]

@@ -28,6 +28,7 @@ from db import prospects
 from db.clock import today
 from db.i18n import number, t
 from db.masking import mask_mobile
+from db.safe_text import LINES, visible
 from db.validate import date_example
 from tui.screens.base import DeskScreen
 from tui.screens.prospect_forms import DoorsForm
@@ -146,8 +147,8 @@ class ProspectsScreen(DeskScreen):
     @staticmethod
     def _cells(row, day: dt.date) -> list[Text]:
         due = row.next_contact_date
-        return [Text(row.name), Text(mask_mobile(row.mobile)), Text(row.district or ""),
-                Text(row.current_car or ""),
+        return [Text(visible(row.name)), Text(visible(mask_mobile(row.mobile))), Text(visible(row.district or "")),
+                Text(visible(row.current_car or "")),
                 Text(due.isoformat() if due else "", style="bold" if due and due <= day else "")]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -250,7 +251,7 @@ class ProspectsScreen(DeskScreen):
         for c in contacts:
             outcome = t(f"contact.outcome.{c.outcome}") if c.outcome else ""  # the form's own words
             text.append(f"{c.contact_at:%Y-%m-%d %H:%M} {outcome} ")
-            text.append(c.note or "")  # typed by an advisor: plain text, never markup
+            text.append(visible(c.note or "", LINES))  # typed by an advisor: plain text, never markup
             text.append("\n")
         return text
 

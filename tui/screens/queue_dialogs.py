@@ -22,6 +22,7 @@ from db.errors import Invalid
 from db.i18n import t
 from db.queues import lists as queues
 from db.queues.outcomes import CALL_OUTCOMES
+from db.safe_text import LINES, visible
 from db.segments import KINDS, choices, parse_spec, region_choices, spec_label
 from db.validate import date, date_example, optional_date
 from tui.keys import TranslatedBindings, help_binding
@@ -70,7 +71,7 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="outcome-box", classes="queue-dialog"):
             yield Static(Text(t("queues.outcome_title", name=self.item.name), style="bold"))
-            yield Static(Text(self.item.reason), classes="hint")
+            yield Static(Text(visible(self.item.reason, LINES)), classes="hint")
             options = [Option(Text(f"{k}  {t('contact.outcome.' + name)}"), id=name)
                        for k, name in zip(OUTCOME_KEYS, CALL_OUTCOMES)]
             yield OptionList(*options, id="outcome-choice")

@@ -22,6 +22,7 @@ from db.i18n import t
 from db.queues import lists as queues
 from db.queues.lists import QUEUES
 from db.queues.outcomes import CALL_OUTCOMES
+from db.safe_text import LINES, visible
 from db.segments import spec_label
 from tui.screens.base import DeskScreen
 from tui.screens.queue_dialogs import DateDialog, OutcomeDialog, SegmentDialog, save_outcome
@@ -214,13 +215,13 @@ class QueuesScreen(DeskScreen):
         text.append(" | ".join(b.label for b in item.badges), style="bold")
         if item.hint:
             text.append("\n" + t("queues.guidance"), style="bold")
-            text.append(item.hint)
+            text.append(visible(item.hint, LINES))
         text.append("\n")
-        text.append(item.reason)
+        text.append(visible(item.reason, LINES))
         if item.letter:
             text.append("  " + t("queue.letter", n=f"{item.attempts:,}"), style="bold")
         text.append("\n" + t("queues.last_note"), style="bold")
-        text.append(item.last_note or t("queues.no_contact"))
+        text.append(visible(item.last_note, LINES) if item.last_note else t("queues.no_contact"))
         detail.update(text)
 
     def _current(self):

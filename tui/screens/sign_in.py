@@ -13,6 +13,7 @@ from textual.widgets import Input, Static
 
 from db.errors import Invalid
 from db.i18n import t
+from db.safe_text import visible
 from db.validate import name as valid_name
 from tui.keys import TranslatedBindings, help_binding
 from tui.widgets.fields import TextField
@@ -41,7 +42,7 @@ class SignInScreen(TranslatedBindings, ModalScreen[object]):
     def compose(self) -> ComposeResult:
         with Vertical(id="sign-in-box"):
             if self.pin_for:
-                yield Static(Text(self.pin_for, style="bold"))
+                yield Static(Text(visible(self.pin_for), style="bold"))
                 yield Static(Text(t("signin.pin_help")), classes="hint")
                 yield TextField(placeholder=t("signin.pin_placeholder"), id="advisor-pin",
                                 help_key="signin.pin_help", max_length=8, password=True)

@@ -25,6 +25,7 @@ from db import completeness, merge, quality
 from db.i18n import field_label, listing, number, t
 from db.masking import mask_id, mask_mobile
 from db.quality import live_archives
+from db.safe_text import visible
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen
 from tui.workers import db_work
@@ -265,7 +266,7 @@ def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
         lines = []
         for r in rows:
             missing = listing(f.label for f, _ in completeness.for_customer(r.customer_id).missing)
-            lines.append(Line([Text(r.name), Text(mask_mobile(r.mobile)), Text(f"{r.score:.0f}%"),
+            lines.append(Line([Text(visible(r.name)), Text(visible(mask_mobile(r.mobile))), Text(f"{r.score:.0f}%"),
                                Text(missing, overflow="ellipsis", no_wrap=True)], r.customer_id))
         more = offset + len(rows) if offset + len(rows) < total else None
         return lines, len(rows), total, more
@@ -274,7 +275,7 @@ def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
         lines = []
         for b in page.rows:
             value = {"mobile": mask_mobile, "id_number": mask_id}.get(b.field, str)(b.value)
-            lines.append(Line([Text(b.who), Text(field_label(b.field)), Text(value),
+            lines.append(Line([Text(visible(b.who)), Text(field_label(b.field)), Text(visible(value)),
                                Text(b.reason, overflow="ellipsis", no_wrap=True)], b.customer_id))
         return lines, len(lines), None, page.cursor
     offset = start or 0
@@ -283,8 +284,8 @@ def _fetch(view: str, start: Any) -> tuple[list[Line], int, int | None, Any]:
     for n, group in enumerate(groups, start=offset + 1):
         for i, m in enumerate(group.members):
             mark = Text(f"#{n}" if i == 0 else "", style="bold")
-            who = Text(f"{m.customer_id or '-'} ") + Text(m.name)  # the name is data: never markup
-            lines.append(Line([mark, who, Text(mask_mobile(m.mobile)), Text(m.vin or "")],
+            who = Text(f"{m.customer_id or '-'} ") + Text(visible(m.name))  # the name is data: never markup
+            lines.append(Line([mark, who, Text(visible(mask_mobile(m.mobile))), Text(visible(m.vin or ""))],
                               m.customer_id, group))
     more = offset + len(groups) if offset + len(groups) < total else None
     return lines, len(groups), total, more
@@ -309,9 +310,9 @@ class MergeConfirm(TranslatedBindings, ModalScreen[bool]):
         p = self.plan
         text = Text(t("upkeep.merge_title") + "\n\n", style="bold")
         text.append(t("upkeep.merge_keep", id=p.keep_id) + " ")
-        text.append(p.keep_name + "\n")
+        text.append(visible(p.keep_name) + "\n")
         text.append(t("upkeep.merge_lose", id=p.lose_id) + " ")
-        text.append(p.lose_name + "\n\n")
+        text.append(visible(p.lose_name) + "\n\n")
         text.append(t("upkeep.merge_moves", vehicles=number(len(p.vehicles)), visits=number(p.visits),
                       contacts=number(p.contacts), ownerships=number(p.ownerships)) + "\n")
         if p.vehicles:

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
-    from db.connection import open_database, resolve_target
+    from db.connection import ArchiveMissing, describe, open_database, resolve_target
+    from db.i18n import t
 
     target = resolve_target(args.db)
-    open_database(target)  # refuses a bad file or URL before the screen is taken over
-    if getattr(args, "ticket_fd", None) is not None:
+    # The first start on the default path creates the archive; a path given (--db,
+    # ADVISOR_DB) where there is none is asked about first: it may be a typing mistake.
+    # A session through the front door (a ticket) never asks: the station's archive is
+    # the server's to have.
+    first_start = not args.db and not os.environ.get("ADVISOR_DB")
+    served = getattr(args, "ticket_fd", None) is not None
+    try:
+        open_database(target, create=first_start and not served)  # refuses a bad file or URL before the screen is taken over
+    except ArchiveMissing:
+        if served:
+            raise
+        from tui.create_archive import ask_to_create
+
+        if not ask_to_create(describe(target)):
+            print(t("archive.create_declined", path=describe(target)), file=sys.stderr)
+            return 2
+        open_database(target, create=True)
+    if served:
         known = _redeem(args.ticket_fd)
     else:
         _daily_backup()

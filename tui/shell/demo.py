@@ -11,6 +11,7 @@ from db.i18n import number, t
 
 NAME = "demo"
 HELP_KEY = "cli.demo.help"
+CREATES = True  # a demo station is a new archive
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

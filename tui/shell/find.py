@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from db.i18n import t
+from db.safe_text import dumps, visible
 
 NAME = "find"
 HELP_KEY = "cli.find.help"
@@ -24,16 +24,17 @@ def run(args: argparse.Namespace) -> int:
     open_database(resolve_target(args.db))
     page = search(args.query, limit=max(1, args.limit))
     if args.json:
-        print(json.dumps([hit.as_json() for hit in page.hits], ensure_ascii=False, indent=1))
+        print(dumps([hit.as_json() for hit in page.hits], indent=1))
         return 0
     if not page.hits:
         print(t("cli.find.none"))
         return 1
     for hit in page.hits:
         last = hit.last_visit.isoformat() if hit.last_visit else "-"
-        # Names are printed as they are: a terminal does not interpret markup.
-        print("\t".join([str(hit.customer_id), hit.name, hit.mobile_masked or "-", hit.plate or "-",
-                         hit.vin or "-", last, t(f"lookup.match.{hit.match}")]))
+        # A terminal reads no markup, but it obeys control characters: each field is
+        # made visible (a tab or newline in a name would also break the columns).
+        print("\t".join([str(hit.customer_id), *(visible(v or "-") for v in (
+            hit.name, hit.mobile_masked, hit.plate, hit.vin)), last, t(f"lookup.match.{hit.match}")]))
     if page.has_more:
         print(t("cli.find.more"))
     return 0

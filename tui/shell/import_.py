@@ -9,6 +9,7 @@ from db.i18n import listing, number, t
 
 NAME = "import"
 HELP_KEY = "cli.import.help"
+CREATES = True  # the sales sheet can start a station's archive
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -4,9 +4,9 @@ advisors' SSH keys, for the station's service account at the server's own shell.
 from __future__ import annotations
 
 import argparse
-import json
 
 from db.i18n import t
+from db.safe_text import dumps, visible
 
 NAME = "keys"
 HELP_KEY = "cli.keys.help"
@@ -35,11 +35,11 @@ def run(args: argparse.Namespace) -> int:
     if args.keys_action == "list":
         lines = access.key_lines()
         if args.json:
-            print(json.dumps([line.as_json() for line in lines], ensure_ascii=False, indent=1))
+            print(dumps([line.as_json() for line in lines], indent=1))
         elif not lines:
             print(t("cli.keys.none"))
         for line in lines if not args.json else ():
-            print("\t".join([line.login, line.name, line.fingerprint, line.kind, line.comment or "-"]))
+            print("\t".join(visible(v) for v in (line.login, line.name, line.fingerprint, line.kind, line.comment or "-")))
         return 0
     advisor, made = access.advisor_named(args.name, create=args.keys_action == "add")
     if made:

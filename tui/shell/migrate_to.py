@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
     source = open_database(resolve_target(args.db))  # upgraded first: both sides on one schema
     interactive = sys.stderr.isatty()
     shown: dict[str, int] = {}
+    width = [0]  # the longest progress line so far
 
     def progress(table: str, done: int, total: int) -> None:
         step = max(total // 20, 1)
@@ -29,7 +30,9 @@ def run(args: argparse.Namespace) -> int:
             return
         shown[table] = done
         line = t("migrate.progress", table=table, done=number(done), total=number(total))
-        print(("\r\033[K" + line) if interactive else line, end="" if interactive else "\n",
+        if interactive:  # spaces over the end of a longer line before it (no escape sequence)
+            line, width[0] = line + " " * max(width[0] - len(line), 0), max(width[0], len(line))
+        print(("\r" + line) if interactive else line, end="" if interactive else "\n",
               file=sys.stderr, flush=True)
 
     result = move_to_postgres(source, args.url, progress)

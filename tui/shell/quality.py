@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 from db.i18n import field_label, listing, number, t
+from db.safe_text import dumps, visible
 
 NAME = "quality"
 HELP_KEY = "cli.quality.help"
@@ -39,25 +39,25 @@ def run(args: argparse.Namespace) -> int:
         for bad in data["bad"]:
             if bad["field"] in ("mobile", "id_number"):
                 bad["value"] = "***"
-        print(json.dumps(data, ensure_ascii=False, indent=1, default=str))
+        print(dumps(data, indent=1, default=str))
         return 0
     print(t("cli.quality.summary", score=report.station_score, archives=number(report.archives),
             incomplete=number(report.incomplete), bad=number(report.bad_values)))
     if report.worst:
         print("\n" + t("cli.quality.worst"))
         for a in report.worst:
-            print(f"  #{a.customer_id:<7} {a.name:<10} {mask_mobile(a.mobile):<12} {a.score:5.1f}%")
+            print(f"  #{a.customer_id:<7} {visible(a.name):<10} {mask_mobile(a.mobile):<12} {a.score:5.1f}%")
     if report.bad:
         print("\n" + t("cli.quality.bad"))
         for b in report.bad:
             value = "***" if b.field in ("mobile", "id_number") else b.value
-            print(f"  {b.who} · {field_label(b.field)} {value}: {b.reason}")
+            print(f"  {visible(b.who)} · {field_label(b.field)} {visible(value)}: {b.reason}")
     for kind, groups in report.groups.items():
         if not groups:
             continue
         print("\n" + t(f"quality.kind.{kind}") + f" ({number(report.duplicates[kind])})")
         for g in groups:
-            names = listing(f"#{m.customer_id} {m.name}" + (f" {m.vin}" if m.vin else "") for m in g.members)
+            names = listing(visible(f"#{m.customer_id} {m.name}" + (f" {m.vin}" if m.vin else "")) for m in g.members)
             print(f"  {mask_mobile(g.key[:11]) if kind in ('mobile_names', 'same_name_mobile') else ''}"
-                  f"{'' if kind in ('mobile_names', 'same_name_mobile', 'same_id') else g.key} {names}")
+                  f"{'' if kind in ('mobile_names', 'same_name_mobile', 'same_id') else visible(g.key)} {names}")
     return 0

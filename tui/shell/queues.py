@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from db.i18n import t
+from db.safe_text import dumps, visible
 
 NAME = "queues"
 HELP_KEY = "cli.queues.help"
@@ -29,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.name:
         found = queues.counts(day)
         if args.json:
-            print(json.dumps({"day": day.isoformat(), "counts": found}, ensure_ascii=False))
+            print(dumps({"day": day.isoformat(), "counts": found}))
             return 0
         print(t("cli.queues.counts_title", day=day.isoformat()))
         width = max(len(name) for name in found)
@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     items = queues.rows(args.name, day, limit=max(args.limit, 0), segment=args.segment)
     if args.json:
-        print(json.dumps([_as_json(item) for item in items], ensure_ascii=False, indent=1))
+        print(dumps([_as_json(item) for item in items], indent=1))
         return 0
     total = queues.count(args.name, day, segment=args.segment)
     print(t("queues.rows", queue=t("queue." + args.name), n=f"{total:,}"))
@@ -59,7 +59,7 @@ def _as_json(item) -> dict:
 
 
 def _print_item(item) -> None:
-    line = "  ".join(x for x in (item.name, item.mobile_masked, item.plate, item.reason) if x)
+    line = "  ".join(visible(x) for x in (item.name, item.mobile_masked, item.plate, item.reason) if x)
     print(line)
     if item.badges:
         print("    " + " | ".join(b.label for b in item.badges))
@@ -68,5 +68,5 @@ def _print_item(item) -> None:
     if item.letter:
         print("    " + t("queue.letter", n=item.attempts))
     if item.last_note:
-        print("    " + t("queues.last_note") + item.last_note)
+        print("    " + t("queues.last_note") + visible(item.last_note))
     sys.stdout.flush()

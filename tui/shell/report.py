@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import shutil
 
 from db.i18n import t
+from db.safe_text import dumps
 
 NAME = "report"
 HELP_KEY = "cli.report.help"
@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         data = report.as_json()
         data["audit_newest"] = {"id": newest[0], "hash": newest[1]} if newest else None
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(dumps(data, indent=2))
         return 0
     from tui.report_render import render
 

@@ -11,6 +11,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from db.i18n import has, listing, number, t
+from db.safe_text import LINES, visible
 
 if TYPE_CHECKING:
     # Only named here: the reception screen shows the find field first, and these come
@@ -42,8 +43,8 @@ def _next_line(n: NextMaintenance | None) -> str:
 
 def brief_text(b: Brief) -> Text:
     text = Text()
-    text.append(b.name, style="bold")
-    text.append(f"  {b.mobile_masked}")
+    text.append(visible(b.name), style="bold")
+    text.append(f"  {visible(b.mobile_masked or '')}")
     if b.sex:
         text.append(f"  {t('intake.sex.' + b.sex)}")
     for badge in b.segments:  # db.segments' badges
@@ -51,8 +52,8 @@ def brief_text(b: Brief) -> Text:
         text.append(f" {badge} ", style="reverse")
     text.append("\n")
     if b.vin:
-        text.append(b.plate or "—", style="bold")
-        text.append(f"  {b.car}  {b.color or ''}  {b.vin}\n")
+        text.append(visible(b.plate or "—"), style="bold")
+        text.append(visible(f"  {b.car}  {b.color or ''}  {b.vin}") + "\n")
         age = (t("intake.brief.age", years=b.car_age_years) if b.car_age_years is not None
                else t("intake.brief.age_unknown"))
         # Two short lines rather than one that wraps at 80 columns in English, which
@@ -62,7 +63,7 @@ def brief_text(b: Brief) -> Text:
             if any(parts):
                 text.append(" · ".join(p for p in parts if p) + "\n")
     if b.treatment:
-        text.append(b.treatment + "\n", style="italic")
+        text.append(visible(b.treatment, LINES) + "\n", style="italic")
     if b.other_vehicles:
         text.append(t("intake.brief.other_cars", plates=listing(p for _, p in b.other_vehicles)) + "\n")
     _heading(text, "intake.brief.visits")
@@ -73,17 +74,17 @@ def brief_text(b: Brief) -> Text:
                       kind=t(f"intake.kind.{line.kind}") if line.kind else "", work=line.work) + "\n")
     if b.last_declined:
         text.append(t("intake.brief.declined", date=b.last_declined[0].isoformat()), style="bold")
-        text.append(b.last_declined[1] + "\n")
+        text.append(visible(b.last_declined[1], LINES) + "\n")
     if b.contacts:
         _heading(text, "intake.brief.contacts")
         for note in b.contacts:
             tags = listing(t(f"intake.tag.{tag}") if has(f"intake.tag.{tag}") else tag for tag in note.tags)
             line = " · ".join(x for x in (note.traits, note.events, tags) if x)
-            text.append(f"{note.contact_at:%Y-%m-%d}  {line}\n")
+            text.append(f"{note.contact_at:%Y-%m-%d}  {visible(line, LINES)}\n")
     if b.reminders:
         _heading(text, "intake.brief.reminders")
         for reminder in b.reminders:
-            text.append(f"• {reminder}\n")
+            text.append(f"• {visible(str(reminder), LINES)}\n")
     _heading(text, "intake.brief.missing")
     if not b.missing:
         text.append(t("intake.brief.complete") + "\n", style="dim")
@@ -102,7 +103,7 @@ def saved_text(s: SavedIntake) -> Text:
     if s.owner_changed:
         text.append(t("intake.saved.owner_changed") + "\n")
     if s.odometer_note:
-        text.append(s.odometer_note + "\n")
+        text.append(visible(s.odometer_note, LINES) + "\n")
     text.append("\n" + t("intake.saved.due") + "\n", style="bold underline")
     for line in (_next_line(s.next_maintenance), _warranty_line(s.warranty)):
         if line:

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from db.safe_text import visible
 from tui.keys import TranslatedBindings
 
 PAGE = 50
@@ -110,7 +111,7 @@ class QueueRows(TranslatedBindings, ScrollView, can_focus=True):
         text.append(("✉" if item.letter else "!" if item.late else " ") + " ",
                     style=self.get_component_rich_style("queue-rows--late") if late else Style())
         for value, cells in ((item.name, 9), (item.plate, 10), (item.mobile_masked, 12)):
-            cell = Text(value or "")
+            cell = Text(visible(value or ""))  # a control character shown as its escape
             cell.truncate(cells - 1, overflow="ellipsis", pad=True)
             text.append_text(cell)
             text.append(" ")

@@ -1,0 +1,251 @@
+"""Hostile bytes in stored values: escape sequences, bidi overrides and invisible characters
+written straight into the SQLite file (past every validator) are shown as visible escapes
+on the screen (card, lookup list, F5 list) and in every shell command's output, and never
+reach the terminal raw."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from db.connection import close_database
+from db.safe_text import HIDDEN, dumps, hidden_in, visible
+from tests import queue_factory as make
+from tests.conftest import TODAY
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
+
+CLEAR = "\x1b[2J"  # clears the screen
+TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title (OSC 0 … BEL)
+RLO = "\u202e"  # right-to-left override
+NAME = f"王{CLEAR}坏{TITLE}人{RLO}"
+ADDRESS = f"朝阳区{CLEAR}望京{RLO}8号"
+SHOWN_NAME = "王\\x1b[2J坏\\x1b]0;pwned\\x07人\\u202e"
+SHOWN_ADDRESS = "朝阳区\\x1b[2J望京\\u202e8号"
+
+
+def raw_terminal_output(text: str) -> str:
+    """What is left of terminal output once the colour and cursor sequences Textual itself
+    writes (SGR ``ESC [ … m``, cursor moves ``ESC [ y ; x H``) are taken out."""
+    return re.sub(r"\x1b\[[0-9;]*[mH]", "", text)
+
+
+def assert_nothing_raw(text: str) -> None:
+    assert "\x1b" not in text and "\x07" not in text and RLO not in text, repr(text[:300])
+
+
+# ---------------------------------------------------------------- the rule itself
+
+
+def test_the_rule_covers_every_control_and_format_character():
+    """The written-out class against the running Python's Unicode: all of Cc, Cf, Cs, Zl
+    and Zp (anything more is a character a later Unicode made a format character)."""
+    hidden = {c for c in range(0x110000) if unicodedata.category(chr(c)) in ("Cc", "Cf", "Cs", "Zl", "Zp")}
+    matched = {c for c in range(0x110000) if HIDDEN.match(chr(c))}
+    assert hidden <= matched
+    assert all(unicodedata.category(chr(c)) == "Cn" for c in matched - hidden)
+
+
+def test_visible_escapes_and_leaves_normal_text_alone():
+    assert visible(NAME) == SHOWN_NAME
+    assert visible("张伟 北京市朝阳区\u3000望京 \\ x") == "张伟 北京市朝阳区\u3000望京 \\ x"
+    assert visible("a\u2066b\u2069\ufeff\u200b\x9b\x7f\U000e0041") == "a\\u2066b\\u2069\\ufeff\\u200b\\x9b\\x7f\\U000e0041"
+    assert visible("line\none\tTab") == "line\\none\\tTab"
+    assert visible("line\none\tTab\r", keep="\n\t") == "line\none\tTab\\r"
+    assert hidden_in(NAME) == ["\\x1b", "\\x07", "\\u202e"]
+
+
+def test_json_keeps_values_exact_but_escapes_hidden_characters():
+    value = {"name": NAME + "\x7f\x9b\u2066\U000e0041", "city": "成都"}
+    text = dumps(value, indent=1)
+    assert json.loads(text) == value
+    assert "成都" in text  # Chinese stays readable
+    assert_nothing_raw(text)
+    assert "\\u202e" in text and "\\u007f" in text and "\\u009b" in text and "\\udb40\\udc41" in text
+    assert "\x7f" not in text and "\x9b" not in text and "\u2066" not in text
+
+
+# ---------------------------------------------------------------- a station with a hostile archive
+
+
+def hostile_station() -> None:
+    """A customer due a follow-up call (a visit two days ago), created properly, whose name
+    and address are then overwritten by another client straight in the file."""
+    person = make.customer(name="王坏人", mobile="13800138000", home_address="朝阳区望京8号")
+    car = make.vehicle(person, plate="京A12345", purchase_date=dt.date(2022, 5, 1))
+    make.visit(car, TODAY - dt.timedelta(days=2), mileage=42000, fee="680")
+
+
+def poison(db_path) -> None:
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE customer SET name = ?, home_address = ?", (NAME, ADDRESS))
+
+
+@pytest.fixture
+def hostile_db(database, db_path):
+    hostile_station()
+    close_database()
+    poison(db_path)
+    return db_path
+
+
+async def test_card_lookup_list_and_f5_list_show_escapes(hostile_db):
+    app = make_app(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press(*"wanghuairen")
+        text = await screen_text_when(pilot, "王\\x1b")
+        assert "王\\x1b" in text  # the lookup list: the name's start, cut to its column
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+        await pilot.press("enter")
+        await settle(pilot)
+        text = await screen_text_when(pilot, SHOWN_NAME)
+        assert SHOWN_NAME in text and SHOWN_ADDRESS in text  # the card, whole
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+        await pilot.press("f5")
+        await settle(pilot)
+        await pilot.press("enter")  # the follow-up calls, the first queue
+        await settle(pilot)
+        text = await screen_text_when(pilot, "王\\x1b")
+        assert "回访：1 行" in text and "王\\x1b" in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+
+async def test_reception_brief_shows_escapes(hostile_db):
+    from tests.tui_helpers import find
+
+    app = make_app(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await find(pilot, "京A12345")
+        text = await screen_text_when(pilot, SHOWN_NAME)
+        assert SHOWN_NAME in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+
+def test_messages_filled_with_a_value_show_its_escapes():
+    """Toasts, status lines and shell messages come from the catalogue: what they are
+    filled with is shown by the rule (line breaks kept)."""
+    from db.i18n import t
+
+    text = t("prospects.reopened", name=NAME)
+    assert SHOWN_NAME in text
+    assert_nothing_raw(text)
+    assert t("cli.error", message="两行\n说明").endswith("两行\n说明")
+
+
+async def test_what_a_screen_misses_never_reaches_the_terminal(hostile_db):
+    """The last guard: a value painted raw by any widget (here a bare Static) loses its
+    hidden characters before the terminal, and the line keeps its width."""
+    from rich.text import Text
+    from textual.widgets import Static
+
+    app = make_app(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.screen.mount(Static(Text(f"[{NAME}]"), id="raw"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[王[2J坏]0;pwned人]" in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+
+# ---------------------------------------------------------------- the shell
+
+
+def advisor(db_path, *args: str) -> subprocess.CompletedProcess:
+    """The real command, as a user runs it: its bytes on stdout and stderr."""
+    return subprocess.run([sys.executable, "-m", "tui", "--db", str(db_path), "--today", TODAY.isoformat(),
+                           *args], capture_output=True, timeout=120)
+
+
+def assert_shown(output: bytes, *pieces: str) -> str:
+    text = output.decode("utf-8")
+    assert_nothing_raw(text)
+    for piece in pieces:
+        assert piece in text, (piece, text[:2000])
+    return text
+
+
+def test_find_queues_and_quality_print_escapes(hostile_db):
+    found = advisor(hostile_db, "find", "wanghuairen")
+    assert found.returncode == 0, found.stderr
+    assert_shown(found.stdout, SHOWN_NAME)
+    assert len(found.stdout.decode().splitlines()[0].split("\t")) == 7  # the columns hold
+
+    found = advisor(hostile_db, "find", "wanghuairen", "--json")
+    text = assert_shown(found.stdout, "\\u001b[2J", "\\u202e")
+    assert json.loads(text)[0]["name"] == NAME  # exact for a program reading it
+
+    queue = advisor(hostile_db, "queues", "follow_up")
+    assert_shown(queue.stdout, SHOWN_NAME)
+    queue = advisor(hostile_db, "queues", "follow_up", "--json")
+    assert json.loads(assert_shown(queue.stdout, "\\u202e"))[0]["name"] == NAME
+
+    quality = advisor(hostile_db, "quality")
+    text = assert_shown(quality.stdout, SHOWN_NAME, "含有控制字符或不可见字符：\\x1b \\x07 \\u202e",
+                        SHOWN_ADDRESS)
+    assert "住址" in text or "home_address" in text
+    quality = advisor(hostile_db, "quality", "--json")
+    data = json.loads(assert_shown(quality.stdout))
+    assert {b["field"] for b in data["bad"]} >= {"name", "home_address"}
+
+
+def test_report_and_export_messages_print_escapes(hostile_db, tmp_path):
+    report = advisor(hostile_db, "report")
+    assert report.returncode == 0, report.stderr
+    assert_shown(report.stdout)
+    assert_shown(advisor(hostile_db, "report", "--json").stdout)
+    target = tmp_path / f"list{RLO}.csv"
+    done = advisor(hostile_db, "export", str(target))
+    assert done.returncode == 0, done.stderr
+    assert_shown(done.stdout, "list\\u202e.csv")
+
+
+# ---------------------------------------------------------------- a sales sheet's header
+
+OSC_HEADER = "备注\x1b]0;pwned\x07"
+
+
+def sales_sheet(tmp_path):
+    from tests.test_importer import HEADER, good_rows, write_csv
+
+    path = tmp_path / "sales.csv"
+    write_csv(path, [*HEADER[:-1], OSC_HEADER], good_rows(2))
+    return path
+
+
+def test_import_echoes_an_unknown_header_visibly(database, db_path, tmp_path):
+    close_database()
+    done = advisor(db_path, "import", str(sales_sheet(tmp_path)))
+    assert done.returncode == 0, done.stderr
+    assert_shown(done.stdout, "备注\\x1b]0;pwned\\x07")
+    assert_shown(done.stderr)
+
+
+async def test_import_screen_shows_an_unknown_header_visibly(database, db_path, tmp_path):
+    from tests.tui_helpers import steps
+
+    path = sales_sheet(tmp_path)
+    close_database()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f7", "ctrl+o", tuple(str(path)), "enter")
+        text = await screen_text_when(pilot, "备注\\x1b]0;pwned\\x07")
+        assert "备注\\x1b]0;pwned\\x07" in text
+        assert_nothing_raw(raw_terminal_output(
+            app.screen._compositor.render_update(full=True).render_segments(app.console)))
