@@ -301,7 +301,7 @@ def book(*, vehicle_id: int, at: dt.datetime, booked_by: int | None, customer_id
         if call is not None:  # F5's "booked": the call is recorded with the booking, or neither
             from db.queues.lists import record_outcome
 
-            record_outcome(call, "booked", booked_by, booked_date=at.date())
+            record_outcome(call, "booked", booked_by, booked_date=at.date(), booking={"id": row.id, "made": True})
     return get(row.id)
 
 
@@ -398,10 +398,45 @@ def move(appointment_id: int, at: dt.datetime, advisor_id: int | None, *, for_ad
         if call is not None:
             from db.queues.lists import record_outcome
 
-            record_outcome(call, "booked", advisor_id, booked_date=at.date())
+            undo = {"id": row.id, "at": before["at"], "status": before["status"], "advisor": before["advisor"]}
             if row.status == "booked":
                 confirm(row.id, advisor_id)
+            record_outcome(call, "booked", advisor_id, booked_date=at.date(), booking=undo)
     return get(appointment_id)
+
+
+def state_for_undo(appointment_id: int) -> dict:
+    """What a call is about to change in a booking, for the call's undo."""
+    row = _locked(appointment_id)
+    return {"id": row.id, **_state(row)}
+
+
+def undo_for_call(booking: dict, advisor_id: int | None) -> None:
+    """A call's outcome was undone (``db.queues.lists.undo_last_call``): the booking it made
+    is cancelled, or the booking it confirmed, cancelled or moved is put back as it was.
+    Audited as the change ``undo``; a place taken back is not checked for room (it was
+    the booking's before the call)."""
+    row = Appointment.get_or_none(Appointment.id == booking["id"])
+    if row is None:
+        return
+    before = _state(row)
+    if booking.get("made"):
+        if row.status not in OPEN:
+            return
+        row.status, row.reason = "cancelled", t("book.call_undone")
+    else:
+        if "at" in booking:
+            at = parse_at(booking["at"])
+            row.day, row.slot = at.date(), at.hour * 60 + at.minute
+        row.status = booking.get("status", row.status)
+        if row.status != "cancelled":
+            row.reason = None
+        if "advisor" in booking:
+            row.advisor = booking["advisor"]
+    row.updated_at = now()
+    row.version += 1
+    row.save()
+    _log(row, "undo", advisor_id, before, _state(row))
 
 
 def mark_no_shows(advisor_id: int | None = None) -> int:

@@ -310,3 +310,35 @@ def test_a_booked_cars_work_order_starts_from_the_request(database, desk):
     data = start_for(car.id)
     assert (data.appointment_id, data.order.work_requested) == (booking.id, "保养，检查空调")
     assert (start_for(other.id).appointment_id, start_for(other.id).order.work_requested) == (None, "")
+
+
+def test_undoing_the_call_undoes_what_it_did_in_the_book(database, desk):
+    """F5's undo of the last call outcome: a booking made by the call is cancelled, a
+    booking confirmed or moved by a confirmation call is put back as it was."""
+    from db.models import Contact
+    from db.queues import lists as queues
+    from tests import queue_factory as make
+
+    car, other = cars(2)
+    make.visit(car, TODAY - dt.timedelta(days=2), mileage=42000)  # a follow-up call is due
+    row = queues.rows("follow_up")[0]
+    made = book.book(vehicle_id=car.id, at=TOMORROW_9, booked_by=desk.id, call=row)
+    assert queues.count("follow_up") == 0 and Contact.select().count() == 1
+    assert queues.undo_last_call(desk.id) == "booked"
+    assert book.get(made.id).status == "cancelled" and Contact.select().count() == 0
+    assert queues.count("follow_up") == 1
+    # a confirmation call: reached, undone
+    pending = book.book(vehicle_id=other.id, at=TOMORROW_9 + dt.timedelta(hours=1), booked_by=desk.id)
+    confirm_row = queues.rows("confirm")[0]
+    queues.record_outcome(confirm_row, "reached", desk.id)
+    assert book.get(pending.id).status == "confirmed"
+    queues.undo_last_call(desk.id)
+    assert book.get(pending.id).status == "booked"
+    # … and moved on the call, undone: back to its slot, unconfirmed
+    book.move(pending.id, TOMORROW_9 + dt.timedelta(days=1), desk.id, call=queues.rows("confirm")[0])
+    assert book.get(pending.id).status == "confirmed"
+    queues.undo_last_call(desk.id)
+    back = book.get(pending.id)
+    assert (back.at, back.status) == (TOMORROW_9 + dt.timedelta(hours=1), "booked")
+    changes = [e.field for e in AuditEntry.select().where(AuditEntry.action == "appointment").order_by(AuditEntry.id)]
+    assert changes.count("undo") == 3

@@ -28,6 +28,7 @@ TEXTS = {
                            "“{query}” finds {count} cars ({cars}): be more precise, e.g. the whole plate"),
     "book.advisor_unknown": ("没有名为“{name}”的在职顾问", "No active advisor is called “{name}”"),
     "book.car_booked": ("{plate} 已约在 {at}：要换时间请改期", "{plate} is already booked at {at}: move that booking instead"),
+    "book.call_undone": ("通话结果已撤销", "the call's outcome was undone"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
     # ---- queues
     "queue.confirm": ("预约确认", "Confirm bookings"),
