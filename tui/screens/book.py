@@ -155,6 +155,8 @@ class BookScreen(DeskScreen):
             title.append("  ")
             title.append(name or t("book.any_advisor"))  # a name: plain text
             title.append(f" {count}" + (f"/{grid.hours.per_advisor_day}" if name else ""))
+        # one line: a busy day's advisors are cut at the edge rather than push the grid down
+        title.truncate(max(20, (self.query_one("#book-title", Static).size.width or 80) - 1), overflow="ellipsis")
         if self.moving is not None:
             title = Text(t("book.moving", plate=self.moving.plate or "-", at=at_text(self.moving.at)),
                          style="bold reverse")
