@@ -122,6 +122,11 @@ def main() -> None:
         path = str(Path(folder) / "book.sqlite")
         shutil.copy(source, path)  # the bookings made here stay out of the shared demo
         open_database(path)
+        # The real time pinned to the morning of the demo's day: today's bookings are still
+        # ahead, so the arrivals hold the day's cars (at night they would all be no-shows).
+        from db import clock
+
+        clock.pin_now(dt.datetime.combine(today(), dt.time(8, 0)))
         try:
             from db.models import Appointment
 
