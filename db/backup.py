@@ -68,16 +68,21 @@ def _current() -> Database:
     return database
 
 
-def backup(dest: str | os.PathLike, progress: Progress | None = None) -> BackupResult:
-    """Copy the open archive to ``dest`` and check the copy. ``progress`` may raise to cancel."""
+def backup(dest: str | os.PathLike, progress: Progress | None = None,
+           overwrite: bool = False) -> BackupResult:
+    """Copy the open archive to ``dest`` and check the copy. ``progress`` may raise to cancel.
+    An existing file is refused unless ``overwrite``."""
     database = _current()
     dest = Path(dest)
     if dest.is_dir():
         raise DatabaseProblem(t("backup.dest_is_dir", path=dest))
-    if isinstance(database, PostgresqlDatabase):
-        return _pg_dump(database, dest)
-    if Path(database.database).resolve() == dest.resolve():
+    postgres = isinstance(database, PostgresqlDatabase)
+    if not postgres and Path(database.database).resolve() == dest.resolve():
         raise DatabaseProblem(t("backup.same_file", path=dest))
+    if dest.exists() and not overwrite:
+        raise DatabaseProblem(t("file.exists", path=dest))
+    if postgres:
+        return _pg_dump(database, dest)
     return _sqlite_backup(database.database, dest, progress)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from db.audit import write as audit
 from db.connection import writing
+from db.errors import Invalid
 from db.i18n import number, t
 from db.masking import mask_id, mask_mobile
 from db.models import Customer, Prospect, Vehicle
@@ -88,19 +89,25 @@ def _queue(name: str, segment: str | None) -> Iterator[dict[str, Any]]:
 
 
 def export(path: str | os.PathLike, *, queue: str | None = None, segment: str | None = None,
-           unmasked: bool = False, advisor_id: int | None = None,
+           unmasked: bool = False, advisor_id: int | None = None, overwrite: bool = False,
            progress: Callable[[int], None] | None = None,
            cancel: Callable[[], bool] | None = None) -> ExportResult:
     """Write the list to ``path`` (.xlsx or .csv).
 
     ``queue``: that call queue as of today; ``segment`` alone: the campaign queue of that
     segment (db/queues/lists.py decides who is in it); neither: every live customer.
+    An existing file is refused unless ``overwrite``; an unknown queue or segment is
+    refused before the file is opened, so nothing is left behind.
     """
     if unmasked:
         require_manager(advisor_id, "roles.action.export_unmasked")
     target = Path(path)
     if segment and not queue:
         queue = queues.CAMPAIGN
+    if queue:
+        queues.plan(queue, queues.Ctx.make(), segment)  # raises Invalid for a name it does not know
+    if target.exists() and not overwrite:
+        raise Invalid(t("file.exists", path=target), "file")
     source = _queue(queue, segment) if queue else _everyone()
     customers: set[int | None] = set()
     rows = 0

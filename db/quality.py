@@ -267,9 +267,12 @@ def _members(kind: str, keys: list[str]) -> dict[str, list[Member]]:
         else:
             key_of = lambda c: f"{c.mobile}|{c.name_key}"  # noqa: E731
             where = Customer.mobile.in_([k.split("|", 1)[0] for k in keys])
-        for c in Customer.select().where(live_customer() & where).order_by(Customer.id):
-            if key_of(c) in found:
-                found[key_of(c)].append(Member(c.id, c.name, c.mobile, c.id_number))
+        people = [c for c in Customer.select().where(live_customer() & where).order_by(Customer.id)
+                  if key_of(c) in found]
+        cars = _latest_cars([c.id for c in people])  # the VIN column shows each one's car
+        for c in people:
+            vehicle_id, vin = cars.get(c.id, (None, None))
+            found[key_of(c)].append(Member(c.id, c.name, c.mobile, c.id_number, vehicle_id, vin))
         return found
     key = _vin_spelling() if kind == "vin_spelling" else _vin_near()
     query = (Vehicle.select(key.alias("k"), Vehicle.id, Vehicle.vin, Customer.id, Customer.name,
@@ -278,6 +281,17 @@ def _members(kind: str, keys: list[str]) -> dict[str, list[Member]]:
              .where(key.in_(keys)).order_by(Vehicle.id).tuples())
     for k, vehicle_id, vin, customer_id, name, mobile, id_number in query:
         found[k].append(Member(customer_id, name or "", mobile, id_number, vehicle_id, vin))
+    return found
+
+
+def _latest_cars(customer_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Each customer's most recently added car as (vehicle id, VIN)."""
+    found: dict[int, tuple[int, str]] = {}
+    if customer_ids:
+        for owner, vehicle_id, vin in (Vehicle.select(Vehicle.owner, Vehicle.id, Vehicle.vin)
+                                       .where(Vehicle.owner.in_(customer_ids))
+                                       .order_by(Vehicle.id).tuples()):
+            found[owner] = (vehicle_id, vin)
     return found
 
 

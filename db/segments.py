@@ -399,16 +399,17 @@ def make_badge(kind: str, code: str, detail: str = "", district: str = "") -> Ba
     return Badge(kind, code, t(base), traits, hint, detail)
 
 
-def _vehicle_badges(where: Expression, limits: Limits) -> dict[int, list[Badge]]:
-    """Age, use and class badges of the active cars matching ``where``, by owner."""
-    rows = (Vehicle.select(Vehicle.owner, age_expr(limits).alias("age"), Vehicle.usage, Vehicle.vehicle_class)
+def _vehicle_badges(where: Expression, limits: Limits, by_car: bool = False) -> dict[int, list[Badge]]:
+    """Age, use and class badges of the active cars matching ``where``, by owner (or by car)."""
+    rows = (Vehicle.select(Vehicle.owner, Vehicle.id, age_expr(limits).alias("age"), Vehicle.usage,
+                           Vehicle.vehicle_class)
             .where(where & (Vehicle.status == "active"))
             .order_by(Vehicle.owner, Vehicle.purchase_date.desc(nulls="last"), Vehicle.id).dicts())
     found: dict[int, list[Badge]] = {}
     for row in rows:
         for kind, code in (("age", row["age"]), ("use", row["usage"]), ("class", row["vehicle_class"])):
             if code and code in codes(kind):
-                found.setdefault(row["owner"], []).append(make_badge(kind, code))
+                found.setdefault(row["id" if by_car else "owner"], []).append(make_badge(kind, code))
     return found
 
 
@@ -450,6 +451,25 @@ def badges_many(customer_ids: Iterable[int], day: dt.date | None = None) -> dict
     return result
 
 
+def badges_by_car(rows: Iterable[tuple[int, int | None]], day: dt.date | None = None
+                  ) -> dict[tuple[int, int | None], list[Badge]]:
+    """Badges of (customer, car) rows (a queue page): the customer's own, and the car
+    badges (age, use, class) of the row's car only, not of the customer's other cars; a
+    row without a car keeps all of the customer's."""
+    pairs = sorted(set(rows), key=lambda p: (p[0], p[1] or 0))
+    people = badges_many([c for c, _ in pairs], day)
+    cars = [v for _, v in pairs if v is not None]
+    own = _vehicle_badges(Vehicle.id.in_(cars), Limits.now(day), by_car=True) if cars else {}
+    found = {}
+    for customer, car in pairs:
+        mine = people.get(customer, [])
+        if car is not None:
+            mine = sorted(own.get(car, []) + [b for b in mine if b.kind not in VEHICLE_KINDS],
+                          key=lambda b: KINDS.index(b.kind))
+        found[(customer, car)] = mine
+    return found
+
+
 def badges(customer_id: int, day: dt.date | None = None) -> list[Badge]:
     """A customer's segments as badges, in the order age, use, value, occupation, region,
     class; the intake brief and the archive card show them with ``hint(...)``."""
@@ -460,11 +480,7 @@ def badges_for(customer_id: int, vehicle_id: int | None = None,
                day: dt.date | None = None) -> CustomerSegments:
     """The brief's segments: the customer's badges, the car's own when one is named
     (the car at the desk, whoever owns it), and the leading treatment hint."""
-    found = badges(customer_id, day)
-    if vehicle_id is not None:
-        car = _vehicle_badges(Vehicle.id == vehicle_id, Limits.now(day))
-        own = [b for bs in car.values() for b in bs]
-        found = sorted(own + [b for b in found if b.kind not in VEHICLE_KINDS], key=lambda b: KINDS.index(b.kind))
+    found = badges_by_car([(customer_id, vehicle_id)], day)[(customer_id, vehicle_id)]
     return CustomerSegments(found, hint(found))
 
 

@@ -42,6 +42,10 @@ SPECS: dict[str, SettingSpec] = {
         _spec("maintenance.months", 6),
         _spec("maintenance.km", 5000),
         _spec("maintenance.default_daily_km", 40.0),
+        # an odometer reading above what these allow since the last one is asked about
+        _spec("mileage.jump_daily_km", 500),
+        _spec("mileage.jump_trend_factor", 5),
+        _spec("mileage.jump_slack_km", 10000),
         # --- follow-up call after a visit ---
         _spec("follow_up.from_days", 1),
         _spec("follow_up.to_days", 3),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from functools import partial
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -40,6 +41,18 @@ INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 
 def drop_invisible(text: str) -> str:
     return text if text.isascii() else text.translate(INVISIBLE)
+
+
+def as_written(text: object) -> str:
+    """Free text as the advisor wrote it: trimmed, runs of spaces and line breaks made one
+    space, nothing else changed (保养，左前轮 and （ ） stay; only identifiers go through
+    ``normalise``). NFC only, which changes no character's look."""
+    if text is None:
+        return ""
+    value = str(text)
+    if not value.isascii():
+        value = unicodedata.normalize("NFC", value)
+    return " ".join(value.split())
 
 
 def _compact(text: object) -> str:
@@ -475,12 +488,20 @@ def _has_control(value: str) -> bool:
     return not value.isprintable() and any(unicodedata.category(c).startswith("C") for c in value)
 
 
+def _symbol(value: str) -> str | None:
+    """The first emoji or pictograph in a name (Unicode So, Sk: ★, 😀, a skin tone), if any;
+    a name's own marks (· - ' .) are punctuation and pass."""
+    if value.isascii():
+        return None
+    return next((c for c in value if unicodedata.category(c) in ("So", "Sk")), None)
+
+
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _PADDING = re.compile(rf"(?<=[{_CJK}·]) +(?=[{_CJK}·])")
 
 
 def name(text: object, field: str = "name") -> str:
-    """A person's name: required, printable, at most 60 characters; kept as typed, but
+    """A person's name: required, printable, no emoji or symbol, at most 60 characters; kept as typed, but
     for invisible characters and the spaces that pad a Chinese name to line up in a
     column (王　芳 is 王芳; Latin names keep theirs)."""
     value = _PADDING.sub("", drop_invisible(normalise(text)))
@@ -488,14 +509,17 @@ def name(text: object, field: str = "name") -> str:
         raise Invalid(t("validate.name.empty"), field)
     if _has_control(value):
         raise Invalid(t("validate.text.control"), field)
+    symbol = _symbol(value)
+    if symbol is not None:
+        raise Invalid(t("validate.name.symbol", char=symbol), field)
     if len(value) > 60:
         raise Invalid(t("validate.text.too_long", n=60), field)
     return value
 
 
 def text(value: object, field: str, max_length: int = 200) -> str | None:
-    """Free text: control characters refused, trimmed, empty becomes None."""
-    cleaned = normalise(value)
+    """Free text, kept as written (``as_written``): control characters refused, empty becomes None."""
+    cleaned = as_written(value)
     if not cleaned:
         return None
     if _has_control(cleaned):
@@ -510,3 +534,17 @@ def choice(value: object, allowed: tuple[str, ...], field: str) -> str:
     if cleaned not in allowed:
         raise Invalid(t("validate.choice", value=cleaned, allowed=" / ".join(allowed)), field)
     return cleaned
+
+
+def as_stored(name: str, value: object) -> str | None:
+    """An identifier field's value as it will be stored (plate 川a12345 → 川A12345, full
+    width to half, spaces out), for a form to show when the field is left; None when
+    ``name`` (``plate`` or ``vehicle.plate``) is no identifier or the value is not valid."""
+    check = {"plate": plate, "vin": partial(vin, check_digit=False), "mobile": mobile,
+             "id_number": id_number}.get(name.rpartition(".")[2])
+    if check is None or not normalise(value):
+        return None
+    try:
+        return check(value)
+    except Invalid:
+        return None

@@ -42,6 +42,7 @@ def test_intake_new_archive_and_customer_edit(staff):
     data = intake.start_for(vehicle_id=saved.vehicle_id)
     data.customer.occupation = "教师"
     data.order.mileage = "13000"
+    data.order.work_requested = "例行检查"
     intake.save_intake(data, plain.id)
     [edit] = [e for e in _entries("edit") if e.customer_id == saved.customer_id and "occupation" in (e.after or "")]
     assert _json(edit.before) == {"occupation": None} and _json(edit.after) == {"occupation": "教师"}
@@ -53,6 +54,7 @@ def test_intake_vehicle_change_and_owner_change(staff):
     data = intake.start_for(vehicle_id=first.vehicle_id)
     data.vehicle.color = "白色"
     data.order.mileage = "13000"
+    data.order.work_requested = "例行检查"
     intake.save_intake(data, plain.id)
     [changed] = [e for e in _entries() if e.detail and f"vehicle {first.vehicle_id}" in e.detail]
     assert changed.customer_id == first.customer_id and changed.advisor_id == plain.id

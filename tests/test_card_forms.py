@@ -160,3 +160,16 @@ async def test_tab_and_shift_tab_stop_on_the_forms_fields_only(station):
             await pilot.press(key)
             await settle(pilot)
             assert app.focused is not None and app.focused.id != "form-fields", key
+
+
+async def test_a_plate_shows_as_it_will_be_kept_when_its_field_is_left(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot, station["owner"].id, "2", "e")  # the vehicle group's form
+        form = app.screen
+        assert isinstance(form, FieldForm)
+        field = form.query_one("#field-plate")
+        field.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"川ａ９８７６５", "tab")
+        await settle(pilot)
+        assert field.value == "川A98765"

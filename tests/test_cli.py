@@ -56,3 +56,15 @@ def test_every_command_is_listed_and_a_typo_is_told_with_the_list():
 def test_a_command_after_options_runs_with_its_own_options(tmp_path):
     result = advisor("--db", str(tmp_path / "a.sqlite"), "--lang", "en", "find", "--help")
     assert result.returncode == 0 and "--limit" in result.stdout
+
+
+def test_usage_errors_speak_the_interface_language():
+    missing = advisor("export")
+    assert missing.returncode == 2
+    assert "用法：advisor export" in missing.stderr and "缺少必需的参数：FILE.xlsx|.csv" in missing.stderr
+    assert "usage" not in missing.stderr and "error" not in missing.stderr
+    wrong = advisor("nosuch")
+    assert "无效的选择：'nosuch'" in wrong.stderr and "invalid choice" not in wrong.stderr
+    assert "选项" in advisor("backup", "--help").stdout
+    english = advisor("export", "--lang", "en")
+    assert "the following arguments are required" in english.stderr

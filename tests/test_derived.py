@@ -44,7 +44,7 @@ EXERCISED = {
     merge: ("merge",),
     privacy: ("set_consent", "anonymise"),
     prospects: ("create", "update", "set_status", "convert", "log_contact"),
-    queues: ("record_outcome", "postpone"),
+    queues: ("record_outcome", "postpone", "undo_last_call"),
     roles: ("change_setting",),
     segments: ("set_value_class", "recompute_occupation_categories"),
     settings: ("set_value",),
@@ -189,6 +189,10 @@ def test_every_write_path_leaves_keys_and_queue_days_right(database, tmp_path, m
     queues.record_outcome(_due(other.id, demo_car.id), "do_not_call", desk.id)
     queues.postpone(_due(other.id, demo_car.id, "warranty_end"), dt.date(2026, 12, 20), desk.id)
     assert_right("a queue call's do-not-call")
+    queues.undo_last_call(desk.id)  # the do-not-call taken back: the consent given back
+    assert_right("an undone call")
+    queues.record_outcome(_due(other.id, demo_car.id), "do_not_call", desk.id)
+    assert_right("the call recorded again")
     walk_in = prospects.create({"name": "曾小贤", "mobile": "13912340004"}, desk.id)
     prospects.set_status(walk_in.id, walk_in.version, "dropped")
     walk_in = prospects.get(walk_in.id)

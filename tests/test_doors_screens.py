@@ -277,3 +277,24 @@ def test_snapshot_import(snapshot_db_path, snap_compare):
     path = folder / "sales.xlsx"
     write_xlsx(path, HEADER, [])
     assert _snap(snapshot_db_path, snap_compare, "f7", "ctrl+o", tuple(str(path)), "enter", wait_for=("开票日期",))
+
+
+async def test_upkeep_shows_each_duplicates_car_and_a_fresh_archive_count(app_db):
+    seed_duplicates()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        before = screen_text(app)
+        assert "（4 份档案）" in before
+        await pilot.press("3")  # same mobile, other names: each archive's car in the VIN column
+        await settle(pilot)
+        text = screen_text(app)
+        assert make_vin(900) in text and make_vin(901) in text
+        customer("新客户", "13600136000")  # another advisor's new archive meanwhile
+        await pilot.press("f9")
+        await settle(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        assert "（5 份档案）" in screen_text(app)

@@ -65,12 +65,12 @@ def test_intake_save_stores_the_next_maintenance_and_declined_work(database):
     assert in_queue("maintenance") == [car.id]
     # declined work at a later visit is offered a week on, until a later visit comes
     clock.pin_today(TODAY + dt.timedelta(days=30))
-    save(car.id, mileage="13000", kind="repair", declined_work="更换刹车片")
+    save(car.id, mileage="13000", kind="repair", declined_work="更换刹车片", work_requested="异响")
     assert_fresh(car.id)
     clock.pin_today(TODAY + dt.timedelta(days=37))
     assert in_queue("declined") == [car.id]
     assert queues.rows("declined")[0].reason.endswith("更换刹车片")
-    save(car.id, mileage="13400", kind="repair")
+    save(car.id, mileage="13400", kind="repair", work_requested="左前轮异响")
     assert_fresh(car.id)
     assert Vehicle.get_by_id(car.id).declined_on is None and in_queue("declined") == []
 

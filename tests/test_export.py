@@ -86,3 +86,29 @@ def test_shell_command(station, db_path, tmp_path):
     done = subprocess.run([sys.executable, "-m", "tui", "--db", str(db_path), "export", str(out),
                            "--unmasked"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "尚未登录" in done.stderr  # no manager at this OS account
+
+
+def test_an_unknown_queue_or_segment_leaves_no_file_and_a_file_is_never_replaced(station, db_path, tmp_path):
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "tui", "--db", str(db_path), *args],
+                              capture_output=True, text=True, timeout=120)
+
+    for wrong in (("--queue", "no-such-queue"), ("--segment", "colour:red")):
+        out = tmp_path / "wrong.csv"
+        done = run("export", str(out), *wrong)
+        assert done.returncode == 2 and not out.exists(), done.stderr
+    kept = tmp_path / "kept.csv"
+    kept.write_text("mine", encoding="utf-8")
+    done = run("export", str(kept))
+    assert done.returncode == 2 and "已存在" in done.stderr and "--force" in done.stderr
+    assert kept.read_text(encoding="utf-8") == "mine"
+    done = run("export", str(kept), "--force")
+    assert done.returncode == 0 and "已导出 3 行" in done.stdout
+    backup = tmp_path / "copy.sqlite"
+    backup.write_text("mine", encoding="utf-8")
+    done = run("backup", str(backup))
+    assert done.returncode == 2 and "已存在" in done.stderr and backup.read_text(encoding="utf-8") == "mine"
+    assert run("backup", str(backup), "--force").returncode == 0 and backup.stat().st_size > 4

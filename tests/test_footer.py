@@ -116,3 +116,16 @@ async def test_screen_keys_work_from_anywhere_and_are_listed(desk):
         help_text = str(app.screen.query_one("#help-text").render())
         for screen in MAIN_SCREENS:
             assert f"{screen.key.upper():<8}{t(screen.label_key)}" in help_text, screen.id
+
+
+async def test_ctrl_c_says_how_to_quit_in_the_interface_language(desk):
+    path, _ = desk
+    app = make_app(path, advisor="王经理")
+    async with app.run_test(size=(WIDTH, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f9", "ctrl+c")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "要退出吗？" in text and "按 Ctrl+Q 退出程序" in text
+        assert "Do you want to quit" not in text and "to quit the app" not in text
+        assert app.is_running

@@ -69,6 +69,7 @@ def test_work_order_numbers_count_per_day_and_follow_the_setting(advisor):
     clock.pin_today(TODAY + dt.timedelta(days=1))
     data = start_for(vehicle_id=first.vehicle_id)
     data.order.mileage = "12500"
+    data.order.work_requested = "例行检查"
     third = save_intake(data, advisor.id)
     assert third.work_order_no == "2611-00001"
     assert Counter.select().count() == 2
@@ -101,6 +102,7 @@ def test_returning_customer_keeps_archive_fills_missing_and_bumps_versions(advis
     assert data.customer.id == first.customer_id and data.vehicle.plate == "京A12345"
     data.customer.occupation = "教师"
     data.order.mileage, data.order.kind = "16000", "repair"
+    data.order.work_requested = "空调不凉"
     second = save_intake(data, advisor.id)
     customer = Customer.get_by_id(first.customer_id)
     assert customer.occupation == "教师" and customer.version == 2
@@ -123,6 +125,7 @@ def test_concurrent_edit_is_refused_and_nothing_is_written(advisor):
         AuditEntry.create(at=clock.now(), advisor=other.id, action="edit", customer=first.customer_id)
     data.customer.hobbies = "登山"
     data.order.mileage = "13000"
+    data.order.work_requested = "例行检查"
     with pytest.raises(Conflict, match="陈静"):
         save_intake(data, advisor.id)
     assert Customer.get_by_id(first.customer_id).hobbies == "钓鱼"
@@ -159,6 +162,7 @@ def test_lower_mileage_needs_confirmation_and_is_noted(advisor):
     first = save_intake(reception(mileage="12000"), advisor.id)
     data = start_for(vehicle_id=first.vehicle_id)
     data.order.mileage = "300"
+    data.order.work_requested = "例行检查"
     with pytest.raises(ConfirmationNeeded) as caught:
         save_intake(data, advisor.id)
     assert caught.value.kind == "lower_mileage" and "12,000" in str(caught.value)
@@ -302,6 +306,7 @@ def test_an_intake_opened_before_the_anonymisation_cannot_refill_the_archive(adv
     first = save_intake(reception(), advisor.id)
     data = start_for(vehicle_id=first.vehicle_id)  # 王芳's archive, as the brief loaded it
     data.order.mileage = "15000"
+    data.order.work_requested = "例行检查"
     privacy.anonymise(staff("王经理", role="manager").id, first.customer_id)
     with pytest.raises(IntakeInvalid) as refused:
         save_intake(data, advisor.id)
@@ -324,6 +329,7 @@ def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it
         data = start_for(vehicle_id=first.vehicle_id)
         assert data.contact.consent == "" and data.consent_now is (None if n == 0 else answers[n - 1][1])
         data.order.mileage = str(13000 + 1000 * n)
+        data.order.work_requested = "例行检查"
         data.contact.consent = answer
         save_intake(data, advisor.id)
         row = Customer.get_by_id(first.customer_id)
@@ -341,3 +347,74 @@ def test_marketing_consent_asked_at_reception_is_recorded_as_the_card_records_it
     assert "contact.consent" in validate(data)
     # the answer survives a draft
     assert IntakeData.from_json(start_for(vehicle_id=first.vehicle_id).to_json()).consent_now is False
+
+
+def test_a_walk_in_first_seen_for_a_repair_falls_due_for_maintenance(advisor):
+    """Bought years ago, 90,000 km, first visit here a repair: no first maintenance from
+    purchase (long past) but a maintenance from this visit, in the queue within a year."""
+    from db.queues import lists as queues
+
+    data = reception(mileage="90000", kind="repair")
+    data.vehicle.purchase_date = "2019-03-01"
+    data.order.complaint = "左前轮异响"
+    saved = save_intake(data, advisor.id)
+    due = saved.next_maintenance
+    assert not due.first and due.since == "visit"
+    assert due.due_km == 95000 and due.when > TODAY  # what the summary promises lies ahead
+    from tui.widgets.brief_view import saved_text
+    assert "首保" not in saved_text(saved).plain and "95,000" in saved_text(saved).plain
+    seen = {}
+    for days in range(0, 366, 7):
+        day = TODAY + dt.timedelta(days=days)
+        for name in ("first_maintenance", "maintenance"):
+            if any(r.vehicle_id == saved.vehicle_id for r in queues.rows(name, day, with_badges=False)):
+                seen.setdefault(name, day)
+    assert "first_maintenance" not in seen
+    assert "maintenance" in seen and seen["maintenance"] <= due.when
+    row = next(r for r in queues.rows("maintenance", due.when, with_badges=False)
+               if r.vehicle_id == saved.vehicle_id)
+    assert "上次来站 2026-11-26" in row.reason
+
+
+def test_a_car_with_a_first_maintenance_done_elsewhere_still_falls_due(advisor):
+    data = reception(mileage="30000", kind="repair")
+    data.vehicle.first_maintenance_date = "2024-11-01"
+    saved = save_intake(data, advisor.id)
+    vehicle = Vehicle.get_by_id(saved.vehicle_id)
+    assert vehicle.due_maintenance == saved.next_maintenance.when is not None
+    assert vehicle.due_first_maintenance is None
+
+
+def test_an_impossible_mileage_jump_is_asked_like_a_lower_reading(advisor):
+    first = save_intake(reception(mileage="23700"), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)
+    data.order.mileage, data.order.work_requested = "237000", "更换雨刮"  # an extra digit, same day
+    with pytest.raises(ConfirmationNeeded) as asked:
+        save_intake(data, advisor.id)
+    assert asked.value.kind == "mileage_jump"
+    assert "本次里程 237,000 公里" in str(asked.value) and "上次记录 23,700 公里（2026-11-26）" in str(asked.value)
+    assert Visit.select().count() == 1 and Vehicle.get_by_id(first.vehicle_id).last_mileage == 23700
+    data.lower_mileage_confirmed = True  # the advisor's yes: kept, with a note
+    saved = save_intake(data, advisor.id)
+    assert "23,700 → 237,000" in saved.odometer_note
+    # a year on, the car's own trend allows far more: no question
+    clock.pin_today(TODAY + dt.timedelta(days=365))
+    later = start_for(vehicle_id=first.vehicle_id)
+    later.order.mileage, later.order.work_requested = "260000", "保养"
+    assert save_intake(later, advisor.id).odometer_note is None
+
+
+def test_a_new_cars_reading_is_checked_against_its_purchase_date(advisor):
+    data = reception(mileage="900000")  # bought 2024-05-01: 900,000 km is not believable
+    with pytest.raises(ConfirmationNeeded) as asked:
+        save_intake(data, advisor.id)
+    assert asked.value.kind == "mileage_jump"
+
+
+def test_an_empty_work_order_is_refused_until_the_request_is_written(advisor):
+    data = reception(labour_fee="0", parts=[])
+    with pytest.raises(IntakeInvalid) as refused:
+        save_intake(data, advisor.id)
+    assert refused.value.errors == {"order.work_requested": "请写下客户的要求（派工单上没有项目、配件和金额）"}
+    data.order.work_requested = "检查左前轮异响"
+    assert save_intake(data, advisor.id).total_fee == Decimal("0.00")

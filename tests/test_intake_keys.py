@@ -121,7 +121,7 @@ async def test_the_next_work_order_opens_with_its_mileage_in_sight(app_db, retur
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_work_order(pilot)
-        await pilot.press(*"15000", "f2")
+        await pilot.press(*"15000", "enter", "enter", "保", "养", "f2")  # mileage, kind, request
         await settle(pilot)
         await pilot.press("escape")  # the next customer
         await open_work_order(pilot)
@@ -136,7 +136,7 @@ async def test_after_a_save_the_next_customer_is_found_at_once(app_db, returning
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_work_order(pilot)
-        text = await typed(pilot, (*"15000", "f2", *"5678"))
+        text = await typed(pilot, (*"15000", "enter", "enter", "保", "养", "f2", *"5678"))
         assert "已保存 · 派工单 WO20261126-0002" in text and find_box(app) == "5678"
         assert Visit.select().order_by(Visit.id.desc()).first().mileage == 15000  # nothing typed after F2
         assert "最近来站" in await typed(pilot, ("enter",))  # the next customer's brief
@@ -146,7 +146,7 @@ async def test_after_a_save_ctrl_n_starts_a_new_archive(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_work_order(pilot)
-        assert "已保存" in await typed(pilot, (*"15000", "f2"))
+        assert "已保存" in await typed(pilot, (*"15000", "enter", "enter", "保", "养", "f2"))
         text = await typed(pilot, ("ctrl+n", "李", "雷"))
         assert "新建档案" in text and value(app, "customer.name") == "李雷"
 
@@ -163,3 +163,19 @@ async def test_shift_tab_from_the_first_field_never_stops_on_the_form_itself(app
         # round to the form's last field (or the find box): a field, never the form
         assert not isinstance(app.focused, IntakeForm)
         assert app.focused.id.startswith("f-") or app.focused.id == "find-input"
+
+
+async def test_a_plate_is_shown_normalised_and_an_emoji_name_refused_when_left(app_db):
+    from tests.test_intake_screen import message_of
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await new_archive(pilot)
+        app.screen.query_one("#" + field_id("customer.name"), Input).value = "王芳😀"  # as an IME puts it
+        await pilot.press("tab")
+        await settle(pilot)
+        assert "姓名里不能有表情或符号（😀）" in message_of(app, "customer.name")
+        app.screen.query_one("#" + field_id("vehicle.plate"), Input).focus()
+        await pilot.press(*"川a12345", "tab")
+        await settle(pilot)
+        assert value(app, "vehicle.plate") == "川A12345"

@@ -102,6 +102,7 @@ async def test_returning_customer_found_by_plate_tail(app_db, returning):
         assert "低于上次记录时会请您确认" in screen_text(app)
         await pilot.press("escape")
         await pilot.press(*"15000")
+        await type_into(pilot, "order.work_requested", "例行保养")
         await pilot.press("f2")
         await settle(pilot)
         assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
@@ -166,6 +167,7 @@ async def test_a_car_whose_owner_was_anonymised_comes_back_under_a_new_archive(a
         await type_into(pilot, "customer.name", "赵六")
         await type_into(pilot, "customer.mobile", "13700001111")
         await type_into(pilot, "order.mileage", "20000")
+        await type_into(pilot, "order.work_requested", "例行保养")
         await pilot.press("f2")  # no owner-change question: the car has no owner
         await settle(pilot)
         assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
@@ -204,6 +206,7 @@ async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning)
         await settle(pilot)
         await open_work_order(pilot)
         await pilot.press(*"15000")
+        await type_into(pilot, "order.work_requested", "例行保养")
         consent = app.screen.query_one("#" + field_id("contact.consent"), ChoiceField)
         consent.focus()
         await settle(pilot)
@@ -254,7 +257,9 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
         await open_work_order(pilot)
-        await pilot.press(*"900", "f2")
+        await pilot.press(*"900")
+        await type_into(pilot, "order.work_requested", "例行保养")
+        await pilot.press("f2")
         await settle(pilot)
         shown = screen_text(app)
         # one fact a line, numbers grouped: a figure never parts from its unit
@@ -351,6 +356,7 @@ async def test_save_conflict_is_refused_and_the_input_kept(app_db, returning):
                               customer=returning.customer_id)
         await type_into(pilot, "customer.occupation", "教师")
         await type_into(pilot, "order.mileage", "14000")
+        await type_into(pilot, "order.work_requested", "例行保养")
         await pilot.press("f2")
         await settle_refused(pilot)
         assert "马丽" in screen_text(app) and "没有覆盖" in screen_text(app)
@@ -495,3 +501,33 @@ def test_snapshot_saved_summary(app_db, returning, snap_compare):
 
     assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
 
+
+
+async def test_an_impossible_mileage_jump_asks_and_is_noted(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        await pilot.press(*"120000")  # last visit 12,000 km today: an extra digit
+        await type_into(pilot, "order.work_requested", "例行保养")
+        await pilot.press("f2")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "本次里程 120,000 公里" in shown and "里程是否输入正确" in shown
+        assert Visit.select().count() == 1
+        await pilot.press("enter")  # 是
+        await settle(pilot)
+        assert "已保存" in screen_text(app)
+    assert "12,000 → 120,000" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
+
+
+async def test_an_empty_work_order_names_the_request_beside_its_field(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        await pilot.press(*"13000", "f2")
+        await settle_refused(pilot)
+        assert "请写下客户的要求" in message_of(app, "order.work_requested")
+        assert app.focused.id == field_id("order.work_requested")
+    assert Visit.select().count() == 1

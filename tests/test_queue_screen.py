@@ -282,3 +282,29 @@ def test_snapshot(app_db, snap_compare, steps):
         await steps(pilot)
 
     assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("keys", [["2"], ["6", "enter"]], ids=["no_answer", "do_not_call"])
+async def test_the_last_outcome_is_undone_with_the_key_the_footer_shows(app_db, keys):
+    from db.models import AuditEntry
+    from tests.tui_helpers import footer_line
+
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_insurance(pilot)
+        assert "U 撤销" not in footer_line(app)  # nothing recorded yet
+        for key in keys:
+            await pilot.press(key)
+        await settle(pilot)
+        assert "续保：2 行" in screen_text(app) and "U 撤销" in footer_line(app)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "续保：3 行" in screen_text(app)  # the row is back in its queue
+        assert "U 撤销" not in footer_line(app)
+    assert not Contact.select().where(Contact.purpose == "insurance").exists()
+    assert not QueueState.select().exists()
+    assert Customer.get(Customer.name == "王芳").marketing_consent is None  # as before the call
+    actions = [e.action for e in AuditEntry.select().order_by(AuditEntry.id)]
+    assert "call" in actions and actions[-1] == "call_undo"  # the call's entry stays
+    if keys == ["6", "enter"]:  # the consent withdrawn and given back, both logged
+        assert actions.count("consent") == 2

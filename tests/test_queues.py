@@ -4,6 +4,7 @@ outcomes taking rows out and occurrences bringing them back, consent and exclusi
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from dateutil.relativedelta import relativedelta
@@ -417,3 +418,24 @@ def test_due_for_customer_lists_every_queue(database):
     found = queues.due_for_customer(person.id)
     assert sorted(i.queue for i in found) == ["birthday", "follow_up", "insurance"]
     assert all(i.mobile_masked == "138****8000" for i in found)
+
+
+def test_a_rows_car_badges_are_its_own_car_s(database):
+    """One owner, an old car due for insurance and a new car: the old car's row shows the
+    old car's age, not the new one's."""
+    person = make.customer(name="王芳", mobile="13800138000")
+    make.vehicle(person, purchase_date=TODAY - dt.timedelta(days=200))  # the newer car, listed first by age
+    old = make.vehicle(person, purchase_date=dt.date(2015, 3, 1), insurance_expiry=TODAY + dt.timedelta(days=10))
+    row = next(r for r in queues.rows("insurance") if r.vehicle_id == old.id)
+    ages = [b.label for b in row.badges if b.kind == "age"]
+    assert ages == ["车龄 5 年以上"]
+
+
+def test_the_brief_says_an_overdue_maintenance_is_overdue(database):
+    from db.queues.car_dates import NextMaintenance
+    from tui.widgets.brief_view import _next_line
+
+    late = NextMaintenance(False, 25000, TODAY - dt.timedelta(days=20), None, TODAY - dt.timedelta(days=20), "maintenance")
+    assert _next_line(late).startswith("保养已逾期：2026-11-06 到期")
+    ahead = replace(late, when=TODAY + dt.timedelta(days=20))
+    assert _next_line(ahead).startswith("下次保养 2026-12-16")

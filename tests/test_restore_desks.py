@@ -139,7 +139,7 @@ async def test_the_desk_says_why_its_save_is_refused_after_a_restore(app_db, ret
         await settle(pilot)
         await open_work_order(pilot)
         bk.restore(tmp_path / "monday.sqlite", app_db)  # the test's process is the only one here
-        await pilot.press(*"14000", "f2")  # the mileage, typed into the focused first field, then save
+        await pilot.press(*"14000", "enter", "enter", "保", "养", "f2")  # mileage, kind, request; save
         try:
             await settle(pilot)
         except WorkerFailed:  # the refused save's worker: the app's handler shows it

@@ -10,6 +10,7 @@ import pytest
 from db.models import AuditEntry, Customer
 from tests import archive_fixtures as fx
 from tests.test_lookup_screen import open_card, open_form
+from tui.screens.card_forms import FieldForm
 from tests.tui_helpers import make_app, screen_text, steps
 from tui.screens.card import ArchiveCard
 from tui.screens.confirm import ConfirmDialog
@@ -111,3 +112,18 @@ async def test_f7_asks_before_a_typed_import_path_is_thrown_away(station):
         assert app.screen.query_one("#import-path").value == "/tmp/销售.xlsx"
         await steps(pilot, "f7", "right", "enter")  # 是
         assert type(app.screen).__name__ == "UpkeepScreen" and len(app.screen_stack) == 1
+
+
+async def test_letter_keys_work_with_caps_lock_or_shift(station):
+    """The card's E (edit) and M (show the mobile), typed upper case, do what e and m do;
+    the footer and F1 still name each key once."""
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot)
+        await steps(pilot, "M")
+        assert AuditEntry.select().where(AuditEntry.action == "reveal").count() == 1
+        footer = screen_text(app).splitlines()[-2]
+        assert footer.count("E ") == 1 and "M " in footer
+        assert any(b.key == "E" and not b.show for _, b in app.screen._bindings)
+        await steps(pilot, "E")
+        assert isinstance(app.screen, FieldForm)  # the edit form

@@ -255,3 +255,20 @@ def test_messages_switch_to_english():
     with pytest.raises(Invalid) as err:
         v.vin("1M8GDM9AXKP04278")
     assert "17 characters" in str(err.value)
+
+
+def test_free_text_keeps_its_punctuation_and_only_identifiers_are_normalised():
+    assert v.text("  保养，左前轮（异响）  ", "x") == "保养，左前轮（异响）"
+    assert v.text("换机油、滤芯；\n检查刹车", "x") == "换机油、滤芯； 检查刹车"
+    assert v.plate("川ａ１２３４５") == "川A12345"  # an identifier still is
+
+
+@pytest.mark.parametrize("typed", ["王芳😀", "李★雷", "张伟👍🏻"])
+def test_a_name_with_an_emoji_or_symbol_is_refused(typed):
+    with pytest.raises(Invalid, match="表情或符号"):
+        v.name(typed)
+
+
+def test_a_names_own_marks_pass():
+    assert v.name("阿依古丽·买买提") == "阿依古丽·买买提"
+    assert v.name("O'Neil-Smith Jr.") == "O'Neil-Smith Jr."

@@ -168,18 +168,20 @@ async def test_the_anonymise_list_breaks_between_english_words(station):
 
 
 @pytest.mark.parametrize("lang", LANGS)
-async def test_lower_mileage_question_keeps_each_figure_with_its_unit(station, lang):
+@pytest.mark.parametrize("typed, shown", [("90000", "95,264"), ("952640", "105,264")],
+                         ids=["lower", "jump"])  # a lower reading; an extra digit (the most believable)
+async def test_mileage_questions_keep_each_figure_with_its_unit(station, lang, typed, shown):
     me = station["me"]
     first = save_intake(reception(plate="京B54321", mileage="95264"), me.id)
     data = start_for(vehicle_id=first.vehicle_id)
-    data.order.mileage = "90000"
+    data.order.mileage, data.order.work_requested = typed, "保养"
     set_language(lang)
     with pytest.raises(ConfirmationNeeded) as asked:
         save_intake(data, me.id)
     lines = str(asked.value).splitlines()
     unit = {"zh": "公里", "en": "km"}[lang]
-    assert any(line.endswith(f"90,000 {unit}") for line in lines)
-    assert any(f"95,264 {unit}" in line for line in lines)
+    assert any(line.endswith(f"{int(typed):,} {unit}") for line in lines)
+    assert any(f"{shown} {unit}" in line for line in lines)
     assert all(cell_len(line) <= 58 for line in lines)  # the confirmation box's inside: no wrapping
 
 

@@ -289,6 +289,15 @@ class AdvisorApp(TranslatedBindings, App[int]):
             return
         self.push_screen(HelpScreen(self.screen, self.focused))
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C (Textual's own binding, which no longer quits): how to quit, in the
+        interface language, by the key the footer and help name."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(t("app.quit_hint", key=self.get_key_display(active.binding)),
+                            title=t("app.quit_title"), markup=False)
+                return
+
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(DeskPalette())

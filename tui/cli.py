@@ -33,6 +33,48 @@ def _early_language(argv: list[str]) -> None:
     set_language(lang)
 
 
+# argparse's own messages (usage, errors, headings) by their English text, as its gettext
+# calls them: said in the interface language through the catalogue.
+_ARGPARSE_TEXTS = {
+    'usage: ': "cli.argparse.usage",
+    '%(prog)s: error: %(message)s\n': "cli.argparse.error",
+    'argument %(argument_name)s: %(message)s': "cli.argparse.argument",
+    'invalid choice: %(value)r (choose from %(choices)s)': "cli.argparse.invalid_choice",
+    'invalid %(type)s value: %(value)r': "cli.argparse.invalid_value",
+    'the following arguments are required: %s': "cli.argparse.required",
+    'unrecognized arguments: %s': "cli.argparse.unrecognized",
+    'one of the arguments %s is required': "cli.argparse.one_of",
+    'not allowed with argument %s': "cli.argparse.not_allowed",
+    'ignored explicit argument %r': "cli.argparse.ignored",
+    'expected one argument': "cli.argparse.expected_one",
+    'expected at most one argument': "cli.argparse.expected_at_most_one",
+    'expected at least one argument': "cli.argparse.expected_at_least_one",
+    'expected %s argument': "cli.argparse.expected_n",
+    'expected %s arguments': "cli.argparse.expected_n_plural",
+    'ambiguous option: %(option)s could match %(matches)s': "cli.argparse.ambiguous",
+    'unknown parser %(parser_name)r (choices: %(choices)s)': "cli.argparse.unknown_parser",
+    "can't open '%(filename)s': %(error)s": "cli.argparse.cant_open",
+    'positional arguments': "cli.argparse.positionals",
+    'options': "cli.argparse.options",
+    'show this help message and exit': "cli.argparse.help",
+}
+
+
+def _argparse_text(message: str) -> str:
+    key = _ARGPARSE_TEXTS.get(message)
+    return t(key) if key else message
+
+
+def _argparse_ntext(singular: str, plural: str, n: int) -> str:
+    return _argparse_text(singular if n == 1 else plural)
+
+
+def _speak_argparse() -> None:
+    """argparse looks its messages up through its module's ``_``/``ngettext`` each time."""
+    argparse._ = _argparse_text  # type: ignore[attr-defined]
+    argparse.ngettext = _argparse_ntext  # type: ignore[attr-defined]
+
+
 def _add_common(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--db", metavar="PATH|URL", default=default, help=t("cli.db"))
@@ -88,6 +130,7 @@ def _named_command(argv: list[str]) -> str | None:
 def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     """The parser; given ``argv``, with only the command it names (the interactive start
     imports no command module), else with every command."""
+    _speak_argparse()
     parser = argparse.ArgumentParser(prog="advisor", description=t("cli.description"))
     _add_common(parser, suppress=False)
     parser.add_argument("--advisor", metavar="NAME", default=None, help=t("cli.advisor"))

@@ -33,12 +33,29 @@ def label(description: str) -> str:
     return t(description) if description and has(description) else description
 
 
+def upper_twin(binding: Binding) -> Binding | None:
+    """A letter key's upper-case twin (Caps Lock or Shift): the same action and id, kept
+    out of the footer, F1 help and the palette (``system``); None for any other key."""
+    key = binding.key
+    if len(key) != 1 or not key.isalpha() or not key.islower():
+        return None
+    return replace(binding, key=key.upper(), show=False, system=True)
+
+
 class TranslatedBindings:
+    """Descriptions in the interface language, and every letter key in both cases: a
+    screen declares ``e``, and ``E`` (Caps Lock, Shift) does the same, without a second
+    declaration, unless the screen declares ``E`` for something of its own."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         mapping = self._bindings.key_to_bindings  # type: ignore[attr-defined]
-        for key, bindings in mapping.items():
+        for key, bindings in list(mapping.items()):
             mapping[key] = [replace(b, description=label(b.description)) for b in bindings]
+        for key, bindings in list(mapping.items()):
+            twins = [twin for twin in map(upper_twin, bindings) if twin is not None]
+            if twins and key.upper() not in mapping:
+                mapping[key.upper()] = twins
 
 
 def help_binding(scope: str) -> Binding:

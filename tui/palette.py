@@ -43,8 +43,8 @@ def entries(screen: Screen) -> list[Entry]:
     for node in (screen, app):
         # Esc is the palette's own close key: "back" or "cancel" chosen from it would only
         # confuse (a second Esc does it); Ctrl+P itself is the palette.
-        bindings = [b for _, b in node._bindings
-                    if b.id and b.description and b.id != "palette" and b.key != "escape"]
+        bindings = [b for _, b in node._bindings  # not a letter's upper-case twin (tui.keys)
+                    if b.id and b.description and b.id != "palette" and b.key != "escape" and not b.system]
         if node is app and screen.is_modal:  # F1 is the dialog's own; the screens do reach
             bindings = [b for b in bindings if b.priority or b.id.startswith("screen.")]
         repeated = {b.description for b in bindings if sum(o.description == b.description for o in bindings) > 1}

@@ -135,7 +135,8 @@ def _next(vehicle: Vehicle | None) -> NextMaintenance | None:
     return next_maintenance(
         purchase_date=vehicle.purchase_date, last_maintenance_date=vehicle.last_maintenance_date,
         last_maintenance_mileage=vehicle.last_maintenance_mileage, last_mileage=vehicle.last_mileage,
-        last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km)
+        last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km,
+        first_maintenance_date=vehicle.first_maintenance_date)
 
 
 def _visits(vehicle: Vehicle | None, customer: Customer) -> list[VisitLine]:

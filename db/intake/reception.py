@@ -27,7 +27,7 @@ from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
 from db.intake.drafts import discard_draft
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
-from db.queues.car_dates import NextMaintenance, Warranty, mileage_trend, next_maintenance, warranty
+from db.queues.car_dates import NextMaintenance, Warranty, mileage_ceiling, mileage_trend, next_maintenance, warranty
 from db.segments import occupation_fields
 from db.versioning import update_versioned
 
@@ -179,7 +179,8 @@ class IntakeInvalid(Invalid):
 
 
 class ConfirmationNeeded(AdvisorError):
-    """The save needs the advisor's yes first: ``kind`` is ``owner_change`` or ``lower_mileage``."""
+    """The save needs the advisor's yes first: ``kind`` is ``owner_change``, ``lower_mileage``
+    or ``mileage_jump`` (the last two answered by ``lower_mileage_confirmed``)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -337,6 +338,8 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
         if total >= v.MONEY_MAX:
             errors["order.other_fee"] = t("validate.money.too_big")
         order["total_fee"] = total
+        if not order.get("work_requested") and not parts and not total:
+            errors["order.work_requested"] = t("intake.request_needed")  # an empty work order
     return Clean(customer, vehicle, order, parts, contact)
 
 
@@ -424,7 +427,7 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         if vehicle is None:  # a typed VIN the archive already knows is that car
             vehicle = Vehicle.get_or_none(Vehicle.vin == clean.vehicle["vin"])
         owner_changed = _check_owner(data, vehicle, customer)
-        note = _check_mileage(data, vehicle, clean.order["mileage"])
+        note = _check_mileage(data, vehicle, clean.order["mileage"], clean.vehicle.get("purchase_date"), day)
         before = _vehicle_state(vehicle)
         vehicle = _save_vehicle(data.vehicle, clean, vehicle, customer, day, stamp, owner_changed)
         _audit_vehicle(before, vehicle, advisor_id)
@@ -447,7 +450,8 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         next_maintenance=next_maintenance(
             purchase_date=vehicle.purchase_date, last_maintenance_date=vehicle.last_maintenance_date,
             last_maintenance_mileage=vehicle.last_maintenance_mileage, last_mileage=vehicle.last_mileage,
-            last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km),
+            last_visit_date=vehicle.last_visit_date, daily_km=vehicle.daily_km,
+            first_maintenance_date=vehicle.first_maintenance_date),
     )
 
 
@@ -503,8 +507,23 @@ def _check_owner(data: IntakeData, vehicle: Vehicle | None, customer: Customer) 
     return bool(data.owner_change_confirmed)
 
 
-def _check_mileage(data: IntakeData, vehicle: Vehicle | None, mileage: int) -> str | None:
-    """The odometer note to keep, asking first when the reading went down."""
+def _check_mileage(data: IntakeData, vehicle: Vehicle | None, mileage: int,
+                   purchase_date: dt.date | None, day: dt.date) -> str | None:
+    """The odometer note to keep, asking first when the reading went down or jumped far
+    beyond what the car can have driven since its last reading (``db.queues.car_dates.mileage_ceiling``).
+    ``lower_mileage_confirmed`` is the advisor's yes to either question."""
+    last_date = vehicle.last_visit_date if vehicle else None
+    last_km = vehicle.last_mileage if vehicle else None
+    ceiling = mileage_ceiling(last_date, last_km, vehicle.daily_km if vehicle else None, day,
+                              purchase_date=(vehicle.purchase_date if vehicle else None) or purchase_date)
+    if ceiling is not None and mileage > ceiling:
+        since = last_date.isoformat() if last_date and last_km is not None else None
+        if not data.lower_mileage_confirmed:
+            raise ConfirmationNeeded("mileage_jump", t(
+                "intake.ask_mileage_jump", mileage=number(mileage), last=number(last_km or 0),
+                date=since or (purchase_date or vehicle.purchase_date).isoformat(),
+                ceiling=number(ceiling)))
+        return t("intake.odometer_jump_note", last=number(last_km or 0), mileage=number(mileage))
     if vehicle is None or vehicle.last_mileage is None or mileage >= vehicle.last_mileage:
         return None
     if not data.lower_mileage_confirmed:

@@ -46,6 +46,13 @@ class NextMaintenance:
     due_date: dt.date | None  # by the calendar
     km_date: dt.date | None  # when the car should reach due_km at its trend
     when: dt.date | None  # whichever comes first
+    # what the interval counts from: "purchase" (the first maintenance), "maintenance"
+    # (the last one known) or "visit" (none known here: the last visit and its reading)
+    since: str = "purchase"
+
+    def overdue(self, on: dt.date | None = None) -> bool:
+        """The day it fell due is gone by (``on``: today)."""
+        return self.when is not None and self.when < (on or today())
 
 
 @dataclass(frozen=True)
@@ -119,33 +126,76 @@ def mileage_trend(old_daily_km: float | None, last_date: dt.date | None, last_mi
     return round(TREND_WEIGHT * stretch + (1 - TREND_WEIGHT) * old_daily_km, 2)
 
 
+def mileage_ceiling(last_date: dt.date | None, last_mileage: int | None, daily_km: float | None,
+                    day: dt.date, *, purchase_date: dt.date | None = None,
+                    values: Mapping | None = None) -> int | None:
+    """The highest odometer reading believable on ``day``: the last reading (or zero at
+    purchase) plus the days since at the car's own trend times ``mileage.jump_trend_factor``
+    (``mileage.jump_daily_km`` a day when it has none), plus ``mileage.jump_slack_km``.
+    None when nothing is known to measure from."""
+    values = values or settings.get_many("mileage.jump_daily_km", "mileage.jump_trend_factor",
+                                         "mileage.jump_slack_km")
+    if last_date is None or last_mileage is None:
+        last_date, last_mileage = purchase_date, 0
+    if last_date is None:
+        return None
+    per_day = (daily_km * values["mileage.jump_trend_factor"] if daily_km
+               else values["mileage.jump_daily_km"])
+    days = max(0, (day - last_date).days)
+    return int(last_mileage + per_day * days + values["mileage.jump_slack_km"])
+
+
 def next_maintenance(*, purchase_date: dt.date | None, last_maintenance_date: dt.date | None,
                      last_maintenance_mileage: int | None, last_mileage: int | None,
                      last_visit_date: dt.date | None, daily_km: float | None,
+                     first_maintenance_date: dt.date | None = None,
                      values: Mapping | None = None) -> NextMaintenance:
-    """When the next maintenance falls due: the first one from purchase, later ones from the last.
-    ``values``: the settings, when the caller has read them already."""
+    """When the next maintenance falls due. ``values``: the settings, when the caller has
+    read them already.
+
+    - After a maintenance done here: the maintenance interval from it.
+    - Otherwise the first maintenance (首保) from purchase, as long as it was still to
+      come when the car was last seen here (no visit yet, or a visit before it fell due
+      by date and by km) and no first-maintenance date was typed in.
+    - Otherwise (a car first seen here past its first maintenance, a first maintenance
+      done elsewhere, no purchase date): the maintenance interval from what is known,
+      the later of the last visit (with its reading) and a first maintenance done elsewhere.
+    """
     values = values or settings.get_many(*MAINTENANCE_SETTINGS)
-    first = last_maintenance_date is None
-    if first:
-        base_date, base_km = purchase_date, 0
-        months, km = values["first_maintenance.months"], values["first_maintenance.km"]
-        if base_date is None:  # a car with no purchase date and no maintenance here yet
-            base_date, base_km = last_visit_date, last_mileage or 0
-            months, km = values["maintenance.months"], values["maintenance.km"]
+    rate = daily_km or values["maintenance.default_daily_km"]
+    if last_maintenance_date is not None:
+        return _due("maintenance", last_maintenance_date, last_maintenance_mileage or 0,
+                    values["maintenance.months"], values["maintenance.km"],
+                    last_visit_date, last_mileage, rate)
+    if purchase_date is not None and first_maintenance_date is None:
+        first = _due("purchase", purchase_date, 0, values["first_maintenance.months"],
+                     values["first_maintenance.km"], last_visit_date, last_mileage, rate)
+        if last_visit_date is None or (
+                first.due_date > last_visit_date and (last_mileage or 0) < first.due_km):
+            return first
+    if last_visit_date is not None and (first_maintenance_date is None
+                                        or last_visit_date >= first_maintenance_date):
+        base_date, base_km = last_visit_date, last_mileage
     else:
-        base_date, base_km = last_maintenance_date, last_maintenance_mileage or 0
-        months, km = values["maintenance.months"], values["maintenance.km"]
-    due_km = base_km + km
+        base_date, base_km = first_maintenance_date, None  # done elsewhere, its km unknown
+    return _due("visit", base_date, base_km, values["maintenance.months"], values["maintenance.km"],
+                last_visit_date, last_mileage, rate)
+
+
+def _due(since: str, base_date: dt.date | None, base_km: int | None, months: int, km: int,
+         reading_date: dt.date | None, reading: int | None, rate: float) -> NextMaintenance:
+    """Due ``months`` after ``base_date`` or ``km`` after ``base_km``, whichever comes
+    first, the km turned into a day from the last reading at ``rate`` km a day."""
+    due_km = base_km + km if base_km is not None else None
     due_date = add_months(base_date, months) if base_date else None
     km_date = None
-    rate = daily_km or values["maintenance.default_daily_km"]
-    reading_date = last_visit_date or base_date
-    reading = last_mileage if last_mileage is not None else base_km
-    if reading_date is not None and rate > 0:
+    reading_date = reading_date or base_date
+    reading = reading if reading is not None else base_km
+    if due_km is not None and reading_date is not None and reading is not None and rate > 0:
         km_date = reading_date + dt.timedelta(days=max(0, days_to_cover(due_km - reading, rate)))
     candidates = [d for d in (due_date, km_date) if d is not None]
-    return NextMaintenance(first, due_km, due_date, km_date, min(candidates) if candidates else None)
+    return NextMaintenance(since == "purchase", due_km, due_date, km_date,
+                           min(candidates) if candidates else None, since)
 
 
 def queue_days(*, purchase_date: dt.date | None, registration_date: dt.date | None,
@@ -158,16 +208,18 @@ def queue_days(*, purchase_date: dt.date | None, registration_date: dt.date | No
     settings named in ``QUEUE_DAY_SETTINGS``).
 
     - The first maintenance is due for a car bought on a known day that has had no
-      maintenance here and no first-maintenance date typed in; later maintenance for a car
-      maintained here. A car with neither (no purchase date, never maintained) has no day.
+      maintenance here and no first-maintenance date typed in, while it was still to come
+      at the car's last visit; every other car with a known visit or maintenance has a
+      later maintenance day (``next_maintenance``). A car never seen nor dated has none.
     - The warranty's day is its end (the car's age counts from purchase, else registration)
       while the last reading is inside its km; the km-close day is the same day once the
       reading is within ``warranty_end.km`` of the limit.
     """
     due = next_maintenance(purchase_date=purchase_date, last_maintenance_date=last_maintenance_date,
                            last_maintenance_mileage=last_maintenance_mileage, last_mileage=last_mileage,
-                           last_visit_date=last_visit_date, daily_km=daily_km, values=values)
-    first = due.when if (due.first and purchase_date is not None and first_maintenance_date is None) else None
+                           last_visit_date=last_visit_date, daily_km=daily_km,
+                           first_maintenance_date=first_maintenance_date, values=values)
+    first = due.when if due.first else None
     later = due.when if not due.first else None
     terms = warranty(purchase_date or registration_date, last_mileage, end_date=warranty_end_date,
                      end_km=warranty_end_km, values=values)

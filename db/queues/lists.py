@@ -47,6 +47,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import JOIN, SQL, Expression, Value, fn
 
 from db import segments, settings
+from db.audit import write as audit
 from db.clock import day_now, now, today
 from db.connection import is_postgres, writing
 from db.errors import Invalid
@@ -194,7 +195,7 @@ VEHICLE_COLUMNS = (
     Customer.id.alias("customer_id"), Customer.name, Customer.mobile, Customer.birth_date,
     Vehicle.id.alias("vehicle_id"), Vehicle.plate, Vehicle.purchase_date, Vehicle.registration_date,
     Vehicle.last_visit_date, Vehicle.last_mileage, Vehicle.last_maintenance_date,
-    Vehicle.last_maintenance_mileage, Vehicle.daily_km, Vehicle.warranty_end_date,
+    Vehicle.last_maintenance_mileage, Vehicle.first_maintenance_date, Vehicle.daily_km, Vehicle.warranty_end_date,
     Vehicle.warranty_end_km, Vehicle.insurance_expiry, Vehicle.usage,
     due_days.listing_sql().alias("listing_now"),
 )
@@ -284,7 +285,8 @@ def _next_maintenance(row: dict, ctx: Ctx) -> tuple[dt.date, str, bool, int]:
     due = next_maintenance(purchase_date=row["purchase_date"], last_maintenance_date=row["last_maintenance_date"],
                            last_maintenance_mileage=row["last_maintenance_mileage"],
                            last_mileage=row["last_mileage"], last_visit_date=row["last_visit_date"],
-                           daily_km=row["daily_km"], values=ctx.s)
+                           daily_km=row["daily_km"], first_maintenance_date=row["first_maintenance_date"],
+                           values=ctx.s)
     by_km = due.km_date is not None and due.due_date is not None and due.km_date < due.due_date
     reading_date = row["last_visit_date"] or row["last_maintenance_date"] or row["purchase_date"]
     reading = row["last_mileage"] or row["last_maintenance_mileage"] or 0
@@ -320,13 +322,17 @@ def _first_maintenance(ctx: Ctx, name: str) -> Plan:
 def _maintenance(ctx: Ctx, name: str) -> Plan:
     def explain(row: dict, ctx: Ctx):
         due, basis, late, km_now = _next_maintenance(row, ctx)
+        if row["last_maintenance_date"] is None:  # none known here: counted from the last visit
+            return due, t("queue.reason.maintenance_visit", visit=row["last_visit_date"] or "—",
+                          km=number(km_now), due=due, basis=basis), late
         return due, t("queue.reason.maintenance", last=row["last_maintenance_date"],
                       last_km=number(row['last_maintenance_mileage'] or 0), km=number(km_now),
                       due=due, basis=basis), late
 
     column = Vehicle.due_maintenance
-    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id],
-                                            _key(Vehicle.last_maintenance_date))], explain)
+    # the occurrence: the last maintenance, else the visit (or first maintenance elsewhere) it counts from
+    key = _key(fn.COALESCE(Vehicle.last_maintenance_date, Vehicle.last_visit_date, Vehicle.first_maintenance_date))
+    return _vehicle_plan(name, False, [Part(_due_window(ctx, column), [column, Vehicle.id], key)], explain)
 
 
 def _follow_up(ctx: Ctx, name: str) -> Plan:
@@ -649,14 +655,15 @@ def _page(p: Plan, ctx: Ctx, offset: int, limit: int, extra: Expression | None =
 def _items(name: str, found: list[dict], p: Plan, ctx: Ctx, with_badges: bool) -> list[DueItem]:
     customer_ids = [r["customer_id"] for r in found if r.get("customer_id")]
     notes = _last_notes(customer_ids, [r["prospect_id"] for r in found if r.get("prospect_id")])
-    badge_map = segments.badges_many(customer_ids, ctx.day) if with_badges else {}
+    badge_map = (segments.badges_by_car([(r["customer_id"], r.get("vehicle_id")) for r in found
+                                         if r.get("customer_id")], ctx.day) if with_badges else {})
     letter_after = ctx.s["calls.unanswered_for_letter"]
     items = []
     for row in found:
         due, reason, late = p.explain(row, ctx)
         customer_id, prospect_id = row.get("customer_id"), row.get("prospect_id")
         attempts = row.get("attempts") or 0
-        found_badges = badge_map.get(customer_id, [])
+        found_badges = badge_map.get((customer_id, row.get("vehicle_id")), [])
         items.append(DueItem(
             queue=name, due_key=str(row["due_key"]), customer_id=customer_id,
             vehicle_id=row.get("vehicle_id"), prospect_id=prospect_id, name=row["name"],
@@ -733,6 +740,7 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
             raise Invalid(t("queue.booked_date_past"), field="booked_date")
     retry = next_try(day)
     with writing():
+        before = _call_state(item)
         contact = Contact.create(customer=item.customer_id, prospect=item.prospect_id, vehicle=item.vehicle_id,
                                  advisor=advisor_id, contact_at=day_now(), channel="phone", purpose=item.queue,
                                  outcome=outcome, booked_date=booked_date if outcome == "booked" else None,
@@ -746,7 +754,83 @@ def record_outcome(item: DueItem, outcome: str, advisor_id: int | None, note: st
                         postponed_until=retry if outcome == "no_answer" else None, last_contact=contact.id)
         if outcome == "do_not_call" and item.customer_id:
             set_consent(advisor_id, item.customer_id, False, channel="phone")  # logged there
+        # what undo_last_call puts back: the row's state before this call
+        audit.record("call", advisor_id=advisor_id, customer_id=item.customer_id, field=item.queue,
+                     before=before, after={"outcome": outcome}, detail=f"contact {contact.id}")
     return contact
+
+
+def _call_state(item: DueItem) -> dict:
+    """A queue row's handling before a call: its QueueState (None: none yet) or the
+    prospect's next date and consent, and the owner's consent."""
+    where = {"queue": item.queue, "customer_id": item.customer_id, "vehicle_id": item.vehicle_id,
+             "due_key": item.due_key, "prospect_id": item.prospect_id}
+    if item.prospect_id:
+        prospect = Prospect.get_by_id(item.prospect_id)
+        return {**where, "next_contact_date": prospect.next_contact_date,
+                "prospect_consent": prospect.marketing_consent}
+    state = _state_for(item)
+    consent = Customer.get_by_id(item.customer_id).marketing_consent if item.customer_id else None
+    kept = None if state is None else {
+        "handled": state.handled, "postponed_until": state.postponed_until, "attempts": state.attempts,
+        "last_outcome": state.last_outcome, "last_contact": state.last_contact_id}
+    return {**where, "state": kept, "consent": consent}
+
+
+def last_call(advisor_id: int | None) -> AuditEntry | None:
+    """The advisor's latest call outcome today that is not undone yet (None: nothing to undo)."""
+    from db.models import AuditEntry
+
+    start = dt.datetime.combine(now().date(), dt.time())
+    calls = (AuditEntry.select().where((AuditEntry.action.in_(("call", "call_undo")))
+                                       & (AuditEntry.advisor == advisor_id) & (AuditEntry.at >= start))
+             .order_by(AuditEntry.id.desc()).limit(1))
+    found = next(iter(calls), None)
+    return found if found is not None and found.action == "call" else None
+
+
+def undo_last_call(advisor_id: int | None) -> str | None:
+    """Take back the advisor's last call outcome today: the row's handling as it was, the
+    contact it wrote removed, a "do not call" consent withdrawal reversed (logged). The
+    call's audit entry stays, and the undo gets its own. The outcome undone, or None."""
+    import json
+
+    from db.models import AuditEntry
+
+    with writing():
+        entry = last_call(advisor_id)
+        if entry is None:
+            return None
+        before = json.loads(entry.before or "{}")
+        outcome = json.loads(entry.after or "{}").get("outcome")
+        contact_id = int(entry.detail.split()[-1])
+        item = DueItem(queue=before["queue"], due_key=before["due_key"], customer_id=before["customer_id"],
+                       vehicle_id=before["vehicle_id"], prospect_id=before["prospect_id"], name="",
+                       mobile_masked="", plate="", due_date=None, reason="")
+        if item.prospect_id:
+            day = before["next_contact_date"]
+            Prospect.update({Prospect.next_contact_date: dt.date.fromisoformat(day) if day else None,
+                             Prospect.marketing_consent: before["prospect_consent"],
+                             Prospect.updated_at: now(), Prospect.version: Prospect.version + 1}
+                            ).where(Prospect.id == item.prospect_id).execute()
+        else:
+            state = _state_for(item)
+            kept = before.get("state")
+            if kept is None and state is not None:
+                state.delete_instance()
+            elif kept is not None:
+                _save_state(item, handled=kept["handled"], attempts=kept["attempts"],
+                            last_outcome=kept["last_outcome"], last_contact=kept["last_contact"],
+                            postponed_until=dt.date.fromisoformat(kept["postponed_until"])
+                            if kept["postponed_until"] else None)
+            if outcome == "do_not_call" and item.customer_id:
+                customer = Customer.get_or_none(Customer.id == item.customer_id)
+                if customer is not None and customer.marketing_consent != before.get("consent"):
+                    set_consent(advisor_id, item.customer_id, before.get("consent"), channel="phone")
+        Contact.delete().where(Contact.id == contact_id).execute()
+        audit.record("call_undo", advisor_id=advisor_id, customer_id=item.customer_id, field=item.queue,
+                     before={"outcome": outcome}, after=None, detail=f"contact {contact_id}")
+    return outcome
 
 
 def _prospect_outcome(item: DueItem, outcome: str, retry: dt.date) -> None:

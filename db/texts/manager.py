@@ -46,6 +46,8 @@ TEXTS = {
     "audit.action.import": ("导入", "Import"),
     "audit.action.merged": ("被并入", "Merged"),
     "audit.action.convert": ("转为客户", "Convert"),
+    "audit.action.call": ("回访结果", "Call"),
+    "audit.action.call_undo": ("撤销回访", "Undo call"),
     "audit.change": ("{before} → {after}", "{before} → {after}"),
     "audit.value.customer": ("{name}（#{id}）", "{name} (#{id})"),
     "audit.value.pin_set": ("已设置", "set"),

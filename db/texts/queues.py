@@ -21,6 +21,9 @@ TEXTS = {
     "queue.reason.maintenance": (
         "上次保养 {last}（{last_km} 公里），现约 {km} 公里；{due} 到期（{basis}）",
         "Last service {last} ({last_km} km), now about {km} km; due {due} ({basis})"),
+    "queue.reason.maintenance_visit": (
+        "本站无保养记录；上次来站 {visit}，现约 {km} 公里；{due} 到期（{basis}）",
+        "No service on record here; last visit {visit}, now about {km} km; due {due} ({basis})"),
     "queue.basis.date": ("按时间", "by time"),
     "queue.basis.km": ("按里程推算", "by predicted mileage"),
     "queue.reason.follow_up": ("{visit} 来站，已过 {days} 天", "Visited {visit}, {days} days ago"),

@@ -4,6 +4,7 @@ TEXTS = {
     # ---- backup
     "backup.dest_is_dir": ("{path} 是一个目录：请给出备份文件的名字", "{path} is a folder: give the backup file a name"),
     "backup.same_file": ("备份文件不能就是数据库本身（{path}）", "The backup cannot be the database file itself ({path})"),
+    "file.exists": ("文件 {path} 已存在，没有覆盖；请换一个文件名，或加 --force 覆盖它", "{path} already exists and was left as it is; choose another name, or add --force to replace it"),
     "backup.check_failed": ("备份 {path} 校验未通过（{reason}），已删除这份不完整的备份", "The backup {path} failed its check ({reason}); the incomplete copy was removed"),
     "backup.counts_differ": ("备份 {path} 的记录数与数据库不一致，已删除这份备份", "The backup {path} does not hold the same number of rows as the database; it was removed"),
     "backup.disk_full": ("磁盘已满，无法写完备份 {path}；数据库未受影响", "The disk is full; the backup {path} could not be finished. The database is untouched"),

@@ -21,6 +21,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from db.errors import Conflict, Invalid
+from db.validate import as_stored
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.card_render import field_label, hint_key, label_width
 from tui.widgets.choice import ChoiceField
@@ -135,6 +136,9 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         # A value left as it was shown (a masked mobile, an old import's) is not judged here.
         message = None if event.value == first else self._check(name, event.value)
         self._say(self.query_one(f"#error-{name}", Static), message or "")
+        stored = as_stored(name, event.value) if event.value != first and message is None else None
+        if stored is not None and stored != event.value:  # 川a12345 shows as it will be kept
+            event.input.value = stored
 
     @on(Input.Changed)
     def _corrected(self, event: Input.Changed) -> None:

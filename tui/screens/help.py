@@ -63,7 +63,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
             for _, binding in node._bindings:  # descriptions translated
                 # Only the program's own declared bindings (all carry an id); Textual's
                 # built-in ones (Tab, copy) are in the README.
-                if not binding.description or not binding.id:
+                if not binding.description or not binding.id or binding.system:
                     continue
                 if dialog and node is self.app and not binding.priority:
                     continue

@@ -43,6 +43,7 @@ class QueuesScreen(DeskScreen):
         Binding("r", "outcome", "key.queues.outcome", id="queues.outcome"),
         Binding("p", "postpone", "key.queues.postpone", id="queues.postpone"),
         Binding("c", "campaign", "key.queues.campaign", id="queues.campaign"),
+        Binding("u", "undo", "key.queues.undo", id="queues.undo"),
         *[Binding(str(i + 1), f"record({i})", f"key.queues.{name}", show=False, id=f"queues.{name}")
           for i, name in enumerate(CALL_OUTCOMES)],
     ]
@@ -64,9 +65,10 @@ class QueuesScreen(DeskScreen):
             self.key, self.offset, self.items = key, offset, items
 
     class Recorded(Message):
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, undoable: bool = True) -> None:
             super().__init__()
             self.text = text
+            self.undoable = undoable  # a call outcome U can take back (not a put-off)
 
     def __init__(self) -> None:
         super().__init__()
@@ -75,6 +77,7 @@ class QueuesScreen(DeskScreen):
         self.campaign_count: tuple[str, int] | None = None  # (segment, its count) once counted
         self.open_key: tuple[str, str | None] | None = None
         self.next_try: dt.date | None = None  # P's suggested day, once the counts came
+        self.can_undo = False  # U: the last call outcome recorded here can be taken back
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="queues-body"):
@@ -231,7 +234,19 @@ class QueuesScreen(DeskScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("record", "outcome", "postpone"):
             return self._current() is not None
+        if action == "undo":
+            return self.can_undo  # shown once a call was recorded here, until it is undone
         return True
+
+    def action_undo(self) -> None:
+        self._undo()
+
+    @db_work(group="queues-write")
+    def _undo(self) -> None:
+        outcome = queues.undo_last_call(getattr(self.app, "advisor_id", None))
+        text = (t("queues.undone", outcome=t(f"contact.outcome.{outcome}")) if outcome
+                else t("queues.nothing_to_undo"))
+        self.post_message(self.Recorded(text, undoable=False))
 
     def action_record(self, index: int) -> None:
         item = self._current()
@@ -266,12 +281,14 @@ class QueuesScreen(DeskScreen):
 
         def done(day) -> None:
             if day:
-                self.post_message(self.Recorded(t("queues.postponed_to", day=day.isoformat())))
+                self.post_message(self.Recorded(t("queues.postponed_to", day=day.isoformat()), undoable=False))
 
         self.app.push_screen(DateDialog(item, self.next_try), done)
 
     @on(Recorded)
     def recorded(self, message: Recorded) -> None:
+        self.can_undo = message.undoable
+        self.refresh_bindings()
         self.notify(message.text, timeout=3)
         self.load_counts()
         if self.open_key:

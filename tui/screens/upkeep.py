@@ -109,6 +109,8 @@ class UpkeepScreen(DeskScreen):
         if self._stale:  # back from an import or an archive card: counts may have changed
             self._stale = False
             self.action_refresh()
+        else:  # back from another screen: archives may have been made or merged meanwhile
+            self.load_summary()
 
     def action_refresh(self) -> None:
         self.load_summary()

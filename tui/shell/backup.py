@@ -12,6 +12,7 @@ HELP_KEY = "cli.backup.help"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help=t("cli.backup.file"))
+    parser.add_argument("--force", action="store_true", help=t("cli.force"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     open_database(resolve_target(args.db))
     try:
-        result = backup(args.file, progress_printer("backup.progress"))
+        result = backup(args.file, progress_printer("backup.progress"), overwrite=args.force)
     except KeyboardInterrupt:
         end_line()
         print(t("backup.cancelled"))

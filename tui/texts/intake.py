@@ -28,6 +28,8 @@ TEXTS = {
     "intake.brief.out_warranty": ("已出质保（{date} / {km} 公里）", "out of warranty ({date} / {km} km)"),
     "intake.brief.next": ("下次保养 {date}（{km} 公里）", "next maintenance {date} ({km} km)"),
     "intake.brief.next_first": ("首保 {date}（{km} 公里）", "first maintenance {date} ({km} km)"),
+    "intake.brief.next_overdue": ("保养已逾期：{date} 到期（{km} 公里）", "maintenance overdue since {date} ({km} km)"),
+    "intake.brief.next_first_overdue": ("首保已逾期：{date} 到期（{km} 公里）", "first maintenance overdue since {date} ({km} km)"),
     "intake.brief.visits": ("最近来站", "Last visits"),
     "intake.brief.no_visits": ("本站还没有这辆车的来站记录", "No visits of this car here yet"),
     "intake.brief.visit_line": ("{date}  {km} 公里  {kind}  {work}", "{date}  {km} km  {kind}  {work}"),

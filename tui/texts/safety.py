@@ -10,6 +10,7 @@ TEXTS = {
     "backup.daily_failed": ("今天的自动备份没有成功：{message}", "Today's automatic backup failed: {message}"),
     "cli.backup.help": ("把数据库备份到一个文件（可在顾问工作时进行，完成后校验）", "back the database up to a file (works while advisors keep working; checked afterwards)"),
     "cli.backup.file": ("备份文件", "the backup file"),
+    "cli.force": ("覆盖已存在的文件", "replace the file if it exists"),
     # ---- restore
     "restore.progress": ("恢复中 {percent:.0f}%", "Restoring {percent:.0f}%"),
     "restore.cancelled": ("恢复已取消，数据库保持原样", "Restore cancelled; the database is as it was"),

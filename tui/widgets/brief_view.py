@@ -36,7 +36,9 @@ def _next_line(n: NextMaintenance | None) -> str:
     if n is None or n.when is None:
         return ""
     key = "intake.brief.next_first" if n.first else "intake.brief.next"
-    return t(key, date=n.when.isoformat(), km=number(n.due_km))
+    if n.overdue():
+        key += "_overdue"
+    return t(key, date=n.when.isoformat(), km=number(n.due_km or 0))
 
 
 def brief_text(b: Brief) -> Text:

@@ -20,7 +20,7 @@ from textual.widgets import Input, Static
 
 from db.intake import reception as intake
 from db.i18n import t
-from db.validate import id_facts, vin_brand
+from db.validate import as_stored, id_facts, vin_brand
 from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
 from tui.widgets.fields import TextField
@@ -301,6 +301,10 @@ class IntakeForm(VerticalScroll):
         self._checked[path] = event.value
         error = intake.validate_field(path, event.value)
         self._row(path).show(error)
+        stored = as_stored(path, event.value) if error is None else None
+        if stored is not None and stored != event.value:  # 川a12345 shows as it will be kept
+            self._set(path, stored)
+            self._checked[path] = stored
         if error is None:
             self._note(path)
             if path in LOOKED_UP and event.value.strip():
