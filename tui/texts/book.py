@@ -68,8 +68,6 @@ TEXTS = {
     # ---- reception: today's arrivals
     "arrivals.title": ("今日预约到店 {n} 辆（Ctrl+↑/↓ 选择，Ctrl+O 接待）", "Expected today: {n} (Ctrl+↑/↓ choose, Ctrl+O receive)"),
     "intake.key.arrival": ("预约到店", "Arrival"),
-    "intake.key.next_arrival": ("下一位预约", "Next arrival"),
-    "intake.key.previous_arrival": ("上一位预约", "Previous arrival"),
     "intake.brief.appointment": ("今日预约 {at}（{status}）要求：", "Booked today {at} ({status}), asked for:"),
     "arrivals.unconfirmed": ("未确认", "not confirmed"),
     # ---- the report

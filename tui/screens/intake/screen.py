@@ -36,10 +36,9 @@ class IntakeScreen(DeskScreen):
         Binding("escape", "back", "key.back", show=False, id="back"),
         # today's arrivals under the find field: the focus stays in the field
         Binding("ctrl+o", "receive_arrival", "intake.key.arrival", id="intake.arrival", priority=True),
-        Binding("ctrl+down", "arrival(1)", "intake.key.next_arrival", show=False, id="intake.next_arrival",
-                priority=True),
-        Binding("ctrl+up", "arrival(-1)", "intake.key.previous_arrival", show=False, id="intake.previous_arrival",
-                priority=True),
+        # (no description: the arrivals' title line names them, F1 keeps room for the rest)
+        Binding("ctrl+down", "arrival(1)", "", show=False, id="intake.next_arrival", priority=True),
+        Binding("ctrl+up", "arrival(-1)", "", show=False, id="intake.previous_arrival", priority=True),
         # priority: the form is a VerticalScroll, whose own PageDown/PageUp scroll it (only the form stage)
         Binding("pagedown", "section(1)", "intake.key.next_section", show=False, id="intake.next_section",
                 priority=True),
