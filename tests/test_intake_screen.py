@@ -562,3 +562,37 @@ async def test_a_vin_retyped_after_a_known_car_loaded_is_another_car(app_db, ret
     new = Vehicle.get(Vehicle.vin == make_vin(5))
     assert new.owner.name == "赵六" and new.plate is None
     assert not AuditEntry.select().where(AuditEntry.field.contains("vin")).exists()
+
+
+async def test_the_pick_list_says_more_match_and_gives_keys_back_to_the_find_field(app_db):
+    """Twelve 张: the list shows eight and says more match; a letter typed in the list goes
+    on the query; Esc empties the field with the focus in it; Ctrl+N then starts a new
+    archive with the focus in 姓名, so the name lands there."""
+    advisor = advisors.sign_in("陈静", user="")
+    for n in range(12):
+        save_intake(reception(name=f"张{'一二三四五六七八九十甲乙'[n]}", mobile=f"139000000{n:02d}",
+                              vin=make_vin(100 + n), plate=f"京A{n:05d}"), advisor.id)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        text = await find(pilot, "张")
+        assert "不止 8 个结果" in text, text
+        find_field = app.screen.query_one("#find-input", Input)
+        await pilot.press("down", "三")  # typed in the list: narrows the query
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == "张三x"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == ""
+        assert "不止" not in screen_text(app)
+        await find(pilot, "张")
+        await pilot.press("down", "escape")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == ""
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"李四")
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "李四"
+        assert app.screen.query_one("#" + field_id("customer.mobile"), Input).value == ""
