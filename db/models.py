@@ -337,7 +337,7 @@ class AuditEntry(BaseModel):
     terminal = CharField(max_length=64, null=True)
     client = CharField(max_length=64, null=True)
     client_key = CharField(max_length=128, null=True)
-    # The chain (db/auditchain.py): a note on entries rewritten or chained after the fact,
+    # The chain (db/audit/chain.py): a note on entries rewritten or chained after the fact,
     # and sha256(previous hash + this entry's content digest).
     seal = TextField(null=True)
     hash = CharField(max_length=64, null=True)

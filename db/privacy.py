@@ -350,7 +350,7 @@ def anonymise(actor_id: int, customer_id: int) -> AnonymiseResult:
         QueueState.delete().where(QueueState.customer.in_(ids)).execute()
         # Old values in the log are personal data too: keep who did what and when.
         # The entry below vouches for each cleared one (its content before and after), so
-        # the log's hash chain still verifies (db/auditchain.py).
+        # the log's hash chain still verifies (db/audit/chain.py).
         cleared, seal = audit.clear_values(_logged_values(ids))
         audit.record("anonymise", advisor_id=actor.id, customer_id=customer_id,
                      detail=f"customers={customers} contacts={contacts} prospects={prospects} "

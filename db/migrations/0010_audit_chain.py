@@ -2,7 +2,7 @@
 
 Adds to ``audit_entry`` the OS account, terminal, client address and SSH key fingerprint
 (``db.audit.AuditContext``), the chain's ``hash`` and the ``seal`` note of entries that
-rewrite or chain others (``db/auditchain.py``). The entries an earlier version wrote are
+rewrite or chain others (``db/audit/chain.py``). The entries an earlier version wrote are
 chained as they are found, in id order, and one more entry says which ones were (the
 log's own record of where the chain began: before it, the log was only as safe as the
 file). On PostgreSQL the writers' lock is held meanwhile, so no desk writes an entry
