@@ -418,3 +418,26 @@ def test_an_empty_work_order_is_refused_until_the_request_is_written(advisor):
     assert refused.value.errors == {"order.work_requested": "请写下客户的要求（派工单上没有项目、配件和金额）"}
     data.order.work_requested = "检查左前轮异响"
     assert save_intake(data, advisor.id).total_fee == Decimal("0.00")
+
+
+def test_an_intake_never_rewrites_the_vin_of_a_car_on_file(advisor):
+    first = save_intake(reception(), advisor.id)
+    data = start_for(vehicle_id=first.vehicle_id)  # the car loaded, then its VIN retyped
+    data.vehicle.vin = make_vin(2)
+    data.order.mileage, data.order.work_requested = "15000", "保养"
+    with pytest.raises(IntakeInvalid) as refused:
+        save_intake(data, advisor.id)
+    assert "档案卡" in refused.value.errors["vehicle.vin"] and make_vin(1) in refused.value.errors["vehicle.vin"]
+    assert Vehicle.get_by_id(first.vehicle_id).vin == make_vin(1)
+    assert Visit.select().count() == 1 and Vehicle.select().count() == 1
+
+
+def test_a_vin_typed_over_a_loaded_car_lets_that_car_go():
+    from db.intake.reception import VehicleForm, let_go_of_car
+
+    loaded = VehicleForm(id=7, version=3, vin=make_vin(1), plate="京A12345", brand="大众", model="帕萨特",
+                         usage="commercial", sold_here="yes")
+    assert let_go_of_car(loaded, replace(loaded, vin=make_vin(1).lower())) is None  # the same car
+    assert let_go_of_car(VehicleForm(vin=make_vin(1)), VehicleForm(vin=make_vin(2))) is None  # none loaded
+    other = let_go_of_car(loaded, replace(loaded, vin=make_vin(2), model="途观"))
+    assert other == VehicleForm(vin=make_vin(2), model="途观")  # what the advisor typed stays

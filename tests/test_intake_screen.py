@@ -531,3 +531,68 @@ async def test_an_empty_work_order_names_the_request_beside_its_field(app_db, re
         assert "请写下客户的要求" in message_of(app, "order.work_requested")
         assert app.focused.id == field_id("order.work_requested")
     assert Visit.select().count() == 1
+
+
+async def test_a_vin_retyped_after_a_known_car_loaded_is_another_car(app_db, returning):
+    """The issue's keys: Ctrl+N, name, mobile, PageDown, a known VIN, Enter (the car loads),
+    Shift+Tab, another VIN, Enter, mileage, F2: a new car for the new archive; the known
+    car keeps its VIN, brand, owner and history."""
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"赵六", "enter", *"13700001111", "pagedown", *make_vin(1), "enter")
+        await settle(pilot)
+        assert "这个车架号已建档" in message_of(app, "vehicle.vin")
+        assert app.screen.query_one("#" + field_id("vehicle.plate"), Input).value == "京A12345"
+        await pilot.press("shift+tab", *make_vin(5), "enter")
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("vehicle.vin"), Input).value == make_vin(5)
+        assert app.screen.query_one("#" + field_id("vehicle.plate"), Input).value == ""  # let go
+        assert "已建档" not in message_of(app, "vehicle.vin")
+        await type_into(pilot, "order.mileage", "3000")
+        await type_into(pilot, "order.work_requested", "异响检查")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存" in screen_text(app), screen_text(app)
+    known = Vehicle.get_by_id(returning.vehicle_id)
+    assert (known.vin, known.plate, known.owner.name) == (make_vin(1), "京A12345", "王芳")
+    assert Visit.select().where(Visit.vehicle == known.id).count() == 1
+    new = Vehicle.get(Vehicle.vin == make_vin(5))
+    assert new.owner.name == "赵六" and new.plate is None
+    assert not AuditEntry.select().where(AuditEntry.field.contains("vin")).exists()
+
+
+async def test_the_pick_list_says_more_match_and_gives_keys_back_to_the_find_field(app_db):
+    """Twelve 张: the list shows eight and says more match; a letter typed in the list goes
+    on the query; Esc empties the field with the focus in it; Ctrl+N then starts a new
+    archive with the focus in 姓名, so the name lands there."""
+    advisor = advisors.sign_in("陈静", user="")
+    for n in range(12):
+        save_intake(reception(name=f"张{'一二三四五六七八九十甲乙'[n]}", mobile=f"139000000{n:02d}",
+                              vin=make_vin(100 + n), plate=f"京A{n:05d}"), advisor.id)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        text = await find(pilot, "张")
+        assert "不止 8 个结果" in text, text
+        find_field = app.screen.query_one("#find-input", Input)
+        await pilot.press("down", "三")  # typed in the list: narrows the query
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == "张三x"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == ""
+        assert "不止" not in screen_text(app)
+        await find(pilot, "张")
+        await pilot.press("down", "escape")
+        await settle(pilot)
+        assert app.screen.focused is find_field and find_field.value == ""
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await pilot.press(*"李四")
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "李四"
+        assert app.screen.query_one("#" + field_id("customer.mobile"), Input).value == ""

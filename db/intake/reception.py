@@ -562,9 +562,10 @@ def _save_vehicle(form: VehicleForm, clean: Clean, vehicle: Vehicle | None, cust
         # its choice fields hold defaults, not answers; the archive's values stand.
         typed.pop("sold_here", None)
         typed.pop("usage", None)
-    elif typed["vin"] != vehicle.vin and Vehicle.select().where(
-            (Vehicle.vin == typed["vin"]) & (Vehicle.id != vehicle.id)).exists():
-        raise IntakeInvalid({"vehicle.vin": t("intake.vin_taken")})
+    elif typed["vin"] != vehicle.vin:
+        # Another VIN is another car: a VIN on file is corrected on the archive card
+        # (audited there with the old value), never rewritten by a work order.
+        raise IntakeInvalid({"vehicle.vin": t("intake.vin_fixed", vin=vehicle.vin)})
     # A known car: fill what was missing or retyped; an empty field keeps its value.
     changes = {k: val for k, val in typed.items() if val is not None and getattr(vehicle, k) != val}
     if vehicle.owner_id is None or owner_changed:
@@ -711,6 +712,23 @@ def _vehicle_form(vehicle: Vehicle) -> VehicleForm:
     shown = {name: _shown(getattr(vehicle, name)) for name in _typed(VehicleForm, "sold_here", "usage")}
     return VehicleForm(id=vehicle.id, version=vehicle.version, usage=vehicle.usage,
                        sold_here="yes" if vehicle.sold_here else "no", **shown)
+
+
+def let_go_of_car(loaded: VehicleForm, shown: VehicleForm) -> VehicleForm | None:
+    """The vehicle group once the form shows ``shown``: None while its VIN is still the
+    loaded car's (or no car was loaded), else another car, not the archive's (no id, no
+    version), keeping what the advisor typed over the loaded values and dropping what the
+    loaded car filled in. A mistyped VIN on file is corrected on the archive card."""
+    if loaded.id is None or _vin_key(shown.vin) == _vin_key(loaded.vin):
+        return None
+    fresh = VehicleForm()
+    return VehicleForm(**{name: getattr(fresh if getattr(shown, name) == getattr(loaded, name) else shown, name)
+                          for name in _typed(VehicleForm)})
+
+
+def _vin_key(text: str) -> str:
+    """A VIN as compared: what ``db.validate.vin`` keeps of it, without its checks."""
+    return "".join(v.normalise(text).split()).replace("-", "").upper()
 
 
 def prefill_from_query(text: str) -> IntakeData:

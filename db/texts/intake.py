@@ -16,7 +16,8 @@ TEXTS = {
     "intake.request_needed": ("请写下客户的要求（派工单上没有项目、配件和金额）", "Write down what the customer asks for (the order has no work, parts or amount)"),
     "intake.odometer_note": ("里程低于上次记录（{last} → {mileage} 公里），顾问确认已更换仪表", "Mileage below the last record ({last} → {mileage} km); advisor confirmed a replaced odometer"),
     "intake.ownership_note": ("接待时确认过户", "Change of owner confirmed at reception"),
-    "intake.vin_taken": ("这个车架号属于另一辆已建档的车辆", "This VIN belongs to another car in the archive"),
+    "intake.vin_fixed": ("接待时不能改已建档车辆的车架号（档案里是 {vin}）；输错的车架号请在档案卡里更正",
+                         "Reception cannot change the VIN of a car on file (the archive has {vin}); correct a mistyped VIN on the archive card"),
     # ---- screen and keys
     "intake.customer_anonymised": ("这份档案刚被匿名化，不能再写入个人信息；请按 Esc 放弃，再为客户新建档案",
                                    "This archive has just been anonymised and takes no personal data any more; press Esc to drop this intake and open a new archive for the customer"),

@@ -16,6 +16,7 @@ TEXTS = {
     "intake.find.help": ("客户报什么就输入什么：车牌或车牌尾号、手机后 4 位以上、车架号或其后 6–8 位、姓名或拼音。回车查找：一个结果直接打开简报，多个结果列出来选，找不到可以新建档案。", "Type whatever the customer gives: a plate or its tail, the last 4+ digits of a mobile, a VIN or its last 6–8 characters, a name or its pinyin. Enter searches: one match opens its brief, several are listed to pick from, none offers a new archive."),
     "intake.find.hint": ("回车查找 · Ctrl+N 新建档案", "Enter searches · Ctrl+N new archive"),
     "intake.find.none": ("没有找到“{query}”。按 Ctrl+N 新建档案（已填入输入的内容）。", "Nothing found for “{query}”. Ctrl+N builds a new archive (what you typed is filled in)."),
+    "intake.find.more": ("不止 {n} 个结果，只列出前 {n} 个：再输入几个字缩小范围，或用 ↑↓ 选择", "More than {n} matches, the first {n} listed: type more to narrow them down, or pick with ↑↓"),
     "intake.find.many": ("找到 {n} 个结果，用 ↑↓ 选择，回车打开：", "{n} matches; pick with ↑↓, Enter opens:"),
     "intake.find.searching": ("正在查找…", "Searching…"),
         "intake.brief.title": ("接待简报", "Reception brief"),

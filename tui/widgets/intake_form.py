@@ -318,6 +318,8 @@ class IntakeForm(VerticalScroll):
         if event.value in self._echo.get(path, ()):
             self._echo[path].remove(event.value)
             return  # the field showing what load() put there: nothing was typed
+        if path == "vehicle.vin":
+            self._let_go_of_car()
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
             await self._add_part(intake.PartLine())  # typing in the last line opens another
         if path in FEES or path.startswith("order.parts."):
@@ -328,6 +330,23 @@ class IntakeForm(VerticalScroll):
             self._row(path).show(None)  # corrected: the error goes as soon as the value is right
             self._checked.pop(path, None)  # and leaving the field checks it afresh
         self.post_message(self.Edited())
+
+    def _let_go_of_car(self) -> None:
+        """The VIN no longer the loaded car's: that car is let go (its id, version and the
+        values it filled in), so the save treats the VIN as another car's."""
+        shown = self._collect_group("vehicle", self.base.vehicle)
+        other = intake.let_go_of_car(self.base.vehicle, shown)
+        if other is None:
+            return
+        self.base = replace(self.base, vehicle=other, owner_change_confirmed=None,
+                            lower_mileage_confirmed=False)
+        for f in fields(other):
+            if f.name not in ("id", "version", "vin"):
+                path = f"vehicle.{f.name}"
+                self._set(path, getattr(other, f.name))
+                self._checked[path] = getattr(other, f.name)
+                self._row(path).show(None)
+        self._row("vehicle.vin").show(None)  # "loaded from the archive" no longer holds
 
     @on(ChoiceField.Changed)
     def _choice_changed(self) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
@@ -125,7 +125,7 @@ class FindStage(Vertical):
         before the brief is painted)."""
         from db.search import find as find_archives  # with the first find, not before the first frame
 
-        hits = find_archives(query, limit=FIND_LIMIT)
+        hits = find_archives(query, limit=FIND_LIMIT + 1)  # one more: whether more match
         brief = read_brief(hits[0].vehicle_id, hits[0].customer_id) if len(hits) == 1 else None
         self.post_message(self.Found(query, hits))  # both handled before the next frame
         if brief is not None:
@@ -134,14 +134,15 @@ class FindStage(Vertical):
     @on(Found)
     async def _found(self, message: Found) -> None:
         self._stop_notice()
-        self._hits = message.hits
+        more = len(message.hits) > FIND_LIMIT
+        self._hits = message.hits = message.hits[:FIND_LIMIT]
         if len(message.hits) == 1:
             return  # its brief follows from the same worker; reset() makes this stage ready again
         results = self.query_one("#find-results", OptionList)
         results.clear_options()
         results.display = len(message.hits) > 1
         if message.hits:
-            self._status(t("intake.find.many", n=number(len(message.hits))))
+            self._status(t("intake.find.more" if more else "intake.find.many", n=number(len(message.hits))))
             results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
             results.highlighted = 0
         else:
@@ -183,15 +184,36 @@ class FindStage(Vertical):
         self._status(t("intake.find.hint"))
 
     def back(self) -> bool:
-        """Esc: empties the field, else puts the summary away; False when neither was shown."""
+        """Esc: empties the field (and the pick list), else puts the summary away; False
+        when neither was shown. The focus is back in the field, for the next query or Ctrl+N."""
         summary = self.query_one("#saved-text")
-        if self.field.value:
+        results = self.query_one("#find-results", OptionList)
+        if self.field.value or results.display:
             self.field.value = ""
+            results.display = False
+            self._status(t("intake.find.hint"))
         elif summary.display:
             summary.display = False
         else:
             return False
+        self.screen.set_focus(self.field)
         return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A letter or digit typed in the pick list goes on the end of the query, in the
+        field (to narrow a long list down)."""
+        results = self.query_one("#find-results", OptionList)
+        if self.screen.focused is results and event.is_printable and event.character and event.character != " ":
+            event.stop()
+            event.prevent_default()
+            field, typed = self.field, event.character
+            self.screen.set_focus(field)  # at once: the keys that follow go to the field
+
+            def append() -> None:  # after the field's Focus, which selects the whole query
+                field.cursor_position = len(field.value)
+                field.insert_text_at_cursor(typed)
+
+            field.call_later(append)
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
         """A find (or a new archive's prefill) that failed: no next stage for the keys typed
