@@ -31,7 +31,7 @@ TEXTS = {
     "book.call_undone": ("通话结果已撤销", "the call's outcome was undone"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
     # ---- queues
-    "queue.confirm": ("预约确认", "Confirm bookings"),
+    "queue.confirm": ("预约确认", "Confirmations"),
     "queue.no_show": ("爽约回访", "No-shows"),
     "queue.reason.confirm": ("{at} 预约（{advisor}），尚未确认 {request}", "Booked {at} ({advisor}), not confirmed {request}"),
     "queue.reason.no_show": ("{at} 预约未到店", "Booked {at}, did not come"),
