@@ -81,7 +81,10 @@ class IntakeScreen(DeskScreen):
     def after_first_frame(self) -> None:
         """Called by the app once its first frame is on the terminal: the work order's form
         is built then (``FormStage.form_mounted``), not on the way to that frame; so are
-        today's arrivals read."""
+        today's arrivals read. When the advisor went to another screen before this one was
+        composed there is nothing to build yet: the form is built when first needed."""
+        if not self.query(FormStage):
+            return
         self.form_stage.after_first_frame()
         self.first_frame_shown = True
         self.find_stage.load_arrivals()
