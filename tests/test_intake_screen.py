@@ -14,7 +14,7 @@ from db.intake.reception import save_intake
 from db.models import AuditEntry, Customer, Draft, Ownership, Vehicle, Visit
 from db.versioning import update_versioned
 from tests.intake_helpers import make_id, make_vin, reception, returning  # noqa: F401 (a fixture)
-from tests.tui_helpers import find, make_app, open_work_order, screen_text, settle
+from tests.tui_helpers import find, make_app, open_work_order, screen_text, settle, until
 from tui.screens.intake import DRAFT_DELAY
 from tui.widgets.form_row import FieldRow, field_id
 
@@ -221,12 +221,12 @@ async def test_marketing_consent_is_asked_in_the_contact_part(app_db, returning)
         await settle(pilot)
         # The new form takes the focus after the frame that draws it: wait for that, or
         # the focus moved below would be taken back to the first field.
-        for _ in range(100):
-            if app.focused is not None and app.focused.id == field_id("customer.name"):
-                break
-            await pilot.pause(0.02)
+        await until(pilot, lambda: app.focused is not None and app.focused.id == field_id("customer.name"),
+                    "the new form's first field takes the focus")
         app.screen.query_one("#" + field_id("contact.consent")).focus()
         await settle(pilot)
+        # The focus scrolls the field into sight after a frame; a loaded machine may need more.
+        await until(pilot, lambda: consent_line(app) != "", "the consent row scrolled into sight")
         assert consent_line(app) == "营销同意        ‹ 未询问 ›"
     assert Customer.get_by_id(returning.customer_id).marketing_consent is True
     entry = AuditEntry.get(AuditEntry.action == "consent")

@@ -29,6 +29,18 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def until(pilot, condition, what: str, seconds: float = 10.0) -> None:
+    """Let the app run until ``condition()`` holds (no worker to await: a scroll or a focus
+    that waits for a frame); fail naming ``what`` if it never does. A loaded machine paints
+    late, so the cap is generous; a quiet one returns after a frame or two."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        await pilot.pause(0.02)
+
+
 async def steps(pilot, *keys: str | tuple[str, ...]) -> None:
     """Settle, then for each step press it (one key, or a tuple of keys typed in a row)
     and settle again."""
