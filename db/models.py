@@ -227,6 +227,20 @@ class Visit(BaseModel):
     declined_work = TextField(null=True)  # recommended work the customer declined
     odometer_note = CharField(max_length=200, null=True)  # e.g. lower mileage confirmed
     created_at = DateTimeField()
+    # The reception order (migration 0014; stored forms in db/walkaround.py)
+    fuel_level = CharField(max_length=4, null=True)  # FUEL_LEVELS
+    warning_lights = CharField(max_length=200, null=True)  # encode_lights
+    valuables = CharField(max_length=200, null=True)
+    spare_tyre = BooleanField(null=True)
+    tools = BooleanField(null=True)
+    damage = TextField(null=True)  # encode_damage
+    diagnosis = TextField(null=True)  # the advisor's notes on what the customer described
+    promised_at = DateTimeField(null=True)
+    waiting = BooleanField(null=True)  # the customer waits (True) or leaves the car
+    old_parts = CharField(max_length=8, null=True)  # OLD_PARTS
+    labour_hours = DecimalField(max_digits=8, decimal_places=2, auto_round=True, null=True)
+    settlement_no = CharField(max_length=32, null=True)  # set when the statement is issued
+    settled_on = DateField(null=True)
 
     class Meta:
         # (vehicle, visit_date, total_fee): a car's visits, and their fees for the report (0006);
@@ -241,6 +255,9 @@ class VisitPart(BaseModel):
     name = CharField(max_length=100)
     quantity = DecimalField(max_digits=10, decimal_places=2, auto_round=True, default=1)
     unit_price = DecimalField(**MONEY)
+    kind = CharField(max_length=12, null=True)  # PART_KINDS
+    consent = BooleanField(null=True)  # the owner agreed to a repaired or used part
+    code = CharField(max_length=40, null=True)  # the part number
 
 
 class Prospect(BaseModel):
