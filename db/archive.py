@@ -25,7 +25,7 @@ from db.appointments import no_show_count
 from db.audit import write as audit
 from db.clock import day_now, now, today
 from db.connection import writing
-from db.errors import Invalid, NotFound
+from db.errors import Invalid, NotFound, Unconfirmed
 from db.i18n import t
 from db.masking import mask_id, mask_mobile
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
@@ -339,11 +339,14 @@ def _masked(values: dict[str, Any]) -> dict[str, Any]:
     return {k: (SENSITIVE[k](val) if k in SENSITIVE and val else val) for k, val in values.items()}
 
 
-def clean_vehicle(data: Mapping[str, Any]) -> dict[str, Any]:
+def clean_vehicle(data: Mapping[str, Any], confirmed_vin: str = "") -> dict[str, Any]:
+    """The typed vehicle fields, clean. A parallel import's VIN whose check character fails
+    (``db.errors.Unconfirmed``) passes once it is ``confirmed_vin``, as the advisor confirmed it."""
     values: dict[str, Any] = {}
     for name, raw in data.items():
         if name == "vin":
-            values["vin"] = v.vin(raw)
+            unconfirmed = v.vin_as_found(raw)
+            values["vin"] = unconfirmed if unconfirmed == confirmed_vin else v.vin(raw)
         elif name == "plate":
             values["plate"] = v.plate(raw) if v.normalise(raw) else None
         elif name in ("purchase_date", "first_maintenance_date"):
@@ -362,8 +365,8 @@ def clean_vehicle(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def update_vehicle(vehicle_id: int, expected_version: int, data: Mapping[str, Any],
-                   advisor_id: int | None) -> int:
-    changes = clean_vehicle(data)
+                   advisor_id: int | None, confirmed_vin: str = "") -> int:
+    changes = clean_vehicle(data, confirmed_vin)
     with writing():
         current = Vehicle.get_or_none(Vehicle.id == vehicle_id)
         if current is None:
@@ -463,6 +466,8 @@ def check_field(section: str, name: str, value: str) -> str | None:
     left, before F2), or None. Rules between fields and the database wait for the save."""
     try:
         _CLEANERS[section]({name: value})
+    except Unconfirmed:
+        return None  # asked when saved (FieldForm), not refused beside the field
     except Invalid as exc:
         return str(exc)
     return None

@@ -20,6 +20,16 @@ class Invalid(AdvisorError, ValueError):
         self.field = field
 
 
+class Unconfirmed(Invalid):
+    """A value that breaks a rule the advisor may waive at the desk (a parallel-import VIN
+    whose check character fails): refused until confirmed; ``value`` is the normalised
+    value to confirm, so a later change of the field is asked again."""
+
+    def __init__(self, message: str, field: str | None, value: str) -> None:
+        super().__init__(message, field)
+        self.value = value
+
+
 class Conflict(AdvisorError):
     """Another advisor saved a newer version of the same record first."""
 

@@ -59,6 +59,7 @@ REQUIRED = ("name", "vin")
 # Not required, but the archive needs them: a sheet without them whose unused column
 # looks like them (phone numbers, dates) is refused whole until a mapping says what it is.
 NEEDED = ("mobile", "purchase_date")
+UNCHECKED_LINES_SHOWN = 10  # line numbers of unchecked VINs the summary names
 HEADER_SCAN = 30  # rows looked at for the header (title rows above it are skipped)
 LOOK_SAMPLE = 50  # data rows looked at to tell what an unused column holds
 _TEXT_LIMITS = {"occupation": 60, "home_address": 200, "employer": 100, "brand": 40, "model": 60,
@@ -514,7 +515,8 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
 
     values: dict[str, Any] = {}
     check("name", lambda: v.name(pick("name")[1]))
-    check("vin", identifier("vin", v.vin, required=True))
+    # a parallel import's VIN is taken and listed in the summary (ImportResult.unchecked_vins)
+    check("vin", identifier("vin", v.vin_as_found, required=True))
     check("mobile", lambda: _phone_values(cells("mobile"), cells("phone2"), values))
     values.setdefault("phone2", None)
     check("kind", lambda: _kind(pick("kind")[1]))
@@ -590,6 +592,9 @@ class ImportResult:
     history: int = 0  # earlier owners from an older sheet, put into a car's history
     sheets_read: list[str] = field(default_factory=list)
     sheets_left: list[str] = field(default_factory=list)  # no recognised header
+    # lines whose VIN fails its check where the check does not bind (parallel imports):
+    # imported, and named in the summary for someone to compare with the cars
+    unchecked_vins: list[int] = field(default_factory=list)
 
     def summary(self) -> str:
         key = "import.summary_dry" if self.dry_run else "import.summary"
@@ -604,6 +609,11 @@ class ImportResult:
             text += t("import.sheets_left", sheets=listing(self.sheets_left))
         if self.converted:
             text += t("import.converted_dry" if self.dry_run else "import.converted", n=number(self.converted))
+        if self.unchecked_vins:
+            lines = listing(self.unchecked_vins[:UNCHECKED_LINES_SHOWN])
+            if len(self.unchecked_vins) > UNCHECKED_LINES_SHOWN:
+                lines += "…"
+            text += t("import.vin_unchecked", n=number(len(self.unchecked_vins)), lines=lines)
         if self.cancelled:
             text += " " + t("import.cancelled")
         return text
@@ -724,6 +734,8 @@ class Importer:
             # dates decide who owns the car, as for a car already on file
             self._reject(row.line, row.values, t("import.vin_twice", line=first & 0xFFFFFFFF))
             return None
+        if v.vin_unchecked(cleaned.values["vin"]):
+            self.result.unchecked_vins.append(row.line)
         return cleaned
 
     def _commit(self, batch: list[CleanRow], fraction: float | None) -> None:

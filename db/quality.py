@@ -110,7 +110,8 @@ class BadValue:
 
 _CHECKS = {
     "customer": (Customer, ("mobile", "id_number"), {"mobile": v.mobile, "id_number": v.identifier}),
-    "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin, "plate": v.plate}),
+    # (an imported car's VIN that fails its check was confirmed or listed when it came in)
+    "vehicle": (Vehicle, ("vin", "plate"), {"vin": v.vin_as_found, "plate": v.plate}),
 }
 # Free text checked for hidden characters only (the fields above are checked by their
 # validators, which refuse such characters too).

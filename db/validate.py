@@ -2,7 +2,7 @@
 or raises ``Invalid`` with a message in the interface language.
 
 Normalisation first (trim, full-width to half-width, upper case, separators dropped),
-then the rules of domain.md: VIN (ISO 3779 check digit), plate, mobile (current number
+then the rules of domain.md: VIN (ISO 3779 check digit, binding for China and North America), plate, mobile (current number
 plan), ID number (GB 11643, ISO 7064 MOD 11-2), plus dates, money and mileage.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from db import clock
-from db.errors import Invalid
+from db.errors import Invalid, Unconfirmed
 from db.i18n import listing, t
 
 # ---------------------------------------------------------------- normalising
@@ -107,8 +107,36 @@ def vin(text: object, check_digit: bool = True) -> str:
     if check_digit:
         expected = vin_check_char(value)
         if value[8] != expected:
-            raise Invalid(t("validate.vin.check", got=value[8], expected=expected), "vin")
+            if vin_check_binds(value):
+                raise Invalid(t("validate.vin.check", got=value[8], expected=expected), "vin")
+            raise Unconfirmed(t("validate.vin.check_unbound", got=value[8], expected=expected), "vin", value)
     return value
+
+
+# Position 9 is a check character by rule for cars made for China (GB 16735: world maker
+# codes beginning with L) and North America (1-5). Elsewhere (a European parallel import,
+# WVWZZZ…) it may be any character: a failed check is asked at the desk, not refused.
+_CHECK_BINDING_REGIONS = "L12345"
+
+
+def vin_check_binds(value: str) -> bool:
+    """The check character of this (normalised) VIN must be right: China or North America."""
+    return value[:1] in _CHECK_BINDING_REGIONS
+
+
+def vin_unchecked(value: str) -> bool:
+    """A (normalised, valid) VIN whose check character fails where it does not bind: a
+    reception asks the advisor to confirm it, an import lists it as a warning."""
+    return value[8] != vin_check_char(value)
+
+
+def vin_as_found(text: object) -> str:
+    """A VIN as a form or a stored record holds it: a parallel import's unchecked VIN is
+    taken as it is (asked when saved, see ``vin_unchecked``); any other fault is refused."""
+    try:
+        return vin(text)
+    except Unconfirmed as exc:
+        return exc.value
 
 
 def vin_brand(value: str) -> str | None:

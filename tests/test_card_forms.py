@@ -14,7 +14,7 @@ from textual.widgets import Static
 from db import archive, prospects
 from db.errors import Invalid
 from db.i18n import set_language
-from db.models import Contact, Prospect
+from db.models import AuditEntry, Contact, Prospect, Vehicle
 from tests import archive_fixtures as fx
 from tests.conftest import TODAY
 from tests.tui_helpers import make_app, screen_text, settle
@@ -173,3 +173,22 @@ async def test_a_plate_shows_as_it_will_be_kept_when_its_field_is_left(station):
         await pilot.press("ctrl+a", "ctrl+k", *"川ａ９８７６５", "tab")
         await settle(pilot)
         assert field.value == "川A98765"
+
+
+async def test_a_parallel_imports_vin_is_asked_on_the_card_and_saved_on_yes(station):
+    app = make_app(station["path"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_card(pilot, station["owner"].id, "2", "e")  # the vehicle group's form
+        field = app.screen.query_one("#field-vin")
+        field.focus()
+        await pilot.press("ctrl+a", "ctrl+k", *"WVWZZZ1KZ8W123456", "tab")
+        await settle(pilot)
+        assert "校验" not in screen_text(app)  # not refused beside the field
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "进口车" in screen_text(app), screen_text(app)
+        await pilot.press("enter")  # 是，已核对铭牌
+        await settle(pilot)
+        assert not isinstance(app.screen, FieldForm)
+    assert Vehicle.select().where(Vehicle.vin == "WVWZZZ1KZ8W123456").exists()
+    assert AuditEntry.select().where(AuditEntry.field.contains("vin")).exists()

@@ -108,6 +108,17 @@ def test_second_run_changes_nothing(database, tmp_path):
     assert not (tmp_path / "sales.rejects.csv").exists()
 
 
+def test_a_parallel_imports_vin_is_imported_and_named_in_the_summary(database, tmp_path):
+    path = tmp_path / "进口车.csv"
+    rows = good_rows(2)
+    rows[1][3] = "WVWZZZ1KZ8W123456"  # position 9 is no check character in Europe
+    write_csv(path, HEADER, rows)
+    result = importer.run_import(path)
+    assert (result.new, result.rejected, result.unchecked_vins) == (2, 0, [3])
+    assert "1 行车架号第 9 位校验不符但已导入" in result.summary() and "第 3 行" in result.summary()
+    assert Vehicle.get(Vehicle.vin == "WVWZZZ1KZ8W123456").owner.name == "客户2"
+
+
 def test_gbk_csv_with_other_headers(database, tmp_path):
     path = tmp_path / "gbk.csv"
     header = ["姓名", "联系电话", "证件号码", "底盘号", "车牌", "颜色", "销售日期", "职业", "工作单位"]

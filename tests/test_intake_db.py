@@ -172,6 +172,31 @@ def test_lower_mileage_needs_confirmation_and_is_noted(advisor):
     assert Vehicle.get_by_id(first.vehicle_id).last_mileage == 300
 
 
+def test_a_parallel_imports_vin_is_asked_once_and_a_chinese_one_refused(advisor):
+    """Position 9 of a European VIN need not be a check character: the save asks, the
+    advisor's yes (for that VIN only) saves it. A Chinese VIN with a wrong check is refused."""
+    data = reception(vin="WVWZZZ1KZ8W123456")
+    with pytest.raises(ConfirmationNeeded) as asked:
+        save_intake(data, advisor.id)
+    assert asked.value.kind == "vin_check" and "WVWZZZ1KZ8W123456" in str(asked.value)
+    assert not Customer.select().exists()
+    data.vin_confirmed = "WVWZZZ1KZ8W123457"  # confirmed another VIN: asked again
+    with pytest.raises(ConfirmationNeeded):
+        save_intake(data, advisor.id)
+    data.vin_confirmed = "wvwzzz1kz8w123456"
+    saved = save_intake(data, advisor.id)
+    assert Vehicle.get_by_id(saved.vehicle_id).vin == "WVWZZZ1KZ8W123456"
+    again = start_for(vehicle_id=saved.vehicle_id)  # the car on file is not asked about again
+    again.order.mileage, again.order.work_requested = "13000", "异响"
+    save_intake(again, advisor.id)
+    wrong = make_vin(3)[:8] + ("1" if make_vin(3)[8] != "1" else "2") + make_vin(3)[9:]
+    data = reception(name="李雷", mobile="13800138000", vin=wrong, plate="京B12345")
+    data.vin_confirmed = wrong  # no answer makes a wrong Chinese VIN right
+    with pytest.raises(IntakeInvalid) as refused:
+        save_intake(data, advisor.id)
+    assert "校验码" in refused.value.errors["vehicle.vin"]
+
+
 def test_drafts_survive_and_go_with_the_save(advisor):
     data = reception(name="孙七")
     drafts.save_draft(advisor.id, {"stage": "form", "data": data.to_json()})

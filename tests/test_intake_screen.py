@@ -146,6 +146,29 @@ async def test_owner_change_asks_and_moves_the_car(app_db, returning):
     assert Ownership.select().count() == 2
 
 
+async def test_a_parallel_imports_vin_is_asked_at_save_and_saved_on_yes(app_db):
+    """A European VIN (position 9 no check character) is not refused beside the field: F2
+    asks; "no" goes back to the VIN, "yes" saves it."""
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "赵六", vin="WVWZZZ1KZ8W123456")
+        assert "校验" not in message_of(app, "vehicle.vin")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "进口车" in screen_text(app) and "核实无误吗" in screen_text(app), screen_text(app)
+        await pilot.press("right", "enter")  # 否，改车架号
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#" + field_id("vehicle.vin"))
+        assert not Visit.select().exists()
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.press("enter")  # 是，已核对铭牌
+        await settle(pilot)
+        assert "已保存" in screen_text(app), screen_text(app)
+    assert Vehicle.get().vin == "WVWZZZ1KZ8W123456"
+
+
 def _anonymise(customer_id: int) -> None:
     from db import privacy
     from tests.manager_fixtures import advisor

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from db import validate as v
-from db.errors import Invalid
+from db.errors import Invalid, Unconfirmed
 from db.i18n import set_language
 
 
@@ -29,6 +29,27 @@ def test_vin_wrong_check_digit_says_expected():
         v.vin("1M8GDM9A1KP042788")
     assert "X" in str(err.value) and "第 9 位" in str(err.value)
     assert err.value.field == "vin"
+
+
+EUROPEAN_VIN = "WVWZZZ1KZ8W123456"  # a Golf for Europe: position 9 is Z, no check character
+
+
+def test_a_failed_check_binds_for_china_and_north_america_only():
+    """GB 16735 (WMI L…) and North America (1–5) make position 9 a check character; a
+    European parallel import's VIN is not refused but waits for the advisor's yes."""
+    for bound in ("LFV2A21K0G4012345", "1M8GDM9A1KP042788", "5YJSA1E21HF000000"):
+        body = bound[:8] + "0" + bound[9:]
+        wrong = body[:8] + ("1" if v.vin_check_char(body) != "1" else "2") + body[9:]
+        with pytest.raises(Invalid) as err:
+            v.vin(wrong)
+        assert not isinstance(err.value, Unconfirmed), wrong
+    with pytest.raises(Unconfirmed) as asked:
+        v.vin(EUROPEAN_VIN.lower())
+    assert asked.value.value == EUROPEAN_VIN and "进口车" in str(asked.value) and asked.value.field == "vin"
+    assert v.vin_as_found(EUROPEAN_VIN) == EUROPEAN_VIN and v.vin_unchecked(EUROPEAN_VIN)
+    assert not v.vin_unchecked("1M8GDM9AXKP042788")
+    with pytest.raises(Invalid):
+        v.vin_as_found("WVWZZZ1KZ8W12345O")  # any other fault is still refused
 
 
 def test_vin_check_digit_can_be_skipped():

@@ -13,7 +13,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from db.errors import AdvisorError
+from db.errors import AdvisorError, Unconfirmed
 from db.i18n import t
 from tui.guard import DropHidden
 from tui.desk import Desk
@@ -324,13 +324,16 @@ class AdvisorApp(TranslatedBindings, App[int]):
             self.worker_error(event.worker, event.worker.error)
 
     def worker_error(self, worker: Worker, error: BaseException) -> None:
+        handler = getattr(worker.node, "on_worker_error", None)
+        if isinstance(error, Unconfirmed) and callable(handler):
+            handler(worker, error)  # a question the form asks, not a failure to announce
+            return
         if isinstance(error, AdvisorError):
             # Messages can carry names people typed: never read them as markup.
             self.notify(str(error), severity="error", timeout=8, markup=False)
         else:
             self.log.error("worker failed", worker=worker.name, error=repr(error))
             self.notify(t("error.unexpected", reason=type(error).__name__), severity="error", timeout=8)
-        handler = getattr(worker.node, "on_worker_error", None)
         if callable(handler):
             handler(worker, error)
 

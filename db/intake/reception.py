@@ -139,6 +139,7 @@ class IntakeData:
     # None: not asked yet; True: the car changed hands; False: only brought by another person
     owner_change_confirmed: bool | None = None
     lower_mileage_confirmed: bool = False
+    vin_confirmed: str = ""  # the VIN whose failed check the advisor confirmed (a parallel import)
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
     consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
     appointment_id: int | None = None  # the booking this car came for (today's arrivals), marked arrived on save
@@ -163,6 +164,7 @@ class IntakeData:
             contact=pick(ContactForm, data.get("contact")),
             owner_change_confirmed=data.get("owner_change_confirmed"),
             lower_mileage_confirmed=bool(data.get("lower_mileage_confirmed")),
+            vin_confirmed=data.get("vin_confirmed") or "",
             prospect_id=data.get("prospect_id"),
             consent_now=data.get("consent_now"),
             appointment_id=data.get("appointment_id"),
@@ -182,7 +184,8 @@ class IntakeInvalid(Invalid):
 
 class ConfirmationNeeded(AdvisorError):
     """The save needs the advisor's yes first: ``kind`` is ``owner_change``, ``lower_mileage``
-    or ``mileage_jump`` (the last two answered by ``lower_mileage_confirmed``)."""
+    or ``mileage_jump`` (the last two answered by ``lower_mileage_confirmed``), or
+    ``vin_check`` (answered by ``vin_confirmed``)."""
 
     def __init__(self, kind: str, message: str) -> None:
         super().__init__(message)
@@ -226,8 +229,8 @@ def _clean_one(path: str, value: str) -> Any:
             return _as(path, v.id_number, value) if v.normalise(value) else None
         return v.text(value, path, _TEXT_LIMITS[name])
     if group == "vehicle":
-        if name == "vin":
-            return _as(path, v.vin, value)
+        if name == "vin":  # a parallel import's unchecked VIN is asked at save (_check_vin)
+            return _as(path, v.vin_as_found, value)
         if name == "plate":  # 临牌, 未上牌 …: no plate yet, as the sales import reads them
             return _as(path, v.optional_plate, value)
         if name in ("purchase_date", "first_maintenance_date"):
@@ -429,6 +432,8 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         vehicle = Vehicle.get_or_none(Vehicle.id == data.vehicle.id) if data.vehicle.id else None
         if vehicle is None:  # a typed VIN the archive already knows is that car
             vehicle = Vehicle.get_or_none(Vehicle.vin == clean.vehicle["vin"])
+        if vehicle is None:
+            _check_vin(data, clean.vehicle["vin"])
         owner_changed = _check_owner(data, vehicle, customer)
         note = _check_mileage(data, vehicle, clean.order["mileage"], clean.vehicle.get("purchase_date"), day)
         before = _vehicle_state(vehicle)
@@ -500,6 +505,14 @@ def _save_customer(data: IntakeData, clean: Clean, advisor_id: int | None,
         audit.record("edit", advisor_id=advisor_id, customer_id=current.id, before=old, after=new,
                      detail="intake")
     return Customer.get_by_id(current.id)
+
+
+def _check_vin(data: IntakeData, vin: str) -> None:
+    """A new car's VIN whose check character fails where it does not bind (a parallel
+    import, ``db.validate.vin_unchecked``) is saved once the advisor confirmed it."""
+    if v.vin_unchecked(vin) and _vin_key(data.vin_confirmed) != vin:
+        raise ConfirmationNeeded("vin_check", t("intake.ask_vin_check", vin=vin, got=vin[8],
+                                                 expected=v.vin_check_char(vin)))
 
 
 def _check_owner(data: IntakeData, vehicle: Vehicle | None, customer: Customer) -> bool:
@@ -742,7 +755,7 @@ def prefill_from_query(text: str) -> IntakeData:
     raw = v.normalise(text)
     if not raw:
         return data
-    for form, name, check in ((data.vehicle, "vin", v.vin), (data.vehicle, "plate", v.plate),
+    for form, name, check in ((data.vehicle, "vin", v.vin_as_found), (data.vehicle, "plate", v.plate),
                               (data.customer, "mobile", v.mobile)):
         try:
             setattr(form, name, check(raw))
@@ -784,7 +797,7 @@ def known_for(path: str, value: str) -> Known:
     """Look a typed VIN, plate or mobile up, so the new archive is prefilled, not duplicated."""
     if path in ("vehicle.vin", "vehicle.plate"):
         try:
-            key = v.vin(value) if path == "vehicle.vin" else v.plate(value)
+            key = v.vin_as_found(value) if path == "vehicle.vin" else v.plate(value)
         except Invalid:
             return Known()
         column = Vehicle.vin if path == "vehicle.vin" else Vehicle.plate

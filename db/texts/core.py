@@ -16,6 +16,7 @@ TEXTS = {
     "validate.vin.looks_like_separator": ("，", ", "),
     "validate.vin.chars": ("车架号只含数字和大写字母，不能有“{chars}”", "A VIN has only digits and capital letters, not “{chars}”"),
     "validate.vin.length": ("车架号应为 17 位，现在是 {n} 位", "A VIN has 17 characters; this one has {n}"),
+    "validate.vin.check_unbound": ("车架号第 9 位按校验应为 {expected}，输入的是 {got}。进口车（非中国、北美生产）的第 9 位可以不是校验码：对照车上铭牌核实后确认", "By the check rule the VIN's position 9 would be {expected}, not {got}. On an imported car (not made for China or North America) position 9 need not be a check character: compare with the car's plate and confirm"),
     "validate.vin.check": ("车架号第 9 位校验码应为 {expected}，输入的是 {got}：有字符抄错了", "The VIN's check character (position 9) should be {expected}, not {got}: a character is mistyped"),
     "validate.plate.empty": ("请填写车牌号", "Enter the plate"),
     "validate.plate.province": ("车牌应以省份简称开头（如 京、沪、粤），不是“{first}”", "A plate starts with a province (京, 沪, 粤 …), not “{first}”"),

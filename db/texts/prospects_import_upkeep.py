@@ -52,6 +52,7 @@ TEXTS = {
     "import.owner_same_day": ("车架号已登记在另一位车主名下，且购车日期相同：请核对是哪一位", "This VIN is on file under another owner bought on the same date: check which buyer is right"),
     "import.audit_resale": ("销售台账：车辆 {vehicle} 于 {date} 转卖，原车主记录保留在历史中", "Sales sheet: vehicle {vehicle} resold on {date}; the former owner stays in its history"),
     "import.audit_history": ("销售台账：车辆 {vehicle} 的早期车主（{date} 至 {end}）记入历史，现车主不变", "Sales sheet: an earlier owner of vehicle {vehicle} ({date} to {end}) put into its history; the present owner stays"),
+    "import.vin_unchecked": ("；警告：{n} 行车架号第 9 位校验不符但已导入（按进口车处理，请对照铭牌核实）：第 {lines} 行", "; warning: {n} rows imported with a VIN whose position 9 fails the check (taken as imported cars: compare with the cars' plates): lines {lines}"),
     "import.resold": ("；转卖过户 {n}（原车主记录保留）", "; {n} cars changed hands (former owners kept in the history)"),
     "import.resold_dry": ("；将转卖过户 {n}", "; {n} cars would change hands"),
     "import.history": ("；早期车主记入历史 {n}", "; {n} earlier owners put into cars' histories"),

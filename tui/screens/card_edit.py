@@ -54,9 +54,11 @@ def form_for(screen, section: str) -> FieldForm | None:
     if section == "vehicles" and card.vehicles:
         car = card.vehicles[screen.selected["vehicles"]]
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
-        return FieldForm(title, initial, lambda values: archive.update_vehicle(
-            car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
-            choices=choices(), check=partial(archive.check_field, section))
+        # A parallel import's VIN is saved once confirmed: the form holds the advisor's answer.
+        form = FieldForm(title, initial, lambda values: archive.update_vehicle(
+            car.id, _vehicle_version(screen, car.id), values, advisor, form.confirmed.get("vin", "")),
+            on_conflict=screen.load, choices=choices(), check=partial(archive.check_field, section))
+        return form
     if section == "visits" and card.visits:
         visit = card.visits[screen.selected["visits"]]
         initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]

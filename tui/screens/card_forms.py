@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Static
 
-from db.errors import Conflict, Invalid
+from db.errors import Conflict, Invalid, Unconfirmed
 from db.validate import as_stored
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.card_render import field_label, hint_key, label_width
@@ -59,6 +59,9 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         self._initial = initial
         self._save = save
         self._on_conflict = on_conflict
+        # field -> the value the advisor confirmed when the save asked (db.errors.Unconfirmed);
+        # the save callable reads it
+        self.confirmed: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         # The labels' column fits the longest label in the language shown ("First
@@ -162,6 +165,9 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
 
     def on_worker_error(self, worker: object, error: BaseException) -> None:
         """The app's handler calls this after its notification: show it where it belongs."""
+        if isinstance(error, Unconfirmed):
+            self._ask(error)
+            return
         if isinstance(error, Invalid) and error.field and self.query(f"#error-{error.field}"):
             self._say(self.query_one(f"#error-{error.field}", Static), str(error))
             self.query_one(f"#field-{error.field}").focus()
@@ -169,6 +175,23 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         self._say(self.query_one("#form-error", Static), str(error))
         if isinstance(error, Conflict) and self._on_conflict is not None:
             self._on_conflict()
+
+    def _ask(self, question: Unconfirmed) -> None:
+        """A value the advisor may confirm (a parallel import's VIN): yes saves it as typed,
+        no goes back to its field with the question beside it."""
+        from tui.screens.confirm import CANCEL, ConfirmDialog
+
+        def answered(value: str | None) -> None:
+            if value == "yes" and question.field:
+                self.confirmed[question.field] = question.value
+                self.action_save()
+            elif question.field and self.query(f"#field-{question.field}"):
+                self._say(self.query_one(f"#error-{question.field}", Static), str(question))
+                self.query_one(f"#field-{question.field}").focus()
+
+        # (the one such value is a VIN: the reception's answers)
+        self.app.push_screen(ConfirmDialog(str(question), [("yes", "intake.confirm.vin_yes"),
+                                                           (CANCEL, "intake.confirm.vin_fix")]), answered)
 
     @staticmethod
     def _say(static: Static, message: str) -> None:

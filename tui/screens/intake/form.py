@@ -223,10 +223,15 @@ class FormStage(Vertical):
         self.edited()
 
         def answered(value: str | None) -> None:
+            if message.kind == "vin_check" and value == "fix":
+                self.form.focus_path("vehicle.vin")
+                return
             if value in (None, CANCEL):
                 return
             if message.kind == "owner_change":
                 self.form.base.owner_change_confirmed = value == "yes"
+            elif message.kind == "vin_check":  # this VIN only: a VIN typed after it is asked again
+                self.form.base.vin_confirmed = self.form.collect().vehicle.vin
             else:
                 self.form.base.lower_mileage_confirmed = True
             self.save()
@@ -280,4 +285,6 @@ def save_answers(kind: str) -> list[tuple[str, str]]:
     customer only brought the car in; it keeps its owner)."""
     if kind == "owner_change":
         return [("yes", "intake.confirm.yes"), ("no", "intake.confirm.owner_no"), (CANCEL, "intake.confirm.cancel")]
+    if kind == "vin_check":
+        return [("yes", "intake.confirm.vin_yes"), ("fix", "intake.confirm.vin_fix"), (CANCEL, "intake.confirm.cancel")]
     return [("yes", "intake.confirm.yes"), (CANCEL, "intake.confirm.cancel")]
