@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from db import advisors
+from db import advisors, clock
 from db.intake.reception import CustomerForm, IntakeData, OrderForm, PartLine, VehicleForm, save_intake
+from tests.conftest import TODAY
 from tests.factory import id_with_check, vin_with_check
 
 
@@ -31,11 +34,20 @@ def reception(name: str = "王芳", mobile: str = "13912345678", vin: str | None
     )
 
 
+# The returning customer's visit: a month before the tests' today, so that today's first
+# work order for the car is a new one (a second one today is asked about first).
+RETURNING_DAY = TODAY - dt.timedelta(days=30)
+
+
 @pytest.fixture
 def returning(app_db):
-    """王芳 with 京A12345, one maintenance at 12,000 km, a declined job and a trait noted."""
+    """王芳 with 京A12345, one maintenance at 12,000 km a month ago, a declined job and a trait noted."""
     advisor = advisors.sign_in("陈静", user="")
     data = reception(declined_work="更换刹车片")
     data.contact.traits = "赶时间"
-    return save_intake(data, advisor.id)
+    clock.pin_today(RETURNING_DAY)
+    try:
+        return save_intake(data, advisor.id)
+    finally:
+        clock.pin_today(TODAY)
 

@@ -197,6 +197,14 @@ def test_a_parallel_imports_vin_is_asked_once_and_a_chinese_one_refused(advisor)
     assert "校验码" in refused.value.errors["vehicle.vin"]
 
 
+def test_the_brief_names_the_cars_work_order_of_today_only(advisor):
+    first = save_intake(reception(), advisor.id)
+    assert brief(first.vehicle_id).order_today.work_order_no == first.work_order_no
+    assert brief(first.vehicle_id).order_today.advisor == "刘洋"
+    clock.pin_today(TODAY + dt.timedelta(days=1))
+    assert brief(first.vehicle_id).order_today is None
+
+
 def test_drafts_survive_and_go_with_the_save(advisor):
     data = reception(name="孙七")
     drafts.save_draft(advisor.id, {"stage": "form", "data": data.to_json()})

@@ -123,8 +123,10 @@ async def test_the_next_work_order_opens_with_its_mileage_in_sight(app_db, retur
         await open_work_order(pilot)
         await pilot.press(*"15000", "enter", "enter", "保", "养", "f2")  # mileage, kind, request
         await settle(pilot)
-        await pilot.press("escape")  # the next customer
+        await pilot.press("escape")  # the next customer: the same car again today
         await open_work_order(pilot)
+        await pilot.press("right", "enter")  # asked first: 另开一张
+        await settle(pilot)
         text = screen_text(app)
         assert app.focused.id == field_id("order.mileage")
         assert "里程(公里)*" in text and "客户信息" not in text
@@ -137,7 +139,7 @@ async def test_after_a_save_the_next_customer_is_found_at_once(app_db, returning
     async with app.run_test(size=(80, 24)) as pilot:
         await open_work_order(pilot)
         text = await typed(pilot, (*"15000", "enter", "enter", "保", "养", "f2", *"5678"))
-        assert "已保存 · 派工单 WO20261126-0002" in text and find_box(app) == "5678"
+        assert "已保存 · 派工单 WO20261126-0001" in text and find_box(app) == "5678"
         assert Visit.select().order_by(Visit.id.desc()).first().mileage == 15000  # nothing typed after F2
         assert "最近来站" in await typed(pilot, ("enter",))  # the next customer's brief
 

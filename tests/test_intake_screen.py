@@ -105,7 +105,7 @@ async def test_returning_customer_found_by_plate_tail(app_db, returning):
         await type_into(pilot, "order.work_requested", "例行保养")
         await pilot.press("f2")
         await settle(pilot)
-        assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
+        assert "已保存 · 派工单 WO20261126-0001" in screen_text(app)
     vehicle = Vehicle.get_by_id(returning.vehicle_id)
     assert vehicle.last_mileage == 15000 and Visit.select().count() == 2
     assert Customer.select().count() == 1
@@ -169,6 +169,60 @@ async def test_a_parallel_imports_vin_is_asked_at_save_and_saved_on_yes(app_db):
     assert Vehicle.get().vin == "WVWZZZ1KZ8W123456"
 
 
+def _saved_today(returning) -> str:
+    """A work order for the returning car saved today (the fixture's visit is a month old)."""
+    from db.intake.reception import start_for
+
+    data = start_for(vehicle_id=returning.vehicle_id)
+    data.order.mileage, data.order.work_requested = "12800", "更换雨刮"
+    return save_intake(data, advisors.sign_in("陈静", user="").id).work_order_no
+
+
+async def test_a_second_work_order_today_is_asked_about_and_the_first_offered(app_db, returning):
+    """Same car, same day: the brief says a work order is open today; Enter asks whether to
+    open that one (the card, on that work order) or knowingly start a second one."""
+    first = _saved_today(returning)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        text = await find(pilot, "12345")
+        assert f"今天已开单 {first} · 保养 · 12,800 公里 · 陈静 09:30" in text, text
+        await pilot.press("enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "这辆车今天已开过派工单" in text and "打开那一张" in text and "另开一张" in text, text
+        await pilot.press("enter")  # 打开那一张: the card, on that work order
+        await settle(pilot)
+        from tui.screens.card import ArchiveCard
+        assert isinstance(app.screen, ArchiveCard) and app.screen.section == "visits"
+        assert first in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("right", "enter")  # 另开一张
+        await settle(pilot)
+        assert app.screen.query_one("#" + field_id("order.mileage"), Input).has_focus
+        await pilot.press(*"12900")
+        await type_into(pilot, "order.work_requested", "补胎")
+        await pilot.press("f2")
+        await settle(pilot)
+        assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
+    assert Visit.select().where(Visit.vehicle == returning.vehicle_id).count() == 3
+
+
+def test_snapshot_the_question_of_a_second_work_order_today(app_db, returning, snap_compare):
+    _saved_today(returning)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await find(pilot, "12345")
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
 def _anonymise(customer_id: int) -> None:
     from db import privacy
     from tests.manager_fixtures import advisor
@@ -193,7 +247,7 @@ async def test_a_car_whose_owner_was_anonymised_comes_back_under_a_new_archive(a
         await type_into(pilot, "order.work_requested", "例行保养")
         await pilot.press("f2")  # no owner-change question: the car has no owner
         await settle(pilot)
-        assert "已保存 · 派工单 WO20261126-0002" in screen_text(app)
+        assert "已保存 · 派工单 WO20261126-0001" in screen_text(app)
     vehicle = Vehicle.get_by_id(returning.vehicle_id)
     assert vehicle.owner.name == "赵六" and vehicle.last_mileage == 20000
     assert [(o.customer.name, o.end_date is None) for o in Ownership.select().order_by(Ownership.id)] == [
@@ -286,7 +340,7 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
         await settle(pilot)
         shown = screen_text(app)
         # one fact a line, numbers grouped: a figure never parts from its unit
-        assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-11-26）" in shown
+        assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-10-27）" in shown
         await pilot.press("escape")  # cancel: nothing saved, the form as typed
         await settle(pilot)
         assert Visit.select().count() == 1

@@ -17,6 +17,7 @@ from db import completeness, segments
 from db.errors import NotFound
 from db.i18n import t
 from db.masking import mask_mobile
+from db.intake.same_day import OrderToday, order_today
 from db.models import Contact, Customer, Vehicle, Visit
 from db.queues.car_dates import NextMaintenance, Warranty, age_years, declined_to_offer, next_maintenance, warranty
 
@@ -67,6 +68,8 @@ class Brief:
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
     appointment: object | None = None  # the car's booking today (db.appointments.Booking), if it has one
+    # the car's work order opened today (db.intake.same_day): Enter asks before opening another
+    order_today: OrderToday | None = None
 
 
 def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full: bool = True) -> Brief:
@@ -116,6 +119,7 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
         from db.appointments import for_vehicle_today
 
         result.appointment = for_vehicle_today(vehicle.id)
+        result.order_today = order_today(vehicle.id)
     if full:
         fill_extras(result)
     return result

@@ -79,9 +79,11 @@ class ArchiveCard(TranslatedBindings, Screen):
     class AnonymisePlanned(Message):
         plan: object  # db.privacy.AnonymisePlan
 
-    def __init__(self, customer_id: int, section: str = "customer") -> None:
+    def __init__(self, customer_id: int, section: str = "customer", visit_id: int | None = None) -> None:
+        """``visit_id``: the work order to show selected (the reception's "open today's")."""
         super().__init__()
         self.customer_id = customer_id
+        self._visit_id = visit_id
         self.card = None
         self.section = section
         self.revealed: dict[str, str] = {}
@@ -114,6 +116,10 @@ class ArchiveCard(TranslatedBindings, Screen):
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         self.card = message.card
+        if self._visit_id is not None:  # once: N steps on from there
+            ids = [visit.id for visit in self.card.visits]
+            self.selected["visits"] = ids.index(self._visit_id) if self._visit_id in ids else 0
+            self._visit_id = None
         for key in self.selected:
             self.selected[key] = min(self.selected[key], max(0, len(getattr(self.card, key)) - 1))
         self._paint()

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     # Only named here: the reception screen shows the find field first, and these come
     # with the workers that make them (not on the way to the first frame).
     from db.intake.brief import Brief
+    from db.intake.same_day import OrderToday
     from db.intake.reception import SavedIntake
     from db.queues.car_dates import NextMaintenance, Warranty
 
@@ -41,6 +42,12 @@ def _next_line(n: NextMaintenance | None) -> str:
     return t(key, date=n.when.isoformat(), km=number(n.due_km or 0))
 
 
+def order_today_line(key: str, order: OrderToday) -> str:
+    """The car's work order of today, as the brief and the reception's question name it."""
+    return t(key, no=order.work_order_no, kind=t(f"intake.kind.{order.kind}"), km=number(order.mileage),
+             by=f"{visible(order.advisor)} " if order.advisor else "", at=f"{order.opened_at:%H:%M}")
+
+
 def brief_text(b: Brief) -> Text:
     text = Text()
     text.append(visible(b.name), style="bold")
@@ -62,6 +69,8 @@ def brief_text(b: Brief) -> Text:
         for parts in ((age, _warranty_line(b.warranty)), (mileage, _next_line(b.next_maintenance))):
             if any(parts):
                 text.append(" · ".join(p for p in parts if p) + "\n")
+    if b.order_today is not None:  # Enter asks before a second work order is opened
+        text.append(order_today_line("intake.brief.order_today", b.order_today) + "\n", style="bold reverse")
     if b.appointment is not None:  # booked for today: what the customer asked for, as written
         booking = b.appointment
         text.append(t("intake.brief.appointment", at=f"{booking.at:%H:%M}",

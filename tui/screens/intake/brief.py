@@ -38,6 +38,7 @@ class BriefStage(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: Any = None
+        self.brief: Any = None  # the brief shown (db.intake.brief.Brief)
 
     def compose(self) -> ComposeResult:
         yield BriefText(Text(""), id="brief-text")
@@ -48,7 +49,7 @@ class BriefStage(VerticalScroll):
         self.post_message(read_brief(vehicle_id, customer_id))
 
     def show(self, ready: Ready) -> None:
-        self.data = ready.data
+        self.data, self.brief = ready.data, ready.brief
         # Paint the brief first: the extras' worker holds the GIL for a while building SQL.
         # The keys typed ahead (an Enter for the work order) are let go once it is drawn.
         self.query_one("#brief-text", BriefText).show(brief_text(ready.brief), then=lambda: (

@@ -16,6 +16,7 @@ from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.brief import BriefStage
 from tui.screens.intake.find import FindStage
 from tui.screens.intake.form import FormStage
+from tui.widgets.brief_view import order_today_line
 
 
 class IntakeScreen(DeskScreen):
@@ -136,9 +137,28 @@ class IntakeScreen(DeskScreen):
             desk(self).hold_keys()  # for the brief, as a find's Enter does
             self.brief_stage.load_brief(booking.vehicle_id, booking.customer_id)
 
-    def action_proceed(self) -> None:
-        desk(self).hold_keys()  # for the work order's first field
-        self.post_message(FormStage.Open(self.brief_stage.data))
+    async def action_proceed(self) -> None:
+        order = getattr(self.brief_stage.brief, "order_today", None)
+        if order is None:
+            desk(self).hold_keys()  # for the work order's first field
+            self.post_message(FormStage.Open(self.brief_stage.data))
+            return
+        # The car has a work order today: the advisor chooses before anything is typed,
+        # so keys typed ahead of the question answer nothing (kept, then dropped and named).
+        desk(self).hold_keys()
+        await desk(self).release_keys(replay=False)
+
+        def answered(value: str | None) -> None:
+            if value == "second":
+                self.post_message(FormStage.Open(self.brief_stage.data))
+            elif value == "open" and order.customer_id is not None:
+                from tui.screens.card import ArchiveCard
+
+                self.app.push_screen(ArchiveCard(order.customer_id, section="visits", visit_id=order.visit_id))
+
+        self.app.push_screen(ConfirmDialog(order_today_line("intake.today.ask", order), [
+            ("open", "intake.today.open"), ("second", "intake.today.second"), (CANCEL, "intake.confirm.cancel")]),
+            answered)
 
     def action_new_archive(self) -> None:
         self.find_stage.new_archive()
