@@ -15,7 +15,7 @@ from tests import archive_fixtures as fx
 from tests import queue_factory as make
 from tests.conftest import TODAY
 from tests.manager_fixtures import advisor
-from tests.tui_helpers import footer_line, make_app, screen_text, settle
+from tests.tui_helpers import footer_line, make_app, screen_text, settle, steps
 from tui.main_screens import MAIN_SCREENS
 from tui.widgets.screen_strip import ScreenStrip
 
@@ -129,3 +129,21 @@ async def test_ctrl_c_says_how_to_quit_in_the_interface_language(desk):
         assert "要退出吗？" in text and "按 Ctrl+Q 退出程序" in text
         assert "Do you want to quit" not in text and "to quit the app" not in text
         assert app.is_running
+
+
+async def test_the_palette_key_stays_whole_when_a_toast_shows_and_goes(desk):
+    """A refused save's toast stood over the footer's keys, and when it went (its region a
+    column short of the edge) 'Ctrl+P 命令' was left as 'Ctrl+P 命'. Toasts stand above
+    the footer: the keys stay whole while one shows and after."""
+    path, _ = desk
+    app = make_app(path, advisor="王经理")
+    whole = f"Ctrl+P {t('key.palette')}"
+    async with app.run_test(size=(WIDTH, 24), notifications=True) as pilot:
+        await steps(pilot, ("f3", "ctrl+n"))
+        assert footer_line(app).rstrip().endswith(whole), footer_line(app)
+        await steps(pilot, "f2")  # refused: a toast, the focus on the first field in error
+        assert "需要更正" in screen_text(app)
+        assert footer_line(app).rstrip().endswith(whole) and "F2 保存" in footer_line(app), footer_line(app)
+        app.clear_notifications()
+        await settle(pilot)
+        assert footer_line(app).rstrip().endswith(whole), footer_line(app)

@@ -23,7 +23,7 @@ from tests.test_rights_screens import open_card as _card
 from tests.test_rights_screens import press as _keys
 from tests.test_rights_screens import station  # noqa: F401  (a fixture: the sample station and a manager)
 from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
-from tui.wrap import wrap_cells
+from tui.wrap import divide_line, wrap_cells
 
 FULL_WIDTH = re.compile("[（）：、，。；！？]")
 LANGS = ("zh", "en")
@@ -62,6 +62,31 @@ def test_wrapping_keeps_words_whole_and_marks_with_their_text():
     chinese = wrap_cells("姓名会出现在问候语中，并记录在您经手的工单和联系记录里。", 54)
     assert chinese == ["姓名会出现在问候语中，并记录在您经手的工单和联系记录", "里。"]  # not "。" alone
     assert wrap_cells("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_rich_wrapping_follows_the_same_rule():
+    """Statics, dialogs and toasts wrap with Rich's divide_line: tui.wrap's takes its place."""
+    def lines(text: str, width: int) -> list[str]:
+        cuts = [0, *divide_line(text, width), len(text)]
+        return [text[a:b].rstrip() for a, b in zip(cuts, cuts[1:])]
+
+    assert lines("客户说左前轮有异响，刹车时更明显，上次保养（十月）已提过。", 16) == [
+        "客户说左前轮有异", "响，刹车时更明", "显，上次保养（十", "月）已提过。"]
+    assert lines("有一份 2026-12-08 00:02 未保存的接待草稿（空白）。继续填写吗？", 30)[0] == \
+        "有一份 2026-12-08 00:02 未保存"  # Chinese fills the line, not moved whole to the next
+    english = "Name, Mobile, ID number, Occupation, Home address"
+    assert " ".join(lines(english, 20)) == english
+
+
+async def test_no_line_of_a_dialog_starts_with_a_closing_mark(station):
+    from tui.screens.confirm import CANCEL, ConfirmDialog
+
+    async with desk(station, "zh") as (app, pilot):
+        app.push_screen(ConfirmDialog("好，" * 60 + "（括号）。" * 12, [(CANCEL, "intake.confirm.cancel")]))
+        await settle(pilot)
+        shown = [line.strip(" │╭╮╰╯─") for line in screen_text(app).splitlines()]
+        assert sum("好，好" in line for line in shown) >= 3  # wrapped over several lines
+        assert not [line for line in shown if line and line[0] in "，。、；：）」"], shown
 
 
 # ---------------------------------------------------------------- 80 columns

@@ -15,6 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError, Unconfirmed
 from db.i18n import t
+from tui import wrap
 from tui.guard import DropHidden
 from tui.desk import Desk
 from tui.keys import TranslatedBindings, key_name
@@ -68,6 +69,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         the caller from something the user can't forge (this OS account's advisor, or an
         ``advisor serve`` session's redeemed ticket): no sign-in is asked."""
         super().__init__()
+        wrap.install()  # no wrapped line starts with a closing mark (，。）) anywhere
         from db.connection import describe
 
         self.db_target = db_target

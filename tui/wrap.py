@@ -61,3 +61,41 @@ def wrap_cells(text: str, width: int) -> list[str]:
             line, used = line + token, used + size
         lines.append(line.rstrip())
     return lines
+
+
+def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
+    """Where the lines of ``text`` start when it is wrapped to ``width`` cells (the offsets
+    Rich's ``divide_line`` gives), by this module's rule: Chinese breaks between
+    characters, English between words, no line starts with a closing mark or ends with an
+    opening one. Spaces stay at the end of the line they follow (the caller strips them);
+    ``fold``: a token longer than a line is cut, else it runs over."""
+    breaks: list[int] = []
+    used = position = 0
+    for token in _tokens(text):
+        size = cell_len(token)
+        if not token.isspace():
+            if used and used + size > width:
+                breaks.append(position)
+                used = 0
+            if fold and size > width:
+                for char in token:  # longer than a whole line: cut it where it must be cut
+                    if used and used + cell_len(char) > width:
+                        breaks.append(position)
+                        used = 0
+                    used += cell_len(char)
+                    position += 1
+                continue
+        used += size
+        position += len(token)
+    return breaks
+
+
+def install() -> None:
+    """Every wrapped text of the interface (statics, dialogs, notifications: Textual's
+    Content and Rich's Text both wrap with Rich's ``divide_line``) follows this module's
+    rule, as the card's own lines do: installed once, when the app starts."""
+    import rich.text
+    import textual.content
+
+    for module in (textual.content, rich.text):
+        module.divide_line = divide_line  # type: ignore[attr-defined]
