@@ -87,3 +87,19 @@ async def test_the_focused_card_form_field_is_marked(app, station):
         assert label_style(app, "目的").reverse and label_style(app, "目的").bold
         assert not label_style(app, "方式").reverse  # the mark follows the focus
         assert apart(background_of(app, "field-purpose"), background_of(app, "field-traits"))
+
+
+async def test_an_unfocused_field_stands_out_from_the_screen(app):
+    """Empty fields not focused were 234 on a 233 screen: nearly invisible. They take a
+    quiet shade of their own, still apart from the focused field."""
+    from tui.widgets.form_row import field_id
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        other = background_of(app, field_id("customer.mobile"))
+        screen = painted_lines(app)[-3][-1].style.bgcolor  # the screen's own, right of the form
+        assert max(abs(x - y) for x, y in zip(other.get_truecolor(), screen.get_truecolor())) >= 12, (other, screen, 0)
+        focused = background_of(app, field_id("customer.name"))
+        assert apart(focused, other), (focused, other, screen)
