@@ -8,7 +8,7 @@ TEXTS = {
     "intake.first_km_above": ("首保里程不能高于本次里程", "The first-maintenance km can't exceed today's mileage"),
     "intake.bad_format": ("派工单编号格式“{format}”无效，请管理员在设置中更正", "The work-order number format “{format}” is invalid; ask a manager to fix the setting"),
     "intake.ask_owner_change": ("这辆车（{plate} {vin}）登记的车主是 {owner}。车辆已经过户给这位客户了吗？", "This car ({plate} {vin}) is registered to {owner}. Has it changed hands to this customer?"),
-    "intake.ask_vin_check": ("车架号 {vin} 的第 9 位按校验应为 {expected}，输入的是 {got}。\n进口车（非中国、北美生产）的第 9 位可以不是校验码。\n已对照车上铭牌核实无误吗？",
+    "intake.ask_vin_check": ("车架号 {vin} 第 9 位按校验应为 {expected}，现为 {got}。\n进口车（非中国、北美生产）的第 9 位可以不是校验码。\n已对照车上铭牌核实无误吗？",
                              "By the check rule position 9 of VIN {vin} would be {expected}, not {got}.\nOn an imported car (not made for China or North America) position 9 need not be a check character.\nChecked against the car's plate?"),
     "intake.ask_lower_mileage": ("本次里程 {mileage} 公里\n上次记录 {last} 公里（{date}）\n里程比上次少：是否更换过仪表？",
                                  "Mileage today {mileage} km\nLast record {last} km ({date})\nThe reading went down: was the odometer replaced?"),
