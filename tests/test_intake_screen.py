@@ -211,6 +211,16 @@ async def test_a_second_work_order_today_is_asked_about_and_the_first_offered(ap
     assert Visit.select().where(Visit.vehicle == returning.vehicle_id).count() == 3
 
 
+async def test_a_known_vin_typed_for_a_new_archive_says_the_cars_work_order_today(app_db, returning):
+    first = _saved_today(returning)
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await fill_new_archive(pilot, "赵六", vin=make_vin(1))
+        assert "这个车架号已建档" in message_of(app, "vehicle.vin")
+        assert f"今天已开单 {first}" in message_of(app, "vehicle.vin")
+
+
 def test_snapshot_the_question_of_a_second_work_order_today(app_db, returning, snap_compare):
     _saved_today(returning)
 

@@ -787,6 +787,7 @@ class Known:
     vehicle_id: int | None = None  # a car with this VIN or plate (e.g. from the sales import)
     owner_name: str | None = None
     plate: str | None = None
+    order_today: str | None = None  # that car's work order of today (db.intake.same_day), by number
     customer_name: str | None = None  # a customer with this mobile: search for them instead
     prospect_id: int | None = None  # an open prospect with this mobile: prefill, convert on save
     prospect_name: str | None = None
@@ -805,7 +806,11 @@ def known_for(path: str, value: str) -> Known:
         if car is None:
             return Known()
         owner = Customer.get_or_none(Customer.id == car.owner_id) if car.owner_id else None
-        return Known(vehicle_id=car.id, owner_name=owner.name if owner else None, plate=car.plate)
+        from db.intake.same_day import order_today  # with the first VIN typed, not at start
+
+        today = order_today(car.id)
+        return Known(vehicle_id=car.id, owner_name=owner.name if owner else None, plate=car.plate,
+                     order_today=today.work_order_no if today else None)
     if path == "customer.mobile":
         try:
             number = v.mobile(value)

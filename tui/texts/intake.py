@@ -63,6 +63,7 @@ TEXTS = {
     "intake.form.known_car": ("这辆车已在档案中，车辆信息已载入", "This car is in the archive: its details are filled in"),
     "intake.form.known_car_free": ("这辆车已建档：{plate}，目前没有车主（已载入）；保存后归入这份新档案",
                                    "This car is in the archive: {plate}, with no owner now (loaded); saving makes it this archive's car"),
+    "intake.form.known_order_today": ("；今天已开单 {no}（F3 查找此车可打开那一张）", "; it has work order {no} today (find the car at F3 to open that one)"),
     "intake.form.known_vin": ("这个车架号已建档：{plate} {name}（已载入）", "This VIN is in the archive: {plate} {name} (loaded)"),
     "intake.form.prospect": ("意向客户 {name} 用这个手机号登记过，已带入；保存时转为正式客户", "Prospect {name} registered this mobile; filled in, converted on save"),
     "intake.form.mobile_taken": ("提示：手机号已属于客户 {name}，是否应查找该档案？", "Note: this mobile belongs to customer {name}; search for that archive?"),

@@ -55,7 +55,10 @@ async def apply_known(form: IntakeForm, message: Known) -> bool:
         current.vehicle = message.data.vehicle
         await form.load(current)
         key = "intake.form.known_vin" if known.owner_name else "intake.form.known_car_free"
-        form.note(message.path, t(key, plate=known.plate or "", name=known.owner_name or ""))
+        note = t(key, plate=known.plate or "", name=known.owner_name or "")
+        if known.order_today:  # a second work order today: said before it is saved
+            note += t("intake.form.known_order_today", no=known.order_today)
+        form.note(message.path, note)
         return True
     if known.prospect_id is not None:
         current = form.collect()
