@@ -133,7 +133,6 @@ class BookScreen(DeskScreen):
     @db_work(group="book-day")
     def load_day(self, at_slot: int | None = None) -> None:
         day = self.day
-        appointments.mark_no_shows(getattr(self.app, "advisor_id", None))
         grid = appointments.day_grid(day)
         near = [appointments.day_grid(day + dt.timedelta(days=step)) for step in (-1, 1)]
         self.post_message(DayLoaded(grid, at_slot, near))

@@ -86,5 +86,8 @@ TEXTS = {
     "cli.appointments.day": ("哪一天（默认今天）", "which day (default today)"),
     "cli.appointments.cancel": ("取消这个编号的预约", "cancel the appointment with this number"),
     "cli.appointments.reason": ("取消的原因", "why it is cancelled"),
+    "cli.appointments.mark_no_shows": ("把过了爽约时间仍未到店的预约记为爽约（写入审计）",
+                                       "store 'no-show' on bookings past the no-show time (audited)"),
+    "cli.appointments.marked": ("记为爽约：{n} 个预约", "Marked as no-shows: {n} bookings"),
     "cli.appointments.none": ("{day} 没有预约", "No appointments on {day}"),
 }

@@ -77,10 +77,9 @@ class FindStage(Vertical):
     @db_work(group="intake-arrivals")
     def load_arrivals(self) -> None:
         """Today's expected cars, under the field (after the first frame, and again after
-        each save); those whose time has passed long enough become no-shows first."""
+        each save); those past the no-show time are left out (a read: nothing is written)."""
         from db import appointments  # the book comes after the first frame, not before it
 
-        appointments.mark_no_shows(desk(self).advisor_id)
         self.post_message(self.ArrivalsLoaded(appointments.arrivals()))
 
     @on(ArrivalsLoaded)
