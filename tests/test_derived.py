@@ -20,7 +20,7 @@ import pytest
 
 import db.demo
 import db.demo.bookings
-from db import access, advisors, appointments, archive, derived, export, importer, merge, privacy, prospects, roles, segments, settings
+from db import access, advisors, appointments, archive, book_prospect, derived, export, importer, merge, privacy, prospects, roles, segments, settings
 from db.audit import write as audit
 from db.connection import writing
 from db.intake import drafts, reception as intake
@@ -45,6 +45,7 @@ EXERCISED = {
     merge: ("merge",),
     privacy: ("set_consent", "anonymise"),
     prospects: ("create", "update", "set_status", "convert", "log_contact"),
+    book_prospect: ("book_prospect",),
     queues: ("record_outcome", "postpone", "undo_last_call"),
     roles: ("change_setting",),
     segments: ("set_value_class", "recompute_occupation_categories"),
@@ -196,6 +197,10 @@ def test_every_write_path_leaves_keys_and_queue_days_right(database, tmp_path, m
     assert_right("an undone call")
     queues.record_outcome(_due(other.id, demo_car.id), "do_not_call", desk.id)
     assert_right("the call recorded again")
+    caller = prospects.create({"name": "吕子乔", "mobile": "13912340099"}, desk.id)
+    book_prospect.book_prospect(caller.id, plate="川A7005Z", model="飞度", vin=make_vin(7005),
+                                at=dt.datetime(2026, 11, 27, 10, 0), booked_by=desk.id)
+    assert_right("a prospect booked with its car")
     walk_in = prospects.create({"name": "曾小贤", "mobile": "13912340004"}, desk.id)
     prospects.set_status(walk_in.id, walk_in.version, "dropped")
     walk_in = prospects.get(walk_in.id)
