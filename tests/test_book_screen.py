@@ -289,3 +289,21 @@ def test_snapshot_the_booking_dialog_for_a_prospect(snapshot_db_path, snap_compa
         await screen_text_when(pilot, "飞度")
 
     assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_books_styles_are_read_after_the_first_frame_not_on_f12(station):
+    """The app reads F12's styles once it is idle after its first frame
+    (``prepare_book_styles``, on a timer): F12 then shows the grid without re-reading every
+    style source of the app, and F12's screen is the one prepared."""
+    db_path, me, fleet = station
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.prepare_book_styles()  # what the timer does PREPARE_BOOK_AFTER_FIRST_FRAME seconds in
+        reread = []
+        reparse = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: reread.append(1) or reparse()
+        text = await open_book(pilot)
+        assert "已约 1/72" in text and reread == []
+        await steps(pilot, "f3", "f12")
+        assert "已约 1/72" in await screen_text_when(pilot, "已约")
