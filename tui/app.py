@@ -86,6 +86,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self._filters.append(DropHidden())  # nothing hidden reaches the terminal (tui/guard.py)
         # Keys read while a screen changes stage, in the order read (see hold_keys).
         self._held: list[events.Key] | None = None
+        self._book_prepared = False  # prepare_book_styles done (once)
         self._holding = False
         self._hold_timer: Timer | None = None
 
@@ -188,8 +189,10 @@ class AdvisorApp(TranslatedBindings, App[int]):
         """Read the appointment book's styles now (see PREPARE_BOOK_AFTER_FIRST_FRAME), unless
         it was shown already or the keyboard is held for a stage change (then its first
         showing reads them, as before). Textual's own loader of a screen's CSS does it."""
-        if self._screen_stacks.get("book") or self._held is not None:
+        declared = self._modes.get("book")  # none once the app is closing (Textual clears them)
+        if declared is None or self._book_prepared or self._screen_stacks.get("book") or self._held is not None:
             return
+        self._book_prepared = True
         from tui.main_screens import by_id
 
         screen = by_id("book").load()()
@@ -197,7 +200,6 @@ class AdvisorApp(TranslatedBindings, App[int]):
         # Its styles are those of now: its first showing need not re-read them all again
         # (a theme changed meanwhile still does: the count moves on).
         screen._css_update_count = self._css_update_count
-        declared = self._modes["book"]
 
         def prepared() -> Screen:
             self._modes["book"] = declared  # this instance once; a mode made again is a new one
