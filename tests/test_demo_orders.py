@@ -117,3 +117,17 @@ def test_the_store_heads_the_demo_papers(demo):
 def test_the_demo_start_day_has_no_settled_future(demo):
     assert not Visit.select().where(Visit.settled_on > TODAY).exists()
     assert TODAY - dt.timedelta(days=1) >= Visit.select().order_by(Visit.settled_on.desc()).first().settled_on
+
+
+def test_the_orders_pass_on_either_backend(database):
+    """The same SQL on SQLite and PostgreSQL (hours, promised times, booleans, numbers)."""
+    from db.clock import pin_today
+    from db.demo import generate
+
+    pin_today(TODAY)
+    generate(customers=60, seed=3)
+    visits = list(Visit.select())
+    assert all(v.fuel_level and v.labour_hours and v.promised_at and v.settlement_no for v in visits)
+    assert all(v.promised_at.date() == v.visit_date and 15 <= v.promised_at.hour <= 17 for v in visits)
+    assert all(v.labour_hours * 180 >= v.labour_fee for v in visits if v.labour_fee)
+    assert all(p.code and p.kind for p in VisitPart.select())

@@ -20,7 +20,6 @@ from tests import papers_factory as pf
 from tests.test_cli import advisor as run_advisor
 from tests.test_papers import text_of
 
-pytestmark = pytest.mark.sqlite_only
 
 COLUMNS = ["企业名称", "车辆识别代号", "车牌号码", "送修日期", "送修里程", "结算日期", "结算编号", "故障描述",
            "维修项目", "工时", "配件名称", "配件编码", "配件数量"]

@@ -21,7 +21,6 @@ from db.papers.facts import visit_id_for
 from tests import papers_factory as pf
 from tests.conftest import TODAY
 
-pytestmark = pytest.mark.sqlite_only
 
 
 def text_of(data: bytes) -> str:
