@@ -164,3 +164,14 @@ def test_unknown_work_orders(visits):
         visit_id_for("WO1")
     with pytest.raises(NotFound):
         print_paper(99999, "order")
+
+
+def test_values_outside_the_catalogues_print_as_not_marked(visits):
+    Visit.update(kind="oil-change", old_parts="burn", fuel_level="9/8").where(
+        Visit.id == visits["repair"].id).execute()
+    from db.models import VisitPart
+
+    VisitPart.update(kind="stolen").where(VisitPart.visit == visits["repair"].id).execute()
+    text = text_of(render_settlement_pdf(visits["repair"].id))
+    assert "未约定" in text and "stolen" not in text and "9/8" not in text
+    assert "WO20260105-0007" in text
