@@ -100,10 +100,12 @@ def _walkarounds(seed: int, day: dt.date) -> None:
         f'"waiting" = ({_hash(seed, 19)} % 3 <> 0)',
         f'"old_parts" = CASE WHEN "parts_fee" > 0 THEN CASE WHEN {_hash(seed, 21)} % 4 = 0 '
         "THEN 'take' ELSE 'leave' END END",
-        '"settled_on" = CASE WHEN "visit_date" < ? THEN "visit_date" END',
-        '"settlement_no" = (SELECT "number" FROM "demo_settlement" WHERE "visit_id" = "visit"."id")',
     ]
-    _execute(f'UPDATE "visit" SET {", ".join(sets)}', (day,))
+    # The past visits joined to their numbers (a join, not a lookup per row), then the rest.
+    _execute(f'UPDATE "visit" SET {", ".join(sets)}, "settled_on" = "visit_date", '
+             '"settlement_no" = "demo_settlement"."number" FROM "demo_settlement" '
+             'WHERE "demo_settlement"."visit_id" = "visit"."id"', ())
+    _execute(f'UPDATE "visit" SET {", ".join(sets)} WHERE "visit_date" >= ?', (day,))
 
 
 def _parts(seed: int) -> None:
