@@ -15,9 +15,10 @@ station is made so that a seed's customers, cars and visits stay exactly as they
   day in visit order, with the counters set so a live settlement numbers on after them.
 
 Like the bookings, everything is chosen in SQL by a hash of the row's id (or the car's)
-and the seed: one UPDATE per table, no Python loop over millions of rows, and nothing
-drawn from the streams that made the station. Only the settlement numbers are formatted
-in Python (the setting's pattern), a page of visits at a time.
+and the seed: one pass of UPDATEs per table, no Python loop writing millions of rows, and
+nothing drawn from the streams that made the station. Only the settlement numbers are
+formatted in Python (the setting's pattern) into a temporary table, in one read of the
+visits by id, and joined in by the visits' UPDATE.
 """
 
 from __future__ import annotations
