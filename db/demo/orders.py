@@ -1,5 +1,4 @@
-"""The demo station's reception orders and settlements (issue 18), filled in after the
-station is made so that a seed's customers, cars and visits stay exactly as they were.
+"""The demo station's reception orders and settlements (issue 18).
 
 - The walk-around: the fuel gauge, spare tyre and tools (now and then missing), now and
   then valuables and (at repairs) a warning light; damage mostly none, a scratch or a
@@ -11,30 +10,27 @@ station is made so that a seed's customers, cars and visits stay exactly as they
 - Part lines: a part number per part name, mostly original parts, some aftermarket, a
   few repaired or used ones (expensive parts only) with the owner's consent.
 - The store's name, address and telephone (settings) head the papers, unless set.
-- Past visits are settled on their day, numbered in setting ``settlement.format`` per
-  day in visit order, with the counters set so a live settlement numbers on after them.
+- Past visits (all of the demo's) are settled on their day, numbered in setting
+  ``settlement.format`` per day in load order, as the work orders are, with the counters
+  set so a live settlement numbers on after them.
 
-Like the bookings, everything is chosen in SQL by a hash of the row's id (or the car's)
-and the seed: one pass of UPDATEs per table, no Python loop writing millions of rows, and
-nothing drawn from the streams that made the station. Only the settlement numbers are
-formatted in Python (the setting's pattern) into a temporary table, in one read of the
-visits by id, and joined in by the visits' UPDATE.
+The values are made with the rows, in the worker processes, from a hash of the chunk's
+number, the row's local id (or the car's) and the seed, never from the random stream
+that makes the station: a seed's customers, cars and visits stay exactly as they were
+without them (tests/test_demo_orders.py), and nothing is rewritten after the load.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 
 from db import settings
-from db.connection import is_postgres, writing
 from db.demo import catalogue as cat
-from db.demo.sql import execute as _execute
-from db.demo.sql import row_hash as _hash
 from db.demo.numbering import WorkOrderNumbers
-from db.models import Counter, Visit, database_proxy
+from db.models import Counter
 
-PAGE = 5000  # settlement numbers per INSERT
 FUEL = ("E", "1/4", "1/4", "1/2", "1/2", "1/2", "3/4", "3/4", "F", "F")
 LIGHTS = ("engine", "tyre_pressure", "abs", "battery")
 VALUABLES = ("行车记录仪", "雨伞、充电线", "儿童安全座椅")
@@ -62,97 +58,89 @@ def _part_names() -> tuple[set[str], set[str]]:
     return {name for name, _, _ in lines}, {name for name, _, price in lines if price >= DEAR_PART}
 
 
-def _text(value: str) -> str:
-    """A catalogue string as an SQL literal (ours, not typed: quoting is all it needs)."""
-    return "'" + value.replace("'", "''") + "'"
+def _mix(key: int) -> int:
+    """A well-spread 32-bit number of ``key`` (a few integer operations: one per row)."""
+    h = (key * 2654435761 + 0x7F4A7C15) & 0xFFFFFFFF
+    h ^= h >> 15
+    h = (h * 2246822519) & 0xFFFFFFFF
+    return h ^ (h >> 13)
 
 
-def _choice(expression: str, values: tuple[str, ...]) -> str:
-    """One of ``values`` by the hash: ``CASE expression % n WHEN 0 THEN '…' …``."""
-    whens = " ".join(f"WHEN {i} THEN {_text(value)}" for i, value in enumerate(values))
-    return f"CASE {expression} % {len(values)} {whens} END"
+# The columns the rows carry (db/demo/records.py appends them to the visit's and part's).
+VISIT_FIELDS = ("fuel_level", "warning_lights", "valuables", "spare_tyre", "tools", "damage", "diagnosis",
+                "labour_hours", "promised_at", "waiting", "old_parts", "settled_on", "settlement_no")
+PART_FIELDS = ("kind", "consent", "code")
 
 
-def _walkarounds(seed: int, day: dt.date) -> None:
-    """One UPDATE of every visit: the walk-around, diagnosis, hours, promise, settlement
-    (day and number, from ``_number_settlements``)."""
-    car = _hash(seed, 20, "vehicle_id")  # the same marks at each visit of a car
-    repairs = ", ".join(_text(kind) for kind in REPAIR_KINDS)
-    accidents = " ".join(f"WHEN {_text(asked)} THEN {_text(marks)}"
-                         for (asked, *_), marks in zip(cat.ACCIDENTS, ACCIDENT_MARKS))
-    if is_postgres():
-        hours = f'FLOOR(("labour_fee" + {HALF_HOUR_FEE - 1}) / {HALF_HOUR_FEE}) / 2.0'
-        promised = f"CAST(\"visit_date\" AS TIMESTAMP) + (15 + {_hash(seed, 16)} % 3) * INTERVAL '1 hour'"
-    else:  # integer division of the whole-yuan fee
-        hours = f'CAST(("labour_fee" + {HALF_HOUR_FEE - 1}) / {HALF_HOUR_FEE} AS INTEGER) / 2.0'
-        promised = f"datetime(\"visit_date\", '+' || (15 + {_hash(seed, 16)} % 3) || ' hours')"
-    sets = [
-        f'"fuel_level" = {_choice(_hash(seed, 11), FUEL)}',
-        f'"warning_lights" = CASE WHEN "kind" IN ({repairs}) AND {_hash(seed, 12)} % 4 = 0 '
-        f'THEN {_choice(_hash(seed, 13), LIGHTS)} END',
-        f'"valuables" = CASE WHEN {_hash(seed, 15)} % 4 = 0 THEN {_choice(_hash(seed, 14), VALUABLES)} END',
-        f'"spare_tyre" = ({_hash(seed, 17)} % 25 <> 0)',
-        f'"tools" = ({_hash(seed, 18)} % 15 <> 0)',
-        f'"damage" = CASE WHEN "kind" = \'accident\' THEN CASE "work_requested" {accidents} END '
-        f'WHEN {car} % 30 < 6 THEN {_choice(car, OLD_MARKS)} END',
-        f'"diagnosis" = CASE WHEN "kind" IN ({repairs}) THEN {_text("试车检查确认：")} || "work_requested" END',
-        f'"labour_hours" = CASE WHEN "labour_fee" > 0 THEN {hours} ELSE 1 END',
-        f'"promised_at" = {promised}',
-        f'"waiting" = ({_hash(seed, 19)} % 3 <> 0)',
-        f'"old_parts" = CASE WHEN "parts_fee" > 0 THEN CASE WHEN {_hash(seed, 21)} % 4 = 0 '
-        "THEN 'take' ELSE 'leave' END END",
-    ]
-    # The past visits joined to their numbers (a join, not a lookup per row), then the rest.
-    _execute(f'UPDATE "visit" SET {", ".join(sets)}, "settled_on" = "visit_date", '
-             '"settlement_no" = "demo_settlement"."number" FROM "demo_settlement" '
-             'WHERE "demo_settlement"."visit_id" = "visit"."id"', ())
-    _execute(f'UPDATE "visit" SET {", ".join(sets)} WHERE "visit_date" >= ?', (day,))
+class Orders:
+    """Makes a chunk's reception-order values; ``chunk`` starts each chunk."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self.base = 0
+        names, self.dear = _part_names()
+        self.codes = {name: part_code(name) for name in names}
+        self.accidents = dict(zip((asked for asked, *_ in cat.ACCIDENTS), ACCIDENT_MARKS))
+
+    def chunk(self, number: int) -> None:
+        # ids are local to the chunk: its number and the seed make them the station's own
+        self.base = (self.seed * 1_000_003 + number) * 10_000_000
+
+    def visit(self, visit_id: int, vehicle_id: int, kind: str, requested: str, labour: int, parts_fee: int,
+              day: str, ordinal: int) -> tuple:
+        """The visit's values in ``VISIT_FIELDS`` order; ``settlement_no`` holds the day's
+        ordinal, replaced by the number at load (``SettlementNumbers``)."""
+        h = _mix(self.base + visit_id)
+        repair = kind in REPAIR_KINDS
+        if kind == "accident":
+            damage = self.accidents.get(requested)
+        else:
+            car = _mix(self.base + 5_000_000 + vehicle_id)
+            damage = OLD_MARKS[car // 30 % len(OLD_MARKS)] if car % 30 < 6 else None
+        return (
+            FUEL[h % 10],
+            LIGHTS[h // 40 % 4] if repair and h // 10 % 4 == 0 else None,
+            VALUABLES[h // 640 % 3] if h // 160 % 4 == 0 else None,
+            h // 1920 % 25 != 0,
+            h // 48000 % 15 != 0,
+            damage,
+            "试车检查确认：" + requested if repair else None,
+            -(-labour // HALF_HOUR_FEE) / 2 if labour > 0 else 1,
+            f"{day} {15 + h // 720000 % 3}:00:00",
+            h // 2160000 % 3 != 0,
+            ("take" if h // 6480000 % 4 == 0 else "leave") if parts_fee > 0 else None,
+            day,
+            ordinal,
+        )
+
+    def part(self, visit_id: int, line: int, name: str) -> tuple:
+        """A part line's values in ``PART_FIELDS`` order."""
+        h = _mix(self.base + 8_000_000 + visit_id * 16 + line)
+        if name in self.dear and h % 40 < 2:
+            return ("repaired" if h % 40 == 0 else "used", True, self.codes.get(name) or part_code(name))
+        return ("aftermarket" if h // 40 % 8 == 0 else "original", None, self.codes.get(name) or part_code(name))
 
 
-def _parts(seed: int) -> None:
-    """One UPDATE of every part line: its number and kind; then consent where needed."""
-    names, dear = _part_names()
-    codes = " ".join(f"WHEN {_text(name)} THEN {_text(part_code(name))}" for name in sorted(names))
-    dear_list = ", ".join(_text(name) for name in sorted(dear))
-    draw = _hash(seed, 30)
-    _execute(
-        f'UPDATE "visit_part" SET "code" = CASE "name" {codes} END, '
-        f'"kind" = CASE WHEN "name" IN ({dear_list}) AND {draw} % 40 = 0 THEN \'repaired\' '
-        f'WHEN "name" IN ({dear_list}) AND {draw} % 40 = 1 THEN \'used\' '
-        f'WHEN {_hash(seed, 31)} % 8 = 0 THEN \'aftermarket\' ELSE \'original\' END', ())
-    _execute('UPDATE "visit_part" SET "consent" = ? WHERE "kind" IN (\'repaired\', \'used\')', (True,))
+class SettlementNumbers:
+    """Setting ``settlement.format``'s numbers at load: a day's ordinal in, the next number
+    of that day's series out (None stays None). Counted per series, so a pattern without
+    the date counts on across days."""
 
+    def __init__(self, pattern: str) -> None:
+        self.pattern = pattern
+        self.numbers = WorkOrderNumbers(pattern)
+        self.series: dict[int, str] = {}
+        self.counts: dict[str, int] = {}
 
-def _number_settlements(day: dt.date) -> None:
-    """Table ``demo_settlement`` (visit id, number) for the visits before ``day``: numbered
-    per day in visit order in the setting's pattern; each day's counter left where a live
-    settlement (db.papers.settle) goes on from. ``_walkarounds`` writes them."""
-    pattern = settings.get("settlement.format")
-    numbers = WorkOrderNumbers(pattern)
-    series: dict[object, tuple[int, str]] = {}  # stored day -> (ordinal, counter name)
-    counts: dict[str, int] = {}
-    database = database_proxy.obj
-    database.execute_sql('CREATE TEMPORARY TABLE "demo_settlement" ("visit_id" INTEGER PRIMARY KEY, '
-                         '"number" VARCHAR(32))')
-    # One read in id order (the primary key, no sort): each day's numbers come out in
-    # visit order all the same. Raw rows: a million model tuples would cost seconds.
-    cursor = database.execute_sql(
-        f'SELECT "id", "visit_date" FROM "visit" WHERE "visit_date" < {database.param} ORDER BY "id"', (day,))
-    rows: list[tuple[int, str]] = []
-    for visit_id, stored in cursor:
-        known = series.get(stored)
-        if known is None:
-            date = stored if isinstance(stored, dt.date) else dt.date.fromisoformat(str(stored)[:10])
-            known = series[stored] = (date.toordinal(), "settlement:" + pattern.format(date=date, seq=0))
-        ordinal, name = known
-        counts[name] = counts.get(name, 0) + 1
-        rows.append((visit_id, numbers.at(ordinal, counts[name])))
-    for start in range(0, len(rows), PAGE):
-        page = rows[start:start + PAGE]
-        _execute(f'INSERT INTO "demo_settlement" VALUES {", ".join("(?, ?)" for _ in page)}',
-                 tuple(v for row in page for v in row))
-    if counts:
-        Counter.insert_many([{"name": name, "value": count} for name, count in counts.items()]).execute()
+    def __call__(self, ordinal: int | None) -> str | None:
+        if ordinal is None:
+            return None
+        name = self.series.get(ordinal)
+        if name is None:
+            name = self.series[ordinal] = "settlement:" + self.pattern.format(date=dt.date.fromordinal(ordinal),
+                                                                               seq=0)
+        seq = self.counts[name] = self.counts.get(name, 0) + 1
+        return self.numbers.at(ordinal, seq)
 
 
 # The demo station's heading on its papers and in its health record (synthetic, as its people).
@@ -160,13 +148,15 @@ STORE = {"store.name": "蓉城汽车销售服务有限公司（演示）", "stor
          "store.phone": "028-8555 0100"}
 
 
-def add(seed: int, day: dt.date) -> None:
-    """Fill the demo station's reception orders and settle its past visits (see the module)."""
+def add(numbers: SettlementNumbers) -> None:
+    """After the load: the store's heading (unless set) and the settlement counters where
+    the numbers given at load left them."""
     for key, value in STORE.items():
         if not settings.get(key):  # a station's own heading is kept
             settings.set_value(key, value)
-    with writing():
-        _number_settlements(day)
-        _walkarounds(seed, day)  # one pass over the visits, their settlement numbers too
-        database_proxy.obj.execute_sql('DROP TABLE "demo_settlement"')
-        _parts(seed)
+    if numbers.counts:
+        Counter.insert_many([{"name": name, "value": count} for name, count in numbers.counts.items()]).execute()
+
+
+def settlement_numbers() -> Callable[[int | None], str | None]:
+    return SettlementNumbers(settings.get("settlement.format"))
