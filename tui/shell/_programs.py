@@ -169,6 +169,8 @@ class Template:
         for program in self._programs.values():
             program.ended(0)
         self._programs.clear()
+        if self.proc is not None and self.proc.poll() is None:
+            asyncio.ensure_future(asyncio.to_thread(self.proc.wait))  # no zombie left behind
 
     def stop(self) -> None:
         if self.sock is not None:
