@@ -100,8 +100,16 @@ class ResultList(ScrollView, can_focus=True):
         self._resize()
 
     def _resize(self) -> None:
-        self.virtual_size = Size(sum(self.widths) + len(self.widths) + 1, len(self._lines))  # lays out when changed
+        # A new virtual size lays the whole screen out again. Rows that fit the list's
+        # height all give the same one (the height itself: no scrollbar either way), so a
+        # list redrawn at each keystroke is laid out only when it starts or stops
+        # overflowing, not each time its count of rows changes.
+        height = max(len(self._lines), self.scrollable_content_region.height)
+        self.virtual_size = Size(sum(self.widths) + len(self.widths) + 1, height)
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._resize()
 
     # ---- drawing
 
