@@ -94,6 +94,9 @@ class BookScreen(DeskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # the screen may have been made well before it is shown (the app prepares it after
+        # its first frame): tomorrow is the day of the first showing's
+        self.day = today() + dt.timedelta(days=1)
         self.query_one(BookGrid).focus()
         self.load_day()
 
