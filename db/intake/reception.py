@@ -155,6 +155,8 @@ class IntakeData:
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
     consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
     appointment_id: int | None = None  # the booking this car came for (today's arrivals), marked arrived on save
+    # The car's damage noted at its last marked visit (shown dimmed at the walk-around, not saved)
+    previous_damage: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -181,6 +183,7 @@ class IntakeData:
             prospect_id=data.get("prospect_id"),
             consent_now=data.get("consent_now"),
             appointment_id=data.get("appointment_id"),
+            previous_damage=order_facts.walkaround_from_json({"damage": data.get("previous_damage")}).damage,
         )
 
 
@@ -271,6 +274,8 @@ def _clean_one(path: str, value: str) -> Any:
             return v.text(value, path, 2000)
         if name in order_facts.ORDER_FIELDS:
             return order_facts.clean_field(name, value, path)
+        if name == "walkaround.valuables":
+            return v.text(value, path, 200)
     if group == "contact":
         if name == "consent":
             return v.choice(value, CONSENT, path)
@@ -723,6 +728,7 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
                                      **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
     if vehicle is not None:
         data.vehicle = _vehicle_form(vehicle)
+        data.previous_damage = order_facts.previous_damage(vehicle.id)
         # A car booked for today (chosen on the arrivals, or found by its plate): the work
         # order starts from what the customer asked for when booking, and saving marks the
         # booking arrived. The book loads here, not on the way to the first frame.
@@ -780,6 +786,7 @@ def prefill_from_query(text: str) -> IntakeData:
             cars = list(Vehicle.select().where(column == getattr(form, name)).limit(2))
             if len(cars) == 1:  # (an old plate on two cars: the advisor types the VIN)
                 data.vehicle = _vehicle_form(cars[0])
+                data.previous_damage = order_facts.previous_damage(cars[0].id)
         return data
     if not any(c.isdigit() for c in raw):
         data.customer.name = raw

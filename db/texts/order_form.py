@@ -12,4 +12,16 @@ TEXTS = {
     "orderform.codes_joiner": ("、", ", "),
     "orderform.items_joiner": ("；", "; "),
     "audit.action.part_consent": ("配件同意", "Part consent"),
+    # the reception form's labels of these fields (db/i18n's field labels)
+    "intake.f.order.diagnosis": ("诊断说明", "Diagnosis"),
+    "intake.f.order.labour_hours": ("工时(小时)", "Labour hours"),
+    "intake.f.order.promised_at": ("预计交车", "Promised for"),
+    "intake.f.order.waiting": ("等候/留车", "Wait or leave"),
+    "intake.f.order.old_parts": ("旧件处理", "Old parts"),
+    "intake.f.order.walkaround.fuel": ("燃油", "Fuel"),
+    "intake.f.order.walkaround.damage": ("车身外观", "Body"),
+    "intake.f.order.walkaround.spare_tyre": ("备胎", "Spare tyre"),
+    "intake.f.order.walkaround.tools": ("随车工具", "Tools"),
+    "intake.f.order.walkaround.warning_lights": ("亮起的故障灯", "Warning lights"),
+    "intake.f.order.walkaround.valuables": ("车内贵重物品", "Valuables"),
 }

@@ -44,10 +44,12 @@ class IntakeScreen(DeskScreen):
                 priority=True),
         Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section",
                 priority=True),
+        # the walk-around part of the form and back (priority: from a text field too)
+        Binding("ctrl+g", "walkaround", "intake.key.walkaround", id="intake.walkaround", priority=True),
     ]
     # The key's action for each stage: the others are neither run nor shown there.
     ACTION_STAGES = {"save": ("form",), "proceed": ("brief",), "find_enter": ("find",),
-                     "section": ("form",), "new_archive": ("find", "brief"),
+                     "section": ("form",), "walkaround": ("form",), "new_archive": ("find", "brief"),
                      "receive_arrival": ("find",), "arrival": ("find",)}
 
     def __init__(self) -> None:
@@ -145,6 +147,9 @@ class IntakeScreen(DeskScreen):
 
     def action_section(self, step: int) -> None:
         self.form_stage.section(step)
+
+    def action_walkaround(self) -> None:
+        self.form_stage.walkaround()
 
     def action_save(self) -> None:
         self.form_stage.save()
