@@ -39,7 +39,7 @@ TEXTS = {
     "intake.h.order.walkaround.valuables": ("客户留在车内的贵重物品，照实写下。", "Valuables the customer left in the car, as seen."),
     # ---- printing
     "reception_order.printed": ("已发送到打印机 {printer}", "Sent to the printer {printer}"),
-    "reception_order.saved_pdf": ("已存为 PDF：{path}", "Saved as a PDF: {path}"),
+    "reception_order.saved_pdf": ("已存为 PDF：\n{path}", "Saved as a PDF:\n{path}"),
     "intake.key.print_order": ("打印接车单", "Print order"),
     "card.key.print_settlement": ("打印结算单", "Print statement"),
     "card.key.print_order": ("打印接车单", "Print order"),
