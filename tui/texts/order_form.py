@@ -37,6 +37,7 @@ TEXTS = {
     "intake.h.order.walkaround.tools": ("随车工具是否齐全（←→ 切换）。", "Whether the car's tools are there (←→)."),
     "intake.h.order.walkaround.warning_lights": ("仪表上亮着的故障灯：←→ 选，空格勾选。", "Warning lights on: ←→ to choose, space ticks."),
     "intake.h.order.walkaround.valuables": ("客户留在车内的贵重物品，照实写下。", "Valuables the customer left in the car, as seen."),
+    "reception_order.consented": ("（客户已同意）", " (customer agreed)"),
     # ---- printing
     "reception_order.printed": ("已发送到打印机 {printer}", "Sent to the printer {printer}"),
     "reception_order.saved_pdf": ("已存为 PDF：\n{path}", "Saved as a PDF:\n{path}"),
