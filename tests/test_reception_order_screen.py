@@ -227,3 +227,22 @@ def test_snapshot_the_summary_after_printing(app_db, returning, snap_compare, tm
         await pilot.pause()
 
     assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_past_promised_time_and_bad_hours_are_said_beside_their_fields_and_kept(app_db, returning):
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        await steps(pilot, *"15000")
+        for path, typed in (("order.promised_at", "08:00"), ("order.labour_hours", "1.5x")):
+            app.screen.query_one("#" + field_id(path)).focus()
+            await steps(pilot, *typed, "tab")
+        text = screen_text(app)
+        assert "工时“1.5x”不对：写 0 到 999 之间的小时数，如 1.5" in text
+        app.screen.query_one("#" + field_id("order.promised_at")).focus()
+        await settle(pilot)
+        assert "交车时间 2026-11-26 08:00 已经过去，请写以后的时间" in screen_text(app)
+        assert app.screen.query_one("#" + field_id("order.promised_at"), Input).value == "08:00"
+        await steps(pilot, "ctrl+u", *"明天 10:00", "tab")
+        assert "已经过去" not in screen_text(app)

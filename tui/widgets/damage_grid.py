@@ -19,7 +19,7 @@ from db.i18n import t
 from tui.keys import TranslatedBindings
 from tui.widgets.choice import ChoiceField, OwnKeys
 
-CELL = 6  # columns per damage code: a two-character Chinese label and a space either side
+CELL = 6  # columns per damage code at least: a two-character Chinese label and a space either side
 
 
 class DamageGrid(OwnKeys, TranslatedBindings, Widget, can_focus=True):
@@ -79,9 +79,11 @@ class DamageGrid(OwnKeys, TranslatedBindings, Widget, can_focus=True):
     def render(self) -> Text:
         labels = [t(f"walkaround.area.{area}") for area in AREAS]
         width = max(map(cell_len, labels)) + 2
+        names = [t(f"walkaround.damage.{code}") for code in DAMAGE_CODES]
+        cell = max(CELL, max(map(cell_len, names)) + 1)  # "scratch", "missing" in English
         text = Text(" " * width, style="bold")
-        for code in DAMAGE_CODES:
-            text.append(_centre(t(f"walkaround.damage.{code}"), CELL), style="bold")
+        for name in names:
+            text.append(_centre(name, cell), style="bold")
         for row, (area, label) in enumerate(zip(AREAS, labels)):
             text.append("\n")
             now, old = self.marks.get(area, ()), self.before.get(area, ())
@@ -90,7 +92,7 @@ class DamageGrid(OwnKeys, TranslatedBindings, Widget, can_focus=True):
                 mark, style = ("●", "bold") if code in now else ("○", "dim") if code in old else ("·", "dim")
                 if self.has_focus and (row, column) == (self.row, self.column):
                     style = "reverse"
-                text.append(_centre(mark, CELL), style=style)
+                text.append(_centre(mark, cell), style=style)
         return text
 
 
