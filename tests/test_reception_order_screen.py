@@ -25,6 +25,13 @@ from tui.widgets.form_row import field_id
 REQUEST = ("tab", "tab", *"保养")
 
 
+async def work_order_at(pilot, mileage: str) -> None:
+    """The returning car's work order opened and its mileage typed."""
+    await settle(pilot)
+    await open_work_order(pilot)
+    await steps(pilot, *mileage)
+
+
 def focused_path(app) -> str:
     return (app.focused.id or "")[2:].replace("-", ".")
 
@@ -112,9 +119,7 @@ async def test_the_cars_earlier_damage_is_shown_at_its_next_reception(app_db, re
 async def test_a_used_part_is_refused_beside_its_line_until_the_customer_agrees(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_work_order(pilot)
-        await steps(pilot, *"15000")
+        await work_order_at(pilot, "15000")
         app.screen.query_one("#" + field_id("order.parts.0.name")).focus()
         await steps(pilot, *"后视镜", "tab", "1", "tab", *"200", "tab", "left")  # kind: used
         await steps(pilot, "f2")
@@ -232,9 +237,7 @@ def test_snapshot_the_summary_after_printing(app_db, returning, snap_compare, tm
 async def test_a_past_promised_time_and_bad_hours_are_said_beside_their_fields_and_kept(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await open_work_order(pilot)
-        await steps(pilot, *"15000")
+        await work_order_at(pilot, "15000")
         for path, typed in (("order.promised_at", "08:00"), ("order.labour_hours", "1.5x")):
             app.screen.query_one("#" + field_id(path)).focus()
             await steps(pilot, *typed, "tab")
