@@ -21,7 +21,6 @@ from db.papers.facts import visit_id_for
 from tests import papers_factory as pf
 from tests.conftest import TODAY
 
-pytestmark = pytest.mark.sqlite_only
 
 
 def text_of(data: bytes) -> str:
@@ -165,3 +164,33 @@ def test_unknown_work_orders(visits):
         visit_id_for("WO1")
     with pytest.raises(NotFound):
         print_paper(99999, "order")
+
+
+def test_values_outside_the_catalogues_print_as_not_marked(visits):
+    Visit.update(kind="oil-change", old_parts="burn", fuel_level="9/8").where(
+        Visit.id == visits["repair"].id).execute()
+    from db.models import VisitPart
+
+    VisitPart.update(kind="stolen").where(VisitPart.visit == visits["repair"].id).execute()
+    text = text_of(render_settlement_pdf(visits["repair"].id))
+    assert "未约定" in text and "stolen" not in text and "9/8" not in text
+    assert "WO20260105-0007" in text
+
+
+def test_a_long_order_runs_onto_more_pages_with_nothing_lost(visits):
+    from decimal import Decimal
+
+    from db.models import VisitPart
+
+    visit = visits["repair"]
+    Customer.update(name="成都市锦江区某某汽车租赁有限公司第一分公司车队管理部驻高新区办事处联络组").where(
+        Customer.name == "王芳").execute()
+    for n in range(45):
+        VisitPart.create(visit=visit, name=f"紧固件 {n:02d} 号（含垫片、螺母及防松胶）", code=f"N{n:08d}",
+                         quantity=Decimal(1), unit_price=Decimal("3.50"), kind="original")
+    Visit.update(work_done="更换前刹车片；" * 60).where(Visit.id == visit.id).execute()
+    data = render_order_pdf(visit.id)
+    assert len(PdfReader(io.BytesIO(data)).pages) >= 2
+    text = text_of(data)
+    assert "N00000000" in text and "N00000044" in text and "客户签字" in text
+    assert "驻高新区办事处联络组" in text and pf.VIN_A in text

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from db import derived, settings
 from db.clock import now, today
 from db.connection import describe, writing
-from db.demo import bookings, bulk
+from db.demo import bookings, bulk, orders
 from db.demo import catalogue as cat
 from db.demo import records as rec
 from db.demo import station as st
@@ -160,4 +160,5 @@ def generate(customers: int, seed: int,
     finally:
         carrier.close()
     bookings.add(seed, today())  # last, from its own stream: the rows above stay as they were
+    orders.add(seed, today())  # walk-arounds, part kinds, settlements: by hashes, as the bookings
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

@@ -23,18 +23,15 @@ import random
 from db import appointments, settings
 from db.clock import now
 from db.connection import is_postgres, writing
-from db.models import Appointment, Vehicle, Visit, database_proxy
+from db.demo.sql import execute as _execute
+from db.demo.sql import row_hash as _hash
+from db.models import Appointment, Vehicle, Visit
 
 SHARE = 2  # one visit in SHARE came by appointment
 NO_SHOW = 20  # one booked visit in NO_SHOW had a missed booking a week before
 FUTURE_DAYS = 7  # today and the next six days are booked
 FILL = 2 / 3  # of the places on those days
 CHANNELS = ("phone", "phone", "wechat", "call_list", "walk_in")
-
-
-def _hash(seed: int, salt: int) -> str:
-    """A well-mixed integer of the visit's id, in SQL that SQLite and PostgreSQL agree on."""
-    return f'(("id" * 2654435761 + {int(seed) * 40503 + salt}) % 1000003)'
 
 
 def add(seed: int, day: dt.date) -> int:
@@ -70,13 +67,6 @@ def add(seed: int, day: dt.date) -> int:
         if future:
             Appointment.insert_many(future).execute()
     return Appointment.select().count()
-
-
-def _execute(sql: str, params: tuple) -> None:
-    """``?`` marks the parameters; psycopg2 wants ``%s`` and reads ``%`` (modulo) as one."""
-    if is_postgres():
-        sql = sql.replace("%", "%%").replace("?", "%s")
-    database_proxy.obj.execute_sql(sql, params)
 
 
 def _true() -> str:

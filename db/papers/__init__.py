@@ -8,11 +8,13 @@ its print folder. ``render_order_pdf`` / ``render_settlement_pdf`` give the byte
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from db.errors import Invalid
+from db.errors import Invalid, PrintFailed
+from db.files import private_file
 from db.i18n import t
 from db.papers import facts as paper_facts
 from db.papers import printing
@@ -21,7 +23,7 @@ from db.papers.settle import Settlement, settle
 from db.papers.settlement import render_settlement_pdf
 
 __all__ = ["PrintOutcome", "Settlement", "print_paper", "render_order_pdf", "render_paper",
-           "render_settlement_pdf", "settle"]
+           "render_settlement_pdf", "settle", "write_paper"]
 
 Kind = Literal["order", "settlement"]
 KINDS: tuple[Kind, ...] = ("order", "settlement")
@@ -55,3 +57,21 @@ def print_paper(visit_id: int, kind: Kind, *, advisor_id: int | None = None) -> 
         printing.send_to_printer(data, target, name)
         return PrintOutcome(printer=target, path=None)
     return PrintOutcome(printer=None, path=printing.save(data, printing.print_dir(), name))
+
+
+def write_paper(visit_id: int, kind: Kind, path: str | os.PathLike, *, overwrite: bool = False,
+                advisor_id: int | None = None) -> Path:
+    """The paper as a PDF at ``path`` (``advisor order --pdf``): 0600, whole or not at
+    all; an existing file is refused unless ``overwrite``, before anything is settled."""
+    target = Path(path)
+    if target.exists() and not overwrite:
+        raise Invalid(t("file.exists", path=target), "file")
+    data = render_paper(visit_id, kind, advisor_id=advisor_id)
+    try:
+        with private_file(target, overwrite=overwrite) as fh:
+            fh.write(data)
+    except FileExistsError:
+        raise Invalid(t("file.exists", path=target), "file") from None
+    except OSError as exc:
+        raise PrintFailed(t("papers.cannot_write", path=target, reason=exc.strerror or exc)) from None
+    return target

@@ -15,11 +15,12 @@ from decimal import Decimal
 
 from db import settings
 from db.errors import NotFound
-from db.i18n import t
+from db.i18n import has, t
 from db.masking import mask_mobile
 from db.models import Advisor, Customer, Vehicle, Visit, VisitPart
 from db.safe_text import LINES, visible
-from db.walkaround import WalkAround, decode_damage, decode_lights
+from db.walkaround import (FUEL_LEVELS, OLD_PARTS, PART_KINDS, WalkAround, decode_damage,
+                            decode_lights)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ class PaperFacts:
     visit_id: int
     work_order_no: str
     time_in: dt.datetime
-    kind: str
+    kind: str | None  # a work order's kind (None: not one the catalogue names)
     mileage: int
     advisor: str
     customer: str
@@ -109,18 +110,19 @@ def read(visit_id: int) -> PaperFacts:
     mobile = person.mobile if person else None
     if not settings.get("print.mobile_unmasked"):
         mobile = mask_mobile(mobile)
+    # A value outside the catalogues (a hand-edited or foreign row) prints as not marked.
     parts = tuple(PartLine(_line(p.name), _line(p.code), Decimal(p.quantity), Decimal(p.unit_price),
-                           p.kind, p.consent)
+                           p.kind if p.kind in PART_KINDS else None, p.consent)
                   for p in VisitPart.select().where(VisitPart.visit == visit.id).order_by(VisitPart.id))
     created = visit.created_at or dt.datetime.combine(visit.visit_date, dt.time())
-    walk = WalkAround(fuel=visit.fuel_level, warning_lights=decode_lights(visit.warning_lights),
+    walk = WalkAround(fuel=visit.fuel_level if visit.fuel_level in FUEL_LEVELS else None, warning_lights=decode_lights(visit.warning_lights),
                       valuables=_line(visit.valuables), spare_tyre=visit.spare_tyre, tools=visit.tools,
                       damage=decode_damage(visit.damage))
     return PaperFacts(
         visit_id=visit.id, work_order_no=_line(visit.work_order_no),
         # the day of the order (a pinned day in a demo) at the moment it was written
         time_in=dt.datetime.combine(visit.visit_date, created.time()),
-        kind=visit.kind, mileage=visit.mileage, advisor=_line(advisor.name if advisor else ""),
+        kind=visit.kind if has(f"intake.kind.{visit.kind}") else None, mileage=visit.mileage, advisor=_line(advisor.name if advisor else ""),
         customer=_line(person.name if person else ""), mobile=_line(mobile),
         vin=_line(car.vin), plate=_line(car.plate),
         car=" ".join(_line(v) for v in (car.brand, car.model, car.color) if v),
@@ -129,7 +131,8 @@ def read(visit_id: int) -> PaperFacts:
         labour_hours=None if visit.labour_hours is None else Decimal(visit.labour_hours),
         labour_fee=Decimal(visit.labour_fee), parts=parts, parts_fee=Decimal(visit.parts_fee),
         other_fee=Decimal(visit.other_fee), total_fee=Decimal(visit.total_fee),
-        promised_at=visit.promised_at, waiting=visit.waiting, old_parts=visit.old_parts,
+        promised_at=visit.promised_at, waiting=visit.waiting,
+        old_parts=visit.old_parts if visit.old_parts in OLD_PARTS else None,
         settlement_no=visit.settlement_no, settled_on=visit.settled_on, store=store())
 
 

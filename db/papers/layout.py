@@ -22,6 +22,7 @@ from reportlab.pdfgen import canvas
 FONT = "STSong-Light"
 MARGIN = 16 * mm
 BODY = 9.5
+MIN_SIZE = 5.5  # the smallest a cell's text is shrunk to
 LEADING = 1.45  # line height as a multiple of the font size
 
 
@@ -107,13 +108,16 @@ class Page:
 
     def cells(self, items: Sequence[str], columns: int = 2) -> None:
         """Short "label: value" texts side by side, ``columns`` to a row, each drawn as one
-        string (the columns are wide enough for a VIN: an identifier is never cut)."""
+        string: an identifier is never cut, and a text wider than its column is drawn
+        smaller rather than over its neighbour."""
         column = (self.right - self.left) / columns
         for start in range(0, len(items), columns):
             self.room(BODY * LEADING)
             self.y -= BODY * LEADING
             for index, text in enumerate(items[start:start + columns]):
-                self._text(self.left + index * column, text)
+                # too wide for its column (a long company name): smaller, still one string
+                size = max(MIN_SIZE, min(BODY, BODY * (column - 8) / max(width_of(text), 1)))
+                self._text(self.left + index * column, text, size)
 
     def paragraph(self, label: str, text: str) -> None:
         """A label (if any), then ``text`` wrapped to the page's width below it (``—`` when empty)."""
