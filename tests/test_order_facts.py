@@ -41,7 +41,7 @@ def test_the_walk_around_and_the_order_facts_are_stored_with_the_visit(app_db):
     advisor = advisors.sign_in("陈静", user="")
     data = reception(diagnosis="怠速抖动，疑似点火线圈", promised_at="明天 10:00", waiting="leave",
                      old_parts="take", labour_hours="1.5",
-                     parts=[PartLine("点火线圈", "1", "300", kind="aftermarket", code="06H905110G")])
+                     parts=[PartLine("点火线圈", "1", "300", kind="aftermarket", consent="yes", code="06H905110G")])
     data.order.walkaround = WalkAround(fuel="1/2", warning_lights=("engine",), valuables="行车记录仪",
                                        spare_tyre=True, tools=False,
                                        damage={"left_front_door": ("S",), "roof": ("D", "C")})
@@ -54,7 +54,8 @@ def test_the_walk_around_and_the_order_facts_are_stored_with_the_visit(app_db):
     assert visit.promised_at == dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(10))
     assert visit.labour_hours == Decimal("1.5")
     part = VisitPart.get(VisitPart.visit == visit.id)
-    assert (part.kind, part.consent, part.code) == ("aftermarket", None, "06H905110G")
+    assert (part.kind, part.consent, part.code) == ("aftermarket", None, "06H905110G")  # no consent needed, none kept
+    assert not AuditEntry.select().where(AuditEntry.action == "part_consent").exists()
 
 
 def test_nothing_marked_stores_nothing_and_parts_are_original_by_default(app_db):

@@ -51,6 +51,7 @@ async def test_ctrl_g_goes_to_the_walk_around_and_back_and_the_grid_marks_what_i
         text = screen_text(app)
         assert "前保险杠      ●" in text  # the scratch marked on the front bumper
         await steps(pilot, "tab", "right", "tab", "right", "right")  # spare tyre: yes; tools: no
+        await steps(pilot, "tab", "space", "tab", *"行车记录仪")  # the engine light on; what was left inside
         await steps(pilot, "ctrl+g")
         assert focused_path(app) == "order.mileage"  # back where the advisor was
         assert app.screen.query_one("#" + field_id("order.mileage"), Input).value == "15000"
@@ -61,6 +62,7 @@ async def test_ctrl_g_goes_to_the_walk_around_and_back_and_the_grid_marks_what_i
     # clears it; up three rows (round to the interior) and c a crack
     assert visit.damage == "front:S;interior:C"
     assert (visit.fuel_level, visit.spare_tyre, visit.tools) == ("1/2", True, False)
+    assert (visit.warning_lights, visit.valuables) == ("engine", "行车记录仪")
 
 
 async def test_the_returning_customers_reception_with_nothing_to_mark_costs_at_most_two_keys_more(app_db, returning):

@@ -325,6 +325,8 @@ def _clean_part(index: int, line: PartLine, errors: dict[str, str]) -> dict[str,
         errors[f"order.parts.{index}.name"] = t("intake.part_name_needed")
     if order_facts.needs_consent(clean.get("kind"), clean.get("consent")):
         errors[f"order.parts.{index}.consent"] = order_facts.consent_message(clean["kind"])
+    elif clean.get("kind") not in order_facts.PART_KINDS_NEEDING_CONSENT:
+        clean["consent"] = None  # a yes left on a line changed to original: nothing to consent to
     return clean
 
 
