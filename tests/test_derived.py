@@ -20,6 +20,7 @@ import pytest
 
 import db.demo
 import db.demo.bookings
+import db.demo.orders
 import db.health_record
 from db import access, advisors, appointments, archive, book_prospect, derived, export, importer, merge, privacy, prospects, roles, segments, settings
 from db.audit import write as audit
@@ -55,6 +56,11 @@ EXERCISED = {
 WRITE_NOTHING_DERIVED = {  # advisors, their sign-in, audit entries, files, the import's columns, bookings
     appointments: ("book", "move", "mark_no_shows"),  # the appointment queues read the bookings themselves
     db.demo.bookings: ("add",),
+    # issue 18 (orderdb): a visit's settlement number and date, the demo's walk-arounds and part
+    # kinds, the health record's file: none of them is a search key's or a queue day's source
+    db.demo.orders: ("add",),
+    db.health_record: ("export_health_record",),
+    importlib.import_module("db.papers.settle"): ("settle",),  # (db.papers.settle is the function too)
     access: ("set_login", "set_password", "add_key", "remove_key", "record_failure", "record_sign_in",
              "record_sign_out", "issue_ticket", "redeem_ticket"),
     advisors: ("sign_in",),
@@ -63,9 +69,6 @@ WRITE_NOTHING_DERIVED = {  # advisors, their sign-in, audit entries, files, the 
     importer: ("remember",),
     privacy: ("export_customer",),
     roles: ("add_advisor", "rename_advisor", "set_active", "set_role", "set_pin"),
-    # a visit's settlement number and date, and an export's audit entry: no key or due day reads them
-    importlib.import_module("db.papers.settle"): ("settle",),  # db.papers.settle is also a function
-    db.health_record: ("export_health_record",),
 }
 THE_REBUILD = {stored_days: ("refresh_days", "refresh_all")}  # what db.derived calls
 KNOWN = {getattr(module, name) for group in (EXERCISED, WRITE_NOTHING_DERIVED, THE_REBUILD)

@@ -175,6 +175,19 @@ class FindStage(Vertical):
         summary.show(saved_text(saved), then=lambda: self.screen.call_later(desk(self).release_keys, self.field))
         summary.display = True
 
+    def show_printed(self, text: str) -> None:
+        """Where the reception order went, under the summary (a path is shown whole, as
+        plain text: the station chose the folder's name)."""
+        if self.summary_shown:
+            self._status(text)
+        else:
+            self.notify(text, timeout=10, markup=False)
+
+    @property
+    def summary_shown(self) -> bool:
+        """The last save's summary is under the field (Ctrl+T prints its reception order)."""
+        return bool(self.query_one("#saved-text").display)
+
     def reset(self) -> None:
         """Ready for the next customer: an empty field, no list, no summary."""
         self.field.value = ""
@@ -193,6 +206,7 @@ class FindStage(Vertical):
             self._status(t("intake.find.hint"))
         elif summary.display:
             summary.display = False
+            self.screen.refresh_bindings()  # no summary, no Ctrl+T
         else:
             return False
         self.screen.set_focus(self.field)
