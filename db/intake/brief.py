@@ -68,6 +68,8 @@ class Brief:
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
     appointment: object | None = None  # the car's booking today (db.appointments.Booking), if it has one
+    # the damage noted at the car's last marked walk-around (not to be noted again as new)
+    previous_damage: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the car's work order opened today (db.intake.same_day): Enter asks before opening another
     order_today: OrderToday | None = None
 
@@ -119,6 +121,9 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
         from db.appointments import for_vehicle_today
 
         result.appointment = for_vehicle_today(vehicle.id)
+        from db.intake.order_facts import previous_damage
+
+        result.previous_damage = previous_damage(vehicle.id)
         result.order_today = order_today(vehicle.id)
     if full:
         fill_extras(result)
