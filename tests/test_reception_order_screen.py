@@ -5,6 +5,7 @@ returning customer's key count, and printing from the save summary and the card.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -12,10 +13,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from db import advisors, settings
+from db import advisors, clock, settings
 from db.intake.reception import save_intake
 from db.models import Visit, VisitPart
 from db.walkaround import WalkAround
+from tests.conftest import TODAY
 from tests.intake_helpers import reception, returning  # noqa: F401 (a fixture)
 from tests.tui_helpers import make_app, open_work_order, screen_text, screen_text_when, settle, steps
 from tui.widgets.form_row import field_id
@@ -103,7 +105,9 @@ async def test_the_cars_earlier_damage_is_shown_at_its_next_reception(app_db, re
     again = reception(mileage="13000")
     again.customer.id, again.vehicle.id = returning.customer_id, returning.vehicle_id
     again.order.walkaround = WalkAround(damage={"left_front_door": ("S",)})
+    clock.pin_today(TODAY - dt.timedelta(days=10))  # an earlier visit: today's is a new work order
     save_intake(again, advisor.id)
+    clock.pin_today(TODAY)
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
