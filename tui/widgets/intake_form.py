@@ -30,8 +30,10 @@ from tui.widgets.form_row import FieldRow, field_id
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("customer", ("customer.name", "customer.mobile", "customer.id_number", "customer.occupation",
                   "customer.home_address", "customer.hobbies")),
-    ("vehicle", ("vehicle.vin", "vehicle.plate", "vehicle.brand", "vehicle.model", "vehicle.engine_no",
-                 "vehicle.transmission_no", "vehicle.color", "vehicle.purchase_date",
+    # engine and transmission numbers after the purchase date: rarely at hand at the desk,
+    # they no longer cost a walk-in two Enters between the model and the colour
+    ("vehicle", ("vehicle.vin", "vehicle.plate", "vehicle.brand", "vehicle.model", "vehicle.color",
+                 "vehicle.purchase_date", "vehicle.engine_no", "vehicle.transmission_no",
                  "vehicle.first_maintenance_date", "vehicle.first_maintenance_mileage",
                  "vehicle.usage", "vehicle.sold_here")),
     ("order", ("order.mileage", "order.kind", "order.work_requested", "order.parts",
@@ -101,6 +103,7 @@ class IntakeForm(VerticalScroll):
         # that Changed is the echo of the load (it arrives after load has ended), not typing.
         self._echo: dict[str, list[str]] = {}
         self._part_errors: dict[str, str] = {}  # path -> message shown under the parts
+        self._vin_maker = ""  # the brand last filled in from a VIN (another VIN may replace it)
 
     # ---- building
 
@@ -158,9 +161,23 @@ class IntakeForm(VerticalScroll):
                 self._set_part(n, line)
         self.show_errors({})
         self.update_total()
+        self._mark_filled_in(data)
         for path in ("customer.id_number", "vehicle.vin"):
             self._note(path)
         self.call_after_refresh(setattr, self, "_filling", False)
+
+    def _mark_filled_in(self, data: intake.IntakeData) -> None:
+        """A new archive's values that came with it (from the find text, a car or prospect
+        on file, a resumed draft) cost no Enter: Enter goes past them. A returning
+        customer's form is all filled in, and stops at every field as before."""
+        new = data.customer.id is None
+        for field in self.query(TextField):
+            field.skip_on_enter = new and bool(field.value.strip())
+        # The brand comes from the VIN as it is left, too late for the Enter that leaves it
+        # (the keys after that Enter already go to the next field): on a new archive it is
+        # passed over from the start, and stops Enter again only for a VIN of no known maker.
+        if new and data.vehicle.id is None:
+            self._widget("vehicle.brand").skip_on_enter = True
 
     def _label_consent(self, data: intake.IntakeData) -> None:
         """A returning customer's "no answer" keeps what the archive holds (shown); a new
@@ -283,6 +300,20 @@ class IntakeForm(VerticalScroll):
             brand = vin_brand(value.strip().upper())
             self._row(path).show(t("intake.form.vin_brand", brand=brand) if brand else None, error=False)
 
+    def _brand_from_vin(self, vin: str) -> None:
+        """An empty brand (or one filled in from an earlier VIN) takes the VIN's maker, as
+        the save would: the advisor sees it and Enter goes past it."""
+        brand = self._widget("vehicle.brand")
+        if brand.value.strip() and brand.value != self._vin_maker:
+            return  # typed by the advisor, or the loaded car's
+        maker = vin_brand(vin.strip().upper()) or ""
+        if maker != brand.value:
+            self._set("vehicle.brand", maker)
+            self._checked["vehicle.brand"] = maker
+        self._vin_maker = maker
+        if self.base.customer.id is None:  # a new archive's (a returning form stops everywhere)
+            brand.skip_on_enter = bool(maker)
+
     def _row(self, path: str) -> FieldRow:
         return self.query_one("#row-" + path.replace(".", "-"), FieldRow)
 
@@ -307,6 +338,8 @@ class IntakeForm(VerticalScroll):
             self._checked[path] = stored
         if error is None:
             self._note(path)
+            if path == "vehicle.vin":
+                self._brand_from_vin(event.value)
             if path in LOOKED_UP and event.value.strip():
                 self.post_message(self.FieldLeft(path, event.value))
 
@@ -318,6 +351,7 @@ class IntakeForm(VerticalScroll):
         if event.value in self._echo.get(path, ()):
             self._echo[path].remove(event.value)
             return  # the field showing what load() put there: nothing was typed
+        event.input.skip_on_enter = False  # typed on: the advisor's own value now
         if path == "vehicle.vin":
             self._let_go_of_car()
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
