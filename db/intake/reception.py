@@ -26,6 +26,7 @@ from db.connection import writing
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
 from db.intake.drafts import discard_draft
+from db.masking import MASKS
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.queues.car_dates import NextMaintenance, Warranty, mileage_ceiling, mileage_trend, next_maintenance, warranty
 from db.segments import occupation_fields
@@ -142,6 +143,9 @@ class IntakeData:
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
     consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
     appointment_id: int | None = None  # the booking this car came for (today's arrivals), marked arrived on save
+    # A returning customer's mobile and ID number as shown, masked (field -> 138****8000):
+    # the form's field is then empty, and empty keeps the archive's number (``keeps_masked``).
+    masked: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -166,6 +170,7 @@ class IntakeData:
             prospect_id=data.get("prospect_id"),
             consent_now=data.get("consent_now"),
             appointment_id=data.get("appointment_id"),
+            masked=dict(data.get("masked") or {}),
         )
 
 
@@ -201,6 +206,12 @@ class Clean:
     order: dict[str, Any]
     parts: list[dict[str, Any]]
     contact: dict[str, Any]
+
+
+def keeps_masked(data: IntakeData, path: str, value: str) -> bool:
+    """An empty field shown masked: the archive's number stays as it is (nothing to check)."""
+    group, _, name = path.partition(".")
+    return group == "customer" and name in data.masked and not v.normalise(value)
 
 
 def validate_field(path: str, value: str) -> str | None:
@@ -318,6 +329,8 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
         out: dict[str, Any] = {}
         for name in _typed(form, *skip):
             path = f"{group}.{name}"
+            if keeps_masked(data, path, getattr(form, name)):
+                continue  # not in the values: the save keeps the archive's number
             try:
                 out[name] = _clean_one(path, getattr(form, name))
             except Invalid as exc:
@@ -694,6 +707,12 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
         data.consent_now = customer.marketing_consent
         data.customer = CustomerForm(id=customer.id, version=customer.version,
                                      **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
+        # The mobile and ID number go out masked, as on the card: the full number only
+        # through db.archive.reveal, which records who saw it.
+        for name, mask in MASKS.items():
+            if getattr(data.customer, name):
+                data.masked[name] = mask(getattr(data.customer, name))
+                setattr(data.customer, name, "")
     if vehicle is not None:
         data.vehicle = _vehicle_form(vehicle)
         # A car booked for today (chosen on the arrivals, or found by its plate): the work

@@ -11,6 +11,7 @@ TEXTS = {
     "intake.key.next_section": ("下一部分", "Next part"),
     "intake.key.prev_section": ("上一部分", "Previous part"),
     "intake.key.change": ("切换", "Change"),
+    "intake.key.reveal": ("显示号码", "Show number"),
     "intake.find.title": ("查找档案", "Find the archive"),
     "intake.find.placeholder": ("车牌/尾号 · 手机尾号 · 车架号/尾号 · 姓名", "Plate/tail · mobile tail · VIN/tail · name"),
     "intake.find.help": ("客户报什么就输入什么：车牌或车牌尾号、手机后 4 位以上、车架号或其后 6–8 位、姓名或拼音。回车查找：一个结果直接打开简报，多个结果列出来选，找不到可以新建档案。", "Type whatever the customer gives: a plate or its tail, the last 4+ digits of a mobile, a VIN or its last 6–8 characters, a name or its pinyin. Enter searches: one match opens its brief, several are listed to pick from, none offers a new archive."),
@@ -94,8 +95,8 @@ TEXTS = {
     "intake.f.contact.tags": ("快捷标签", "Quick tags"),
     # ---- field help (F1)
     "intake.h.customer.name": ("客户姓名，必填。按客户本人说的写，可以是中文或英文。", "The customer's name, required, as they give it (Chinese or Latin)."),
-    "intake.h.customer.mobile": ("11 位手机号，必填，可带 +86。用于保养提醒和回访，列表中只显示掩码。", "11-digit mobile, required, +86 allowed. Used for reminders and follow-up calls; lists show it masked."),
-    "intake.h.customer.id_number": ("18 位身份证号，可不填（敏感信息，客户愿意提供时才记录）。填写后自动得出出生日期和性别。", "18-character ID number, optional (sensitive: record it only if the customer agrees). Fills birth date and sex."),
+    "intake.h.customer.mobile": ("11 位手机号，必填，可带 +86。用于保养提醒和回访，列表中只显示掩码。老客户的号码在框内以掩码显示：不动即保留原号码，输入新号码即替换；Ctrl+G 显示完整号码（记入审计日志）。", "11-digit mobile, required, +86 allowed. Used for reminders and follow-up calls; lists show it masked. A returning customer's number shows masked in the field: left alone it stays, a new number typed replaces it; Ctrl+G shows the full number (written to the audit log)."),
+    "intake.h.customer.id_number": ("18 位身份证号，可不填（敏感信息，客户愿意提供时才记录）。填写后自动得出出生日期和性别。老客户的证件号以掩码显示，规则同手机。", "18-character ID number, optional (sensitive: record it only if the customer agrees). Fills birth date and sex. A returning customer's number shows masked, as the mobile does."),
     "intake.h.customer.occupation": ("客户的职业，用于按职业分类。", "The customer's occupation, for the occupation segment."),
     "intake.h.customer.home_address": ("家庭住址，用于按区域分类；列表中只显示区县。", "Home address, for the region segment; lists show only the district."),
     "intake.h.customer.hobbies": ("兴趣爱好，便于交流和组织活动。", "Hobbies: talking points and events the customer may like."),

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from db.intake import reception as intake
 from db.i18n import t
+from db.masking import MASKS
 from db.validate import as_stored, id_facts, vin_brand
 from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
@@ -55,6 +56,7 @@ CHOICES = {
 }
 # Fields whose value the archive may already know: the screen looks them up on leaving.
 LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
+MASKED = tuple(MASKS)  # customer fields shown masked for a returning customer
 FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
 PART_FIELDS = ("name", "quantity", "unit_price")
 
@@ -162,6 +164,7 @@ class IntakeForm(VerticalScroll):
         self.show_errors({})
         self.update_total()
         self._mark_filled_in(data)
+        self._show_masked(data)
         for path in ("customer.id_number", "vehicle.vin"):
             self._note(path)
         self.call_after_refresh(setattr, self, "_filling", False)
@@ -178,6 +181,29 @@ class IntakeForm(VerticalScroll):
         # passed over from the start, and stops Enter again only for a VIN of no known maker.
         if new and data.vehicle.id is None:
             self._widget("vehicle.brand").skip_on_enter = True
+
+    def _show_masked(self, data: intake.IntakeData) -> None:
+        """A returning customer's mobile and ID number show masked in their empty fields, as
+        on the card: empty keeps the number, typing a whole new one replaces it, and the
+        reveal key (``IntakeScreen``, recorded) puts the full number in the field."""
+        for name in MASKED:
+            self._widget(f"customer.{name}").placeholder = data.masked.get(name, "")
+
+    def masked_path(self, widget: Widget | None) -> str | None:
+        """The path of ``widget`` when it is a field shown masked (the reveal key's field)."""
+        path = _path_of(widget) if widget is not None else None
+        return path if path is not None and path.removeprefix("customer.") in self.base.masked else None
+
+    def revealed(self, path: str, number: str) -> None:
+        """The full number the advisor asked for (recorded): in the field, no longer masked."""
+        name = path.removeprefix("customer.")
+        self.base = replace(self.base, masked={k: m for k, m in self.base.masked.items() if k != name})
+        widget = self._widget(path)
+        widget.placeholder = ""
+        if not widget.value.strip():  # a number typed over the mask stays the advisor's
+            self._set(path, number)
+            self._checked[path] = number
+            self._note(path)
 
     def _label_consent(self, data: intake.IntakeData) -> None:
         """A returning customer's "no answer" keeps what the archive holds (shown); a new
@@ -330,6 +356,9 @@ class IntakeForm(VerticalScroll):
         if self._checked.get(path) == event.value:
             return  # left unchanged: its message (or a lookup's note) stands
         self._checked[path] = event.value
+        if intake.keeps_masked(self.base, path, event.value):
+            self._row(path).show(None)  # left empty under its mask: the number stays
+            return
         error = intake.validate_field(path, event.value)
         self._row(path).show(error)
         stored = as_stored(path, event.value) if error is None else None
@@ -360,7 +389,8 @@ class IntakeForm(VerticalScroll):
             self.update_total()
         if path.startswith("order.parts."):
             self._recheck_part(path)
-        elif self._row(path).has_error and intake.validate_field(path, event.value) is None:
+        elif self._row(path).has_error and (intake.keeps_masked(self.base, path, event.value)
+                                            or intake.validate_field(path, event.value) is None):
             self._row(path).show(None)  # corrected: the error goes as soon as the value is right
             self._checked.pop(path, None)  # and leaving the field checks it afresh
         self.post_message(self.Edited())

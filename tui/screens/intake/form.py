@@ -49,6 +49,14 @@ class Asks(Message):
         self.kind, self.question = kind, question
 
 
+class Revealed(Message):
+    """The full number of a field shown masked, asked for by the advisor (recorded)."""
+
+    def __init__(self, path: str, number: str) -> None:
+        super().__init__()
+        self.path, self.number = path, number
+
+
 class FormStage(Vertical):
     """The screen opens the form (``fill``, then ``begin`` once the stage is in front) on
     ``Open``, and starts the next customer on ``Saved``. ``dirty``: typed input not yet
@@ -179,6 +187,24 @@ class FormStage(Vertical):
         if await apply_known(self.form, message):
             self.edited()
 
+    # ---- the masked mobile and ID number
+
+    def can_reveal(self) -> bool:
+        """The focused field shows a returning customer's number masked."""
+        return self.form.masked_path(self.screen.focused) is not None
+
+    def reveal(self) -> None:
+        path = self.form.masked_path(self.screen.focused)
+        customer_id = self.form.base.customer.id
+        if path is not None and customer_id is not None:
+            _reveal(self, customer_id, path, desk(self).advisor_id)
+
+    @on(Revealed)
+    def _revealed(self, message: Revealed) -> None:
+        self.form.revealed(message.path, message.number)
+        self.screen.refresh_bindings()  # the reveal key leaves the footer
+        self.notify(t("card.revealed"), timeout=3, markup=False)
+
     def reset(self) -> None:
         """Put away: nothing typed, no draft written."""
         self.dirty = False
@@ -261,6 +287,14 @@ def _save(stage: FormStage, data: IntakeData, advisor_id: int | None) -> None:
         return
     stage.post_message(FormStage.Saved(saved))
     # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
+
+
+@db_work(group="intake-reveal")
+def _reveal(stage: FormStage, customer_id: int, path: str, advisor_id: int | None) -> None:
+    """Posts ``Revealed``: the number as the card's M / I give it, written to the audit log."""
+    from db.archive import reveal
+
+    stage.post_message(Revealed(path, reveal(customer_id, path.removeprefix("customer."), advisor_id)))
 
 
 def start_path(form: IntakeForm, returning: bool) -> str:
