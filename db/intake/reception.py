@@ -25,6 +25,7 @@ from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
+from db.intake.brief import missing_fields
 from db.intake.drafts import discard_draft
 from db.masking import MASKS
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
@@ -423,6 +424,9 @@ class SavedIntake:
     warranty: Warranty
     next_maintenance: NextMaintenance
     appointment_id: int | None = None  # the booking marked arrived with this work order
+    # the standard fields the archive still lacks (group -> labels, db.intake.brief.missing_fields):
+    # the summary names them while the customer is still at the desk
+    missing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
@@ -458,13 +462,14 @@ def save_intake(data: IntakeData, advisor_id: int | None) -> SavedIntake:
         _record_consent(clean.contact["consent"], customer.id, advisor_id)
         derived.customers([customer.id])
         derived.vehicles([vehicle.id])  # the visit moves its queue days
+        missing = missing_fields(customer, vehicle)
         if advisor_id is not None:
             discard_draft(advisor_id)  # saved: the draft goes with the same commit
     return SavedIntake(
         visit_id=visit.id, work_order_no=visit.work_order_no, customer_id=customer.id,
         vehicle_id=vehicle.id, customer_name=customer.name, plate=vehicle.plate, vin=vehicle.vin,
         visit_date=day, mileage=visit.mileage, kind=visit.kind, total_fee=visit.total_fee,
-        owner_changed=owner_changed, odometer_note=note, appointment_id=appointment_id,
+        owner_changed=owner_changed, odometer_note=note, appointment_id=appointment_id, missing=missing,
         warranty=warranty(vehicle.purchase_date, vehicle.last_mileage,
                           end_date=vehicle.warranty_end_date, end_km=vehicle.warranty_end_km),
         next_maintenance=next_maintenance(

@@ -14,7 +14,7 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
-from db.i18n import t
+from db.i18n import listing, t
 from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper
@@ -57,6 +57,14 @@ class Revealed(Message):
         self.path, self.number = path, number
 
 
+class Cutoff(Message):
+    """Cars bought on or before ``day`` should have a first-maintenance date (a setting)."""
+
+    def __init__(self, day: Any) -> None:
+        super().__init__()
+        self.day = day
+
+
 class FormStage(Vertical):
     """The screen opens the form (``fill``, then ``begin`` once the stage is in front) on
     ``Open``, and starts the next customer on ``Saved``. ``dirty``: typed input not yet
@@ -80,6 +88,8 @@ class FormStage(Vertical):
         self._notice: Timer | None = None
         self.drafts = DraftKeeper(self, self._draft)
         self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
+        self._title = ""
+        self._cutoff: Any = None  # see Cutoff; until read, the first-maintenance date is not asked for
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="form-title")  # whose work order, always in sight
@@ -89,6 +99,7 @@ class FormStage(Vertical):
         """The program's first frame is on the terminal: build the work order's form now,
         while the advisor reads the screen, rather than before it is drawn."""
         self.call_later(self.form_mounted)
+        _read_cutoff(self)
 
     async def form_mounted(self) -> IntakeForm:
         """The form, mounted on first call (later calls wait for that same mount): a form
@@ -115,7 +126,8 @@ class FormStage(Vertical):
         returning = data.customer.id is not None
         car = data.vehicle.plate or data.vehicle.vin
         title = t("intake.form.title", name=data.customer.name, car=car) if returning else t("intake.form.new_title")
-        self.query_one("#form-title", Static).update(Text(title, style="bold"))
+        self._title = title
+        self.show_missing()
         if not returning and data.vehicle.id is not None:  # found from its plate or VIN
             self.form.note("vehicle.vin", t("intake.form.known_car"))
         return returning
@@ -170,6 +182,26 @@ class FormStage(Vertical):
     def edited(self) -> None:
         self.dirty = True
         self.drafts.write_later()
+        self.show_missing()
+
+    # ---- the standard fields still empty, named while the customer is at the desk
+
+    def show_missing(self) -> None:
+        """The title line, then the standard fields the form leaves empty (cut to the width:
+        the count says how many there are)."""
+        from db.intake.missing import missing_in_form  # with the form, after the first frame
+
+        line = Text(self._title, style="bold")
+        labels = missing_in_form(self.form.collect(), self._cutoff) if self._title else []
+        if labels:
+            line.append("  " + t("intake.form.missing", n=len(labels), fields=listing(labels)))
+        self.query_one("#form-title", Static).update(line)
+
+    @on(Cutoff)
+    def _cutoff_read(self, message: Cutoff) -> None:
+        self._cutoff = message.day
+        if self._title:
+            self.show_missing()
 
     def _draft(self) -> dict[str, Any] | None:
         return {"stage": "form", "data": self.form.collect().to_json()} if self.display else None
@@ -270,6 +302,13 @@ class FormStage(Vertical):
         self._stop_notice()
         if self.display:
             self.edited()
+
+
+@db_work(group="intake-cutoff")
+def _read_cutoff(stage: FormStage) -> None:
+    from db.completeness import first_maintenance_cutoff
+
+    stage.post_message(Cutoff(first_maintenance_cutoff()))
 
 
 @db_work(group="intake-save")
