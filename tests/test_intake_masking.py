@@ -31,6 +31,16 @@ async def work_order_typed(pilot) -> None:
     await type_into(pilot, "order.work_requested", "保养")
 
 
+async def walk_in_typed(pilot, id_number: str) -> None:
+    """A new archive opened with Ctrl+N, its name, mobile and ID number typed."""
+    await settle(pilot)
+    await pilot.press("ctrl+n")
+    await settle(pilot)
+    await type_into(pilot, "customer.name", "赵六")
+    await type_into(pilot, "customer.mobile", "13812345678")
+    await type_into(pilot, "customer.id_number", id_number)
+
+
 async def show_customer_part(pilot) -> None:
     await pilot.press("pageup", "pageup")  # from the work order back to 客户信息
     await settle(pilot)
@@ -96,12 +106,7 @@ async def test_a_number_typed_over_the_mask_replaces_it_and_is_checked(app_db, r
 async def test_a_walk_ins_own_numbers_are_not_masked(app_db):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("ctrl+n")
-        await settle(pilot)
-        await type_into(pilot, "customer.name", "赵六")
-        await type_into(pilot, "customer.mobile", "13812345678")
-        await type_into(pilot, "customer.id_number", ID_NUMBER)
+        await walk_in_typed(pilot, ID_NUMBER)
         await pilot.press("tab")
         await settle(pilot)
         text = screen_text(app)
