@@ -205,6 +205,18 @@ class IntakeForm(VerticalScroll):
             self._checked[path] = number
             self._note(path)
 
+    @staticmethod
+    def shown(path: str, value: str) -> str:
+        """A value as the field shows it: a choice by its label, not its code."""
+        return dict(CHOICES.get(path, ())).get(value, value)
+
+    def take(self, path: str, theirs: str) -> None:
+        """Another advisor's value, chosen over the one typed (a number of theirs shown
+        masked: the field empties, and empty keeps what the archive holds)."""
+        masked = path.removeprefix("customer.") in self.base.masked and "*" in theirs
+        self._widget(path).value = "" if masked else theirs
+        self._row(path).show(t("intake.conflict.taken"), error=False)
+
     def _label_consent(self, data: intake.IntakeData) -> None:
         """A returning customer's "no answer" keeps what the archive holds (shown); a new
         archive's leaves the question unasked."""

@@ -14,7 +14,9 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
+from db.errors import Conflict
 from db.i18n import listing, t
+from db.safe_text import visible
 from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper
@@ -63,6 +65,14 @@ class Cutoff(Message):
     def __init__(self, day: Any) -> None:
         super().__init__()
         self.day = day
+
+
+class Theirs(Message):
+    """The archive as another advisor's save left it (after a version conflict)."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.data = data
 
 
 class FormStage(Vertical):
@@ -296,12 +306,51 @@ class FormStage(Vertical):
         self._stop_notice()  # the screen starts the next customer
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
-        """A refused save (conflict, locked database) keeps the form and its draft as they are."""
+        """A refused save (conflict, locked database) keeps the form and its draft as they are;
+        after a conflict the other advisor's values are read, to be shown beside the form's."""
         if worker.group == "intake-save":  # no next stage for the keys typed after F2
             self.screen.call_later(desk(self).release_keys, replay=False)
+            if isinstance(error, Conflict):
+                base = self.form.base
+                _read_theirs(self, base.vehicle.id, base.customer.id)
         self._stop_notice()
         if self.display:
             self.edited()
+
+    # ---- another advisor saved first: theirs beside mine, the advisor chooses
+
+    @on(Theirs)
+    async def _theirs(self, message: Theirs) -> None:
+        from db.intake.conflict import merge
+
+        merged = merge(self.form.base, self.form.collect(), message.data)
+        await self.form.load(merged.form)
+        self.form.base = merged.base  # the next F2 saves over their version
+        for path in merged.taken:
+            self.form.note(path, t("intake.conflict.taken"))
+        for difference in merged.both:
+            theirs = self.form.shown(difference.path, difference.theirs)
+            self.form.note(difference.path, t("intake.conflict.theirs", value=visible(theirs)))
+        self.edited()
+        self._choose(list(merged.both))
+
+    def _choose(self, left: list[Any]) -> None:
+        """Ask for each field both changed, one after the other: keep mine or take theirs."""
+        if not left:
+            self.notify(t("intake.conflict.done"), timeout=6, markup=False)
+            return
+        difference, rest = left[0], left[1:]
+        theirs, mine = (visible(self.form.shown(difference.path, v)) for v in (difference.theirs, difference.mine))
+        question = Text(t("intake.conflict.ask", field=t(f"intake.f.{difference.path}"), theirs=theirs, mine=mine))
+
+        def answered(value: str | None) -> None:
+            if value == "theirs":
+                self.form.take(difference.path, difference.theirs)
+                self.edited()
+            self._choose(rest)
+
+        self.app.push_screen(ConfirmDialog(question, [("mine", "intake.conflict.keep_mine"),
+                                                      ("theirs", "intake.conflict.take_theirs")]), answered)
 
 
 @db_work(group="intake-cutoff")
@@ -309,6 +358,13 @@ def _read_cutoff(stage: FormStage) -> None:
     from db.completeness import first_maintenance_cutoff
 
     stage.post_message(Cutoff(first_maintenance_cutoff()))
+
+
+@db_work(group="intake-theirs")
+def _read_theirs(stage: FormStage, vehicle_id: int | None, customer_id: int | None) -> None:
+    from db.intake.reception import start_for
+
+    stage.post_message(Theirs(start_for(vehicle_id, customer_id)))
 
 
 @db_work(group="intake-save")
