@@ -102,3 +102,12 @@ async def test_keeping_mine_saves_mine_once_chosen(app_db, returning):
         await pilot.press("f2")
         await settle(pilot)
     assert Customer.get().occupation == "教师"
+
+
+def test_snapshot_the_conflict_question(app_db, returning, snap_compare):
+    async def run_before(pilot):
+        await conflicted(pilot, returning, occupation="医生")
+        pilot.app.clear_notifications()
+        await pilot.pause()
+
+    assert snap_compare(make_app(app_db), terminal_size=(80, 24), run_before=run_before)

@@ -190,9 +190,12 @@ class IntakeForm(VerticalScroll):
             self._widget(f"customer.{name}").placeholder = data.masked.get(name, "")
 
     def masked_path(self, widget: Widget | None) -> str | None:
-        """The path of ``widget`` when it is a field shown masked (the reveal key's field)."""
+        """The path of ``widget`` when it is a field showing its mask (empty: the reveal
+        key's field; a number typed over the mask has nothing to reveal)."""
         path = _path_of(widget) if widget is not None else None
-        return path if path is not None and path.removeprefix("customer.") in self.base.masked else None
+        if path is None or not intake.keeps_masked(self.base, path, getattr(widget, "value", "")):
+            return None
+        return path
 
     def revealed(self, path: str, number: str) -> None:
         """The full number the advisor asked for (recorded): in the field, no longer masked."""
@@ -207,7 +210,9 @@ class IntakeForm(VerticalScroll):
 
     @staticmethod
     def shown(path: str, value: str) -> str:
-        """A value as the field shows it: a choice by its label, not its code."""
+        """A value as the field shows it: a choice by its label, not its code; nothing, said."""
+        if not value.strip():
+            return t("intake.conflict.empty")
         return dict(CHOICES.get(path, ())).get(value, value)
 
     def take(self, path: str, theirs: str) -> None:
@@ -393,6 +398,8 @@ class IntakeForm(VerticalScroll):
             self._echo[path].remove(event.value)
             return  # the field showing what load() put there: nothing was typed
         event.input.skip_on_enter = False  # typed on: the advisor's own value now
+        if path.removeprefix("customer.") in self.base.masked:
+            self.screen.refresh_bindings()  # the reveal key only while the mask shows
         if path == "vehicle.vin":
             self._let_go_of_car()
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
