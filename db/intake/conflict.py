@@ -2,16 +2,12 @@
 they changed, beside what this advisor typed, so that nothing is overwritten unseen.
 
 ``merge(base, mine, theirs)``: ``base`` is the form as it was loaded, ``mine`` as it is
-now, ``theirs`` the archive as it stands (``start_for`` again). Per field of the customer
-and vehicle groups:
-- only they changed it: their value goes into the form (a save would otherwise put the
-  old one back);
-- both changed it, to different values: a ``Difference`` for the advisor to choose
-  (keep mine / take theirs);
-- else nothing to say.
-The merged form carries the archive's new versions, so the next save goes over it.
-A mobile or ID number shown masked is compared masked: an untouched masked field keeps
-whatever the archive holds now, and their new number is shown masked.
+now, ``theirs`` the archive as it stands (``start_for`` again). The customer and vehicle
+groups are compared field by field (``db.versioning.compare``, the one rule): what only
+they changed goes into the form, what both changed is a ``Difference`` to choose. The
+merged form carries the archive's new versions, so the next save goes over it. A mobile
+or ID number shown masked is compared masked: an untouched masked field keeps whatever
+the archive holds now, and their new number is shown masked.
 """
 
 from __future__ import annotations
@@ -20,6 +16,7 @@ from dataclasses import dataclass, field, fields, replace
 
 from db.intake.reception import IntakeData, keeps_masked
 from db.masking import MASKS
+from db.versioning import compare
 
 GROUPS = ("customer", "vehicle")
 
@@ -50,32 +47,29 @@ def _names(form: object) -> list[str]:
 
 
 def merge(base: IntakeData, mine: IntakeData, theirs: IntakeData) -> Merged:
-    form = replace(mine, masked=dict(theirs.masked))
-    new_base = replace(mine, masked=dict(theirs.masked))
-    merged = Merged(form, new_base)
+    merged = Merged(replace(mine, masked=dict(theirs.masked)), replace(mine, masked=dict(theirs.masked)))
     for group in GROUPS:
         loaded, typed, now = (getattr(d, group) for d in (base, mine, theirs))
         if loaded.id is None or now.id != loaded.id:
             continue  # a new customer or car: nobody else can have saved it
+        names = _names(loaded)
+        # an empty masked field is the number as loaded (masked), whatever it is now
+        as_typed = {n: (_shown(base, group, n) if keeps_masked(base, f"{group}.{n}", getattr(typed, n))
+                        else str(getattr(typed, n) or "")) for n in names}
+        result = compare({n: _shown(base, group, n) for n in names}, as_typed,
+                         {n: _shown(theirs, group, n) for n in names}, same=_same if group == "customer" else None)
         shown = replace(typed, id=now.id, version=now.version)  # the next save goes over theirs
-        for name in _names(loaded):
-            path = f"{group}.{name}"
-            before, after = _shown(base, group, name), _shown(theirs, group, name)
-            value = str(getattr(typed, name) or "")
-            if before == after:
-                continue  # they left it as it was
-            if keeps_masked(base, path, value) or value == str(getattr(loaded, name) or ""):
-                # only they changed it: theirs goes in (a masked number stays masked)
-                setattr(shown, name, "" if group == "customer" and name in theirs.masked else after)
-                merged.taken.append(path)
-            elif not _same(group, name, value, after):
-                merged.both.append(Difference(path, value, after))
+        for name in result.taken:
+            # their value goes in; a masked number stays masked (empty keeps the archive's)
+            setattr(shown, name, "" if group == "customer" and name in theirs.masked else _shown(theirs, group, name))
+            merged.taken.append(f"{group}.{name}")
+        merged.both += [Difference(f"{group}.{d.name}", d.mine, d.theirs) for d in result.both]
         setattr(merged.form, group, shown)
         setattr(merged.base, group, replace(now))
     return merged
 
 
-def _same(group: str, name: str, mine: str, theirs_shown: str) -> bool:
+def _same(name: str, mine: str, theirs_shown: str) -> bool:
     """Mine typed in full, theirs shown masked: the same number masks the same."""
-    mask = MASKS.get(name) if group == "customer" else None
-    return (mask(mine) if mask and "*" in theirs_shown else mine) == theirs_shown
+    mask = MASKS.get(name)
+    return mask is not None and "*" in theirs_shown and mask(mine) == theirs_shown
