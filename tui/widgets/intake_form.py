@@ -247,8 +247,9 @@ class IntakeForm(VerticalScroll):
             self._echo.setdefault(path, []).append(str(value))  # a Changed will follow
         widget.value = value
 
-    def collect(self) -> intake.IntakeData:
-        """What the form holds now, with the loaded ids, versions and answers."""
+    def collect(self, parts: bool = True) -> intake.IntakeData:
+        """What the form holds now, with the loaded ids, versions and answers (``parts``
+        False: without the part lines, which may be mounting while a key is handled)."""
         data = replace(self.base)
         data.customer = self._collect_group("customer", self.base.customer)
         data.vehicle = self._collect_group("vehicle", self.base.vehicle)
@@ -256,7 +257,7 @@ class IntakeForm(VerticalScroll):
         data.contact = self._collect_group("contact", self.base.contact)
         data.order.parts = [
             intake.PartLine(*(self._widget(f"order.parts.{n}.{name}").value for name in PART_FIELDS))
-            for n in range(self.part_count)]
+            for n in range(self.part_count)] if parts else []
         return data
 
     def _collect_group(self, group: str, form: object) -> object:

@@ -202,7 +202,8 @@ class FormStage(Vertical):
         from db.intake.missing import missing_in_form  # with the form, after the first frame
 
         line = Text(self._title, style="bold")
-        labels = missing_in_form(self.form.collect(), self._cutoff) if self._title else []
+        # (the part lines are no standard field, and one may be mounting as this key is handled)
+        labels = missing_in_form(self.form.collect(parts=False), self._cutoff) if self._title else []
         if labels:
             line.append("  " + t("intake.form.missing", n=len(labels), fields=listing(labels)))
         self.query_one("#form-title", Static).update(line)
