@@ -190,10 +190,16 @@ class AdvisorApp(TranslatedBindings, App[int]):
             self.identify_advisor(self._requested_advisor)
 
     def on_ready(self) -> None:
-        """The first frame is drawn: a moment later the main screen under it may do what
-        it had put off so as not to delay that frame (``after_first_frame``)."""
+        """The first frame is drawn: the main screen under it may start what it had put
+        off so as not to delay that frame, at once (``at_first_frame``: a look-up the
+        advisor may be waiting for) or a moment later (``after_first_frame``: building
+        what is not shown yet)."""
         collector.release()
-        then = getattr(self.screen_stack[0], "after_first_frame", None) if self.screen_stack else None
+        main = self.screen_stack[0] if self.screen_stack else None
+        now = getattr(main, "at_first_frame", None)
+        if callable(now):
+            now()
+        then = getattr(main, "after_first_frame", None)
         if callable(then):
             self.set_timer(SETTLE_AFTER_FIRST_FRAME, then)
 
