@@ -261,9 +261,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
     def signing_in(self) -> bool:
         """The sign-in is up: nothing else of the program may be reached until it is
         answered (Ctrl+Q still quits)."""
-        from tui.screens.sign_in import SignInScreen
+        if self.advisor_id is not None:
+            return False
+        from tui.screens.sign_in import SignInScreen  # asked often (check_action): not loaded when known
 
-        return self.advisor_id is None and any(isinstance(s, SignInScreen) for s in self.screen_stack)
+        return any(isinstance(s, SignInScreen) for s in self.screen_stack)
 
     # ---- keys
 
