@@ -4,7 +4,9 @@ through a terminal emulator, and asyncssh's client."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import subprocess
 
 import pytest
@@ -201,3 +203,38 @@ def test_an_idle_session_ends_and_keeps_the_typed_intake(station, db_path):
         term.close()
         idle.stop()
     assert wait_until(lambda: _entries("signout"))[-1].field == "session_idle"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            found.extend(int(child) for child in handle.read().split())
+    return found
+
+
+def test_sessions_are_forked_from_the_template_and_start_fresh_without_it(station):
+    """Each session's program is forked from the template the server started (which has
+    imported the program once); with the template gone, sessions still open, started as
+    fresh programs."""
+    server = station["server"].proc.pid
+    template = wait_until(lambda: _children(server))[0]
+    term = Terminal(ssh_command(station["port"], "liuyang", station["key"], "-t"))
+    try:
+        term.wait_for("我是服务顾问刘洋", "F3 接待")
+        assert len(_children(template)) == 1 and _children(server) == [template]
+        term.type("\x11")  # Ctrl+Q
+        assert term.wait_exit() == 0  # the exit code the template reported
+    finally:
+        term.close()
+    wait_until(lambda: not _children(template))
+    os.kill(template, signal.SIGKILL)
+    wait_until(lambda: template not in _children(server))
+    term = Terminal(ssh_command(station["port"], "liuyang", station["key"], "-t"))
+    try:
+        term.wait_for("我是服务顾问刘洋", "F3 接待")
+        assert len(_children(server)) == 1  # the fresh program, the server's own child
+        term.type("\x11")
+        assert term.wait_exit() == 0
+    finally:
+        term.close()

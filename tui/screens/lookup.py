@@ -110,7 +110,6 @@ class LookupScreen(DeskScreen):
         results = self.query_one("#lookup-results", ResultList)
         self._loading_more = False
         if offset == 0:
-            results.clear()
             self._hits = []
             self._shown_pairs = set()
         # A row already in the list (its archive changed so it sorts later now) stays where it is.
@@ -119,7 +118,11 @@ class LookupScreen(DeskScreen):
         self._shown_pairs.update((hit.customer_id, hit.vehicle_id) for hit in hits)
         self._has_more = bool(page and page.has_more)
         self._next = page.next if page is not None else None
-        results.add_rows([self._cells(hit) for hit in hits])
+        rows = [self._cells(hit) for hit in hits]
+        if offset == 0:
+            results.replace_rows(rows)
+        else:
+            results.add_rows(rows)
         self._hits.extend(hits)
         self._update_status(query)
 
@@ -135,15 +138,17 @@ class LookupScreen(DeskScreen):
         ]
 
     def _update_status(self, query: str) -> None:
-        status = self.query_one("#lookup-status", Static)
         if not query.strip():
-            status.update(Text(t("lookup.status.idle")))
+            text = t("lookup.status.idle")
         elif not self._hits:
-            status.update(Text(t("lookup.status.none", query=query.strip())))
+            text = t("lookup.status.none", query=query.strip())
         elif self._has_more:
-            status.update(Text(t("lookup.status.more", n=number(len(self._hits)))))
+            text = t("lookup.status.more", n=number(len(self._hits)))
         else:
-            status.update(Text(t("lookup.status.some", n=number(len(self._hits)))))
+            text = t("lookup.status.some", n=number(len(self._hits)))
+        # One line of fixed height (lookup.tcss): its text changes, never its size, so no
+        # layout of the screen for it at each keystroke.
+        self.query_one("#lookup-status", Static).update(Text(text), layout=False)
 
     # ---- paging and opening
 

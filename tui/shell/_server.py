@@ -24,12 +24,12 @@ import re
 import signal
 import socket
 import struct
-import subprocess
 import sys
 import termios
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import warnings
 
@@ -39,6 +39,7 @@ with warnings.catch_warnings():  # asyncssh still names DSA; the server never of
 
 from db import access
 from db.i18n import t
+from tui.shell._programs import EXIT_REPORT_SECONDS, Program, Template
 
 # What the terminal answers to a program's questions, never typed by a person. A cursor
 # position report at row 1, column 2..16 is left alone: it is the same bytes as
@@ -97,6 +98,16 @@ class Station:
     lang: str | None = None
     today: str | None = None
     sessions: set = field(default_factory=set)
+    programs: Any = None  # tui.shell._programs.Template, once serving
+
+    def program_argv(self) -> list[str]:
+        """The arguments every session's program gets (its ticket's apart)."""
+        argv = ["--db", self.db_target]
+        if self.lang:
+            argv += ["--lang", self.lang]
+        if self.today:
+            argv += ["--today", self.today]
+        return argv
 
 
 def host_key(path: str | None, db_target: str) -> tuple[asyncssh.SSHKey, str | None]:
@@ -117,6 +128,16 @@ def host_key(path: str | None, db_target: str) -> tuple[asyncssh.SSHKey, str | N
     with os.fdopen(fd, "wb") as handle:
         handle.write(key.export_private_key())
     return key, str(made)
+
+
+def program_environment(term: str) -> dict[str, str]:
+    """The server's own environment for a program (a session's, the template's): what it
+    needs of the server's, the terminal type, UTF-8 whatever the locale."""
+    keep = ("PATH", "HOME", "XDG_DATA_HOME", "ADVISOR_DB", "PYTHONPATH", "VIRTUAL_ENV",
+            "TEXTUAL_ANIMATIONS", "PGPASSFILE")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env.update(TERM=term, LANG="C.UTF-8", LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8", PYTHONDONTWRITEBYTECODE="1")
+    return env
 
 
 def _address(conn) -> str:
@@ -229,7 +250,7 @@ class DeskSession(asyncssh.SSHServerSession):
         self.size = (80, 24)
         self.pty = False
         self.master: int | None = None
-        self.proc: subprocess.Popen | None = None
+        self.proc: Program | None = None
         self.last_input = time.monotonic()
         self.idle_handle: asyncio.TimerHandle | None = None
         self.ended = False
@@ -285,29 +306,26 @@ class DeskSession(asyncssh.SSHServerSession):
         read_end, write_end = os.pipe()
         os.write(write_end, token.encode())
         os.close(write_end)
-        command = [sys.executable, "-m", "tui", "--db", self.station.db_target, "--ticket-fd", str(read_end)]
-        if self.station.lang:
-            command += ["--lang", self.station.lang]
-        if self.station.today:
-            command += ["--today", self.station.today]
         try:
-            self.proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=self._environment(),
-                                         pass_fds=(read_end,), start_new_session=True, preexec_fn=_take_tty,
-                                         close_fds=True, cwd=os.path.expanduser("~"))
+            self.proc = await self.station.programs.launch(
+                [*self.station.program_argv(), "--ticket-fd", "{ticket}"], self._environment(),
+                os.path.expanduser("~"), slave, read_end)
         finally:
             os.close(slave)
             os.close(read_end)
+        if self.ended:  # the client left while the program was being started
+            os.close(self.master)
+            self.master = None
+            self._hang_up()
+            asyncio.ensure_future(self._reap())
+            return
         asyncio.get_running_loop().add_reader(self.master, self._from_program)
         self._arm_idle()
 
     def _environment(self) -> dict[str, str]:
         """The server's own environment for the program, with the client's terminal: TERM,
         and only NO_COLOR/COLORTERM of what the client sent. UTF-8 whatever its locale."""
-        keep = ("PATH", "HOME", "XDG_DATA_HOME", "ADVISOR_DB", "PYTHONPATH", "VIRTUAL_ENV",
-                "TEXTUAL_ANIMATIONS", "PGPASSFILE")
-        env = {k: os.environ[k] for k in keep if k in os.environ}
-        env.update(TERM=self.term, LANG="C.UTF-8", LC_ALL="C.UTF-8", PYTHONIOENCODING="utf-8",
-                   PYTHONDONTWRITEBYTECODE="1")
+        env = program_environment(self.term)
         sent = self.chan.get_environment() or {}
         if "NO_COLOR" in sent:
             env["NO_COLOR"] = "1"
@@ -398,7 +416,18 @@ class DeskSession(asyncssh.SSHServerSession):
             self.master = None
         if self.idle_handle is not None:
             self.idle_handle.cancel()
-        code = self.proc.wait() if self.proc is not None else 1
+        asyncio.ensure_future(self._close_channel())
+
+    async def _close_channel(self) -> None:
+        """The program closed its terminal: the client gets its exit code and the terminal
+        put back (a program that lingers past ``EXIT_REPORT_SECONDS`` is hung up)."""
+        code = 1
+        if self.proc is not None:
+            try:
+                code = await asyncio.wait_for(self.proc.wait(), EXIT_REPORT_SECONDS)
+            except asyncio.TimeoutError:
+                self._hang_up()
+                asyncio.ensure_future(self._reap())
         if not self.ended:
             self.chan.write(RESTORE)
             if self.reason == "idle":
@@ -423,10 +452,13 @@ class DeskSession(asyncssh.SSHServerSession):
     async def _reap(self) -> None:
         proc = self.proc
         try:
-            await asyncio.wait_for(asyncio.to_thread(proc.wait), 10)
+            await asyncio.wait_for(proc.wait(), 10)
         except asyncio.TimeoutError:
-            os.killpg(proc.pid, signal.SIGKILL)
-            await asyncio.to_thread(proc.wait)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                return
+            await proc.wait()
 
     def _finish(self) -> None:
         if self not in self.station.sessions:
@@ -458,12 +490,6 @@ async def _daily_backups() -> None:
         await asyncio.sleep(3600)
 
 
-def _take_tty() -> None:
-    """In the new session's child: the pty becomes its controlling terminal, so that a
-    window size change reaches the program as SIGWINCH and a hang-up as SIGHUP."""
-    fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-
-
 async def start(station: Station, host: str, port: int, key: asyncssh.SSHKey):
     return await asyncssh.create_server(
         lambda: DeskServer(station), host, port, server_host_keys=[key], encoding=None,
@@ -487,6 +513,9 @@ def serve(station: Station, host: str, port: int, key_path: str | None) -> int:
         print(t("cli.serve.host_key_made", path=made), flush=True)
 
     async def main() -> None:
+        # Sessions are forked from a template that has imported the program once.
+        station.programs = Template(station.program_argv(), program_environment("xterm-256color"))
+        station.programs.start()
         server = await start(station, host, port, key)
         bound = server.sockets[0].getsockname()[1] if server.sockets else port
         print(t("cli.serve.listening", host=host, port=bound, fingerprint=key.get_fingerprint("sha256")), flush=True)
@@ -501,6 +530,7 @@ def serve(station: Station, host: str, port: int, key_path: str | None) -> int:
         for session in list(station.sessions):
             session._hang_up()
         await server.wait_closed()
+        station.programs.stop()
 
     asyncio.run(main())
     return 0

@@ -81,10 +81,17 @@ class ResultList(ScrollView, can_focus=True):
         return len(self._lines)
 
     def clear(self) -> None:
+        self.replace_rows([])
+
+    def replace_rows(self, rows: list[list[Text]]) -> None:
+        """The list holds ``rows`` only, from the top. One resize for the lot: a list
+        redrawn at each keystroke lays the screen out again only when its row count
+        changed, never twice for one answer."""
         self._lines = []
         self.cursor = 0
-        self.scroll_to(y=0, animate=False)
-        self._resize()
+        if self.scroll_offset.y:
+            self.scroll_to(y=0, animate=False)
+        self.add_rows(rows)
 
     def add_rows(self, rows: list[list[Text]]) -> None:
         console = self.app.console
@@ -93,8 +100,16 @@ class ResultList(ScrollView, can_focus=True):
         self._resize()
 
     def _resize(self) -> None:
-        self.virtual_size = Size(sum(self.widths) + len(self.widths) + 1, len(self._lines))
+        # A new virtual size lays the whole screen out again. Rows that fit the list's
+        # height all give the same one (the height itself: no scrollbar either way), so a
+        # list redrawn at each keystroke is laid out only when it starts or stops
+        # overflowing, not each time its count of rows changes.
+        height = max(len(self._lines), self.scrollable_content_region.height)
+        self.virtual_size = Size(sum(self.widths) + len(self.widths) + 1, height)
         self.refresh()
+
+    def on_resize(self) -> None:
+        self._resize()
 
     # ---- drawing
 
