@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from peewee import JOIN, fn
+from peewee import JOIN, Case, fn
 
 from db import settings
 from db.audit import write as audit
@@ -138,13 +138,63 @@ def _query():
             .switch(Appointment).join(_BookedBy, JOIN.LEFT_OUTER, on=(Appointment.booked_by == _BookedBy.id)))
 
 
-def _booking(row: tuple, moment: dt.datetime) -> Booking:
+def _booking(row: tuple, moment: dt.datetime, cut: dt.datetime) -> Booking:
     (id_, customer, vehicle, name, plate, day, slot, advisor, advisor_name, status, request, due_items,
      waiting, channel, reason, overbooked, visit, booked_by) = row
     at = at_of(_as_date(day), slot)
+    status = _seen_status(status, at, cut)
     return Booking(id_, customer, vehicle, name, plate, at, advisor, advisor_name, status, request, due_items,
                    bool(waiting), channel, reason, bool(overbooked), visit, booked_by,
                    status in OPEN and moment >= at)
+
+
+# ---- no-shows, seen on read ------------------------------------------------------------
+# A booking still open ``book.no_show_minutes`` after its slot began *is* a no-show: every
+# reader (the book, the arrivals, the queue, the report, the shell) computes that from the
+# time and the stored state, and none of them writes. The stored state becomes "no_show"
+# only by an act: a transition from it (arrived late, cancelled) or the audited sweep
+# ``mark_no_shows`` (``advisor appointments --mark-no-shows``, e.g. nightly from cron).
+
+def no_show_cut(moment: dt.datetime | None = None) -> dt.datetime:
+    """Open bookings whose slot began before this moment (the day clock's, to the minute)
+    are no-shows."""
+    moment = (moment or day_now()) - dt.timedelta(minutes=settings.get("book.no_show_minutes"))
+    return moment.replace(second=0, microsecond=0)
+
+
+def _seen_status(status: str, at: dt.datetime, cut: dt.datetime) -> str:
+    return "no_show" if status in OPEN and at < cut else status
+
+
+def _overdue(cut: dt.datetime):
+    """SQL: the booking's slot began before ``cut`` (whatever its state)."""
+    minutes = cut.hour * 60 + cut.minute
+    return ((Appointment.day < cut.date())
+            | ((Appointment.day == cut.date()) & (Appointment.slot < minutes)))
+
+
+def no_show_where(cut: dt.datetime | None = None):
+    """SQL: the bookings that are no-shows, marked or not yet (the queue, the report, the card)."""
+    cut = cut or no_show_cut()
+    # an IN at the top, not an OR: SQLite then reads the (status, day, slot) index ranges
+    # instead of every no-show ever made (a "MULTI-INDEX OR" over all the days)
+    return Appointment.status.in_(("no_show",) + OPEN) & ~(Appointment.status.in_(OPEN) & ~_overdue(cut))
+
+
+def status_sql(cut: dt.datetime | None = None):
+    """SQL: the state as seen now (a column to group by)."""
+    cut = cut or no_show_cut()
+    return Case(None, [(Appointment.status.in_(OPEN) & _overdue(cut), "no_show")], Appointment.status)
+
+
+def _holding_where(cut: dt.datetime | None = None):
+    """SQL: the bookings that take a place (a no-show, marked or not, gives it back)."""
+    cut = cut or no_show_cut()
+    return Appointment.status.in_(HOLDING) & ~(Appointment.status.in_(OPEN) & _overdue(cut))  # an IN: see above
+
+
+def _seen(row: Appointment) -> str:
+    return _seen_status(row.status, at_of(_as_date(row.day), row.slot), no_show_cut())
 
 
 def get(appointment_id: int) -> Booking:
@@ -160,7 +210,7 @@ def _taken(day_from: dt.date, day_to: dt.date, advisor_id: int | None = None,
            leave_out: int | None = None) -> dict[tuple[dt.date, int], int]:
     """Places held per (day, slot) between two days."""
     query = (Appointment.select(Appointment.day, Appointment.slot, fn.COUNT(Appointment.id))
-             .where(Appointment.day.between(day_from, day_to) & Appointment.status.in_(HOLDING)))
+             .where(Appointment.day.between(day_from, day_to) & _holding_where()))
     if advisor_id is not None:
         query = query.where(Appointment.advisor == advisor_id)
     if leave_out is not None:
@@ -175,7 +225,7 @@ def _as_date(value) -> dt.date:
 def advisor_load(day: dt.date, leave_out: int | None = None) -> dict[int, int]:
     """Bookings holding a place that day, per advisor booked for (None: any)."""
     query = (Appointment.select(Appointment.advisor, fn.COUNT(Appointment.id))
-             .where((Appointment.day == day) & Appointment.status.in_(HOLDING)))
+             .where((Appointment.day == day) & _holding_where()))
     if leave_out is not None:
         query = query.where(Appointment.id != leave_out)
     return dict(query.group_by(Appointment.advisor).tuples())
@@ -256,7 +306,8 @@ def _log(row: Appointment, change: str, advisor_id: int | None, before: dict | N
 
 
 def _state(row: Appointment) -> dict[str, object]:
-    return {"at": at_text(at_of(row.day, row.slot)), "status": row.status,
+    """The booking as the audit keeps it: its state as seen (a no-show not yet swept is one)."""
+    return {"at": at_text(at_of(_as_date(row.day), row.slot)), "status": _seen(row),
             "advisor": row.advisor_id, "vehicle": row.vehicle_id}
 
 
@@ -282,7 +333,7 @@ def book(*, vehicle_id: int, at: dt.datetime, booked_by: int | None, customer_id
             raise Invalid(t("book.no_owner", plate=car.plate or car.vin), "vehicle")
         same_day = (Appointment.select(Appointment.slot)
                     .where((Appointment.vehicle == car.id) & (Appointment.day == at.date())
-                           & Appointment.status.in_(OPEN)).first())
+                           & Appointment.status.in_(OPEN) & ~_overdue(no_show_cut())).first())
         if same_day is not None:
             raise Invalid(t("book.car_booked", plate=car.plate or car.vin,
                             at=at_text(at_of(at.date(), same_day.slot))), "vehicle")
@@ -316,8 +367,8 @@ def _transition(appointment_id: int, to: str, allowed: tuple[str, ...], advisor_
                 **values) -> Booking:
     with writing():
         row = _locked(appointment_id)
-        if row.status not in allowed:
-            raise Invalid(t("book.state_bad", id=row.id, status=t(f"book.status.{row.status}"),
+        if _seen(row) not in allowed:
+            raise Invalid(t("book.state_bad", id=row.id, status=t(f"book.status.{_seen(row)}"),
                             to=t(f"book.status.{to}")), "status")
         before = _state(row)
         row.status = to
@@ -379,8 +430,8 @@ def move(appointment_id: int, at: dt.datetime, advisor_id: int | None, *, for_ad
     slot = _check_time(at, shape)
     with writing():
         row = _locked(appointment_id)
-        if row.status not in OPEN:
-            raise Invalid(t("book.state_bad", id=row.id, status=t(f"book.status.{row.status}"),
+        if _seen(row) not in OPEN:
+            raise Invalid(t("book.state_bad", id=row.id, status=t(f"book.status.{_seen(row)}"),
                             to=t("book.moved")), "status")
         target_advisor = row.advisor_id if for_advisor is ... else for_advisor
         if overbook:
@@ -440,19 +491,17 @@ def undo_for_call(booking: dict, advisor_id: int | None) -> None:
 
 
 def mark_no_shows(advisor_id: int | None = None) -> int:
-    """Open bookings whose slot began more than ``book.no_show_minutes`` ago (by the day
-    clock) become no-shows, each one audited. Returns how many."""
-    moment = day_now() - dt.timedelta(minutes=settings.get("book.no_show_minutes"))
-    minutes = moment.hour * 60 + moment.minute
-    overdue = (Appointment.status.in_(OPEN)
-               & ((Appointment.day < moment.date())
-                  | ((Appointment.day == moment.date()) & (Appointment.slot < minutes))))
+    """The sweep: open bookings that are no-shows (``no_show_cut``) get the stored state
+    "no_show", each one audited. Readers never call it (they see no-shows without it); it
+    is an act of its own (``advisor appointments --mark-no-shows``). Returns how many."""
+    cut = no_show_cut()
+    overdue = Appointment.status.in_(OPEN) & _overdue(cut)
     if not Appointment.select(Appointment.id).where(overdue).exists():
         return 0
     with writing():
         rows = list(Appointment.select().where(overdue))
         for row in rows:
-            before = _state(row)
+            before = {**_state(row), "status": row.status}
             row.status = "no_show"
             row.updated_at = now()
             row.version += 1
@@ -465,35 +514,37 @@ def mark_no_shows(advisor_id: int | None = None) -> int:
 
 def _rows(query) -> list[Booking]:
     moment = day_now()
-    return [_booking(row, moment) for row in query.tuples()]
+    cut = no_show_cut(moment)
+    return [_booking(row, moment, cut) for row in query.tuples()]
 
 
 def day_list(day: dt.date, *, with_closed: bool = True) -> list[Booking]:
     """A day's appointments by time (cancelled ones too unless ``with_closed`` is off)."""
     query = _query().where(Appointment.day == day)
     if not with_closed:
-        query = query.where(Appointment.status.in_(HOLDING))
+        query = query.where(_holding_where())
     return _rows(query.order_by(Appointment.slot, Appointment.id))
 
 
 def arrivals(day: dt.date | None = None) -> list[Booking]:
     """Today's expected cars: booked or confirmed, by time (reception's board)."""
     day = day or today()
-    return _rows(_query().where((Appointment.day == day) & Appointment.status.in_(OPEN))
+    rows = _rows(_query().where((Appointment.day == day) & Appointment.status.in_(OPEN))
                  .order_by(Appointment.slot, Appointment.id))
+    return [b for b in rows if b.status in OPEN]  # those past the no-show time are gone
 
 
 def for_vehicle_today(vehicle_id: int) -> Booking | None:
     """The car's open appointment today, if it has one (reception recognises it)."""
     rows = _rows(_query().where((Appointment.vehicle == vehicle_id) & (Appointment.day == today())
                                 & Appointment.status.in_(OPEN)).order_by(Appointment.slot))
+    rows = [b for b in rows if b.status in OPEN]
     return rows[0] if rows else None
 
 
 def no_show_count(customer_id: int) -> int:
     """How many times the customer did not come (the card shows repeated no-shows)."""
-    return (Appointment.select().where((Appointment.customer == customer_id)
-                                       & (Appointment.status == "no_show")).count())
+    return Appointment.select().where((Appointment.customer == customer_id) & no_show_where()).count()
 
 
 @dataclass

@@ -197,7 +197,8 @@ def _visits(customer_id: int, limit: int) -> list[VisitRow]:
     parts: dict[int, list[PartLine]] = {row.id: [] for row in rows}
     if rows:
         for p in VisitPart.select().where(VisitPart.visit.in_(list(parts))).order_by(VisitPart.id):
-            parts[p.visit_id].append(PartLine(p.name, p.quantity, p.unit_price))
+            parts[p.visit_id].append(PartLine(p.name, p.quantity, p.unit_price, p.kind or "original",
+                                              "yes" if p.consent else "", p.code or ""))
     return [VisitRow(r.id, r.work_order_no, r.visit_date, r.vehicle.plate, r.mileage, r.kind, r.work_done,
                      r.labour_fee, r.parts_fee, r.other_fee, r.total_fee, r.payment_method, parts[r.id])
             for r in rows]

@@ -34,3 +34,8 @@ class DatabaseProblem(AdvisorError):
 
 class Forbidden(AdvisorError):
     """The current advisor's role does not allow this action."""
+
+
+class PrintFailed(AdvisorError):
+    """A paper could not be printed or saved: no ``lp``, the printer refused it, the print
+    folder cannot be written."""

@@ -40,6 +40,7 @@ from dateutil.relativedelta import relativedelta
 from peewee import Case, Cast, JOIN, NodeList, SQL, Value, fn
 
 from db import completeness, segments, settings
+from db.appointments import status_sql
 from db.clock import today
 from db.connection import is_postgres
 from db.errors import Invalid
@@ -548,9 +549,10 @@ def booking_lines(date_from: dt.date, date_to: dt.date) -> tuple[list[BookingLin
     for day, advisor, n in booked:
         add(months, f"{_as_date(day):%Y-%m}", 1, n)
         add(advisors, advisor, 1, n)
-    settled = (Appointment.select(Appointment.day, Appointment.advisor, Appointment.status, fn.COUNT(Appointment.id))
-               .where(Appointment.day.between(date_from, date_to) & Appointment.status.in_(("arrived", "no_show")))
-               .group_by(Appointment.day, Appointment.advisor, Appointment.status).tuples())
+    seen = status_sql()  # a booking past its no-show time counts as one, swept or not
+    settled = (Appointment.select(Appointment.day, Appointment.advisor, seen, fn.COUNT(Appointment.id))
+               .where(Appointment.day.between(date_from, date_to) & seen.in_(("arrived", "no_show")))
+               .group_by(Appointment.day, Appointment.advisor, seen).tuples())
     for day, advisor, status, n in settled:
         column = 2 if status == "arrived" else 3
         add(months, f"{_as_date(day):%Y-%m}", column, n)

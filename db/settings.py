@@ -108,6 +108,16 @@ SPECS: dict[str, SettingSpec] = {
         _spec("book.no_show_minutes", 30),
         _spec("book.free_days_searched", 7),
         _spec("book.no_show_warn", 2),
+        # the printed papers (issue 18): the store on their heading, where they print,
+        # whether the order shows the mobile whole, the terms, the settlement numbers
+        _spec("store.name", ""),
+        _spec("store.address", ""),
+        _spec("store.phone", ""),
+        _spec("print.printer", ""),
+        _spec("print.dir", ""),
+        _spec("print.mobile_unmasked", False),
+        _spec("order.terms", ""),
+        _spec("settlement.format", "JS{date:%Y%m%d}-{seq:04d}"),
     )
 }
 

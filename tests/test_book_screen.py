@@ -65,9 +65,11 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         assert "王芳" in screen_text(pilot.app) and type(pilot.app.screen).__name__ == "ArchiveCard"
         await steps(pilot, "escape", "up", "enter")  # 08:30, free
         assert "预约 2026-11-27 08:30" in screen_text(pilot.app)
-        await steps(pilot, *"川A12343", "enter", *"刘洋", "enter", *"换机油", "enter")
+        # the car, the advisor, waiting → drop-off, phone → WeChat, the request
+        await steps(pilot, *"川A12343", "enter", *"刘洋", "enter", "right", "enter", "left", "enter", *"换机油", "enter")
         booked = Appointment.get(Appointment.vehicle == fleet[3].id)
         assert (booked.slot, booked.advisor_id, booked.request) == (8 * 60 + 30, me.id, "换机油")
+        assert (booked.waiting, booked.channel) == (False, "wechat")
         text = await screen_text_when(pilot, "刘洋 1/16")
         assert "已约 5/72" in text
         # the full 09:00 slot: the 5th car is refused in the dialog, what was typed stays
@@ -78,7 +80,7 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         for car in fleet[4:5]:
             appointments.book(vehicle_id=car.id, at=at(9), booked_by=me.id)  # … and taken by another desk
         await steps(pilot, "enter")
-        await steps(pilot, *"川A12345", "enter", "enter", "enter")
+        await steps(pilot, *"川A12345", "enter", "enter", "enter", "enter", "enter")
         text = screen_text(pilot.app)
         assert "已约满" in text and "09:30" in text
         assert pilot.app.screen.query_one("#book-car").value == "川A12345"
@@ -123,8 +125,9 @@ async def test_the_card_the_lookup_and_f5_open_the_book_with_the_car(station):
         text = await screen_text_when(pilot, "预约车辆")
         assert pilot.app.current_mode == "book" and "预约车辆 川A12341 王芳" in text
         assert "2026-11-27" in text  # tomorrow
-        await steps(pilot, "enter", "enter", "enter")  # 08:30; any advisor; no request
-        assert Appointment.get(Appointment.vehicle == fleet[1].id).slot == 8 * 60 + 30
+        await steps(pilot, "enter", "enter", "enter", "enter", "enter")  # 08:30; any advisor; defaults; no request
+        booked = Appointment.get(Appointment.vehicle == fleet[1].id)
+        assert (booked.slot, booked.waiting, booked.channel) == (8 * 60 + 30, True, "phone")
         assert "预约车辆" not in await screen_text_when(pilot, "已预约")
         # the card: B books the car shown
         await steps(pilot, "f4", *"川A12342")
@@ -142,7 +145,8 @@ async def test_the_card_the_lookup_and_f5_open_the_book_with_the_car(station):
         assert "预约车辆 川A12340 王芳" in text
         await steps(pilot, "down", "down", "down", "enter")  # 10:00
         assert pilot.app.screen.query_one("#book-request").value.startswith("回访：")
-        await steps(pilot, "enter", "enter")
+        assert "‹ 回访名单 ›" in screen_text(pilot.app)  # how it was booked: from the call list
+        await steps(pilot, "enter", "enter", "enter", "enter")
     booked = Appointment.get(Appointment.vehicle == fleet[0].id)
     assert (booked.slot, booked.channel) == (10 * 60, "call_list")
     call = Contact.get(Contact.purpose == "follow_up")
@@ -156,8 +160,7 @@ async def test_repeated_no_shows_are_on_the_card(station):
     clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
     for n in range(2):
         appointments.book(vehicle_id=fleet[n].id, at=at(9, day=TODAY), booked_by=me.id)
-    clock.pin_now(dt.datetime(2026, 11, 26, 10, 0))
-    assert appointments.mark_no_shows() == 2
+    clock.pin_now(dt.datetime(2026, 11, 26, 10, 0))  # past the no-show time; nothing swept: seen on read
     async with make_app(db_path).run_test(size=(80, 24)) as pilot:
         await steps(pilot, "f4", *"川A12340")
         await screen_text_when(pilot, "找到")
@@ -204,8 +207,8 @@ async def test_todays_arrivals_at_reception_one_key_to_a_prefilled_work_order(st
     async with make_app(db_path).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         text = await screen_text_when(pilot, "今日预约到店 2 辆")
-        assert "09:00 川A12342 王芳  已确认 已过时间  更换刹车片" in text
-        assert "10:00 川A12343 王芳  未确认  检查空调" in text
+        assert "09:00 川A12342 王芳  已确认 已过时间  等候  更换刹车片" in text
+        assert "10:00 川A12343 王芳  未确认  等候  检查空调" in text
         assert pilot.app.focused.id == "find-input"
         await steps(pilot, "ctrl+down", "ctrl+o")  # the second arrival
         text = await screen_text_when(pilot, "今日预约 10:00")
@@ -238,3 +241,69 @@ def test_snapshot_todays_arrivals_at_reception(snapshot_db_path, snap_compare):
         await screen_text_when(pilot, "今日预约到店 3 辆")
 
     assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_a_prospect_is_booked_from_f6_with_its_car_and_the_archive_is_made(station):
+    """F6, Ctrl+B on a prospect: the book names the prospect; the dialog asks for the plate,
+    model and VIN; a bad VIN is said in the dialog (nothing typed lost), a good one books
+    the place and makes the archive the reception finds."""
+    from db import prospects
+    from db.models import Customer, Prospect
+
+    db_path, me, fleet = station
+    lead = prospects.create({"name": "曾小贤", "mobile": "13912340004"}, me.id)
+    vin = factory.vin_with_check("LSVAB2AB00000777")
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f6")
+        await screen_text_when(pilot, "曾小贤")
+        await steps(pilot, "ctrl+b")
+        assert "预约车辆 曾小贤 139****0004" in await screen_text_when(pilot, "预约车辆")
+        await steps(pilot, "enter")  # 08:30
+        assert "潜在客户（预约时建立客户档案）" in await screen_text_when(pilot, "车架号")
+        await steps(pilot, *"川A77777", "enter", *"飞度", "enter", *"LSVAB2AB", "f2")
+        assert "车架号应为 17 位" in await screen_text_when(pilot, "17 位")
+        assert pilot.app.focused.id == "book-vin" and pilot.app.screen.query_one("#book-plate").value == "川A77777"
+        await steps(pilot, "ctrl+u", *vin, "enter", "enter", "right", "enter", "enter", *"首保", "enter")
+        await screen_text_when(pilot, "已预约 2026-11-27 08:30：川A77777")
+    booked = Appointment.get(Appointment.request == "首保")
+    assert (booked.slot, booked.waiting, booked.channel) == (8 * 60 + 30, False, "phone")
+    assert Customer.get_by_id(booked.customer_id).mobile == "13912340004"
+    assert Prospect.get_by_id(lead.id).status == "converted"
+
+
+def test_snapshot_the_booking_dialog_for_a_prospect(snapshot_db_path, snap_compare):
+    """The dialog for a prospect at 80×24: the prospect named, the car's plate, model and
+    VIN, the advisor, waiting or drop-off and the channel as ‹ › choices, the request."""
+    from db import prospects
+
+    me = factory.advisor("刘洋")
+    prospects.create({"name": "曾小贤", "mobile": "13912340004"}, me.id)
+
+    async def run_before(pilot):
+        await settle(pilot)
+        await steps(pilot, "f6")
+        await screen_text_when(pilot, "曾小贤")
+        await steps(pilot, "ctrl+b")
+        await screen_text_when(pilot, "预约车辆")
+        await steps(pilot, "enter", *"川A77777", "enter", *"飞度")
+        await screen_text_when(pilot, "飞度")
+
+    assert snap_compare(make_app(snapshot_db_path), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_books_styles_are_read_after_the_first_frame_not_on_f12(station):
+    """The app reads F12's styles once it is idle after its first frame
+    (``prepare_book_styles``, on a timer): F12 then shows the grid without re-reading every
+    style source of the app, and F12's screen is the one prepared."""
+    db_path, me, fleet = station
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.prepare_book_styles()  # what the timer does PREPARE_BOOK_AFTER_FIRST_FRAME seconds in
+        reread = []
+        reparse = app.stylesheet.reparse
+        app.stylesheet.reparse = lambda: reread.append(1) or reparse()
+        text = await open_book(pilot)
+        assert "已约 1/72" in text and reread == []
+        await steps(pilot, "f3", "f12")
+        assert "已约 1/72" in await screen_text_when(pilot, "已约")

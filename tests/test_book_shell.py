@@ -80,3 +80,18 @@ def test_anything_else_exits_2_with_a_message(station, args, says):
 def test_cancel_of_an_unknown_appointment_exits_2_in_english(station):
     done = advisor("--db", station, DAY, "--lang", "en", "appointments", "--cancel", "9")
     assert done.returncode == 2 and "no appointment number 9" in done.stderr
+
+
+def test_listing_shows_no_shows_without_writing_and_the_sweep_writes_them(station):
+    """`appointments` reads: a booking past its no-show time is listed as one while the file
+    keeps it booked; `--mark-no-shows` stores it (audited) and says how many."""
+    booked = advisor("--db", station, "--today=2026-11-24", "book", "川A12345", "--at", "2026-11-25 09:00")
+    assert booked.returncode == 0, booked.stderr
+    listed = advisor("--db", station, DAY, "appointments", "--day", "2026-11-25", "--json")
+    assert json.loads(listed.stdout)[0]["status"] == "no_show"
+    again = advisor("--db", station, DAY, "appointments", "--mark-no-shows")
+    assert again.returncode == 0 and "1" in again.stdout
+    swept = advisor("--db", station, DAY, "appointments", "--mark-no-shows", "--json")
+    assert json.loads(swept.stdout) == {"marked": 0}
+    audit = advisor("--db", station, DAY, "audit-verify")
+    assert audit.returncode == 0, audit.stdout + audit.stderr

@@ -324,3 +324,33 @@ def test_the_book_is_added_without_changing_a_seeds_rows(tmp_path, monkeypatch):
         assert Appointment.select().where(Appointment.day == TODAY).count() > 0
     finally:
         close_database()
+
+
+def test_the_demos_past_bookings_stay_within_the_books_capacity(tmp_path, monkeypatch):
+    """On a book far smaller than the station's days (2 slots of 2 cars, 3 cars an
+    advisor's day), no day's slot and no advisor's day holds more than the book takes,
+    arrived and no-shows together; the rest of the visits simply came without a booking."""
+    from peewee import fn
+
+    from db import appointments
+    from db.models import Appointment
+
+    small = appointments.Hours(slot_minutes=30, opens=8 * 60 + 30, closes=9 * 60 + 30, cars_per_slot=2,
+                               per_advisor_day=3)
+    monkeypatch.setattr(appointments, "hours", lambda: small)
+    path = tmp_path / "small.sqlite"
+    _build(path, 300, seed=5)
+    open_database(path)
+    try:
+        per_slot = (Appointment.select(Appointment.day, Appointment.slot, fn.COUNT(Appointment.id))
+                    .where(Appointment.status != "cancelled").group_by(Appointment.day, Appointment.slot).tuples())
+        assert max(n for _, _, n in per_slot) == 2
+        assert {slot for _, slot, _ in per_slot} == {8 * 60 + 30, 9 * 60}
+        per_advisor = (Appointment.select(Appointment.day, Appointment.advisor, fn.COUNT(Appointment.id))
+                       .where(Appointment.advisor.is_null(False)).group_by(Appointment.day, Appointment.advisor)
+                       .tuples())
+        assert max(n for _, _, n in per_advisor) <= 3
+        assert Appointment.select().where(Appointment.status == "no_show").count() > 0
+        assert Appointment.select().where(Appointment.status == "arrived").count() > 0
+    finally:
+        close_database()

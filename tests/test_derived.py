@@ -20,7 +20,9 @@ import pytest
 
 import db.demo
 import db.demo.bookings
-from db import access, advisors, appointments, archive, derived, export, importer, merge, privacy, prospects, roles, segments, settings
+import db.demo.orders
+import db.health_record
+from db import access, advisors, appointments, archive, book_prospect, derived, export, importer, merge, privacy, prospects, roles, segments, settings
 from db.audit import write as audit
 from db.connection import writing
 from db.intake import drafts, reception as intake
@@ -45,6 +47,7 @@ EXERCISED = {
     merge: ("merge",),
     privacy: ("set_consent", "anonymise"),
     prospects: ("create", "update", "set_status", "convert", "log_contact"),
+    book_prospect: ("book_prospect",),
     queues: ("record_outcome", "postpone", "undo_last_call"),
     roles: ("change_setting",),
     segments: ("set_value_class", "recompute_occupation_categories"),
@@ -53,6 +56,11 @@ EXERCISED = {
 WRITE_NOTHING_DERIVED = {  # advisors, their sign-in, audit entries, files, the import's columns, bookings
     appointments: ("book", "move", "mark_no_shows"),  # the appointment queues read the bookings themselves
     db.demo.bookings: ("add",),
+    # issue 18 (orderdb): a visit's settlement number and date, the demo's walk-arounds and part
+    # kinds, the health record's file: none of them is a search key's or a queue day's source
+    db.demo.orders: ("add",),
+    db.health_record: ("export_health_record",),
+    importlib.import_module("db.papers.settle"): ("settle",),  # (db.papers.settle is the function too)
     access: ("set_login", "set_password", "add_key", "remove_key", "record_failure", "record_sign_in",
              "record_sign_out", "issue_ticket", "redeem_ticket"),
     advisors: ("sign_in",),
@@ -196,6 +204,10 @@ def test_every_write_path_leaves_keys_and_queue_days_right(database, tmp_path, m
     assert_right("an undone call")
     queues.record_outcome(_due(other.id, demo_car.id), "do_not_call", desk.id)
     assert_right("the call recorded again")
+    caller = prospects.create({"name": "吕子乔", "mobile": "13912340099"}, desk.id)
+    book_prospect.book_prospect(caller.id, plate="川A7005Z", model="飞度", vin=make_vin(7005),
+                                at=dt.datetime(2026, 11, 27, 10, 0), booked_by=desk.id)
+    assert_right("a prospect booked with its car")
     walk_in = prospects.create({"name": "曾小贤", "mobile": "13912340004"}, desk.id)
     prospects.set_status(walk_in.id, walk_in.version, "dropped")
     walk_in = prospects.get(walk_in.id)

@@ -31,6 +31,12 @@ HOLD_LIMIT = 5.0
 # more: Textual has drawn the frame when it says Ready, but its bytes reach the terminal
 # from a thread of their own, which work started at once would hold up.
 SETTLE_AFTER_FIRST_FRAME = 0.5
+# The first showing of a main screen that brings its own .tcss re-reads every style
+# source of the app (Textual's Stylesheet.reparse, then a restyle): 0.3-1 s on F12. The
+# appointment book, reached from the card, the lookup, F5 and F6, has its styles read
+# this many seconds after the first frame instead, while the advisor reads the screen
+# (never on the way to the first frame: the start stays as it is).
+PREPARE_BOOK_AFTER_FIRST_FRAME = 2.0
 
 
 def _screen_bindings() -> list[Binding]:
@@ -99,6 +105,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         self._filters.append(DropHidden())  # nothing hidden reaches the terminal (tui/guard.py)
         # Keys read while a screen changes stage, in the order read (see hold_keys).
         self._held: list[events.Key] | None = None
+        self._book_prepared = False  # prepare_book_styles done (once)
         self._holding = False
         self._hold_timer: Timer | None = None
 
@@ -202,6 +209,29 @@ class AdvisorApp(TranslatedBindings, App[int]):
         then = getattr(main, "after_first_frame", None)
         if callable(then):
             self.set_timer(SETTLE_AFTER_FIRST_FRAME, then)
+        self.set_timer(PREPARE_BOOK_AFTER_FIRST_FRAME, self.prepare_book_styles)
+
+    def prepare_book_styles(self) -> None:
+        """Read the appointment book's styles now (see PREPARE_BOOK_AFTER_FIRST_FRAME), unless
+        it was shown already or the keyboard is held for a stage change (then its first
+        showing reads them, as before). Textual's own loader of a screen's CSS does it."""
+        declared = self._modes.get("book")  # none once the app is closing (Textual clears them)
+        if declared is None or self._book_prepared or self._screen_stacks.get("book") or self._held is not None:
+            return
+        self._book_prepared = True
+        from tui.main_screens import by_id
+
+        screen = by_id("book").load()()
+        self._load_screen_css(screen)
+        # Its styles are those of now: its first showing need not re-read them all again
+        # (a theme changed meanwhile still does: the count moves on).
+        screen._css_update_count = self._css_update_count
+
+        def prepared() -> Screen:
+            self._modes["book"] = declared  # this instance once; a mode made again is a new one
+            return screen
+
+        self._modes["book"] = prepared
 
     def identify_advisor(self, answer: str | tuple[str, str | None] | None, confirm_remap: bool = False) -> None:
         """By name (with the PIN when the advisor has one), else by this OS account."""

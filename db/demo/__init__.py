@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from db import derived, settings
 from db.clock import now, today
 from db.connection import describe, writing
-from db.demo import bookings, bulk
+from db.demo import bookings, bulk, orders
 from db.demo import catalogue as cat
 from db.demo import records as rec
 from db.demo import station as st
@@ -135,10 +135,11 @@ def generate(customers: int, seed: int,
     database = database_proxy.obj
     values = settings.get_many(*_SETTINGS)
     station = st.Station(seed, today(), values, _advisors(), CHUNK)
-    # Work-order numbers run per day across chunks: given at load, in load order.
+    # Work-order and settlement numbers run per day across chunks: given at load, in load order.
     numbers = WorkOrderNumbers(values["work_order.format"])
+    settlements = orders.settlement_numbers()
     tables = [bulk.Table(model, fields, attr, rec.OFFSETS[model._meta.table_name],
-                         renumber="work_order_no" if model is Visit else None)
+                         renumber=("work_order_no", "settlement_no") if model is Visit else ())
               for model, fields, attr in _TABLES]
     carrier = bulk.carrier(database, tables)
     # Rows so far per table: a chunk's local ids start after them.
@@ -147,7 +148,7 @@ def generate(customers: int, seed: int,
         with bulk.fast_load(database, [model for model, _, _ in _TABLES]), \
                 _chunks(station, carrier, _sizes(customers)) as chunks:
             for payload, counts in chunks:
-                carrier.load(database, payload, shift, numbers.next)
+                carrier.load(database, payload, shift, (numbers.next, settlements))
                 for key, count in counts.items():
                     shift[key] += count
                 if progress is not None:
@@ -160,4 +161,5 @@ def generate(customers: int, seed: int,
     finally:
         carrier.close()
     bookings.add(seed, today())  # last, from its own stream: the rows above stay as they were
+    orders.add(settlements)  # the store's heading and the settlement counters
     return DemoResult(customers=shift["customer"], vehicles=shift["vehicle"], visits=shift["visit"])

@@ -42,18 +42,19 @@ class Table:
 
     ``offsets`` names, per field, a counter whose current value the database adds to the
     value given (``? + 1200``): rows made with local ids are shifted into place by SQL,
-    at no Python cost per row. NULL stays NULL. ``renumber`` names one field whose value
-    is replaced, at load and in load order, by a function of it (work-order numbers).
+    at no Python cost per row. NULL stays NULL. ``renumber`` names fields whose values
+    are replaced, at load and in load order, each by a function of it (the work-order
+    and settlement numbers): the loader's functions, in the same order.
     """
 
     def __init__(self, model: type[BaseModel], fields: Sequence[str], attr: str,
-                 offsets: Mapping[str, str] | None = None, renumber: str | None = None) -> None:
+                 offsets: Mapping[str, str] | None = None, renumber: Sequence[str] = ()) -> None:
         self.model = model
         self.attr = attr  # where a chunk's rows for this table are
         self.name = model._meta.table_name
         self.fields = [model._meta.fields[name] for name in fields]
         self.counters = [(offsets or {}).get(name) for name in fields]
-        self.renumber = list(fields).index(renumber) if renumber else None
+        self.renumber = [list(fields).index(name) for name in renumber]
 
     def _columns(self, database: Database | None) -> str:
         return ", ".join(quoted(database, f.column_name) for f in self.fields)
@@ -66,13 +67,12 @@ class Table:
         return ", ".join(out)
 
     def insert(self, database: Database, rows: list[tuple], shift: Mapping[str, int],
-               renumber: Callable[[int], str]) -> None:
+               renumber: Sequence[Callable]) -> None:
         """Insert rows given as tuples."""
         if not rows:
             return
-        if self.renumber is not None:
-            i = self.renumber
-            rows = [row[:i] + (renumber(row[i]),) + row[i + 1:] for row in rows]
+        for i, function in zip(self.renumber, renumber):
+            rows = [row[:i] + (function(row[i]),) + row[i + 1:] for row in rows]
         values = "(" + self._shifted(database, [database.param] * len(self.fields), shift) + ")"
         head = f"INSERT INTO {quoted(database, self.name)} ({self._columns(database)}) VALUES "
         if isinstance(database, SqliteDatabase):
@@ -85,10 +85,11 @@ class Table:
                                  [value for row in batch for value in row])
 
     def copy(self, database: Database, schema: str, shift: Mapping[str, int], function: str) -> None:
-        """Copy the rows of the attached scratch database ``schema`` (SQLite)."""
+        """Copy the rows of the attached scratch database ``schema`` (SQLite); the
+        renumbering functions are ``function0``, ``function1``, …"""
         plain = [quoted(database, f"c{i}") for i in range(len(self.fields))]
-        if self.renumber is not None:
-            plain[self.renumber] = f"{function}({plain[self.renumber]})"
+        for k, i in enumerate(self.renumber):
+            plain[i] = f"{function}{k}({plain[i]})"
         database.execute_sql(
             f"INSERT INTO main.{quoted(database, self.name)} ({self._columns(database)}) "
             f"SELECT {self._shifted(database, plain, shift)} "
@@ -113,7 +114,7 @@ class RowsCarrier:
         return rows
 
     def load(self, database: Database, rows, shift: Mapping[str, int],
-             renumber: Callable[[int], str]) -> None:
+             renumber: Sequence[Callable]) -> None:
         with writing():
             for table in self.tables:
                 table.insert(database, getattr(rows, table.attr), shift, renumber)
@@ -149,9 +150,10 @@ class FileCarrier:
         return str(path)
 
     def load(self, database: Database, path: str, shift: Mapping[str, int],
-             renumber: Callable[[int], str]) -> None:
+             renumber: Sequence[Callable]) -> None:
         connection = database.connection()
-        connection.create_function(self.FUNCTION, 1, renumber)
+        for k, function in enumerate(renumber):
+            connection.create_function(f"{self.FUNCTION}{k}", 1, function)
         database.execute_sql(f"ATTACH DATABASE ? AS {self.SCHEMA}", (path,))
         try:
             with writing():
@@ -159,7 +161,8 @@ class FileCarrier:
                     table.copy(database, self.SCHEMA, shift, self.FUNCTION)
         finally:
             database.execute_sql(f"DETACH DATABASE {self.SCHEMA}")
-            connection.create_function(self.FUNCTION, 1, None)
+            for k in range(len(renumber)):
+                connection.create_function(f"{self.FUNCTION}{k}", 1, None)
             os.unlink(path)
 
     def close(self) -> None:

@@ -214,6 +214,7 @@ class Cars:
         days, times, n_times = self.days, TIMES, len(TIMES)
         advisors, n_advisors = self.advisors, len(self.advisors)
         visits, parts, contacts = rows.visits, rows.parts, rows.contacts
+        order, part = self.orders.visit, self.orders.part  # the reception order's values (issue 18)
         declined_texts = cat.DECLINED
         notes = cat.FOLLOW_UP_NOTES
         today = self.today
@@ -252,9 +253,10 @@ class Cars:
             requested, work, lines, labour, other, parts_fee = job
             visits.append((visit_id, t, vehicle_id, o.customer, advisor, day, km, kind,
                            requested, work, labour, parts_fee, other, labour + parts_fee + other,
-                           pay, declined, stamp))
-            for name, qty, price in lines:
-                parts.append((visit_id, name, qty, price))
+                           pay, declined, stamp)
+                          + order(visit_id, vehicle_id, kind, requested, labour, parts_fee, day, t))
+            for line, (name, qty, price) in enumerate(lines):
+                parts.append((visit_id, name, qty, price) + part(visit_id, line, name))
             if o.first_stamp is None and t == o.first_seen:
                 o.first_stamp = stamp
             done.append((t, km, kind, stamp))

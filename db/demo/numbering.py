@@ -38,5 +38,9 @@ class WorkOrderNumbers:
     def next(self, ordinal: int) -> str:
         seq = self.counts.get(ordinal, 0) + 1
         self.counts[ordinal] = seq
+        return self.at(ordinal, seq)
+
+    def at(self, ordinal: int, seq: int) -> str:
+        """The number ``seq`` of that day (the caller counts: the demo's settlements)."""
         before, spec, after = self.days.get(ordinal) or self._day(ordinal)
         return before + format(seq, spec) + after

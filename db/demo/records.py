@@ -14,6 +14,8 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from db.demo import orders
+
 HISTORY_YEARS = 3
 PURCHASE_YEARS = 10
 FLEET_YEARS = 6  # operating cars leave service long before 600,000 km
@@ -38,8 +40,8 @@ OWNERSHIP_FIELDS = ("id", "vehicle", "customer", "start_date", "end_date", "note
 VISIT_FIELDS = (
     "id", "work_order_no", "vehicle", "customer", "advisor", "visit_date", "mileage", "kind",
     "work_requested", "work_done", "labour_fee", "parts_fee", "other_fee", "total_fee",
-    "payment_method", "declined_work", "created_at")
-PART_FIELDS = ("visit", "name", "quantity", "unit_price")
+    "payment_method", "declined_work", "created_at") + orders.VISIT_FIELDS
+PART_FIELDS = ("visit", "name", "quantity", "unit_price") + orders.PART_FIELDS
 PROSPECT_FIELDS = (
     "id", "name", "mobile", "district", "current_car", "heard_from", "interest", "next_step",
     "next_contact_date", "status", "customer", "marketing_consent", "created_by", "created_at",

@@ -29,6 +29,7 @@ from dateutil.relativedelta import relativedelta
 from db.demo import catalogue as cat
 from db.demo.cars import Cars
 from db.demo.jobs import JobMaker
+from db.demo.orders import Orders
 from db.demo.people import People
 from db.demo.records import FLEET_YEARS, HISTORY_YEARS, PURCHASE_YEARS, TIMES, Picker, Rows
 from db.search import pinyin_readings
@@ -50,6 +51,7 @@ class Station(People, Cars):
         self.oldest = (today - relativedelta(years=PURCHASE_YEARS)).toordinal()
         self.s = settings
         self.advisors = advisors
+        self.orders = Orders(seed)
         self.next_id: dict[str, int] = {}
         self.car_no = self.plate_no = 0
         self.nev_no = {"D": 0, "F": 0}
@@ -113,6 +115,7 @@ class Station(People, Cars):
         self.car_no = self.plate_no = number * self.car_block
         self.nev_base = number * self.nev_block
         self.nev_no = {"D": 0, "F": 0}
+        self.orders.chunk(number)
         rng = random.Random(self.seed * 1_000_003 + number)
         r = rng.random
         rows = Rows()

@@ -67,6 +67,8 @@ class Brief:
     segments: list[str] = field(default_factory=list)
     treatment: str | None = None
     appointment: object | None = None  # the car's booking today (db.appointments.Booking), if it has one
+    # the damage noted at the car's last marked walk-around (not to be noted again as new)
+    previous_damage: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full: bool = True) -> Brief:
@@ -116,6 +118,9 @@ def brief(vehicle_id: int | None = None, customer_id: int | None = None, *, full
         from db.appointments import for_vehicle_today
 
         result.appointment = for_vehicle_today(vehicle.id)
+        from db.intake.order_facts import previous_damage
+
+        result.previous_damage = previous_damage(vehicle.id)
     if full:
         fill_extras(result)
     return result

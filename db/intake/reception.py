@@ -25,11 +25,13 @@ from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import AdvisorError, Invalid, NotFound
 from db.i18n import number, t
+from db.intake import order_facts
 from db.intake.drafts import discard_draft
 from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.queues.car_dates import NextMaintenance, Warranty, mileage_ceiling, mileage_trend, next_maintenance, warranty
 from db.segments import occupation_fields
 from db.versioning import update_versioned
+from db.walkaround import WalkAround
 
 KINDS = ("maintenance", "first_maintenance", "repair", "warranty", "accident", "other")
 MAINTENANCE_KINDS = ("maintenance", "first_maintenance")
@@ -100,9 +102,13 @@ class PartLine:
     name: str = ""
     quantity: str | Decimal = ""
     unit_price: str | Decimal = ""
+    kind: str = "original"  # db.walkaround.PART_KINDS
+    consent: str = ""  # "yes": the owner agreed to a repaired or used part
+    code: str = ""  # the part number
 
     def blank(self) -> bool:
-        return not (self.name.strip() or str(self.quantity).strip() or str(self.unit_price).strip())
+        return not (self.name.strip() or str(self.quantity).strip() or str(self.unit_price).strip()
+                    or self.code.strip())
 
 
 @dataclass
@@ -118,6 +124,13 @@ class OrderForm:
     other_fee: str = ""
     payment_method: str = ""
     declined_work: str = ""
+    # The reception order's facts (db/intake/order_facts.py cleans them).
+    walkaround: WalkAround = field(default_factory=WalkAround)
+    diagnosis: str = ""
+    promised_at: str = ""  # as typed: 17:30, 明天 10:00, +1 10:00, 2026-12-08 10:00
+    waiting: str = ""  # order_facts.WAITING
+    old_parts: str = ""  # order_facts.OLD_PARTS_CHOICES
+    labour_hours: str = ""
 
 
 @dataclass
@@ -142,6 +155,8 @@ class IntakeData:
     prospect_id: int | None = None  # a prospect with the same mobile, converted on save
     consent_now: bool | None = None  # the archive's marketing consent when loaded (shown, not saved)
     appointment_id: int | None = None  # the booking this car came for (today's arrivals), marked arrived on save
+    # The car's damage noted at its last marked visit (shown dimmed at the walk-around, not saved)
+    previous_damage: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -154,7 +169,9 @@ class IntakeData:
             names = {f.name for f in fields(kind)}
             return kind(**{k: val for k, val in (values or {}).items() if k in names})
 
-        order = pick(OrderForm, {k: val for k, val in (data.get("order") or {}).items() if k != "parts"})
+        order = pick(OrderForm, {k: val for k, val in (data.get("order") or {}).items()
+                                 if k not in ("parts", "walkaround")})
+        order.walkaround = order_facts.walkaround_from_json((data.get("order") or {}).get("walkaround"))
         order.parts = [pick(PartLine, p) for p in (data.get("order") or {}).get("parts", [])]
         return cls(
             customer=pick(CustomerForm, data.get("customer")),
@@ -166,6 +183,7 @@ class IntakeData:
             prospect_id=data.get("prospect_id"),
             consent_now=data.get("consent_now"),
             appointment_id=data.get("appointment_id"),
+            previous_damage=order_facts.walkaround_from_json({"damage": data.get("previous_damage")}).damage,
         )
 
 
@@ -201,6 +219,7 @@ class Clean:
     order: dict[str, Any]
     parts: list[dict[str, Any]]
     contact: dict[str, Any]
+    walkaround: dict[str, Any] = field(default_factory=dict)  # the visit's walk-around columns
 
 
 def validate_field(path: str, value: str) -> str | None:
@@ -253,6 +272,10 @@ def _clean_one(path: str, value: str) -> Any:
             return v.choice(value, PAYMENTS, path) or None
         if name in ("work_requested", "declined_work"):
             return v.text(value, path, 2000)
+        if name in order_facts.ORDER_FIELDS:
+            return order_facts.clean_field(name, value, path)
+        if name == "walkaround.valuables":
+            return v.text(value, path, 200)
     if group == "contact":
         if name == "consent":
             return v.choice(value, CONSENT, path)
@@ -275,6 +298,8 @@ def _clean_part_field(path: str, name: str, value: str) -> Any:
         return v.text(value, path, 100)
     if name == "quantity":
         return v.quantity(value, path)
+    if name in order_facts.PART_FIELDS:
+        return order_facts.clean_part_fact(name, value, path)
     return v.money(value, path)
 
 
@@ -298,6 +323,10 @@ def _clean_part(index: int, line: PartLine, errors: dict[str, str]) -> dict[str,
             errors[path] = str(exc)
     if not clean.get("name") and f"order.parts.{index}.name" not in errors:
         errors[f"order.parts.{index}.name"] = t("intake.part_name_needed")
+    if order_facts.needs_consent(clean.get("kind"), clean.get("consent")):
+        errors[f"order.parts.{index}.consent"] = order_facts.consent_message(clean["kind"])
+    elif clean.get("kind") not in order_facts.PART_KINDS_NEEDING_CONSENT:
+        clean["consent"] = None  # a yes left on a line changed to original: nothing to consent to
     return clean
 
 
@@ -326,7 +355,8 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
 
     customer = run("customer", data.customer)
     vehicle = run("vehicle", data.vehicle)
-    order = run("order", data.order, "parts")
+    order = run("order", data.order, "parts", "walkaround")
+    walkaround = order_facts.clean_walkaround(data.order.walkaround, errors)
     contact = run("contact", data.contact)
     parts = [_clean_part(index, line, errors) for index, line in enumerate(data.order.parts)
              if not line.blank()]
@@ -342,7 +372,7 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
         order["total_fee"] = total
         if not order.get("work_requested") and not parts and not total:
             errors["order.work_requested"] = t("intake.request_needed")  # an empty work order
-    return Clean(customer, vehicle, order, parts, contact)
+    return Clean(customer, vehicle, order, parts, contact, walkaround)
 
 
 def _parts_sum(lines: Iterable[tuple[Decimal, Decimal]]) -> Decimal:
@@ -641,9 +671,13 @@ def _save_visit(clean: Clean, vehicle: Vehicle, customer: Customer, advisor_id: 
         work_requested=order["work_requested"], work_done=order["work_requested"], labour_fee=order["labour_fee"],
         parts_fee=order["parts_fee"], other_fee=order["other_fee"], total_fee=order["total_fee"],
         payment_method=order["payment_method"], declined_work=order["declined_work"],
-        odometer_note=note, created_at=stamp)
+        odometer_note=note, created_at=stamp,
+        **clean.walkaround, **{name: order[name] for name in order_facts.ORDER_FIELDS})
     for line in clean.parts:
-        VisitPart.create(visit=visit.id, **line)
+        part = VisitPart.create(visit=visit.id, **line)
+        if part.consent:  # the owner's yes to a repaired or used part, with who took it
+            audit.record("part_consent", advisor_id=advisor_id, customer_id=customer.id, field="consent",
+                         after={"part": part.name, "kind": part.kind}, detail=f"visit {visit.id}")
     return visit
 
 
@@ -696,6 +730,7 @@ def start_for(vehicle_id: int | None = None, customer_id: int | None = None) -> 
                                      **{name: _shown(getattr(customer, name)) for name in _typed(CustomerForm)})
     if vehicle is not None:
         data.vehicle = _vehicle_form(vehicle)
+        data.previous_damage = order_facts.previous_damage(vehicle.id)
         # A car booked for today (chosen on the arrivals, or found by its plate): the work
         # order starts from what the customer asked for when booking, and saving marks the
         # booking arrived. The book loads here, not on the way to the first frame.
@@ -753,6 +788,7 @@ def prefill_from_query(text: str) -> IntakeData:
             cars = list(Vehicle.select().where(column == getattr(form, name)).limit(2))
             if len(cars) == 1:  # (an old plate on two cars: the advisor types the VIN)
                 data.vehicle = _vehicle_form(cars[0])
+                data.previous_damage = order_facts.previous_damage(cars[0].id)
         return data
     if not any(c.isdigit() for c in raw):
         data.customer.name = raw

@@ -501,8 +501,11 @@ def _confirm(ctx: Ctx, name: str) -> Plan:
 
 
 def _no_show(ctx: Ctx, name: str) -> Plan:
-    """No-shows of today and yesterday: a call the same day or the next."""
-    where = (Appointment.status == "no_show") & Appointment.day.between(ctx.days(-1), ctx.day)
+    """No-shows of today and yesterday (marked or seen by the time: ``no_show_where``): a
+    call the same day or the next."""
+    from db.appointments import no_show_where
+
+    where = no_show_where() & Appointment.day.between(ctx.days(-1), ctx.day)
 
     def explain(row: dict, ctx: Ctx):
         return row["day"], t("queue.reason.no_show", at=_booked_at(row)), False
@@ -568,10 +571,6 @@ def queue(name: str) -> QueueDef:
 
 def plan(name: str, ctx: Ctx, segment: str | None = None) -> Plan:
     definition = queue(name)
-    if name == "no_show":
-        from db.appointments import mark_no_shows
-
-        mark_no_shows()  # bookings whose time has passed become no-shows before they are listed
     if name == CAMPAIGN:
         return definition.build(ctx, name, segment)
     return definition.build(ctx, name)

@@ -29,6 +29,9 @@ TEXTS = {
     "book.advisor_unknown": ("没有名为“{name}”的在职顾问", "No active advisor is called “{name}”"),
     "book.car_booked": ("{plate} 已约在 {at}：要换时间请改期", "{plate} is already booked at {at}: move that booking instead"),
     "book.call_undone": ("通话结果已撤销", "the call's outcome was undone"),
+    "book.prospect_car_known": ("车架号 {vin} 已在档案中（车牌 {plate}）：请在查档案（F4）里找到这辆车再预约",
+                                "The VIN {vin} is already on file (plate {plate}): find that car in the lookup (F4) and book it there"),
+    "book.prospect_contact_note": ("预约 {at}，建立客户档案", "Booked for {at}; the customer archive was made"),
     "book.action.overbook": ("超额预约", "overbook a slot"),
     # ---- queues
     "queue.confirm": ("预约确认", "Confirmations"),

@@ -26,7 +26,9 @@ from tui.book_request import BookRequest
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen, cancel_form
 from tui.widgets.book_grid import BookGrid
+from tui.widgets.choice import ChoiceField
 from tui.widgets.fields import TextField
+from tui.widgets.form_row import FieldRow
 from tui.workers import db_work
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -92,6 +94,9 @@ class BookScreen(DeskScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
+        # the screen may have been made well before it is shown (the app prepares it after
+        # its first frame): tomorrow is the day of the first showing's
+        self.day = today() + dt.timedelta(days=1)
         self.query_one(BookGrid).focus()
         self.load_day()
 
@@ -133,7 +138,6 @@ class BookScreen(DeskScreen):
     @db_work(group="book-day")
     def load_day(self, at_slot: int | None = None) -> None:
         day = self.day
-        appointments.mark_no_shows(getattr(self.app, "advisor_id", None))
         grid = appointments.day_grid(day)
         near = [appointments.day_grid(day + dt.timedelta(days=step)) for step in (-1, 1)]
         self.post_message(DayLoaded(grid, at_slot, near))
@@ -314,9 +318,11 @@ class BookScreen(DeskScreen):
 
 
 class BookDialog(TranslatedBindings, ModalScreen[object]):
-    """Book a free place: the car (handed over, or typed as for the lookup), the advisor
-    it is for (empty: any), what the customer asks for. F2 or Enter in the last field
-    books; a full slot or a bad value is said in the dialog and nothing typed is lost."""
+    """Book a free place: the car (handed over, typed as for the lookup, or for a prospect
+    its plate, model and VIN: ``db.book_prospect``), the advisor it is for (empty: any),
+    waiting or dropping the car off and how it was booked (‹ › choices), what the customer
+    asks for. F2 or Enter in the last field books; a full slot or a bad value is said in
+    the dialog and nothing typed is lost."""
 
     CSS_PATH = "book.tcss"
     HELP_KEY = "dialog.book.help"
@@ -325,6 +331,7 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
         Binding("escape", "cancel", "book.key.close", id="book_dialog.cancel"),
         help_binding("book_dialog"),
     ]
+    NEW_CAR = ("plate", "model", "vin")  # what a prospect's booking asks for
 
     class Refused(Message):
         def __init__(self, text: str, field: str | None) -> None:
@@ -340,46 +347,74 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
         super().__init__()
         self.at, self.request, self.advisor_id = at, request, advisor_id
 
+    @property
+    def for_prospect(self) -> bool:
+        return self.request is not None and self.request.prospect_id is not None
+
     def compose(self) -> ComposeResult:
         with Vertical(id="book-dialog", classes="book-dialog"):
             yield Static(Text(t("book.dialog_title", at=at_text(self.at)), style="bold"))
-            yield Static(Text(t("book.car")), classes="label")
+            yield Static(Text(t("book.prospect_car") if self.for_prospect else t("book.car")), classes="label")
             if self.request is not None:
-                yield Static(Text(self.request.label), id="book-car-chosen")
+                yield Static(Text(self.request.label), id="book-car-chosen")  # a name: plain text
             else:
                 yield TextField(id="book-car", help_key="book.help.car", max_length=40, enter_moves_on=True)
+            if self.for_prospect:
+                for name, length in zip(self.NEW_CAR, (10, 60, 17)):
+                    field = TextField(id=f"book-{name}", help_key=f"book.help.{name}", max_length=length,
+                                      enter_moves_on=True)
+                    yield FieldRow(f"book.{name}", f"book.field.{name}", field, required=name != "model")
             yield Static(Text(t("book.advisor_field")), classes="label")
             yield TextField(id="book-advisor", help_key="book.help.advisor", max_length=40, enter_moves_on=True,
                             placeholder=t("book.any_advisor"))
+            yield FieldRow("book.waiting", "book.field.waiting",
+                           ChoiceField([("yes", t("book.waiting")), ("no", t("book.drop_off"))],
+                                       help_key="book.help.waiting", id="book-waiting"))
+            channel = self.request.channel if self.request is not None else "phone"
+            yield FieldRow("book.channel", "book.field.channel",
+                           ChoiceField([(c, t(f"book.channel.{c}")) for c in appointments.CHANNELS], value=channel,
+                                       help_key="book.help.channel", id="book-channel"))
             yield Static(Text(t("book.request")), classes="label")
             yield TextField(self.request.request if self.request else "", id="book-request",
                             help_key="book.help.request", max_length=500)
             yield Static(Text(""), id="book-error", classes="error")
 
     def on_mount(self) -> None:
-        first = "#book-advisor" if self.request is not None else "#book-car"
+        first = "#book-plate" if self.for_prospect else "#book-advisor" if self.request is not None else "#book-car"
         self.query_one(first, Input).focus()
 
     @on(Input.Submitted, "#book-request")
     def action_save(self) -> None:
-        car = self.query_one("#book-car", Input).value if self.request is None else ""
-        self._save(car, self.query_one("#book-advisor", Input).value, self.query_one("#book-request", Input).value)
+        typed = {name: self.query_one(f"#book-{name}", Input).value
+                 for name in ("car", *self.NEW_CAR) if self.query(f"#book-{name}")}
+        choice = {name: self.query_one(f"#book-{name}", ChoiceField).value for name in ("waiting", "channel")}
+        self._save(typed, self.query_one("#book-advisor", Input).value, self.query_one("#book-request", Input).value,
+                   choice["waiting"] == "yes", choice["channel"])
 
     @db_work(group="book-dialog")
-    def _save(self, car_query: str, advisor_name: str, request_text: str) -> None:
+    def _save(self, typed: dict[str, str], advisor_name: str, request_text: str, waiting: bool, channel: str) -> None:
         try:
             for_advisor = appointments.advisor_named(advisor_name).id if advisor_name.strip() else None
+            call = self.request.call if self.request is not None else None
+            if self.for_prospect:
+                from db.book_prospect import book_prospect
+
+                booking = book_prospect(self.request.prospect_id, plate=typed["plate"], model=typed["model"],
+                                        vin=typed["vin"], at=self.at, booked_by=self.advisor_id,
+                                        advisor_id=for_advisor, request=request_text, waiting=waiting,
+                                        channel=channel)
+                self.post_message(self.Booked(booking))
+                return
             if self.request is not None:
                 vehicle_id, customer_id = self.request.vehicle_id, self.request.customer_id
-                channel, call = self.request.channel, self.request.call
             else:
-                if not car_query.strip():
+                if not typed["car"].strip():
                     raise Invalid(t("book.car_needed"), "query")
-                hit = appointments.find_car(car_query)
-                vehicle_id, customer_id, channel, call = hit.vehicle_id, hit.customer_id, "phone", None
+                hit = appointments.find_car(typed["car"])
+                vehicle_id, customer_id = hit.vehicle_id, hit.customer_id
             booking = appointments.book(vehicle_id=vehicle_id, customer_id=customer_id, at=self.at,
                                         booked_by=self.advisor_id, advisor_id=for_advisor, request=request_text,
-                                        channel=channel, call=call)
+                                        waiting=waiting, channel=channel, call=call)
         except AdvisorError as exc:
             self.post_message(self.Refused(str(exc), getattr(exc, "field", None)))
             return
@@ -388,9 +423,10 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
     @on(Refused)
     def refused(self, message: Refused) -> None:
         self.query_one("#book-error", Static).update(Text(message.text))
-        target = {"query": "#book-car", "advisor": "#book-advisor"}.get(message.field or "")
+        target = {"query": "#book-car", "advisor": "#book-advisor", "plate": "#book-plate", "model": "#book-model",
+                  "vin": "#book-vin", "channel": "#book-channel"}.get(message.field or "")
         if target and self.query(target):
-            self.query_one(target, Input).focus()
+            self.query_one(target).focus()
 
     @on(Booked)
     def booked(self, message: Booked) -> None:

@@ -11,6 +11,7 @@ anonymises the archive after a confirmation that lists what is erased and what i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -58,6 +59,9 @@ class ArchiveCard(TranslatedBindings, Screen):
         Binding("x", "export", "card.key.export", show=False, id="card.export"),
         Binding("a", "anonymise", "card.key.anonymise", show=False, id="card.anonymise"),
         Binding("b,B", "book", "card.key.book", id="card.book"),
+        # the selected visit's papers (the visits tab): P the settlement statement, O the order
+        Binding("p", "print('settlement')", "card.key.print_settlement", id="card.print_settlement"),
+        Binding("o", "print('order')", "card.key.print_order", show=False, id="card.print_order"),
         Binding("escape", "close", "card.key.close", show=False, id="card.close"),
     ]
 
@@ -167,6 +171,8 @@ class ArchiveCard(TranslatedBindings, Screen):
             return card_offers(self.card, "edit", "contacts")
         if action == "book":
             return not self.card.anonymised  # nobody left to book for
+        if action == "print":  # on the visits tab, a visit selected
+            return self.section == "visits" and bool(self.card.visits)
         return card_offers(self.card, action)
 
     async def action_book(self) -> None:
@@ -203,6 +209,18 @@ class ArchiveCard(TranslatedBindings, Screen):
         if count:
             self.selected[self.section] = (self.selected[self.section] + 1) % count
             self._paint()
+
+    def action_print(self, kind: str) -> None:
+        """The selected visit's settlement statement (settled now if it was not) or its
+        reception order: to the station's printer, else a PDF whose path is shown."""
+        from tui.printing import print_visit
+
+        if self.card is not None and self.card.visits:
+            visit = self.card.visits[self.selected["visits"]]
+            print_visit(self, visit.id, kind, desk(self).advisor_id)
+
+    def on_printed(self, message: Any) -> None:  # tui.printing.Printed, loaded with the first print
+        self.notify(message.text, timeout=10, markup=False)  # a folder's name is never markup
 
     def action_close(self) -> None:
         self.dismiss()

@@ -121,7 +121,11 @@ def visits(card, selected: int) -> Text:
             text.append(indented(visible(visit.work_done, LINES), 4))
         for part in visit.parts:
             text.append("    " + t("card.visit_part", name=part.name, qty=part.quantity.normalize(),
-                                   price=money(part.unit_price)) + "\n")
+                                   price=money(part.unit_price)))
+            if part.kind != "original":  # aftermarket, repaired or used: said, with the consent
+                text.append("  " + t(f"walkaround.part_kind.{part.kind}")
+                            + (t("reception_order.consented") if part.consent else ""), style="italic")
+            text.append("\n")
     return text
 
 

@@ -4,7 +4,8 @@ The list shows open prospects, the ones due for a contact first. Typing in the b
 filters by name (prefix) or mobile (tail): every key loads at once, one load at a time,
 the newest text when the load under way answers (``tui.workers.Newest``, as the lookup).
 Letters typed while the list has the focus go to the box, so typing always filters.
-Ctrl+N adds one, Enter edits, Ctrl+L logs a contact, Ctrl+D drops the highlighted one
+Ctrl+N adds one, Enter edits, Ctrl+L logs a contact, Ctrl+B books one into the
+appointment book (the booking asks for the car and makes the archive), Ctrl+D drops the highlighted one
 (from the box too: Ctrl+D there is not the box's delete-right). Ctrl+T switches to the
 dropped ones (and back), where Ctrl+R opens a dropped prospect again. All database work
 runs in workers posting typed messages.
@@ -58,8 +59,12 @@ class ProspectsScreen(DeskScreen):
         Binding("ctrl+n", "new", "prospects.key.new", id="prospects.new"),
         Binding("ctrl+l", "contact", "prospects.key.contact", id="prospects.contact"),
         Binding("ctrl+d", "drop", "prospects.key.drop", id="prospects.drop"),
+        Binding("ctrl+b", "book", "prospects.key.book", id="prospects.book"),
         Binding("ctrl+f", "find", "prospects.key.find", show=False, id="prospects.find"),
-        Binding("ctrl+t", "switch_list", "prospects.key.dropped", id="prospects.dropped"),
+        # Ctrl+T switches lists: off the open list's footer (Ctrl+B took its room; the
+        # list's status line names it), on the dropped list's (the way back)
+        Binding("ctrl+t", "switch_list('dropped')", "prospects.key.dropped", show=False, id="prospects.dropped"),
+        Binding("ctrl+t", "switch_list('open')", "prospects.key.dropped", id="prospects.back"),
         Binding("ctrl+r", "reopen", "prospects.key.reopen", id="prospects.reopen"),
     ]
 
@@ -268,7 +273,21 @@ class ProspectsScreen(DeskScreen):
             return self.status == "open" and bool(self._rows)
         if action == "reopen":
             return self.status == "dropped" and bool(self._rows)
+        if action == "book":
+            return self.status == "open" and bool(self._rows)
+        if action == "switch_list":
+            return parameters[0] != self.status
         return True
+
+    async def action_book(self) -> None:
+        """Ctrl+B: the appointment book for the highlighted prospect; booking a place asks
+        for the car and makes the archive (db.book_prospect)."""
+        from tui.book_request import BookRequest
+
+        row = self._current()
+        if row is not None:
+            label = f"{row.name} {mask_mobile(row.mobile)}" if row.mobile else row.name
+            await self.app.open_book(BookRequest(None, None, label, prospect_id=row.id))
 
     def action_drop(self) -> None:
         row = self._current()
@@ -284,9 +303,9 @@ class ProspectsScreen(DeskScreen):
         self.notify(t("prospects.dropped"))
         self.reload()
 
-    def action_switch_list(self) -> None:
+    def action_switch_list(self, to: str) -> None:
         """Open prospects, or the dropped ones (which Ctrl+R opens again)."""
-        self.status = "dropped" if self.status == "open" else "open"
+        self.status = to
         self.refresh_bindings()
         self.reload()
         self.query_one("#prospects-table", DataTable).focus()

@@ -1,5 +1,8 @@
 """``advisor appointments [--day D] [--json]``: a day's appointments;
-``advisor appointments --cancel ID [--reason TEXT]``: cancel one."""
+``advisor appointments --cancel ID [--reason TEXT]``: cancel one;
+``advisor appointments --mark-no-shows``: the audited sweep that stores "no_show" on the
+bookings past their no-show time (every list already shows them as no-shows; this only
+writes it down, e.g. nightly from cron)."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help=t("cli.book.json"))
     parser.add_argument("--cancel", metavar="ID", type=int, default=None, help=t("cli.appointments.cancel"))
     parser.add_argument("--reason", metavar="TEXT", default=None, help=t("cli.appointments.reason"))
+    parser.add_argument("--mark-no-shows", action="store_true", help=t("cli.appointments.mark_no_shows"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +36,12 @@ def run(args: argparse.Namespace) -> int:
         booking = appointments.cancel(args.cancel, me.id if me else None, args.reason)
         print(json.dumps(booking.as_json(), ensure_ascii=False) if args.json else line(booking))
         return 0
+    if args.mark_no_shows:
+        me = advisors.for_os_user()
+        marked = appointments.mark_no_shows(me.id if me else None)
+        print(json.dumps({"marked": marked}) if args.json else t("cli.appointments.marked", n=marked))
+        return 0
     day = date(args.day, "day") if args.day else today()
-    appointments.mark_no_shows()
     bookings = appointments.day_list(day)
     if args.json:
         print(json.dumps([b.as_json() for b in bookings], ensure_ascii=False, indent=1))

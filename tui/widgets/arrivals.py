@@ -1,5 +1,6 @@
 """Today's arrivals at reception: the cars booked for today that have not come yet, by
-time (time, plate, name, request, confirmed or not, late), one highlighted.
+time (time, plate, name, confirmed or not, late, waiting or dropping off, request), one
+highlighted.
 
 It takes no focus (the find field keeps it): the reception moves the highlight with
 Ctrl+↑/Ctrl+↓ and opens the highlighted arrival with Ctrl+O. It holds no database code:
@@ -60,6 +61,7 @@ class ArrivalsBoard(Static):
             line.append("  " + state, style=self._style("confirmed") if booking.status == "confirmed" else "")
             if booking.late:
                 line.append(" " + t("book.late"), style=self._style("late"))
+            line.append("  " + t("book.waiting" if booking.waiting else "book.drop_off"))  # who needs a seat
             line.append("  ")
             line.append(" ".join((booking.request or "").split()))
             line.truncate(width, overflow="ellipsis")

@@ -67,6 +67,11 @@ def brief_text(b: Brief) -> Text:
         text.append(t("intake.brief.appointment", at=f"{booking.at:%H:%M}",
                       status=t(f"book.status.{booking.status}")) + " ", style="bold reverse")
         text.append(visible(booking.request or "—", LINES) + "\n")
+    if b.previous_damage:  # old scratches, so they are not noted as new at the walk-around
+        from tui.widgets.order_fields import before_note  # only for a car with marks
+
+        text.append(before_note(b.previous_damage) or "", style="bold")
+        text.append("\n")
     if b.treatment:
         text.append(visible(b.treatment, LINES) + "\n", style="italic")
     if b.other_vehicles:

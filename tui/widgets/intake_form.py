@@ -25,6 +25,9 @@ from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
 from tui.widgets.fields import TextField
 from tui.widgets.form_row import FieldRow, field_id
+from tui.widgets.order_fields import (ORDER_ROWS_AFTER, PART_CONSENT_CHOICES, PART_KIND_CHOICES, WALKAROUND_PATHS,
+                                      before_note, is_order_field, make_field, read_walkaround, show_walkaround,
+                                      translated)
 
 # (path, widget kind) in the order of the form; groups follow domain.md's four groups.
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -34,9 +37,11 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
                  "vehicle.transmission_no", "vehicle.color", "vehicle.purchase_date",
                  "vehicle.first_maintenance_date", "vehicle.first_maintenance_mileage",
                  "vehicle.usage", "vehicle.sold_here")),
-    ("order", ("order.mileage", "order.kind", "order.work_requested", "order.parts",
-               "order.labour_fee", "order.parts_fee", "order.other_fee", "order.total",
-               "order.payment_method", "order.declined_work")),
+    ("order", tuple(p for path in ("order.mileage", "order.kind", "order.work_requested", "order.parts",
+                                    "order.labour_fee", "order.parts_fee", "order.other_fee", "order.total",
+                                    "order.payment_method", "order.declined_work")
+                    for p in (path, *ORDER_ROWS_AFTER.get(path, ())))),
+    ("walkaround", WALKAROUND_PATHS),  # the reception order's walk-around (Ctrl+G)
     ("observation", ("customer.education", "customer.income", "customer.employer",
                      "customer.employer_address", "customer.interests")),
     ("contact", ("contact.traits", "contact.events", "contact.tags", "contact.consent")),
@@ -54,7 +59,8 @@ CHOICES = {
 # Fields whose value the archive may already know: the screen looks them up on leaving.
 LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
 FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
-PART_FIELDS = ("name", "quantity", "unit_price")
+PART_FIELDS = ("name", "quantity", "unit_price", "kind", "consent", "code")
+PART_TEXT_FIELDS = ("name", "quantity", "unit_price", "code")
 
 
 class PartRow(Horizontal):
@@ -66,10 +72,17 @@ class PartRow(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Static(Text(t("intake.form.part", n=self.index + 1)), classes="row-label")
-        for name, width_class in zip(PART_FIELDS, ("part-name", "part-qty", "part-price")):
-            yield TextField(id=field_id(f"order.parts.{self.index}.{name}"), compact=True,
-                            help_key="intake.h.order.parts", classes=width_class, enter_moves_on=True,
-                            placeholder=t(f"intake.part.{name}"))
+        for name in PART_FIELDS:
+            path = f"order.parts.{self.index}.{name}"
+            if name in PART_TEXT_FIELDS:
+                yield TextField(id=field_id(path), compact=True, help_key="intake.h.order.parts",
+                                classes=f"part-{name}", enter_moves_on=True,
+                                placeholder=t(f"reception_order.part.{name}" if name == "code" else f"intake.part.{name}"))
+            else:  # the kind (original, aftermarket, repaired, used) and the owner's consent
+                options = PART_KIND_CHOICES if name == "kind" else PART_CONSENT_CHOICES
+                field = ChoiceField(translated(options), help_key="intake.h.order.part_kind", id=field_id(path))
+                field.add_class(f"part-{name}")
+                yield field
 
 
 class IntakeForm(VerticalScroll):
@@ -124,6 +137,8 @@ class IntakeForm(VerticalScroll):
         if path == "contact.tags":
             return TagPicker([(c, t(f"intake.tag.{c}")) for c in intake.TAGS], help_key=help_key,
                              id=field_id(path))
+        if is_order_field(path) and path != "order.walkaround.valuables":
+            return make_field(path, help_key)
         return TextField(id=field_id(path), compact=True, help_key=help_key, enter_moves_on=True)
 
     # ---- values in and out
@@ -144,7 +159,7 @@ class IntakeForm(VerticalScroll):
         self._label_consent(data)
         for group, form in self._groups(data):
             for f in fields(form):
-                if f.name in ("id", "version", "parts"):
+                if f.name in ("id", "version", "parts", "walkaround"):
                     continue
                 self._set(f"{group}.{f.name}", getattr(form, f.name))
                 self._checked[f"{group}.{f.name}"] = getattr(form, f.name)
@@ -156,6 +171,7 @@ class IntakeForm(VerticalScroll):
                 await self._add_part(line)
             else:
                 self._set_part(n, line)
+        show_walkaround(self._widget, data.order.walkaround, data.previous_damage)
         self.show_errors({})
         self.update_total()
         for path in ("customer.id_number", "vehicle.vin"):
@@ -197,11 +213,12 @@ class IntakeForm(VerticalScroll):
         data.order.parts = [
             intake.PartLine(*(self._widget(f"order.parts.{n}.{name}").value for name in PART_FIELDS))
             for n in range(self.part_count)]
+        data.order.walkaround = read_walkaround(self._widget)
         return data
 
     def _collect_group(self, group: str, form: object) -> object:
         values = {f.name: self._widget(f"{group}.{f.name}").value
-                  for f in fields(form) if f.name not in ("id", "version", "parts")}
+                  for f in fields(form) if f.name not in ("id", "version", "parts", "walkaround")}
         return replace(form, **values)
 
     # ---- messages beside the fields
@@ -251,6 +268,9 @@ class IntakeForm(VerticalScroll):
             path = "order.parts"
         return next((n for n, (_, paths) in enumerate(SECTIONS) if path in paths), 0)
 
+    def section_index(self, group: str) -> int:
+        return next(n for n, (name, _) in enumerate(SECTIONS) if name == group)
+
     def when_shown(self, action: Callable[[], object]) -> None:
         """Run ``action`` (a scroll) when the hidden form is next shown. Until then it keeps
         the layout of its last showing, and a scroll worked out from that goes astray (the
@@ -282,6 +302,8 @@ class IntakeForm(VerticalScroll):
         elif path == "vehicle.vin" and value and intake.validate_field(path, value) is None:
             brand = vin_brand(value.strip().upper())
             self._row(path).show(t("intake.form.vin_brand", brand=brand) if brand else None, error=False)
+        elif path == "order.walkaround.damage":
+            self._row(path).show(before_note(self.base.previous_damage), error=False)
 
     def _row(self, path: str) -> FieldRow:
         return self.query_one("#row-" + path.replace(".", "-"), FieldRow)
@@ -349,7 +371,10 @@ class IntakeForm(VerticalScroll):
         self._row("vehicle.vin").show(None)  # "loaded from the archive" no longer holds
 
     @on(ChoiceField.Changed)
-    def _choice_changed(self) -> None:
+    def _choice_changed(self, event: ChoiceField.Changed) -> None:
+        path = _path_of(event.control)
+        if path is not None and path.startswith("order.parts."):
+            self._recheck_part(path)  # the consent given: its message goes at once
         self.post_message(self.Edited())  # only ever a key's doing (load sets no Changed off)
 
     def update_total(self) -> None:

@@ -77,10 +77,9 @@ class FindStage(Vertical):
     @db_work(group="intake-arrivals")
     def load_arrivals(self) -> None:
         """Today's expected cars, under the field (after the first frame, and again after
-        each save); those whose time has passed long enough become no-shows first."""
+        each save); those past the no-show time are left out (a read: nothing is written)."""
         from db import appointments  # the book comes after the first frame, not before it
 
-        appointments.mark_no_shows(desk(self).advisor_id)
         self.post_message(self.ArrivalsLoaded(appointments.arrivals()))
 
     @on(ArrivalsLoaded)
@@ -176,6 +175,19 @@ class FindStage(Vertical):
         summary.show(saved_text(saved), then=lambda: self.screen.call_later(desk(self).release_keys, self.field))
         summary.display = True
 
+    def show_printed(self, text: str) -> None:
+        """Where the reception order went, under the summary (a path is shown whole, as
+        plain text: the station chose the folder's name)."""
+        if self.summary_shown:
+            self._status(text)
+        else:
+            self.notify(text, timeout=10, markup=False)
+
+    @property
+    def summary_shown(self) -> bool:
+        """The last save's summary is under the field (Ctrl+T prints its reception order)."""
+        return bool(self.query_one("#saved-text").display)
+
     def reset(self) -> None:
         """Ready for the next customer: an empty field, no list, no summary."""
         self.field.value = ""
@@ -194,6 +206,7 @@ class FindStage(Vertical):
             self._status(t("intake.find.hint"))
         elif summary.display:
             summary.display = False
+            self.screen.refresh_bindings()  # no summary, no Ctrl+T
         else:
             return False
         self.screen.set_focus(self.field)

@@ -72,6 +72,7 @@ class FormStage(Vertical):
         self._notice: Timer | None = None
         self.drafts = DraftKeeper(self, self._draft)
         self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
+        self._before_walkaround: Widget | None = None  # where Ctrl+G from the walk-around returns
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="form-title")  # whose work order, always in sight
@@ -153,6 +154,20 @@ class FormStage(Vertical):
         group, paths = SECTIONS[(current + step) % len(SECTIONS)]
         self.form.focus_path(paths[0], scroll=False)
         self.form.show_section(group)
+
+    def walkaround(self) -> None:
+        """Ctrl+G: to the walk-around (its first field, the part at the top), and from it
+        back to the field the advisor left: nothing to mark costs those two keys, or none."""
+        from tui.widgets.order_fields import WALKAROUND_PATHS
+
+        focused = self.screen.focused
+        if self.form.section_of(focused) == self.form.section_index("walkaround"):
+            back = self._before_walkaround if self._before_walkaround is not None else self.form.field("order.mileage")
+            self.screen.set_focus(back)
+            return
+        self._before_walkaround = focused
+        self.form.focus_path(WALKAROUND_PATHS[0], scroll=False)
+        self.form.show_section("walkaround")
 
     # ---- typing
 

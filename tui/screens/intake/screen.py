@@ -3,6 +3,8 @@ hands each key to the stage in front; the stages do the work."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -44,10 +46,14 @@ class IntakeScreen(DeskScreen):
                 priority=True),
         Binding("pageup", "section(-1)", "intake.key.prev_section", show=False, id="intake.prev_section",
                 priority=True),
+        # the walk-around part of the form and back (priority: from a text field too)
+        Binding("ctrl+g", "walkaround", "intake.key.walkaround", id="intake.walkaround", priority=True),
+        # the reception order of the work order just saved, for the customer's signature
+        Binding("ctrl+t", "print_order", "intake.key.print_order", id="intake.print_order", priority=True),
     ]
     # The key's action for each stage: the others are neither run nor shown there.
     ACTION_STAGES = {"save": ("form",), "proceed": ("brief",), "find_enter": ("find",),
-                     "section": ("form",), "new_archive": ("find", "brief"),
+                     "section": ("form",), "walkaround": ("form",), "new_archive": ("find", "brief"),
                      "receive_arrival": ("find",), "arrival": ("find",)}
 
     def __init__(self) -> None:
@@ -56,6 +62,7 @@ class IntakeScreen(DeskScreen):
         self.draft_checked = False
         self.first_frame_drawn = False
         self.first_frame_shown = False
+        self.last_saved = None  # db.intake.reception.SavedIntake of the summary shown
 
     def compose_body(self) -> ComposeResult:
         with ContentSwitcher(initial="find", id="stages"):
@@ -123,6 +130,8 @@ class IntakeScreen(DeskScreen):
         stages = self.ACTION_STAGES.get(action)
         if action in ("receive_arrival", "arrival") and self.find_stage.arrivals.current is None:
             return False
+        if action == "print_order" and (self.last_saved is None or not self.find_stage.summary_shown):
+            return False
         return stages is None or self.stage in stages
 
     # ---- keys: each goes to its stage
@@ -157,6 +166,18 @@ class IntakeScreen(DeskScreen):
     def action_section(self, step: int) -> None:
         self.form_stage.section(step)
 
+    def action_walkaround(self) -> None:
+        self.form_stage.walkaround()
+
+    def action_print_order(self) -> None:
+        from tui.printing import print_visit
+
+        if self.last_saved is not None:
+            print_visit(self, self.last_saved.visit_id, "order", desk(self).advisor_id)
+
+    def on_printed(self, message: Any) -> None:  # tui.printing.Printed, loaded with the first print
+        self.find_stage.show_printed(message.text)
+
     def action_save(self) -> None:
         self.form_stage.save()
 
@@ -182,7 +203,9 @@ class IntakeScreen(DeskScreen):
     def _saved(self, message: FormStage.Saved) -> None:
         """Back to the find field for the next customer, the summary under it."""
         self.restart(focus=False)
+        self.last_saved = message.saved
         self.find_stage.show_summary(message.saved)
+        self.refresh_bindings()  # Ctrl+T prints its reception order
         self.find_stage.load_arrivals()  # the car just received leaves the arrivals
 
     def action_back(self) -> None:
