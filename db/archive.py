@@ -27,7 +27,7 @@ from db.clock import day_now, now, today
 from db.connection import writing
 from db.errors import Invalid, NotFound
 from db.i18n import t
-from db.masking import mask_id, mask_mobile
+from db.masking import MASKS
 from db.models import Advisor, Contact, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.intake.reception import PAYMENTS, PartLine  # the work order's payment methods and part lines, as at the intake
 from db.prospects import CHANNELS  # the contact log's channels, shared with prospects
@@ -55,7 +55,7 @@ VISIT_FIELDS = ("work_done", "labour_fee", "other_fee", "payment_method")
 # Sections whose fields are personal data (db.privacy.PERSONAL): closed once anonymised.
 PERSONAL_SECTIONS = ("customer", "observation", "contacts")
 REVEALABLE = ("mobile", "id_number")
-SENSITIVE = {"mobile": mask_mobile, "id_number": mask_id}  # masked in audit entries too
+SENSITIVE = MASKS  # masked in audit entries too
 CHART_MONTHS = 24  # the observation chart: visits per month over the last two years
 
 

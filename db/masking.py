@@ -24,3 +24,8 @@ def mask_address(value: str | None, keep: int = 6) -> str:
     if not value:
         return ""
     return value if len(value) <= keep else value[:keep] + "…"
+
+
+# The personal numbers shown masked until revealed (the card's M / I, the reception's
+# reveal key), each with its mask: one list for the card, the reception and the audit.
+MASKS = {"mobile": mask_mobile, "id_number": mask_id}

@@ -7,6 +7,8 @@ caller gets ``Conflict`` with who and when, and keeps its typed input.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from peewee import Model
@@ -49,3 +51,41 @@ def _conflict_message(model: type[Model], row_id: int, current: Model) -> str:
     who = who or t("versioning.someone")
     when_text = when.strftime("%H:%M:%S") if hasattr(when, "strftime") else "?"
     return t("db.conflict", who=who, when=when_text)
+
+
+# ---------------------------------------------------------------- after a conflict
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field both advisors changed, to different values: the advisor chooses."""
+
+    name: str
+    mine: str
+    theirs: str
+
+
+@dataclass
+class Compared:
+    taken: list[str] = field(default_factory=list)  # only they changed it: their value goes in
+    both: list[Difference] = field(default_factory=list)  # both changed it: keep mine or take theirs
+
+
+def compare(loaded: Mapping[str, str], typed: Mapping[str, str], now: Mapping[str, str],
+            same: Callable[[str, str, str], bool] | None = None) -> Compared:
+    """What a refused save (``Conflict``) tells the advisor, field by field: ``loaded`` is
+    what the form opened with, ``typed`` what it holds now, ``now`` what the archive holds
+    after the other advisor's save. A field they left alone says nothing; one only they
+    changed takes their value (a save would otherwise put the old one back); one both
+    changed differently is asked. ``same(name, mine, theirs)``: the two agree although
+    spelled apart (a number typed in full, theirs shown masked)."""
+    result = Compared()
+    for name, before in loaded.items():
+        after, mine = now.get(name, before), typed.get(name, before)
+        if after == before:
+            continue
+        if mine == before:
+            result.taken.append(name)
+        elif mine != after and not (same is not None and same(name, mine, after)):
+            result.both.append(Difference(name, mine, after))
+    return result

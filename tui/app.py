@@ -125,7 +125,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
         """Enter in a form's field goes to the next field; elsewhere Enter is the widget's."""
         if not getattr(self.focused, "enter_moves_on", False):
             raise SkipAction()
-        self.screen.focus_next()
+        start = self.focused
+        moved = self.screen.focus_next()
+        # past the fields the form filled in itself (TextField.skip_on_enter), never round again
+        while getattr(moved, "skip_on_enter", False) and moved is not start:
+            moved = self.screen.focus_next()
 
     # ---- keys typed while a screen changes stage
 

@@ -12,6 +12,7 @@ from typing import Any
 from db import archive
 from db.archive import REVEALABLE
 from db.i18n import t
+from db.masking import MASKS
 from db.validate import date_example
 from tui.consent import CONSENT_NOW
 from tui.screens.card_forms import Choices, FieldForm
@@ -50,13 +51,15 @@ def form_for(screen, section: str) -> FieldForm | None:
         initial, masked = _customer_values(screen, names)
         return FieldForm(title, initial, lambda values: archive.update_customer(
             screen.customer_id, screen.card.version, values, advisor), on_conflict=screen.load,
-            placeholders=masked, check=partial(archive.check_field, section))
+            placeholders=masked, check=partial(archive.check_field, section),
+            current=partial(_current_customer, screen, names))
     if section == "vehicles" and card.vehicles:
         car = card.vehicles[screen.selected["vehicles"]]
         initial = [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS]
         return FieldForm(title, initial, lambda values: archive.update_vehicle(
             car.id, _vehicle_version(screen, car.id), values, advisor), on_conflict=screen.load,
-            choices=choices(), check=partial(archive.check_field, section))
+            choices=choices(), check=partial(archive.check_field, section),
+            current=partial(_current_vehicle, screen.customer_id, car.id))
     if section == "visits" and card.visits:
         visit = card.visits[screen.selected["visits"]]
         initial = [(n, _text(getattr(visit, n))) for n in archive.VISIT_FIELDS]
@@ -84,6 +87,29 @@ def _customer_values(screen, names: tuple[str, ...]) -> tuple[list[tuple[str, st
         else:
             initial.append((name, _text(screen.revealed.get(name) or card.values.get(name))))
     return initial, masked
+
+
+def _current_customer(screen, names: tuple[str, ...]) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """What the archive holds now (a worker reads it after a conflict), as the form opens:
+    a number not revealed on this card stays masked."""
+    card = archive.load_card(screen.customer_id)
+    initial, masked = [], {}
+    for name in names:
+        value = _text(card.values.get(name))
+        revealed = screen.revealed.get(name) if name in REVEALABLE else None
+        if revealed is not None and MASKS[name](revealed) == value:
+            initial.append((name, revealed))  # the number shown in full is still the one held
+        elif name in REVEALABLE:
+            initial.append((name, ""))
+            masked[name] = value
+        else:
+            initial.append((name, value))
+    return initial, masked
+
+
+def _current_vehicle(customer_id: int, vehicle_id: int) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    car = next(c for c in archive.load_card(customer_id).vehicles if c.id == vehicle_id)
+    return [(n, _text(car.values.get(n))) for n in archive.VEHICLE_FIELDS], {}
 
 
 def _vehicle_version(screen, vehicle_id: int) -> int:

@@ -22,6 +22,8 @@ from textual.widgets import Input, Static
 
 from db.errors import Conflict, Invalid
 from db.validate import as_stored
+from tui.screens import card_conflict as conflict
+from tui.screens.card_conflict import Current, Theirs
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.card_render import field_label, hint_key, label_width
 from tui.widgets.choice import ChoiceField
@@ -49,8 +51,12 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
     def __init__(self, title: str, initial: list[tuple[str, str]], save: Save,
                  on_conflict: Callable[[], None] | None = None,
                  placeholders: dict[str, str] | None = None, only_changed: bool = True,
-                 choices: Choices | None = None, check: Check | None = None) -> None:
+                 choices: Choices | None = None, check: Check | None = None,
+                 current: Current | None = None) -> None:
+        """``current``: what the archive holds now (read in a worker after a conflict), to
+        show the other advisor's values beside the typed ones (tui.screens.card_conflict)."""
         super().__init__()
+        self._current = current
         self._check = check
         self._only_changed = only_changed
         self._choices = choices or {}
@@ -147,7 +153,7 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         if name is None or self._check is None:
             return
         line = self.query_one(f"#error-{name}", Static)
-        if line.display and self._check(name, event.value) is None:
+        if line.display and not line.has_class("-note") and self._check(name, event.value) is None:
             self._say(line, "")
 
     def action_save(self) -> None:
@@ -169,9 +175,22 @@ class FieldForm(TranslatedBindings, ModalScreen[bool]):
         self._say(self.query_one("#form-error", Static), str(error))
         if isinstance(error, Conflict) and self._on_conflict is not None:
             self._on_conflict()
+        if isinstance(error, Conflict) and self._current is not None:
+            self._read_theirs()
+
+    @db_work(group="card-form-theirs")
+    def _read_theirs(self) -> None:
+        assert self._current is not None
+        self.post_message(Theirs(*self._current()))
+
+    @on(Theirs)
+    def _theirs(self, message: Theirs) -> None:
+        result = conflict.apply(self, message)
+        conflict.choose(self, list(result.both), message.masked)
 
     @staticmethod
     def _say(static: Static, message: str) -> None:
+        static.remove_class("-note")  # an error (or nothing) in place of a conflict's note
         static.update(Text(message))
         static.display = bool(message)
 

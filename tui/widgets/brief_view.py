@@ -114,6 +114,9 @@ def saved_text(s: SavedIntake) -> Text:
         text.append(t("intake.saved.owner_changed") + "\n")
     if s.odometer_note:
         text.append(visible(s.odometer_note, LINES) + "\n")
+    if s.missing:  # while the customer is still at the desk
+        labels = [label for group in s.missing.values() for label in group]
+        text.append(t("intake.saved.missing", n=len(labels)) + "\n" + listing(labels) + "\n")
     text.append("\n" + t("intake.saved.due") + "\n", style="bold underline")
     for line in (_next_line(s.next_maintenance), _warranty_line(s.warranty)):
         if line:

@@ -17,7 +17,12 @@ class TextField(Input):
     submitting; the app moves the focus itself (``AdvisorApp.action_enter_field``).
     ``leave_keys``: editing keys of the Input this field does not take, so that the
     screen's binding of that key works (and shows in the footer) while it has the focus.
+    ``skip_on_enter``: a value the form filled in itself (the plate from the find text, the
+    brand from the VIN): Enter from the field before goes past it, Tab and Shift+Tab still
+    stop there. Typing in the field clears it.
     """
+
+    skip_on_enter = False
 
     def __init__(self, *args: object, help_key: str | None = None, enter_moves_on: bool = False,
                  leave_keys: tuple[str, ...] = (), **kwargs: object) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 
 from db.intake import reception as intake
 from db.i18n import t
+from db.masking import MASKS
 from db.validate import as_stored, id_facts, vin_brand
 from tui.consent import CONSENT_NOW
 from tui.widgets.choice import ChoiceField, TagPicker
@@ -33,8 +34,10 @@ from tui.widgets.order_fields import (ORDER_ROWS_AFTER, PART_CONSENT_CHOICES, PA
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("customer", ("customer.name", "customer.mobile", "customer.id_number", "customer.occupation",
                   "customer.home_address", "customer.hobbies")),
-    ("vehicle", ("vehicle.vin", "vehicle.plate", "vehicle.brand", "vehicle.model", "vehicle.engine_no",
-                 "vehicle.transmission_no", "vehicle.color", "vehicle.purchase_date",
+    # engine and transmission numbers after the purchase date: rarely at hand at the desk,
+    # they no longer cost a walk-in two Enters between the model and the colour
+    ("vehicle", ("vehicle.vin", "vehicle.plate", "vehicle.brand", "vehicle.model", "vehicle.color",
+                 "vehicle.purchase_date", "vehicle.engine_no", "vehicle.transmission_no",
                  "vehicle.first_maintenance_date", "vehicle.first_maintenance_mileage",
                  "vehicle.usage", "vehicle.sold_here")),
     ("order", tuple(p for path in ("order.mileage", "order.kind", "order.work_requested", "order.parts",
@@ -58,6 +61,7 @@ CHOICES = {
 }
 # Fields whose value the archive may already know: the screen looks them up on leaving.
 LOOKED_UP = ("vehicle.vin", "vehicle.plate", "customer.mobile")
+MASKED = tuple(MASKS)  # customer fields shown masked for a returning customer
 FEES = ("order.labour_fee", "order.parts_fee", "order.other_fee")
 PART_FIELDS = ("name", "quantity", "unit_price", "kind", "consent", "code")
 PART_TEXT_FIELDS = ("name", "quantity", "unit_price", "code")
@@ -114,6 +118,7 @@ class IntakeForm(VerticalScroll):
         # that Changed is the echo of the load (it arrives after load has ended), not typing.
         self._echo: dict[str, list[str]] = {}
         self._part_errors: dict[str, str] = {}  # path -> message shown under the parts
+        self._vin_maker = ""  # the brand last filled in from a VIN (another VIN may replace it)
 
     # ---- building
 
@@ -174,9 +179,64 @@ class IntakeForm(VerticalScroll):
         show_walkaround(self._widget, data.order.walkaround, data.previous_damage)
         self.show_errors({})
         self.update_total()
+        self._mark_filled_in(data)
+        self._show_masked(data)
         for path in ("customer.id_number", "vehicle.vin"):
             self._note(path)
         self.call_after_refresh(setattr, self, "_filling", False)
+
+    def _mark_filled_in(self, data: intake.IntakeData) -> None:
+        """A new archive's values that came with it (from the find text, a car or prospect
+        on file, a resumed draft) cost no Enter: Enter goes past them. A returning
+        customer's form is all filled in, and stops at every field as before."""
+        new = data.customer.id is None
+        for field in self.query(TextField):
+            field.skip_on_enter = new and bool(field.value.strip())
+        # The brand comes from the VIN as it is left, too late for the Enter that leaves it
+        # (the keys after that Enter already go to the next field): on a new archive it is
+        # passed over from the start, and stops Enter again only for a VIN of no known maker.
+        if new and data.vehicle.id is None:
+            self._widget("vehicle.brand").skip_on_enter = True
+
+    def _show_masked(self, data: intake.IntakeData) -> None:
+        """A returning customer's mobile and ID number show masked in their empty fields, as
+        on the card: empty keeps the number, typing a whole new one replaces it, and the
+        reveal key (``IntakeScreen``, recorded) puts the full number in the field."""
+        for name in MASKED:
+            self._widget(f"customer.{name}").placeholder = data.masked.get(name, "")
+
+    def masked_path(self, widget: Widget | None) -> str | None:
+        """The path of ``widget`` when it is a field showing its mask (empty: the reveal
+        key's field; a number typed over the mask has nothing to reveal)."""
+        path = _path_of(widget) if widget is not None else None
+        if path is None or not intake.keeps_masked(self.base, path, getattr(widget, "value", "")):
+            return None
+        return path
+
+    def revealed(self, path: str, number: str) -> None:
+        """The full number the advisor asked for (recorded): in the field, no longer masked."""
+        name = path.removeprefix("customer.")
+        self.base = replace(self.base, masked={k: m for k, m in self.base.masked.items() if k != name})
+        widget = self._widget(path)
+        widget.placeholder = ""
+        if not widget.value.strip():  # a number typed over the mask stays the advisor's
+            self._set(path, number)
+            self._checked[path] = number
+            self._note(path)
+
+    @staticmethod
+    def shown(path: str, value: str) -> str:
+        """A value as the field shows it: a choice by its label, not its code; nothing, said."""
+        if not value.strip():
+            return t("intake.conflict.empty")
+        return dict(CHOICES.get(path, ())).get(value, value)
+
+    def take(self, path: str, theirs: str) -> None:
+        """Another advisor's value, chosen over the one typed (a number of theirs shown
+        masked: the field empties, and empty keeps what the archive holds)."""
+        masked = path.removeprefix("customer.") in self.base.masked and "*" in theirs
+        self._widget(path).value = "" if masked else theirs
+        self._row(path).show(t("intake.conflict.taken"), error=False)
 
     def _label_consent(self, data: intake.IntakeData) -> None:
         """A returning customer's "no answer" keeps what the archive holds (shown); a new
@@ -203,8 +263,9 @@ class IntakeForm(VerticalScroll):
             self._echo.setdefault(path, []).append(str(value))  # a Changed will follow
         widget.value = value
 
-    def collect(self) -> intake.IntakeData:
-        """What the form holds now, with the loaded ids, versions and answers."""
+    def collect(self, parts: bool = True) -> intake.IntakeData:
+        """What the form holds now, with the loaded ids, versions and answers (``parts``
+        False: without the part lines, which may be mounting while a key is handled)."""
         data = replace(self.base)
         data.customer = self._collect_group("customer", self.base.customer)
         data.vehicle = self._collect_group("vehicle", self.base.vehicle)
@@ -212,7 +273,7 @@ class IntakeForm(VerticalScroll):
         data.contact = self._collect_group("contact", self.base.contact)
         data.order.parts = [
             intake.PartLine(*(self._widget(f"order.parts.{n}.{name}").value for name in PART_FIELDS))
-            for n in range(self.part_count)]
+            for n in range(self.part_count)] if parts else []
         data.order.walkaround = read_walkaround(self._widget)
         return data
 
@@ -305,6 +366,20 @@ class IntakeForm(VerticalScroll):
         elif path == "order.walkaround.damage":
             self._row(path).show(before_note(self.base.previous_damage), error=False)
 
+    def _brand_from_vin(self, vin: str) -> None:
+        """An empty brand (or one filled in from an earlier VIN) takes the VIN's maker, as
+        the save would: the advisor sees it and Enter goes past it."""
+        brand = self._widget("vehicle.brand")
+        if brand.value.strip() and brand.value != self._vin_maker:
+            return  # typed by the advisor, or the loaded car's
+        maker = vin_brand(vin.strip().upper()) or ""
+        if maker != brand.value:
+            self._set("vehicle.brand", maker)
+            self._checked["vehicle.brand"] = maker
+        self._vin_maker = maker
+        if self.base.customer.id is None:  # a new archive's (a returning form stops everywhere)
+            brand.skip_on_enter = bool(maker)
+
     def _row(self, path: str) -> FieldRow:
         return self.query_one("#row-" + path.replace(".", "-"), FieldRow)
 
@@ -321,6 +396,9 @@ class IntakeForm(VerticalScroll):
         if self._checked.get(path) == event.value:
             return  # left unchanged: its message (or a lookup's note) stands
         self._checked[path] = event.value
+        if intake.keeps_masked(self.base, path, event.value):
+            self._row(path).show(None)  # left empty under its mask: the number stays
+            return
         error = intake.validate_field(path, event.value)
         self._row(path).show(error)
         stored = as_stored(path, event.value) if error is None else None
@@ -329,6 +407,8 @@ class IntakeForm(VerticalScroll):
             self._checked[path] = stored
         if error is None:
             self._note(path)
+            if path == "vehicle.vin":
+                self._brand_from_vin(event.value)
             if path in LOOKED_UP and event.value.strip():
                 self.post_message(self.FieldLeft(path, event.value))
 
@@ -340,6 +420,9 @@ class IntakeForm(VerticalScroll):
         if event.value in self._echo.get(path, ()):
             self._echo[path].remove(event.value)
             return  # the field showing what load() put there: nothing was typed
+        event.input.skip_on_enter = False  # typed on: the advisor's own value now
+        if path.removeprefix("customer.") in self.base.masked:
+            self.screen.refresh_bindings()  # the reveal key only while the mask shows
         if path == "vehicle.vin":
             self._let_go_of_car()
         if path == f"order.parts.{self.part_count - 1}.name" and event.value.strip():
@@ -348,7 +431,8 @@ class IntakeForm(VerticalScroll):
             self.update_total()
         if path.startswith("order.parts."):
             self._recheck_part(path)
-        elif self._row(path).has_error and intake.validate_field(path, event.value) is None:
+        elif self._row(path).has_error and (intake.keeps_masked(self.base, path, event.value)
+                                            or intake.validate_field(path, event.value) is None):
             self._row(path).show(None)  # corrected: the error goes as soon as the value is right
             self._checked.pop(path, None)  # and leaving the field checks it afresh
         self.post_message(self.Edited())

@@ -14,7 +14,9 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Static
 
-from db.i18n import t
+from db.errors import Conflict
+from db.i18n import listing, t
+from db.safe_text import visible
 from tui.desk import desk
 from tui.screens.confirm import CANCEL, ConfirmDialog
 from tui.screens.intake.drafts import DraftKeeper
@@ -49,6 +51,30 @@ class Asks(Message):
         self.kind, self.question = kind, question
 
 
+class Revealed(Message):
+    """The full number of a field shown masked, asked for by the advisor (recorded)."""
+
+    def __init__(self, path: str, number: str) -> None:
+        super().__init__()
+        self.path, self.number = path, number
+
+
+class Cutoff(Message):
+    """Cars bought on or before ``day`` should have a first-maintenance date (a setting)."""
+
+    def __init__(self, day: Any) -> None:
+        super().__init__()
+        self.day = day
+
+
+class Theirs(Message):
+    """The archive as another advisor's save left it (after a version conflict)."""
+
+    def __init__(self, data: Any) -> None:
+        super().__init__()
+        self.data = data
+
+
 class FormStage(Vertical):
     """The screen opens the form (``fill``, then ``begin`` once the stage is in front) on
     ``Open``, and starts the next customer on ``Saved``. ``dirty``: typed input not yet
@@ -73,6 +99,8 @@ class FormStage(Vertical):
         self.drafts = DraftKeeper(self, self._draft)
         self._form_mount: tuple[IntakeForm, AwaitMount] | None = None
         self._before_walkaround: Widget | None = None  # where Ctrl+G from the walk-around returns
+        self._title = ""
+        self._cutoff: Any = None  # see Cutoff; until read, the first-maintenance date is not asked for
 
     def compose(self) -> ComposeResult:
         yield Static(Text(""), id="form-title")  # whose work order, always in sight
@@ -82,6 +110,7 @@ class FormStage(Vertical):
         """The program's first frame is on the terminal: build the work order's form now,
         while the advisor reads the screen, rather than before it is drawn."""
         self.call_later(self.form_mounted)
+        _read_cutoff(self)
 
     async def form_mounted(self) -> IntakeForm:
         """The form, mounted on first call (later calls wait for that same mount): a form
@@ -108,7 +137,8 @@ class FormStage(Vertical):
         returning = data.customer.id is not None
         car = data.vehicle.plate or data.vehicle.vin
         title = t("intake.form.title", name=data.customer.name, car=car) if returning else t("intake.form.new_title")
-        self.query_one("#form-title", Static).update(Text(title, style="bold"))
+        self._title = title
+        self.show_missing()
         if not returning and data.vehicle.id is not None:  # found from its plate or VIN
             self.form.note("vehicle.vin", t("intake.form.known_car"))
         return returning
@@ -177,6 +207,27 @@ class FormStage(Vertical):
     def edited(self) -> None:
         self.dirty = True
         self.drafts.write_later()
+        self.show_missing()
+
+    # ---- the standard fields still empty, named while the customer is at the desk
+
+    def show_missing(self) -> None:
+        """The title line, then the standard fields the form leaves empty (cut to the width:
+        the count says how many there are)."""
+        from db.intake.missing import missing_in_form  # with the form, after the first frame
+
+        line = Text(self._title, style="bold")
+        # (the part lines are no standard field, and one may be mounting as this key is handled)
+        labels = missing_in_form(self.form.collect(parts=False), self._cutoff) if self._title else []
+        if labels:
+            line.append("  " + t("intake.form.missing", n=len(labels), fields=listing(labels)))
+        self.query_one("#form-title", Static).update(line)
+
+    @on(Cutoff)
+    def _cutoff_read(self, message: Cutoff) -> None:
+        self._cutoff = message.day
+        if self._title:
+            self.show_missing()
 
     def _draft(self) -> dict[str, Any] | None:
         return {"stage": "form", "data": self.form.collect().to_json()} if self.display else None
@@ -193,6 +244,24 @@ class FormStage(Vertical):
     async def _known(self, message: Known) -> None:
         if await apply_known(self.form, message):
             self.edited()
+
+    # ---- the masked mobile and ID number
+
+    def can_reveal(self) -> bool:
+        """The focused field shows a returning customer's number masked."""
+        return self.form.masked_path(self.screen.focused) is not None
+
+    def reveal(self) -> None:
+        path = self.form.masked_path(self.screen.focused)
+        customer_id = self.form.base.customer.id
+        if path is not None and customer_id is not None:
+            _reveal(self, customer_id, path, desk(self).advisor_id)
+
+    @on(Revealed)
+    def _revealed(self, message: Revealed) -> None:
+        self.form.revealed(message.path, message.number)
+        self.screen.refresh_bindings()  # the reveal key leaves the footer
+        self.notify(t("card.revealed"), timeout=3, markup=False)
 
     def reset(self) -> None:
         """Put away: nothing typed, no draft written."""
@@ -253,12 +322,65 @@ class FormStage(Vertical):
         self._stop_notice()  # the screen starts the next customer
 
     def on_worker_error(self, worker: Any, error: BaseException) -> None:
-        """A refused save (conflict, locked database) keeps the form and its draft as they are."""
+        """A refused save (conflict, locked database) keeps the form and its draft as they are;
+        after a conflict the other advisor's values are read, to be shown beside the form's."""
         if worker.group == "intake-save":  # no next stage for the keys typed after F2
             self.screen.call_later(desk(self).release_keys, replay=False)
+            if isinstance(error, Conflict):
+                base = self.form.base
+                _read_theirs(self, base.vehicle.id, base.customer.id)
         self._stop_notice()
         if self.display:
             self.edited()
+
+    # ---- another advisor saved first: theirs beside mine, the advisor chooses
+
+    @on(Theirs)
+    async def _theirs(self, message: Theirs) -> None:
+        from db.intake.conflict import merge
+
+        merged = merge(self.form.base, self.form.collect(), message.data)
+        await self.form.load(merged.form)
+        self.form.base = merged.base  # the next F2 saves over their version
+        for path in merged.taken:
+            self.form.note(path, t("intake.conflict.taken"))
+        for difference in merged.both:
+            theirs = self.form.shown(difference.path, difference.theirs)
+            self.form.note(difference.path, t("intake.conflict.theirs", value=visible(theirs)))
+        self.edited()
+        self._choose(list(merged.both))
+
+    def _choose(self, left: list[Any]) -> None:
+        """Ask for each field both changed, one after the other: keep mine or take theirs."""
+        if not left:
+            self.notify(t("intake.conflict.done"), timeout=6, markup=False)
+            return
+        difference, rest = left[0], left[1:]
+        theirs, mine = (visible(self.form.shown(difference.path, v)) for v in (difference.theirs, difference.mine))
+        question = Text(t("intake.conflict.ask", field=t(f"intake.f.{difference.path}"), theirs=theirs, mine=mine))
+
+        def answered(value: str | None) -> None:
+            if value == "theirs":
+                self.form.take(difference.path, difference.theirs)
+                self.edited()
+            self._choose(rest)
+
+        self.app.push_screen(ConfirmDialog(question, [("mine", "intake.conflict.keep_mine"),
+                                                      ("theirs", "intake.conflict.take_theirs")]), answered)
+
+
+@db_work(group="intake-cutoff")
+def _read_cutoff(stage: FormStage) -> None:
+    from db.completeness import first_maintenance_cutoff
+
+    stage.post_message(Cutoff(first_maintenance_cutoff()))
+
+
+@db_work(group="intake-theirs")
+def _read_theirs(stage: FormStage, vehicle_id: int | None, customer_id: int | None) -> None:
+    from db.intake.reception import start_for
+
+    stage.post_message(Theirs(start_for(vehicle_id, customer_id)))
 
 
 @db_work(group="intake-save")
@@ -276,6 +398,14 @@ def _save(stage: FormStage, data: IntakeData, advisor_id: int | None) -> None:
         return
     stage.post_message(FormStage.Saved(saved))
     # Conflict and DatabaseProblem reach the app's one handler: a notification, the form kept.
+
+
+@db_work(group="intake-reveal")
+def _reveal(stage: FormStage, customer_id: int, path: str, advisor_id: int | None) -> None:
+    """Posts ``Revealed``: the number as the card's M / I give it, written to the audit log."""
+    from db.archive import reveal
+
+    stage.post_message(Revealed(path, reveal(customer_id, path.removeprefix("customer."), advisor_id)))
 
 
 def start_path(form: IntakeForm, returning: bool) -> str:

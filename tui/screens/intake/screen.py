@@ -36,6 +36,9 @@ class IntakeScreen(DeskScreen):
         Binding("enter", "find_enter", show=False, id="intake.find", priority=True),
         Binding("enter", "proceed", "intake.key.order", id="intake.proceed", priority=True),
         Binding("escape", "back", "key.back", show=False, id="back"),
+        # in a returning customer's masked mobile or ID number (a letter, as the card's M
+        # and I, would be typed into the field); shown in the footer only there
+        Binding("ctrl+r", "reveal", "intake.key.reveal", id="intake.reveal"),
         # today's arrivals under the find field: the focus stays in the field
         Binding("ctrl+o", "receive_arrival", "intake.key.arrival", id="intake.arrival", priority=True),
         # (no description: the arrivals' title line names them, F1 keeps room for the rest)
@@ -54,7 +57,7 @@ class IntakeScreen(DeskScreen):
     # The key's action for each stage: the others are neither run nor shown there.
     ACTION_STAGES = {"save": ("form",), "proceed": ("brief",), "find_enter": ("find",),
                      "section": ("form",), "walkaround": ("form",), "new_archive": ("find", "brief"),
-                     "receive_arrival": ("find",), "arrival": ("find",)}
+                     "receive_arrival": ("find",), "arrival": ("find",), "reveal": ("form",)}
 
     def __init__(self) -> None:
         super().__init__()
@@ -132,6 +135,8 @@ class IntakeScreen(DeskScreen):
             return False
         if action == "print_order" and (self.last_saved is None or not self.find_stage.summary_shown):
             return False
+        if action == "reveal" and (self.stage != "form" or not self.form_stage.can_reveal()):
+            return False
         return stages is None or self.stage in stages
 
     # ---- keys: each goes to its stage
@@ -162,6 +167,9 @@ class IntakeScreen(DeskScreen):
 
     def action_new_archive(self) -> None:
         self.find_stage.new_archive()
+
+    def action_reveal(self) -> None:
+        self.form_stage.reveal()
 
     def action_section(self, step: int) -> None:
         self.form_stage.section(step)
