@@ -33,22 +33,13 @@ from db.connection import writing
 from db.errors import Forbidden, Invalid, NotFound
 from db.i18n import t
 from db.models import Advisor, AdvisorKey, SessionTicket, SignInFailure
+from db.os_account import os_account
 
 LOGIN = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 TICKET_SECONDS = 60  # a session's process redeems its ticket at start, within this
 
 
-# ---- the OS account ------------------------------------------------------------------
-
-def os_account() -> str:
-    """The account this process runs as, from its real uid (not from the environment)."""
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:  # a uid without a passwd entry (some containers)
-        return f"uid{os.getuid()}"
-
+# ---- the station's administrator ----------------------------------------------------
 
 def require_station_admin(database_path: str | None) -> None:
     """The shell's administrator commands (keys, passwords) are for the station's service

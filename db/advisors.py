@@ -5,6 +5,7 @@ from __future__ import annotations
 from db.clock import now
 from db.connection import writing
 from db.models import Advisor
+from db.os_account import os_account
 from db.validate import name as valid_name
 
 ADVISOR = "advisor"
@@ -14,9 +15,7 @@ ROLES = (ADVISOR, MANAGER)
 
 def os_user() -> str:
     """This process's OS account, by its uid: ``LOGNAME``/``USER`` are the caller's to set
-    and never decide who is at the keyboard (db.access.os_account)."""
-    from db.access import os_account
-
+    and never decide who is at the keyboard (db.os_account)."""
     return os_account()
 
 

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from db import clock
 from db.errors import Invalid, Unconfirmed
+from db.lazy_pattern import LazyPattern
 from db.i18n import listing, t
 
 # ---------------------------------------------------------------- normalising
@@ -151,19 +152,19 @@ _PLATE_CHAR = "A-HJ-NP-Z0-9"  # serials use no I or O
 _SPECIAL_ENDINGS = "挂学警港澳领试超"
 _PLATE_RULES = (
     # ordinary: office letter + 5
-    re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{5}}$"),
+    LazyPattern(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{5}}$"),
     # new energy, small cars: D (electric) or F (hybrid) first, then a letter/digit, then 4 digits
-    re.compile(rf"^[{PROVINCES}][A-Z][DF][{_PLATE_CHAR}][0-9]{{4}}$"),
+    LazyPattern(rf"^[{PROVINCES}][A-Z][DF][{_PLATE_CHAR}][0-9]{{4}}$"),
     # new energy, large cars: 5 digits then D or F
-    re.compile(rf"^[{PROVINCES}][A-Z][0-9]{{5}}[DF]$"),
+    LazyPattern(rf"^[{PROVINCES}][A-Z][0-9]{{5}}[DF]$"),
     # trailer, coach, police, Hong Kong / Macau, consulate, test, over-size
-    re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}[{_SPECIAL_ENDINGS}]$"),
+    LazyPattern(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}[{_SPECIAL_ENDINGS}]$"),
 )
 # embassy (使 and six digits: the mission's code and its number) and emergency plates
 # (rescue and fire vehicles: 应急 after four characters)
-_EMBASSY_PLATE = re.compile(r"^使[0-9]{6}$")
-_EMERGENCY_PLATE = re.compile(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}应急$")
-_PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_]")
+_EMBASSY_PLATE = LazyPattern(r"^使[0-9]{6}$")
+_EMERGENCY_PLATE = LazyPattern(rf"^[{PROVINCES}][A-Z][{_PLATE_CHAR}]{{4}}应急$")
+_PLATE_SEPARATORS = LazyPattern(r"[\s·•・.\-_]")
 # What a sheet or a clerk writes for a car without its plate yet: no plate, not a bad one.
 NO_PLATE_WORDS = frozenset({"无", "新车", "未上牌", "暂无", "待上牌", "-", "/", "—", "——", "－",
                             "临牌", "临时牌照", "临时号牌", "无牌", "待办", "新车待上牌", "未挂牌"})
@@ -203,7 +204,7 @@ def plate(text: object) -> str:
 
 # Mainland mobile prefixes in use (MIIT number plan): 13x, 14[5-9], 15x but 154,
 # 16[2567], 17[0-8], 18x, 19x but 194. IoT-only ranges (140-144, 1064…) are not phones.
-_MOBILE = re.compile(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
+_MOBILE = LazyPattern(r"^1(?:3\d|4[5-9]|5[0-35-9]|6[2567]|7[0-8]|8\d|9[0-35-9])\d{8}$")
 
 
 def mobile(text: object) -> str:
@@ -227,11 +228,11 @@ def mobile(text: object) -> str:
     return value
 
 
-_NOTE = re.compile(r"[(\[【〔][^)\]】〕]*[)\]】〕]")
-_PHONE_PARTS = re.compile(r"[/、,;|]+")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
-_SERVICE_LINE = re.compile(r"^([48]00)-?(\d{3})-?(\d{4})$")
-_LOCAL_LINE = re.compile(r"^[2-9]\d{6,7}$")
+_NOTE = LazyPattern(r"[(\[【〔][^)\]】〕]*[)\]】〕]")
+_PHONE_PARTS = LazyPattern(r"[/、,;|]+")
+_LANDLINE = LazyPattern(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
+_SERVICE_LINE = LazyPattern(r"^([48]00)-?(\d{3})-?(\d{4})$")
+_LOCAL_LINE = LazyPattern(r"^[2-9]\d{6,7}$")
 
 
 def landline(text: object) -> str:
@@ -398,13 +399,13 @@ def id_facts(value: str, *, checked: bool = False) -> IdFacts:
 # ---------------------------------------------------------------- dates, money, mileage
 
 _DATE_FORMS = (
-    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    LazyPattern(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$"),
+    LazyPattern(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    LazyPattern(r"^(\d{4})(\d{2})(\d{2})$"),
 )
 
 
-_DATE_TIME = re.compile(r"^(\S+?)(?:[ T]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_DATE_TIME = LazyPattern(r"^(\S+?)(?:[ T]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
 
 
 def date(text: object, field: str = "date") -> dt.date:
@@ -525,7 +526,7 @@ def _symbol(value: str) -> str | None:
 
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
-_PADDING = re.compile(rf"(?<=[{_CJK}·]) +(?=[{_CJK}·])")
+_PADDING = LazyPattern(rf"(?<=[{_CJK}·]) +(?=[{_CJK}·])")
 
 
 def name(text: object, field: str = "name") -> str:

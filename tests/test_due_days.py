@@ -280,6 +280,13 @@ def test_an_archive_of_the_previous_version_upgrades_and_fills_them(backend, req
         close_database()
 
 
+# Queues whose rows are bounded by a short range of days read through an index: their first
+# page may sort that range. The no-show queue holds two days of bookings (a no-show is an
+# open booking past its time or a marked one: three states, so the (status, day, slot)
+# index gives three ranges to merge), at most two days' places of the book.
+SORTS_A_BOUNDED_RANGE = {"no_show"}
+
+
 @pytest.mark.sqlite_only
 def test_counts_and_first_pages_walk_their_indexes(database):
     """Every daily queue's count reads only an index range (no table rows, no scan), and
@@ -292,5 +299,7 @@ def test_counts_and_first_pages_walk_their_indexes(database):
             assert first.startswith("SEARCH t1 USING") and "INDEX" in first, (name, what, plan)
             if what.startswith("count"):
                 assert "COVERING INDEX" in first and len(plan) == 1, (name, what, plan)
+            elif name in SORTS_A_BOUNDED_RANGE:
+                assert not any(step.startswith("SCAN") for step in plan), (name, what, plan)
             else:
                 assert not any("TEMP B-TREE" in step or step.startswith("SCAN") for step in plan), (name, what, plan)

@@ -10,6 +10,7 @@ and what the screen shows, then quits.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -20,6 +21,8 @@ import pytest
 
 from db import advisors
 from db.connection import close_database, open_database
+from tests.tui_helpers import make_app, settle
+from tui import collector
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 HEAVY = ("openpyxl", "pypinyin", "psycopg2", "db.report", "tui.report_render", "asyncssh", "reportlab")
 
 CHILD = r"""
-import json, sys
+import gc, json, sys
 from textual.app import App
 
 import tui.app
@@ -41,7 +44,8 @@ def first_frame(app):
     greeting = app.screen_stack[0].query_one(GreetingBanner).render().plain
     with open(out, "w", encoding="utf-8") as fh:
         json.dump({"modules": sorted(sys.modules), "greeting": greeting,
-                   "screen": type(app.screen).__name__}, fh)
+                   "screen": type(app.screen).__name__, "collecting": gc.isenabled(),
+                   "workers": sorted(w.group for w in app.workers)}, fh)
     app.exit()
 
 tui.app.AdvisorApp.on_ready = first_frame
@@ -85,6 +89,9 @@ def test_the_first_frame_greets_the_advisor_and_loads_nothing_heavy(station, tmp
     # the shell's parser imports the module of the command named, and here none is
     commands = sorted(m for m in loaded if m.startswith("tui.shell.") and not m.startswith("tui.shell._"))
     assert commands == []
+    # nothing runs beside the first frame: no worker (the draft is looked for once it is
+    # drawn), no cycle collection (tui/collector.py: it starts again from that frame)
+    assert shown["workers"] == [] and shown["collecting"] is False
 
 
 def test_a_first_start_loads_nothing_heavy_either(app_db, tmp_path):
@@ -93,3 +100,18 @@ def test_a_first_start_loads_nothing_heavy_either(app_db, tmp_path):
     assert shown["screen"] in ("IntakeScreen", "SignInScreen")
     loaded = set(shown["modules"])
     assert [name for name in HEAVY if name in loaded] == []
+
+
+async def test_the_collector_held_for_the_start_runs_again_from_the_first_frame(app_db):
+    """Held off by the program's start (tui/collector.py), the cycle collector is on again
+    once the first frame is drawn, with what lived then frozen out of its passes."""
+    collector.hold()
+    try:
+        assert not gc.isenabled()
+        app = make_app(app_db)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()  # this test process's objects go back to the collector
+        gc.enable()

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.actions import SkipAction
+from textual._context import active_app
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -16,7 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError, Unconfirmed
 from db.i18n import t
-from tui import wrap
+from tui import collector, wrap
 from tui.guard import DropHidden
 from tui.desk import Desk
 from tui.keys import TranslatedBindings, key_name
@@ -47,6 +48,23 @@ def _screen_bindings() -> list[Binding]:
     ]
 
 
+def _main_screen(main: MainScreen) -> Screen:
+    """A main screen, made when its mode is first shown (the first one as the app starts).
+
+    Textual 8 refreshes the app's styles for a new mode's screen (``App._init_mode`` →
+    ``refresh_css``): it parses every style sheet again from scratch and throws away its
+    cache of parsed sheets, so that the first screen's widgets parse them all a third time;
+    a tenth of the start, for variables that never change here (the app has one theme).
+    What that refresh does that counts, styling the app itself before the screen's widgets
+    take their colours from it, is done here; the screen is then marked as styled.
+    """
+    screen = main.load()()
+    app = active_app.get()
+    app.stylesheet.update(app, animate=False)
+    screen._css_update_count = app._css_update_count
+    return screen
+
+
 class AdvisorApp(TranslatedBindings, App[int]):
     # The reception's styles come with the app's: it is the first screen, and a screen
     # bringing a style sheet of its own makes Textual parse every style sheet again.
@@ -67,7 +85,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
         Binding("enter", "enter_field", show=False, id="field.enter", priority=True),
         *_screen_bindings(),
     ]
-    MODES = {s.id: (lambda s=s: s.load()()) for s in MAIN_SCREENS}
+    MODES = {s.id: (lambda s=s: _main_screen(s)) for s in MAIN_SCREENS}
     DEFAULT_MODE = "intake"  # the screen advisors live in; F9 is the desk's home
 
     def __init__(self, db_target: str, advisor_name: str | None = None, *,
@@ -184,9 +202,16 @@ class AdvisorApp(TranslatedBindings, App[int]):
             self.identify_advisor(self._requested_advisor)
 
     def on_ready(self) -> None:
-        """The first frame is drawn: a moment later the main screen under it may do what
-        it had put off so as not to delay that frame (``after_first_frame``)."""
-        then = getattr(self.screen_stack[0], "after_first_frame", None) if self.screen_stack else None
+        """The first frame is drawn: the main screen under it may start what it had put
+        off so as not to delay that frame, at once (``at_first_frame``: a look-up the
+        advisor may be waiting for) or a moment later (``after_first_frame``: building
+        what is not shown yet)."""
+        collector.release()
+        main = self.screen_stack[0] if self.screen_stack else None
+        now = getattr(main, "at_first_frame", None)
+        if callable(now):
+            now()
+        then = getattr(main, "after_first_frame", None)
         if callable(then):
             self.set_timer(SETTLE_AFTER_FIRST_FRAME, then)
         self.set_timer(PREPARE_BOOK_AFTER_FIRST_FRAME, self.prepare_book_styles)
@@ -271,9 +296,11 @@ class AdvisorApp(TranslatedBindings, App[int]):
     def signing_in(self) -> bool:
         """The sign-in is up: nothing else of the program may be reached until it is
         answered (Ctrl+Q still quits)."""
-        from tui.screens.sign_in import SignInScreen
+        if self.advisor_id is not None:
+            return False
+        from tui.screens.sign_in import SignInScreen  # asked often (check_action): not loaded when known
 
-        return self.advisor_id is None and any(isinstance(s, SignInScreen) for s in self.screen_stack)
+        return any(isinstance(s, SignInScreen) for s in self.screen_stack)
 
     # ---- keys
 

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from inspect import isawaitable
 from typing import Literal
 
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -79,6 +80,19 @@ class DeskScreen(TranslatedBindings, Screen):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    # Styled as its widgets mounted, a moment before it is first shown (see _first_shown).
+    _styles_fresh = True
+
+    @on(events.ScreenResume)
+    def _first_shown(self, event: events.ScreenResume) -> None:
+        """The first time the screen is shown its widgets were styled as they mounted, a
+        moment ago: Textual's restyling of every one of them (``refresh_styles``) would
+        repeat that work on the way to the frame. Later resumes restyle as usual. (A
+        decorated handler: it runs before Textual's own one of the base class.)"""
+        if self._styles_fresh:
+            self._styles_fresh = False
+            event.refresh_styles = False
 
     def on_screen_resume(self) -> None:
         self.refresh_greeting()

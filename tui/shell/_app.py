@@ -8,6 +8,9 @@ import sys
 
 
 def run_app(args: argparse.Namespace) -> int:
+    from tui import collector
+
+    collector.hold()  # until the first frame (AdvisorApp.on_ready): see tui/collector.py
     from db.connection import ArchiveMissing, describe, open_database, resolve_target
     from db.i18n import t
 

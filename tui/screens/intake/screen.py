@@ -64,6 +64,7 @@ class IntakeScreen(DeskScreen):
         super().__init__()
         self.stage = "find"
         self.draft_checked = False
+        self.first_frame_drawn = False
         self.first_frame_shown = False
         self.last_saved = None  # db.intake.reception.SavedIntake of the summary shown
 
@@ -89,6 +90,12 @@ class IntakeScreen(DeskScreen):
         super().on_mount()
         self.find_stage.field.focus()
 
+    def at_first_frame(self) -> None:
+        """Called by the app as soon as its first frame is drawn: the advisor's draft is
+        looked for from now on (a worker started before that frame held it up)."""
+        self.first_frame_drawn = True
+        self._look_for_draft()
+
     def after_first_frame(self) -> None:
         """Called by the app once its first frame is on the terminal: the work order's form
         is built then (``FormStage.form_mounted``), not on the way to that frame; so are
@@ -107,10 +114,14 @@ class IntakeScreen(DeskScreen):
 
     def refresh_greeting(self) -> None:
         super().refresh_greeting()
-        # Once the advisor is known (before the screen is shown, or after a sign-in), look
-        # for a draft, once: after the frame that shows the screen, which it must not delay.
+        self._look_for_draft()
+
+    def _look_for_draft(self) -> None:
+        """Once the advisor is known (before the screen is shown, or after a sign-in), look
+        for a draft, once: not before the program's first frame is drawn, which its
+        worker would delay, and after the frame that shows the screen."""
         advisor_id = desk(self).advisor_id
-        if advisor_id is not None and not self.draft_checked and self.query(FormStage):
+        if advisor_id is not None and self.first_frame_drawn and not self.draft_checked and self.query(FormStage):
             self.draft_checked = True
             self.call_after_refresh(self.form_stage.drafts.look_for, advisor_id)
 
