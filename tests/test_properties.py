@@ -99,10 +99,11 @@ def _intake_paths() -> list[str]:
     for group, form in (("customer", CustomerForm), ("vehicle", VehicleForm), ("order", OrderForm),
                         ("contact", ContactForm)):
         for f in dataclasses.fields(form):
-            if f.name in ("id", "version", "parts", "tags"):
+            if f.name in ("id", "version", "parts", "tags", "walkaround"):
                 continue
             paths.append(f"{group}.{f.name}")
     paths += [f"order.parts.0.{f.name}" for f in dataclasses.fields(PartLine)]
+    paths.append("order.walkaround.valuables")  # the walk-around's one typed field (the rest are choices)
     return paths
 
 

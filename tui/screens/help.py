@@ -67,6 +67,11 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
                     continue
                 if dialog and node is self.app and not binding.priority:
                     continue
+                # A key the screen turns off where the advisor is now (the reception's F2 on
+                # the find field, Ctrl+R away from a masked number) is not offered: the list
+                # says what works here, and stays short enough to keep Ctrl+Q in sight.
+                if node.check_action(binding.action.partition("(")[0], ()) is False:
+                    continue
                 # One line per command: 1-7 "lists" is one entry, not seven.
                 command = (binding.action.partition("(")[0], binding.description)
                 if binding.key in seen_keys or command in seen_commands:
