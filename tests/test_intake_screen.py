@@ -384,6 +384,9 @@ async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_d
         await settle(pilot)
         assert app.screen.query_one("#" + field_id("customer.mobile"), Input).value == "13700001111"
         assert "孙七" in screen_text(app)
+        # the draft's empty part line is not added to the form's own empty one (they piled
+        # up, one more at each resume)
+        assert "配件 2" not in screen_text(app) and app.screen.query_one("#form").part_count == 1
         await pilot.press("escape")  # typed input: asks before throwing it away
         await settle(pilot)
         assert "放弃已输入的内容吗" in screen_text(app)

@@ -169,7 +169,9 @@ class IntakeForm(VerticalScroll):
                 self._set(f"{group}.{f.name}", getattr(form, f.name))
                 self._checked[f"{group}.{f.name}"] = getattr(form, f.name)
         # Part rows are kept (mounting is the slow part of a form); extra ones stay empty.
-        lines = [*data.order.parts, intake.PartLine()]
+        # A draft or a stored order brings its lines; its empty ones are dropped, or each
+        # resume of a draft would add one more empty line to the form's own.
+        lines = [*(line for line in data.order.parts if not line.blank()), intake.PartLine()]
         for n in range(max(len(lines), self.part_count)):
             line = lines[n] if n < len(lines) else intake.PartLine()
             if n >= self.part_count:
