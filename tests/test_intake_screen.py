@@ -395,6 +395,31 @@ async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_d
         assert app.screen.query_one("#" + field_id("customer.name"), Input).value == "孙七"
 
 
+async def test_the_next_form_does_not_keep_the_last_ones_part_lines(app_db):
+    """The form is kept between customers: the part lines the last one needed go with it,
+    and the next work order shows one empty line (they piled up, one per part typed)."""
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        await type_into(pilot, "order.parts.0.name", "机油")
+        await settle(pilot)
+        await type_into(pilot, "order.parts.1.name", "机滤")
+        await settle(pilot)
+        assert app.screen.query_one("#form").part_count == 3
+        await pilot.press("escape", "right", "enter")  # throw the typed input away
+        await settle(pilot)
+        assert "查找档案" in screen_text(app)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        form = app.screen.query_one("#form")
+        assert form.part_count == 1 and len(form.query(".part-row")) == 1
+        await type_into(pilot, "order.parts.0.name", "刹车片")  # the next line opens again
+        await settle(pilot)
+        assert form.part_count == 2 and len(form.query(".part-row")) == 2
+
+
 async def test_escape_asks_only_when_something_was_typed(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -168,16 +168,26 @@ class IntakeForm(VerticalScroll):
                     continue
                 self._set(f"{group}.{f.name}", getattr(form, f.name))
                 self._checked[f"{group}.{f.name}"] = getattr(form, f.name)
-        # Part rows are kept (mounting is the slow part of a form); extra ones stay empty.
+        # Part rows are kept as far as the lines need them (mounting is the slow part of a form).
         # A draft or a stored order brings its lines; its empty ones are dropped, or each
         # resume of a draft would add one more empty line to the form's own.
         lines = [*(line for line in data.order.parts if not line.blank()), intake.PartLine()]
-        for n in range(max(len(lines), self.part_count)):
-            line = lines[n] if n < len(lines) else intake.PartLine()
+        for n, line in enumerate(lines):
             if n >= self.part_count:
                 await self._add_part(line)
             else:
                 self._set_part(n, line)
+        if self.part_count > len(lines):
+            # The last customer's extra lines go: empty rows piled up, one per part the
+            # previous work orders of the session had (issue 15's cosmetic list).
+            extra = [row for row in self.query(PartRow) if row.index >= len(lines)]
+            self.part_count = len(lines)
+            stale = [p for p in (*self._checked, *self._echo)
+                     if p.startswith("order.parts.") and int(p.split(".")[2]) >= len(lines)]
+            for path in stale:
+                self._checked.pop(path, None)
+                self._echo.pop(path, None)
+            await self.query_one("#parts").remove_children(extra)
         show_walkaround(self._widget, data.order.walkaround, data.previous_damage)
         self.show_errors({})
         self.update_total()
