@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
-from db import derived, settings
+from db import derived
 from db import validate as v
 from db.audit import write as audit
 from db.clock import day_now, now, today
@@ -29,7 +29,8 @@ from db.intake import order_facts
 from db.intake.brief import missing_fields
 from db.intake.drafts import discard_draft
 from db.masking import MASKS
-from db.models import Contact, Counter, Customer, Ownership, Vehicle, Visit, VisitPart
+from db.numbering import next_number
+from db.models import Contact, Customer, Ownership, Vehicle, Visit, VisitPart
 from db.queues.car_dates import NextMaintenance, Warranty, mileage_ceiling, mileage_trend, next_maintenance, warranty
 from db.segments import occupation_fields
 from db.versioning import update_versioned
@@ -414,26 +415,8 @@ def total_of(data: IntakeData) -> Decimal | None:
 
 
 def next_work_order_no(day: dt.date) -> str:
-    """The next number in the format of setting ``work_order.format``; call inside ``writing()``.
-
-    The counter's name is the number with sequence 0, so a format with the date starts a
-    new series each day and one without it counts on for ever. Numbers already taken
-    (an imported work order) are skipped.
-    """
-    fmt = settings.get("work_order.format")
-    try:
-        series = "wo:" + fmt.format(date=day, seq=0)
-    except (KeyError, IndexError, ValueError):
-        raise Invalid(t("intake.bad_format", format=fmt), "work_order.format") from None
-    while True:
-        Counter.insert(name=series, value=1).on_conflict(
-            conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}).execute()
-        seq = Counter.get_by_id(series).value
-        number = fmt.format(date=day, seq=seq)
-        if len(number) > 32:
-            raise Invalid(t("intake.bad_format", format=fmt), "work_order.format")
-        if not Visit.select().where(Visit.work_order_no == number).exists():
-            return number
+    """The next number in the format of setting ``work_order.format``; call inside ``writing()``."""
+    return next_number("work_order.format", "wo", Visit.work_order_no, day, "intake.bad_format")
 
 
 # ---------------------------------------------------------------- saving

@@ -4,16 +4,15 @@ issued (and keeps them: a reprint shows the same ones), written to the audit log
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from dataclasses import dataclass
 
-from db import settings
 from db.audit import write as audit
 from db.clock import today
 from db.connection import writing
-from db.errors import Invalid, NotFound
+from db.errors import NotFound
 from db.i18n import t
-from db.models import Counter, Visit
+from db.models import Visit
+from db.numbering import next_number
 
 ACTION = "settle"
 
@@ -25,30 +24,9 @@ class Settlement:
     new: bool  # issued now (False: the visit was settled before)
 
 
-def _counted(name: str) -> int:
-    """Counter ``name`` moved on by one, and its new value."""
-    Counter.insert(name=name, value=1).on_conflict(
-        conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}).execute()
-    return Counter.get_by_id(name).value
-
-
-def _numbers(pattern: str, day: dt.date) -> Iterator[str]:
-    """The pattern's numbers for ``day``, each drawn from the counter of the pattern with
-    its date filled in (a dated pattern restarts each day, an undated one counts on)."""
-    try:
-        counter = "settlement:" + pattern.format(date=day, seq=0)
-    except (KeyError, IndexError, ValueError):
-        raise Invalid(t("papers.bad_settlement_format", format=pattern), "settlement.format") from None
-    while len(number := pattern.format(date=day, seq=_counted(counter))) <= Visit.settlement_no.max_length:
-        yield number
-    raise Invalid(t("papers.bad_settlement_format", format=pattern), "settlement.format")
-
-
 def next_settlement_no(day: dt.date) -> str:
-    """The next number in setting ``settlement.format``; inside ``writing()``. A number
-    some visit already holds (an imported one) is passed over."""
-    taken = lambda number: Visit.select().where(Visit.settlement_no == number).exists()  # noqa: E731
-    return next(n for n in _numbers(settings.get("settlement.format"), day) if not taken(n))
+    """The next number in setting ``settlement.format``; inside ``writing()``."""
+    return next_number("settlement.format", "settlement", Visit.settlement_no, day, "papers.bad_settlement_format")
 
 
 def settle(visit_id: int, advisor_id: int | None = None) -> Settlement:
