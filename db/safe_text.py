@@ -96,21 +96,31 @@ def hidden_in(text: str | None) -> list[str]:
     return list(dict.fromkeys(escape(c) for c in HIDDEN.findall(text)))
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    char = match.group()
-    if char == "\n":  # ``indent``'s own line breaks: a newline in a value is already \n
-        return char
+def json_escape(char: str) -> str:
+    """One hidden character as JSON spells it: ``\\u001b``, ``\\u202e`` (beyond the BMP a
+    surrogate pair, ``\\udb40\\udc41``)."""
     code = ord(char)
     if code < 0x10000:
         return f"\\u{code:04x}"
-    code -= 0x10000  # beyond the BMP: a surrogate pair, as JSON spells it
+    code -= 0x10000
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_visible(text: str, keep: str = "\n") -> str:
+    """``text`` with every hidden character but ``keep`` as its JSON ``\\u`` escape. Such
+    characters can only stand inside a JSON text's strings (its own syntax is ASCII; the
+    line breaks of ``indent`` are kept), where the escape means the very same character:
+    a JSON text stays valid and exact, and any other text shows a visible escape. The
+    shell's last guard on stdout writes this form, so a ``--json`` output is exact even
+    should a command have missed ``dumps``."""
+    if text.isprintable():
+        return text
+    return HIDDEN.sub(lambda m: m.group() if m.group() in keep else json_escape(m.group()), text)
 
 
 def dumps(value: Any, **options: Any) -> str:
     """``json.dumps`` with readable Chinese (``ensure_ascii=False``) and every hidden
     character as a ``\\u`` escape: the values stay exact for a program reading them, and
-    nothing reaches a terminal raw. In JSON such characters can only stand inside strings
-    (its own syntax is ASCII), so escaping them in the finished text is exact."""
-    text = json.dumps(value, ensure_ascii=False, **options)
-    return text if text.isprintable() else HIDDEN.sub(_json_escape, text)
+    nothing reaches a terminal raw (``json.dumps`` escapes C0 but leaves DEL, C1 and
+    U+202E raw)."""
+    return json_visible(json.dumps(value, ensure_ascii=False, **options))

@@ -15,10 +15,15 @@ import unicodedata
 
 import pytest
 
+from db import appointments
+from db.access import add_key
 from db.connection import close_database
+from db.models import Vehicle
 from db.safe_text import HIDDEN, dumps, hidden_in, visible
+from tests import factory
 from tests import queue_factory as make
 from tests.conftest import TODAY
+from tests.serve_support import make_client_key
 from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
 
 CLEAR = "\x1b[2J"  # clears the screen
@@ -249,3 +254,75 @@ async def test_import_screen_shows_an_unknown_header_visibly(database, db_path, 
         assert "备注\\x1b]0;pwned\\x07" in text
         assert_nothing_raw(raw_terminal_output(
             app.screen._compositor.render_update(full=True).render_segments(app.console)))
+
+
+# ---------------------------------------------------------------- every --json output
+
+ODD = "\x7f\x9b\u200b\u2066\U000e0041"  # DEL, a C1 control, zero-width, an isolate, a tag
+JSON_NAME = NAME + ODD
+JSON_RUNS = {  # every shell command that has --json, run as a user would over a hostile archive
+    "find": ["find", "wanghuairen", "--json"],
+    "queues": ["queues", "follow_up", "--json"],
+    "quality": ["quality", "--json"],
+    "report": ["report", "--json"],
+    "appointments": ["appointments", "--day", (TODAY + dt.timedelta(days=1)).isoformat(), "--json"],
+    "book": ["book", "京A12345", "--at", f"{TODAY + dt.timedelta(days=2)} 10:00", "--json"],
+    "keys": ["keys", "list", "--json"],
+}
+
+
+def json_commands() -> set[str]:
+    from tui.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if a.dest == "command").choices
+    found = set()
+    for name, sub in commands.items():
+        for action in sub._actions:
+            if "--json" in action.option_strings:
+                found.add(name)
+            choices = getattr(action, "choices", None)
+            for nested in (choices.values() if isinstance(choices, dict) else ()):  # keys list --json
+                if any("--json" in a.option_strings for a in nested._actions):
+                    found.add(name)
+    return found
+
+
+def test_every_json_command_is_checked_below():
+    """A new command with --json must join JSON_RUNS (and so the test after this one)."""
+    assert json_commands() == set(JSON_RUNS)
+
+
+@pytest.fixture
+def hostile_everywhere(database, db_path, tmp_path):
+    """The hostile station, its customer booked for tomorrow, its advisor (with a key)
+    renamed in the file too: every --json command has a hostile value to print."""
+    hostile_station()
+    manager = factory.advisor("刘洋", role="manager", login="liuyang")
+    add_key(manager.id, manager.id, make_client_key(tmp_path, "liu").with_suffix(".pub").read_text())
+    appointments.book(vehicle_id=Vehicle.get().id, at=dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(9)),
+                      booked_by=manager.id, advisor_id=manager.id, request="保养")
+    close_database()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE customer SET name = ?, home_address = ?", (JSON_NAME, ADDRESS))
+        raw.execute("UPDATE advisor SET name = ?", (JSON_NAME,))
+        raw.execute("UPDATE appointment SET request = ?", (JSON_NAME,))
+        raw.execute("UPDATE visit SET advisor_id = ?", (manager.id,))  # the report's advisor lines
+    return db_path
+
+
+@pytest.mark.parametrize("command", sorted(JSON_RUNS))
+def test_every_json_output_is_valid_exact_and_escaped(hostile_everywhere, command):
+    done = advisor(hostile_everywhere, *JSON_RUNS[command])
+    assert done.returncode == 0, done.stderr
+    text = done.stdout.decode("utf-8")
+    assert not HIDDEN.search(text.replace("\n", "")), repr(text[:500])  # nothing raw, C1 and DEL included
+    assert JSON_NAME in strings(json.loads(text)), text[:1000]  # exact for a program reading it
+
+
+def strings(value) -> set[str]:
+    """Every string a JSON value holds, however deep."""
+    if isinstance(value, str):
+        return {value}
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return set().union(*(strings(item) for item in items))

@@ -19,7 +19,7 @@ from types import ModuleType
 
 from db.errors import AdvisorError
 from db.i18n import set_language, t
-from db.safe_text import LINES, visible
+from db.safe_text import LINES, json_visible
 
 
 def _early_language(argv: list[str]) -> None:
@@ -154,13 +154,16 @@ class SafeOutput:
     report line), a control or invisible character reaches the terminal as a visible
     escape, never raw. Line breaks and tabs pass (tab-separated lists, whose fields are
     made visible by the command itself); so does a carriage return on stderr, where
-    progress lines rewrite themselves."""
+    progress lines rewrite themselves. The escapes are JSON's (``\\u001b``): inside a
+    ``--json`` output that missed ``db.safe_text.dumps`` they mean the very character,
+    so the output stays valid JSON with exact values, and anywhere else they are as
+    visible as ``\\x1b``."""
 
     def __init__(self, stream, keep: str) -> None:
         self._stream, self._keep = stream, keep
 
     def write(self, text: str) -> int:
-        return self._stream.write(visible(text, self._keep))
+        return self._stream.write(json_visible(text, self._keep))
 
     def __getattr__(self, name: str):  # flush, isatty, fileno, encoding, buffer…
         return getattr(self._stream, name)

@@ -7,9 +7,9 @@ writes it down, e.g. nightly from cron)."""
 from __future__ import annotations
 
 import argparse
-import json
 
 from db.i18n import t
+from db.safe_text import dumps
 
 NAME = "appointments"
 HELP_KEY = "cli.appointments.help"
@@ -34,17 +34,17 @@ def run(args: argparse.Namespace) -> int:
     if args.cancel is not None:
         me = advisors.for_os_user()
         booking = appointments.cancel(args.cancel, me.id if me else None, args.reason)
-        print(json.dumps(booking.as_json(), ensure_ascii=False) if args.json else line(booking))
+        print(dumps(booking.as_json()) if args.json else line(booking))
         return 0
     if args.mark_no_shows:
         me = advisors.for_os_user()
         marked = appointments.mark_no_shows(me.id if me else None)
-        print(json.dumps({"marked": marked}) if args.json else t("cli.appointments.marked", n=marked))
+        print(dumps({"marked": marked}) if args.json else t("cli.appointments.marked", n=marked))
         return 0
     day = date(args.day, "day") if args.day else today()
     bookings = appointments.day_list(day)
     if args.json:
-        print(json.dumps([b.as_json() for b in bookings], ensure_ascii=False, indent=1))
+        print(dumps([b.as_json() for b in bookings], indent=1))
         return 0
     if not bookings:
         print(t("cli.appointments.none", day=day.isoformat()))

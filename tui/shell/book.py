@@ -5,10 +5,10 @@ free slots on stderr), 2 anything else (no car or several, outside the hours, pa
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from db.i18n import t
+from db.safe_text import dumps
 
 NAME = "book"
 HELP_KEY = "cli.book.help"
@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         print(t("cli.error", message=exc), file=sys.stderr)
         return 1
     if args.json:
-        print(json.dumps(booking.as_json(), ensure_ascii=False))
+        print(dumps(booking.as_json()))
     else:
         print(line(booking))
     return 0
