@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 import random
+import re
 import sqlite3
 import sys
 import threading
@@ -115,6 +116,72 @@ def _sqlite_path(target: str) -> str | None:
     return target
 
 
+def stored_text(raw: bytes) -> str:
+    """A TEXT value as SQLite gives it. The program writes UTF-8 only, but another tool
+    writing straight into the file can leave bytes that are not (a lone surrogate's
+    ``ED A0 80``, a stray ``FF``): sqlite3's own decoding would then stop every reader of
+    that row with a traceback. Such bytes are kept as the lone surrogates U+DC80–DCFF
+    (``surrogateescape``), which ``db.safe_text`` shows as visible escapes (``\\udcff``)
+    and ``advisor quality`` lists like any other hidden character."""
+    return raw.decode("utf-8", "surrogateescape")
+
+
+def _storable(row: Any) -> Any:
+    """A row of parameters sqlite3 can bind: a lone surrogate (what ``stored_text`` made
+    of bytes that were not UTF-8) written as U+FFFD, the Unicode replacement character."""
+    return tuple("".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in v) if isinstance(v, str) else v
+                 for v in row)
+
+
+def _bindable(row: Any) -> bool:
+    return not any(isinstance(v, str) and not v.isprintable() and _SURROGATE.search(v) for v in row)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class ArchiveCursor(sqlite3.Cursor):
+    """Writing text read by ``stored_text`` back (a search key rebuilt from a name that
+    holds such bytes) would stop at binding with ``UnicodeEncodeError``: the statement is
+    run again with the lone surrogates as U+FFFD (for ``executemany``, from the first row
+    that holds one: the rows before it are done). The normal path costs nothing; the
+    validators refuse such characters where an advisor types them, so only values derived
+    from a stored one are written this way."""
+
+    def execute(self, sql, parameters=()):  # noqa: ANN001, ANN201 - sqlite3's signature
+        try:
+            return super().execute(sql, parameters)
+        except UnicodeEncodeError:
+            if isinstance(parameters, dict):
+                return super().execute(sql, dict(zip(parameters, _storable(parameters.values()))))
+            return super().execute(sql, _storable(parameters))
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: ANN001, ANN201
+        rows = seq_of_parameters if isinstance(seq_of_parameters, (list, tuple)) else list(seq_of_parameters)
+        try:
+            return super().executemany(sql, rows)
+        except UnicodeEncodeError:
+            first = next(i for i, row in enumerate(rows) if not _bindable(row))
+            return super().executemany(sql, [_storable(row) for row in rows[first:]])
+
+
+class ArchiveConnection(sqlite3.Connection):
+    """The SQLite archive's connection: text read by ``stored_text``, ``ArchiveCursor``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.text_factory = stored_text
+
+    def cursor(self, factory=ArchiveCursor):  # noqa: ANN001, ANN201
+        return super().cursor(factory)
+
+    def execute(self, sql, parameters=()):  # noqa: ANN001, ANN201
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql, seq_of_parameters):  # noqa: ANN001, ANN201
+        return self.cursor().executemany(sql, seq_of_parameters)
+
+
 def make_database(target: str, create: bool = True) -> Database:
     """Build (not connect) the peewee database for a path or URL. A SQLite file is
     checked first (``_check_sqlite_file``); a new one is created, readable by its owner
@@ -123,7 +190,7 @@ def make_database(target: str, create: bool = True) -> Database:
     if path is not None:
         if path != ":memory:":
             _check_sqlite_file(Path(path), create)
-        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE",
+        return SqliteDatabase(path, pragmas=SQLITE_PRAGMAS, lock_type="IMMEDIATE", factory=ArchiveConnection,
                               timeout=BUSY_TIMEOUT_MS / 1000)
     parsed = urlparse(target)
     if parsed.scheme in ("postgres", "postgresql"):
