@@ -24,7 +24,7 @@ from tests import factory
 from tests import queue_factory as make
 from tests.conftest import TODAY
 from tests.serve_support import make_client_key
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
 
 CLEAR = "\x1b[2J"  # clears the screen
 TITLE = "\x1b]0;pwned\x07"  # sets the terminal's title (OSC 0 … BEL)
@@ -243,7 +243,7 @@ def test_import_echoes_an_unknown_header_visibly(database, db_path, tmp_path):
 
 
 async def test_import_screen_shows_an_unknown_header_visibly(database, db_path, tmp_path):
-    from tests.tui_helpers import steps
+
 
     path = sales_sheet(tmp_path)
     close_database()
@@ -326,3 +326,96 @@ def strings(value) -> set[str]:
         return {value}
     items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     return set().union(*(strings(item) for item in items))
+
+
+# ---------------------------------------------------------------- bytes that are not UTF-8
+
+NOT_UTF8 = "E78E8B" + "EDA080" + "FF"  # 王, a lone surrogate as UTF-8 would spell it, a stray byte
+SHOWN_NOT_UTF8 = "王\\udced\\udca0\\udc80\\udcff"
+
+
+@pytest.fixture
+def not_utf8_db(database, db_path):
+    """Another tool wrote bytes into the name that no UTF-8 reader accepts."""
+    hostile_station()
+    close_database()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute(f"UPDATE customer SET name = CAST(X'{NOT_UTF8}' AS TEXT)")
+    return db_path
+
+
+def test_bytes_that_are_not_utf8_are_shown_not_a_traceback(not_utf8_db):
+    found = advisor(not_utf8_db, "find", "13800138000")
+    assert found.returncode == 0, found.stderr
+    assert_shown(found.stdout, SHOWN_NOT_UTF8)
+    found = advisor(not_utf8_db, "find", "13800138000", "--json")
+    assert json.loads(assert_shown(found.stdout))[0]["name"] == "王\udced\udca0\udc80\udcff"
+    quality = advisor(not_utf8_db, "quality")
+    assert quality.returncode == 0, quality.stderr
+    assert_shown(quality.stdout, f"{SHOWN_NOT_UTF8} · 姓名")
+
+
+def test_a_save_beside_bytes_that_are_not_utf8_keeps_them(not_utf8_db):
+    """Another field of that customer is saved; the search keys rebuilt from the name are
+    written with U+FFFD for what could not be read, the name's own bytes stay as they were."""
+    from db import archive
+    from db.connection import open_database, resolve_target
+    from db.models import Customer
+
+    open_database(resolve_target(str(not_utf8_db)))
+    customer = Customer.get()
+    archive.update_customer(customer.id, customer.version, {"occupation": "教师"}, None)
+    close_database()
+    with sqlite3.connect(not_utf8_db) as raw:
+        name, key, occupation = raw.execute("SELECT hex(name), name_key, occupation FROM customer").fetchone()
+    assert (name, occupation) == (NOT_UTF8, "教师")
+    assert key.startswith("王") and "\ufffd" in key
+
+
+# ---------------------------------------------------------------- every screen that lists stored text
+
+DROPPED = re.compile(r"(?<!\\x1b)\]0;pwned")  # what the screen's last guard leaves of a missed value
+
+
+@pytest.fixture
+def hostile_book(database, db_path):
+    """The hostile station with a booking today (the home screen's arrivals) and tomorrow
+    (the book opens there), for an advisor and with a request that are hostile too."""
+    hostile_station()
+    factory.advisor("刘洋", role="manager")
+    other = factory.advisor("王顾问")
+    car = Vehicle.get()
+    for days in (1, 2):  # booked ahead (a past time is refused), then moved in the file
+        appointments.book(vehicle_id=car.id, at=dt.datetime.combine(TODAY + dt.timedelta(days=days), dt.time(16)),
+                          booked_by=other.id, advisor_id=other.id, request="保养")
+    make.prospect(name="李四")
+    close_database()
+    poison(db_path)
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("UPDATE appointment SET day = date(day, '-1 day')")
+        raw.execute("UPDATE advisor SET name = ? WHERE id = ?", (f"王{TITLE}顾问", other.id))
+        raw.execute("UPDATE appointment SET request = ?", (f"保养{TITLE}",))
+        raw.execute("UPDATE prospect SET name = ?", (NAME,))
+    return db_path
+
+
+async def test_the_book_and_the_arrivals_show_escapes_not_what_the_guard_left(hostile_book):
+    """Values the screen's guard would catch are painted as escapes by the screen itself:
+    the home screen's arrivals (name and request), the book's grid, title line (the
+    advisors) and detail, F6's list."""
+    app = make_app(hostile_book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for keys, wanted in (((), "王\\x1b"), ((), "保养\\x1b]0;"), (("f12",), "王\\x1b]0;pwned\\x07顾问"),
+                             (("f6",), "王\\x1b")):
+            await steps(pilot, *keys)
+            text = await screen_text_when(pilot, wanted)
+            assert wanted in text and not DROPPED.search(text), text
+            assert_nothing_raw(raw_terminal_output(
+                app.screen._compositor.render_update(full=True).render_segments(app.console)))
+        await steps(pilot, "f12")
+        for _ in range(20):  # down the grid to the booking at 16:00: its detail under the grid
+            if "#2 16:00" in (text := screen_text(app)):
+                break
+            await steps(pilot, "down")
+        assert f"#2 16:00 京A12345 {SHOWN_NAME}" in text and not DROPPED.search(text), text

@@ -22,6 +22,7 @@ from db.appointments import DayGrid, at_of, at_text, slot_text
 from db.clock import today
 from db.errors import AdvisorError, Invalid
 from db.i18n import t
+from db.safe_text import LINES, visible
 from tui.book_request import BookRequest
 from tui.keys import TranslatedBindings, help_binding
 from tui.screens.base import DeskScreen, cancel_form
@@ -157,7 +158,7 @@ class BookScreen(DeskScreen):
         title.append("  " + t("book.held", held=held, capacity=capacity))
         for name, count in grid.load:
             title.append("  ")
-            title.append(name or t("book.any_advisor"))  # a name: plain text
+            title.append(visible(name) if name else t("book.any_advisor"))  # a name: plain text, escapes shown
             title.append(f" {count}" + (f"/{grid.hours.per_advisor_day}" if name else ""))
         # one line: a busy day's advisors are cut at the edge rather than push the grid down
         title.truncate(max(20, (self.query_one("#book-title", Static).size.width or 80) - 1), overflow="ellipsis")
@@ -167,7 +168,7 @@ class BookScreen(DeskScreen):
         elif self.request is not None:
             title.append("\n")
             title.append(t("book.booking_for"), style="bold reverse")
-            title.append(" " + self.request.label)
+            title.append(" " + visible(self.request.label))
         self.query_one("#book-title", Static).update(title)
 
     def action_day(self, delta: int) -> None:
@@ -199,9 +200,9 @@ class BookScreen(DeskScreen):
             detail.update(Text(t("book.free_place", at=start)))
             return
         text = Text(f"#{b.id} {start} ", style="bold")
-        text.append(b.plate or "-")
+        text.append(visible(b.plate or "-"))
         text.append(" ")
-        text.append(b.name)
+        text.append(visible(b.name))
         text.append("  " + t(f"book.status.{b.status}"), style="bold")
         if b.overbooked:
             text.append(" " + t("book.overbooked"), style="bold")
@@ -211,7 +212,7 @@ class BookScreen(DeskScreen):
         if b.late:
             text.append("  " + t("book.late"), style="bold")
         text.append("\n" + t("book.request") + " ", style="bold")
-        text.append(b.request or "-")  # as the customer said it: plain text
+        text.append(visible(b.request or "-", LINES))  # as the customer said it: plain text
         detail.update(text)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -356,7 +357,7 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
             yield Static(Text(t("book.dialog_title", at=at_text(self.at)), style="bold"))
             yield Static(Text(t("book.prospect_car") if self.for_prospect else t("book.car")), classes="label")
             if self.request is not None:
-                yield Static(Text(self.request.label), id="book-car-chosen")  # a name: plain text
+                yield Static(Text(visible(self.request.label)), id="book-car-chosen")  # a name: plain text
             else:
                 yield TextField(id="book-car", help_key="book.help.car", max_length=40, enter_moves_on=True)
             if self.for_prospect:
@@ -459,7 +460,7 @@ class CancelDialog(TranslatedBindings, ModalScreen[object]):
     def compose(self) -> ComposeResult:
         with Vertical(id="book-cancel", classes="book-dialog"):
             title = Text(t("book.cancel_title", at=at_text(self.booking.at)) + " ", style="bold")
-            title.append(f"{self.booking.plate or '-'} {self.booking.name}")
+            title.append(visible(f"{self.booking.plate or '-'} {self.booking.name}"))
             yield Static(title)
             yield Static(Text(t("book.reason")), classes="label")
             yield TextField(id="book-reason", help_key="book.help.reason", max_length=200)

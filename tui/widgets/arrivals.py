@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from db.i18n import t
+from db.safe_text import visible
 
 ROWS = 5  # arrivals shown under the find field at 80×24; the title says how many in all
 
@@ -54,16 +55,16 @@ class ArrivalsBoard(Static):
         for index in range(first, min(first + ROWS, len(self.bookings))):
             booking = self.bookings[index]
             line = Text(f"{booking.at:%H:%M} ")
-            line.append(booking.plate or "-")  # customer values as Text, never markup
+            line.append(visible(booking.plate or "-"))  # customer values as Text (never markup), escapes shown
             line.append(" ")
-            line.append(booking.name)
+            line.append(visible(booking.name))
             state = t("book.status.confirmed") if booking.status == "confirmed" else t("arrivals.unconfirmed")
             line.append("  " + state, style=self._style("confirmed") if booking.status == "confirmed" else "")
             if booking.late:
                 line.append(" " + t("book.late"), style=self._style("late"))
             line.append("  " + t("book.waiting" if booking.waiting else "book.drop_off"))  # who needs a seat
             line.append("  ")
-            line.append(" ".join((booking.request or "").split()))
+            line.append(visible(" ".join((booking.request or "").split())))
             line.truncate(width, overflow="ellipsis")
             if index == self.cursor:
                 line.stylize(self._style("cursor"))

@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from db.appointments import DayGrid, slot_text
 from db.i18n import t
+from db.safe_text import visible
 from tui.keys import TranslatedBindings
 
 TIME_CELLS = 6  # "09:00 "
@@ -154,8 +155,9 @@ class BookGrid(TranslatedBindings, ScrollView, can_focus=True):
             text = Text(t("book.grid.free"), style=self._style("free"))
         else:
             mark = "*" if booking.overbooked else MARKS.get(booking.status, " ")
-            # Customer values as Text, never markup.
-            text = Text.assemble((mark, self._style(booking.status)), booking.plate or "-", " ", booking.name)
+            # Customer values as Text, never markup, shown by db.safe_text's rule.
+            text = Text.assemble((mark, self._style(booking.status)), visible(booking.plate or "-"), " ",
+                                 visible(booking.name))
             if booking.late:
                 text.stylize(self._style("past"))
         text.truncate(cells, overflow="ellipsis", pad=True)
