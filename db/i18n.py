@@ -15,13 +15,15 @@ table keeps the catalogue importable as plain source and checkable by tests.
 
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import importlib
 import os
 import pkgutil
 from collections.abc import Iterable
 from functools import lru_cache
 
-from db.safe_text import LINES, visible_value
+from db.safe_text import LINES, visible
 
 LANGUAGES = ("zh", "en")
 _language = "zh"
@@ -85,7 +87,18 @@ def t(key: str, /, **values: object) -> str:
     text = en if _language == "en" else zh
     if not values:
         return text
-    return text.format(**{name: visible_value(value, LINES) for name, value in values.items()})
+    return text.format(**{name: _filled(value) for name, value in values.items()})
+
+
+_AS_IS = (int, float, decimal.Decimal, dt.date, dt.time, dt.timedelta)  # their format specs ({n:,}) kept
+
+
+def _filled(value: object) -> object:
+    """A value as ``t`` fills it in: numbers and dates as they are, anything else (a
+    string, a path, an exception, a name's object) as its text shown by the rule."""
+    if value is None or isinstance(value, _AS_IS):
+        return value
+    return visible(value if isinstance(value, str) else str(value), LINES)
 
 
 def has(key: str) -> bool:

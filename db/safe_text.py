@@ -84,11 +84,6 @@ def visible(text: str, keep: str = "") -> str:
     return HIDDEN.sub(_escape_match, text)
 
 
-def visible_value(value: Any, keep: str = "") -> Any:
-    """``visible`` for strings; anything else (a number, a date, None) as it is."""
-    return visible(value, keep) if isinstance(value, str) else value
-
-
 def hidden_in(text: str | None) -> list[str]:
     """The distinct hidden characters of ``text`` as escapes, in order of appearance."""
     if not text or text.isprintable():

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -150,6 +151,10 @@ def test_messages_filled_with_a_value_show_its_escapes():
     assert SHOWN_NAME in text
     assert_nothing_raw(text)
     assert t("cli.error", message="两行\n说明").endswith("两行\n说明")
+    # Not only strings: a path, an exception are filled in as their text, by the same rule.
+    text = t("cli.export.done", rows="1", path=Path(f"/tmp/list{TITLE}.csv"))
+    assert "list\\x1b]0;pwned\\x07.csv" in text
+    assert_nothing_raw(t("cli.error", message=OSError(f"cannot open {NAME}")))
 
 
 async def test_what_a_screen_misses_never_reaches_the_terminal(hostile_db):
