@@ -28,7 +28,8 @@ from peewee import Database, PostgresqlDatabase, SqliteDatabase
 
 from db import desks, settings
 from db.clock import now, today
-from db.connection import IDENTITY_KEY, SQLITE_HEADER, _sqlite_path, default_path, runner, translate
+from db.connection import (IDENTITY_KEY, SQLITE_HEADER, _sqlite_path, check_restore_target, default_path, runner,
+                           translate)
 from db.errors import AdvisorError, DatabaseProblem
 from db.files import create_private
 from db.i18n import t
@@ -263,6 +264,7 @@ def restore(source: str | os.PathLike, target: str | os.PathLike,
         raise DatabaseProblem(t("restore.pg_manual", file=source))
     target_path = Path(target_path_text)
     check_archive(source)
+    check_restore_target(target_path)
     if target_path.exists() and target_path.resolve() == source.resolve():
         raise DatabaseProblem(t("backup.same_file", path=source))
     with desks.alone(target_path):

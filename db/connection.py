@@ -249,6 +249,34 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
 
 
+def check_restore_target(path: Path) -> None:
+    """What ``advisor restore`` may put a backup in place of: this program's archive (a
+    damaged one too, which is why a restore is run: a SQLite file whose tables cannot be
+    read is set aside whole), or no file yet in a folder that exists. Refused, before
+    anything is touched: a missing folder, an empty file, a file that is not SQLite, and
+    another program's database, which a restore would otherwise rename away and replace
+    by an archive under the name that program opens."""
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise ArchiveMissing(t("db.missing_folder", path=path, folder=path.parent))
+        return
+    if path.is_dir():
+        raise DatabaseProblem(t("db.is_directory", path=path))
+    if not path.stat().st_size:
+        raise DatabaseProblem(t("db.empty_file", path=path))
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise DatabaseProblem(t("db.not_a_database", path=path))
+    try:
+        ours = _identify(path, "?mode=ro")
+    except sqlite3.Error as exc:
+        if _is_busy(exc):
+            raise DatabaseProblem(t("db.locked")) from None
+        return  # damaged beyond reading its tables: whose it was cannot be told, and it is set aside whole
+    if not ours:
+        raise DatabaseProblem(t("db.not_ours", path=path))
+
+
 def is_our_archive(path: Path) -> bool:
     """This program's archive: our ``application_id``, or none at all (an archive of an
     earlier version) with our migration table, its first migration, and our tables.

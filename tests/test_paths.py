@@ -254,3 +254,26 @@ def test_postgres_empty_or_foreign_databases_are_not_archives(pg_server):
         conn.close()
     done = advisor("--db", url, "queues")
     assert done.returncode == 2 and "另一个程序的数据库" in done.stderr
+
+
+def test_restore_never_puts_a_backup_in_place_of_what_is_not_an_archive(tmp_path, out):
+    """A restore renames the file at --db aside and puts the backup under its name: over
+    another program's database, an empty file or a text file that would hand that name
+    to an archive. Each is refused with exit 2, untouched, nothing created beside it."""
+    source = out / "station.sqlite"
+    assert advisor("--db", str(source), "demo", "--customers", "5").returncode == 0
+    backup = out / "copy.sqlite"
+    assert advisor("--db", str(source), "backup", str(backup)).returncode == 0
+    theirs = tmp_path / "theirs.sqlite"
+    with sqlite3.connect(theirs) as conn:
+        conn.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY, total REAL)")
+    conn.close()
+    (tmp_path / "empty.sqlite").touch()
+    (tmp_path / "notes.sqlite").write_text("not a database\n")
+    before = {p.name: digest(p) for p in tmp_path.iterdir() if p.is_file()}
+    for name, says in (("theirs.sqlite", "另一个程序的数据库"), ("empty.sqlite", "空文件"),
+                       ("notes.sqlite", "不是本程序的数据库文件"), ("typo/station.sqlite", "不存在")):
+        done = advisor("--db", str(tmp_path / name), "restore", str(backup))
+        assert done.returncode == 2 and says in done.stderr, (name, done.stdout, done.stderr)
+    assert {p.name: digest(p) for p in tmp_path.iterdir() if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty.sqlite", "notes.sqlite", "out", "theirs.sqlite"]
