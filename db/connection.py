@@ -217,15 +217,7 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
     missing file is created (empty, mode 0600: the WAL and shared-memory files SQLite adds
     take the same mode) when ``create``, else refused."""
     if path.exists():
-        if path.is_dir():
-            raise DatabaseProblem(t("db.is_directory", path=path))
-        if not os.access(path, os.R_OK):
-            raise DatabaseProblem(t("db.unreadable", path=path))
-        if not path.stat().st_size:
-            raise DatabaseProblem(t("db.empty_file", path=path))
-        with open(path, "rb") as fh:
-            if fh.read(16) != SQLITE_HEADER:
-                raise DatabaseProblem(t("db.not_a_database", path=path))
+        _refuse_what_is_not_sqlite(path)
         if not is_our_archive(path):
             raise DatabaseProblem(t("db.not_ours", path=path))
         if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
@@ -249,6 +241,19 @@ def _check_sqlite_file(path: Path, create: bool) -> None:
         raise DatabaseProblem(t("db.cannot_create", path=path, reason=exc.strerror or exc)) from None
 
 
+def _refuse_what_is_not_sqlite(path: Path) -> None:
+    """A folder, an unreadable or empty file, a file without SQLite's header: refused."""
+    if path.is_dir():
+        raise DatabaseProblem(t("db.is_directory", path=path))
+    if not os.access(path, os.R_OK):
+        raise DatabaseProblem(t("db.unreadable", path=path))
+    if not path.stat().st_size:
+        raise DatabaseProblem(t("db.empty_file", path=path))
+    with open(path, "rb") as fh:
+        if fh.read(16) != SQLITE_HEADER:
+            raise DatabaseProblem(t("db.not_a_database", path=path))
+
+
 def check_restore_target(path: Path) -> None:
     """What ``advisor restore`` may put a backup in place of: this program's archive (a
     damaged one too, which is why a restore is run: a SQLite file whose tables cannot be
@@ -260,13 +265,7 @@ def check_restore_target(path: Path) -> None:
         if not path.parent.is_dir():
             raise ArchiveMissing(t("db.missing_folder", path=path, folder=path.parent))
         return
-    if path.is_dir():
-        raise DatabaseProblem(t("db.is_directory", path=path))
-    if not path.stat().st_size:
-        raise DatabaseProblem(t("db.empty_file", path=path))
-    with open(path, "rb") as fh:
-        if fh.read(16) != SQLITE_HEADER:
-            raise DatabaseProblem(t("db.not_a_database", path=path))
+    _refuse_what_is_not_sqlite(path)
     try:
         ours = _identify(path, "?mode=ro")
     except sqlite3.Error as exc:
