@@ -424,3 +424,18 @@ async def test_the_book_and_the_arrivals_show_escapes_not_what_the_guard_left(ho
                 break
             await steps(pilot, "down")
         assert f"#2 16:00 京A12345 {SHOWN_NAME}" in text and not DROPPED.search(text), text
+
+
+async def test_a_toast_is_plain_text_whoever_raises_it(database, db_path):
+    """A toast filled with a stored plate or name that holds '[' (the catalogue has no
+    markup): shown as it is, from the app or any widget, never parsed (a '[/b]' would stop
+    the program with a MarkupError, a '[link=…]' make a link)."""
+    factory.advisor("刘洋", role="manager")
+    close_database()
+    app = make_app(db_path)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.screen.notify("已预约 京A[/b]", timeout=30)  # Widget.notify asks for markup by default
+        app.notify('[link="http://x"]王芳[/link]', timeout=30)
+        text = await screen_text_when(pilot, "京A[/b]", '[link="http://x"]王芳[/link]')
+        assert "京A[/b]" in text and '[link="http://x"]王芳[/link]' in text, text

@@ -112,6 +112,14 @@ class AdvisorApp(TranslatedBindings, App[int]):
 
     # ---- moving between fields
 
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast, the app's own and any widget's (``Widget.notify`` comes here asking
+        for markup by default), is plain text: the messages are the catalogue's, filled
+        with names, plates and paths that may hold ``[`` (``京A[/b]`` would stop the
+        program with a MarkupError, ``[link=…]`` make a link). The catalogue has no markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
     def action_next_field(self) -> None:
         if getattr(self.focused, "takes_tab", False):
             raise SkipAction()  # a widget moving within itself (the book's places)
@@ -407,6 +415,7 @@ class AdvisorApp(TranslatedBindings, App[int]):
 
 
 if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
     # Screens see the app as a Desk (tui/desk.py): a type checker holds AdvisorApp to it here.
     _DESK: type[Desk] = AdvisorApp
 
