@@ -398,7 +398,7 @@ def hostile_book(database, db_path):
     poison(db_path)
     with sqlite3.connect(db_path) as raw:
         raw.execute("UPDATE appointment SET day = date(day, '-1 day')")
-        raw.execute("UPDATE advisor SET name = ? WHERE id = ?", (f"王{TITLE}顾问", other.id))
+        raw.execute("UPDATE advisor SET name = ? WHERE id = ?", (f"王{TITLE}顾问[/b]", other.id))
         raw.execute("UPDATE appointment SET request = ?", (f"保养{TITLE}",))
         raw.execute("UPDATE prospect SET name = ?", (NAME,))
     return db_path
@@ -439,3 +439,32 @@ async def test_a_toast_is_plain_text_whoever_raises_it(database, db_path):
         app.notify('[link="http://x"]王芳[/link]', timeout=30)
         text = await screen_text_when(pilot, "京A[/b]", '[link="http://x"]王芳[/link]')
         assert "京A[/b]" in text and '[link="http://x"]王芳[/link]' in text, text
+
+
+async def test_the_audit_logs_advisor_choice_shows_names_as_plain_text(hostile_book):
+    """The manager's audit log offers the advisors by name: a stored name holding an escape
+    sequence and a '[/b]' is shown with its escapes, as written (a choice parsed as markup
+    stopped the screen with a MarkupError)."""
+    from textual.widgets import Select
+
+    app = make_app(hostile_book)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f8", "ctrl+o")
+        app.set_focus(app.screen.query_one("#audit-advisor", Select))
+        await steps(pilot, "enter")  # the choice opens
+        text = await screen_text_when(pilot, "王\\x1b]0;pwned\\x07顾问[/b]")
+        assert "王\\x1b]0;pwned\\x07顾问[/b]" in text and not DROPPED.search(text), text
+
+
+async def test_the_segment_choice_shows_a_stored_district_with_its_escapes(hostile_db):
+    """F5's segment choice lists the districts the customers live in, as stored."""
+    with sqlite3.connect(hostile_db) as raw:
+        raw.execute("UPDATE customer SET district = ?", (f"朝阳区{TITLE}",))
+    app = make_app(hostile_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await steps(pilot, "f5", "c")
+        for _ in range(60):  # down the list to the districts
+            if "朝阳区\\x1b" in (text := screen_text(app)):
+                break
+            await steps(pilot, "down")
+        assert "朝阳区\\x1b]0;pwned\\x07" in text and not DROPPED.search(text), text

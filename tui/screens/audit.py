@@ -52,7 +52,7 @@ class AuditScreen(ManagerScreen):
             self.report = report
 
     class Loaded(Message):
-        def __init__(self, page: object, advisors: list[tuple[str, int]] | None) -> None:
+        def __init__(self, page: object, advisors: list[tuple[Text, int]] | None) -> None:
             super().__init__()
             self.page = page
             self.advisors = advisors
@@ -112,7 +112,7 @@ class AuditScreen(ManagerScreen):
     @db_work(group="audit-load")
     def _load(self, flt: object, offset: int, actor_id: int | None, first: bool) -> None:
         page = auditlog.page(actor_id, flt, offset)
-        advisors = [(a.name, a.id) for a in list_advisors()] if first else None
+        advisors = [(Text(visible(a.name)), a.id) for a in list_advisors()] if first else None  # names: plain text
         self.post_message(self.Loaded(page, advisors))
 
     @db_work(group="audit-chain")
