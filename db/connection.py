@@ -126,6 +126,9 @@ def stored_text(raw: bytes) -> str:
     return raw.decode("utf-8", "surrogateescape")
 
 
+_UNDECODABLE = "Could not decode to UTF-8"  # sqlite3's OperationalError for such a row
+
+
 def _storable(row: Any) -> Any:
     """A row of parameters sqlite3 can bind: a lone surrogate (what ``stored_text`` made
     of bytes that were not UTF-8) written as U+FFFD, the Unicode replacement character."""
@@ -148,7 +151,10 @@ class ArchiveCursor(sqlite3.Cursor):
     validators refuse such characters where an advisor types them, so only values derived
     from a stored one are written this way."""
 
+    _query: tuple[str, Any] | None = None  # a SELECT just run, nothing fetched from it yet
+
     def execute(self, sql, parameters=()):  # noqa: ANN001, ANN201 - sqlite3's signature
+        self._query = (sql, parameters) if sql.lstrip()[:6].upper() in ("SELECT", "WITH") else None
         try:
             return super().execute(sql, parameters)
         except UnicodeEncodeError:
@@ -164,13 +170,57 @@ class ArchiveCursor(sqlite3.Cursor):
             first = next(i for i, row in enumerate(rows) if not _bindable(row))
             return super().executemany(sql, [_storable(row) for row in rows[first:]])
 
+    # Reading: sqlite3 decodes text in C, at full speed; a row it cannot decode raises
+    # before the statement steps past it, so that one row is read again by ``stored_text``
+    # (a text factory on every value would cost reading twice as much). ``fetchall`` of a
+    # query not yet read from stays in C and, on such a row, runs the query again.
+
+    def fetchone(self):  # noqa: ANN201
+        self._query = None
+        try:
+            return super().fetchone()
+        except sqlite3.OperationalError as exc:
+            if _UNDECODABLE not in str(exc):
+                raise
+            self.connection.text_factory = stored_text
+            try:
+                return super().fetchone()
+            finally:
+                self.connection.text_factory = str
+
+    def __next__(self):  # noqa: ANN204
+        row = self.fetchone()
+        if row is None:
+            raise StopIteration
+        return row
+
+    def fetchmany(self, size: int | None = None):  # noqa: ANN201
+        rows = []
+        for _ in range(self.arraysize if size is None else size):
+            row = self.fetchone()
+            if row is None:
+                break
+            rows.append(row)
+        return rows
+
+    def fetchall(self):  # noqa: ANN201
+        query, self._query = self._query, None
+        if query is None:
+            return list(iter(self.fetchone, None))
+        try:
+            return super().fetchall()
+        except sqlite3.OperationalError as exc:
+            if _UNDECODABLE not in str(exc):
+                raise
+        self.connection.text_factory = stored_text
+        try:
+            return super().execute(*query).fetchall()
+        finally:
+            self.connection.text_factory = str
+
 
 class ArchiveConnection(sqlite3.Connection):
-    """The SQLite archive's connection: text read by ``stored_text``, ``ArchiveCursor``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.text_factory = stored_text
+    """The SQLite archive's connection: its cursors are ``ArchiveCursor``."""
 
     def cursor(self, factory=ArchiveCursor):  # noqa: ANN001, ANN201
         return super().cursor(factory)
