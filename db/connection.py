@@ -175,18 +175,23 @@ class ArchiveCursor(sqlite3.Cursor):
     # (a text factory on every value would cost reading twice as much). ``fetchall`` of a
     # query not yet read from stays in C and, on such a row, runs the query again.
 
+    def _again(self, read: Callable[[], Any], exc: sqlite3.OperationalError) -> Any:
+        """``read`` once more with ``stored_text`` decoding, after ``exc`` (re-raised when
+        it is about something else than text that is not UTF-8)."""
+        if _UNDECODABLE not in str(exc):
+            raise exc
+        self.connection.text_factory = stored_text
+        try:
+            return read()
+        finally:
+            self.connection.text_factory = str
+
     def fetchone(self):  # noqa: ANN201
         self._query = None
         try:
             return super().fetchone()
         except sqlite3.OperationalError as exc:
-            if _UNDECODABLE not in str(exc):
-                raise
-            self.connection.text_factory = stored_text
-            try:
-                return super().fetchone()
-            finally:
-                self.connection.text_factory = str
+            return self._again(super().fetchone, exc)
 
     def __next__(self):  # noqa: ANN204
         row = self.fetchone()
@@ -210,13 +215,7 @@ class ArchiveCursor(sqlite3.Cursor):
         try:
             return super().fetchall()
         except sqlite3.OperationalError as exc:
-            if _UNDECODABLE not in str(exc):
-                raise
-        self.connection.text_factory = stored_text
-        try:
-            return super().execute(*query).fetchall()
-        finally:
-            self.connection.text_factory = str
+            return self._again(lambda: super(ArchiveCursor, self).execute(*query).fetchall(), exc)
 
 
 class ArchiveConnection(sqlite3.Connection):
