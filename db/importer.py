@@ -23,6 +23,7 @@ work in each batch's transaction and rolls it back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -587,9 +588,12 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     values["kind"] = values["kind"] or "person"
     check("plate", lambda: v.optional_plate(pick("plate")[1]))
     for name, limit in _TEXT_LIMITS.items():
-        text = pick(name)[1]
-        check(name, lambda: _code_or_text(v.text(text, name, limit), name))
-    check("purchase_date", lambda: _purchase_date(pick("purchase_date")[0], day, epoch))
+        text = pick(name)[1] if name in by_field else ""
+        if not text:  # no such column, or an empty cell: nothing to check (most of them)
+            values[name] = None
+            continue
+        check(name, lambda: _text_value(text, name, limit))
+    check("purchase_date", lambda: _sale_date(pick("purchase_date")[0], day, epoch))
     check("usage", lambda: _usage(pick("usage")[1], values["kind"]))
     if problems:
         raise RowInvalid(problems)
@@ -627,6 +631,21 @@ def _phone_values(mobile_cells: list[tuple[Any, str]], other_cells: list[tuple[A
 
 def _code_or_text(text: str | None, name: str) -> str | None:
     return compact_key(text) if text and name in _CODES else text
+
+
+# A ledger's dates, models, colours, addresses and occupations repeat from row to row:
+# each written form is checked once a run (a refused one is checked again, and refused).
+_REPEATS = 4096
+
+
+@functools.lru_cache(maxsize=_REPEATS)
+def _text_value(text: str, name: str, limit: int) -> str | None:
+    return _code_or_text(v.text(text, name, limit), name)
+
+
+@functools.lru_cache(maxsize=_REPEATS, typed=True)
+def _sale_date(value: Any, day: dt.date, epoch: dt.date | None) -> dt.date | None:
+    return _purchase_date(value, day, epoch)
 
 
 # ---------------------------------------------------------------- the run

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import mul
 import unicodedata
 from functools import partial
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ WMI_BRANDS = {
 
 def vin_check_char(vin17: str) -> str:
     """The check character (position 9) for a 17-character VIN."""
-    total = sum(_TRANSLIT[c] * w for c, w in zip(vin17, _WEIGHTS))
+    total = sum(map(mul, map(_TRANSLIT.__getitem__, vin17[:17]), _WEIGHTS))  # in C: twice a row at import
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 
@@ -181,10 +182,10 @@ _PROVINCE_ONLY = LazyPattern(rf"^[{PROVINCES}][A-Z]?$")
 def no_plate(text: object) -> bool:
     """True for an empty cell or what a clerk writes for a car without its plate yet."""
     value = _PLATE_SEPARATORS.sub("", drop_invisible(normalise(text))).upper()
+    if any(c.isdigit() for c in value):  # nearly every cell: a plate (no such word has a digit)
+        return False
     if not value or value in NO_PLATE_WORDS or normalise(text) in NO_PLATE_WORDS:
         return True
-    if any(c.isdigit() for c in value):
-        return False
     return (not any(c.isalnum() for c in value) or value in _NO_PLATE_LATIN
             or any(c in _NO_PLATE_MARKS for c in value) or bool(_PROVINCE_ONLY.match(value)))
 
@@ -323,7 +324,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(map(mul, map(int, first17[:17]), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
