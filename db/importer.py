@@ -410,6 +410,10 @@ def _blank_row(values: tuple[Any, ...]) -> bool:
     return not any(x.strip() if type(x) is str else cell_text(x).strip() for x in values)
 
 
+# What Excel shows in a cell whose formula has no result (a CSV keeps it as text)
+_EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                           "#UNKNOWN!", "#N/A N/A"})
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 _DIGITS_KEPT = 15  # Excel keeps 15 significant digits of a number
 
@@ -542,12 +546,16 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     problems: list[Invalid] = []
 
     def cells(name: str) -> list[tuple[Any, str]]:
-        """The field's non-blank cells and their text, in the sheet's order."""
+        """The field's non-blank cells and their text, in the sheet's order; ``Invalid``
+        for a formula's error value (#N/A: a lookup that found nothing), which is no value
+        of the customer's, yet not an empty cell either."""
         found = []
         for index in by_field.get(name, ()):
             if index < width:
                 text = _excel_text(cell_text(raw[index]))
                 if text.strip():
+                    if text[0] == "#" and text.strip().upper() in _EXCEL_ERRORS:
+                        raise Invalid(t("import.excel_error", text=text.strip()), name)
                     found.append((raw[index], text))
         return found
 
@@ -588,11 +596,10 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     values["kind"] = values["kind"] or "person"
     check("plate", lambda: v.optional_plate(pick("plate")[1]))
     for name, limit in _TEXT_LIMITS.items():
-        text = pick(name)[1] if name in by_field else ""
-        if not text:  # no such column, or an empty cell: nothing to check (most of them)
+        if name in by_field:
+            check(name, lambda: _text_value(pick(name)[1], name, limit))
+        else:  # no such column: nothing to check
             values[name] = None
-            continue
-        check(name, lambda: _text_value(text, name, limit))
     check("purchase_date", lambda: _sale_date(pick("purchase_date")[0], day, epoch))
     check("usage", lambda: _usage(pick("usage")[1], values["kind"]))
     if problems:

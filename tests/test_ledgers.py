@@ -575,3 +575,18 @@ def test_an_archive_before_the_surname_readings_is_spelled_again(tmp_path):
         assert [h.name for h in search.find("zhangwei")] == ["张伟"]
     finally:
         close_database()
+
+
+def test_a_formulas_error_value_is_no_value_and_said_so(database, tmp_path):
+    """A ledger's lookups that found nothing (#N/A) were stored as a customer named #N/A or
+    a plate refused as one not starting with a province."""
+    rows = [row(1, name="#N/A"), row(2, plate="#N/A"), row(3, mobile="#VALUE!"), row(4)]
+    for path in (tmp_path / "errors.xlsx", tmp_path / "errors.csv"):
+        (write_xlsx if path.suffix == ".xlsx" else write_csv)(path, HEADER + ["车型"], [r + ["#REF!"] for r in rows[:3]]
+                                                               + [rows[3] + ["朗逸"]])
+        result = importer.run_import(path)
+        assert (result.rejected, Customer.select().where(Customer.name.startswith("#")).count()) == (3, 0)
+        rejects = read_rejects(path.with_name(f"{path.stem}.rejects.csv"))
+        assert [r[1].count("错误值") for r in rejects[1:]] == [2, 2, 2], rejects
+        assert "#N/A" in rejects[1][1] and "车型" in rejects[1][1]
+        assert car(4).model == "朗逸"
