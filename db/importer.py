@@ -23,6 +23,7 @@ work in each batch's transaction and rolls it back.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import os
@@ -70,39 +71,71 @@ _CODES = ("engine_no", "transmission_no")  # identifiers: upper case, no spaces
 # The headers sales sheets use. They are compared by ``header_keys``: spaces and line
 # breaks, marks and "(必填)" dropped, 号码 read as 号, 时间 as 日期, 名称/姓名 as 名, a
 # trailing number dropped (电话2), each part of "车架号/VIN" or "车架号(VIN)" tried on its
-# own, and then without a leading 客户/车主/购车人 (车主身份证号); so 手机号码, 车架号码,
-# 开票时间, 车主名称, 客户手机号码 need no entry of their own.
+# own; then also without what names a number (a trailing 号, 码, 代号, 代码, 编号, NO,
+# NUMBER, CODE: VIN码, 电话号码, 车辆识别代码, Engine No.), 日 read as 日期 (开票日), and
+# without a leading 客户/车主/购车人/用户 or Customer/Owner/Buyer (车主身份证号, Customer
+# Name); so 手机号码, 车架号码, 开票时间, 车主名称, 客户手机号码 need no entry of their own.
+# English headers as DMS exports write them are listed in upper case, spaces dropped.
 HEADER_ALIASES = {
     **dict.fromkeys(("姓名", "客户姓名", "客户名称", "客户", "车主", "车主姓名", "购车人", "购买人",
-                     "购车单位", "买方", "NAME"), "name"),
+                     "购车单位", "买方", "NAME", "CUSTOMER", "OWNER", "BUYER", "CLIENT", "PURCHASER"),
+                    "name"),
     **dict.fromkeys(("手机", "手机号", "联系电话", "联系方式", "电话", "移动电话", "客户电话", "客户手机",
-                     "车主电话", "车主手机", "联系手机", "MOBILE", "TEL", "PHONE"), "mobile"),
-    **dict.fromkeys(("固定电话", "座机", "家庭电话", "办公电话", "单位电话", "宅电", "其他电话", "备用电话"),
-                    "phone2"),
+                     "车主电话", "车主手机", "联系手机", "联系人电话", "联系人手机", "MOBILE", "TEL", "PHONE",
+                     "MOBILEPHONE", "CELL", "CONTACTNUMBER"), "mobile"),
+    **dict.fromkeys(("固定电话", "座机", "家庭电话", "办公电话", "单位电话", "宅电", "其他电话", "备用电话",
+                     "LANDLINE", "HOMEPHONE", "OFFICEPHONE", "OTHERPHONE"), "phone2"),
     **dict.fromkeys(("身份证号", "身份证", "证件号", "身份证件号", "证件", "统一社会信用代码", "信用代码",
-                     "社会信用代码", "身份证/统一社会信用代码"), "id_number"),
-    **dict.fromkeys(("客户类型", "客户性质", "车主类型", "车主性质", "购车人类型", "客户类别"), "kind"),
-    **dict.fromkeys(("车架号", "VIN", "VIN码", "底盘号", "车辆识别代号", "车辆识别号", "车辆识别码"), "vin"),
-    **dict.fromkeys(("车牌号", "车牌", "号牌号", "号牌"), "plate"),
-    **dict.fromkeys(("品牌", "厂牌"), "brand"),
-    **dict.fromkeys(("车型", "车辆型号", "车型名", "型号"), "model"),
-    **dict.fromkeys(("颜色", "车身颜色", "车色", "外观颜色"), "color"),
-    **dict.fromkeys(("发动机号", "电动机号"), "engine_no"),
-    **dict.fromkeys(("变速器号", "变速箱号"), "transmission_no"),
+                     "社会信用代码", "身份证/统一社会信用代码", "IDNO", "IDNUMBER", "IDCARD", "IDCARDNUMBER"),
+                    "id_number"),
+    **dict.fromkeys(("客户类型", "客户性质", "车主类型", "车主性质", "购车人类型", "客户类别", "购车类型",
+                     "CUSTOMERTYPE", "OWNERTYPE", "BUYERTYPE"), "kind"),
+    **dict.fromkeys(("车架号", "VIN", "VIN码", "底盘号", "车辆识别代号", "车辆识别号", "车辆识别码",
+                     "CHASSISNUMBER", "FRAMENUMBER"), "vin"),
+    **dict.fromkeys(("车牌号", "车牌", "号牌号", "号牌", "牌照号", "PLATE", "PLATENUMBER", "LICENSEPLATE",
+                     "LICENCEPLATE", "REGISTRATIONNUMBER"), "plate"),
+    **dict.fromkeys(("品牌", "厂牌", "BRAND", "MAKE"), "brand"),
+    **dict.fromkeys(("车型", "车辆型号", "车型名", "型号", "MODEL"), "model"),
+    **dict.fromkeys(("颜色", "车身颜色", "车色", "外观颜色", "COLOR"), "color"),
+    **dict.fromkeys(("发动机号", "电动机号", "ENGINENUMBER", "MOTORNUMBER"), "engine_no"),
+    **dict.fromkeys(("变速器号", "变速箱号", "TRANSMISSIONNUMBER", "GEARBOXNUMBER"), "transmission_no"),
     **dict.fromkeys(("购车日期", "开票日期", "发票日期", "销售日期", "交车日期", "购买日期", "成交日期",
-                     "提车日期"), "purchase_date"),
-    **dict.fromkeys(("地址", "家庭住址", "住址", "联系地址", "家庭地址", "客户地址", "车主地址"), "home_address"),
-    **dict.fromkeys(("职业",), "occupation"),
-    **dict.fromkeys(("单位", "工作单位", "单位名"), "employer"),
-    **dict.fromkeys(("使用性质", "车辆使用性质", "用途", "车辆用途"), "usage"),
+                     "提车日期", "交付日期", "PURCHASEDATE", "INVOICEDATE", "SALEDATE", "SALESDATE",
+                     "DELIVERYDATE", "DATEOFPURCHASE", "DATEOFSALE"), "purchase_date"),
+    **dict.fromkeys(("地址", "家庭住址", "住址", "联系地址", "家庭地址", "客户地址", "车主地址", "ADDRESS",
+                     "HOMEADDRESS"), "home_address"),
+    **dict.fromkeys(("职业", "OCCUPATION", "JOB"), "occupation"),
+    **dict.fromkeys(("单位", "工作单位", "单位名", "EMPLOYER"), "employer"),
+    **dict.fromkeys(("使用性质", "车辆使用性质", "用途", "车辆用途", "USAGE", "USE"), "usage"),
 }
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _BRACKETED = re.compile(r"[(\[{<《【〔]([^)\]}>》】〕]*)[)\]}>》】〕]")
-_OWNER_WORDS = ("客户", "车主", "购车人", "购买人", "购车", "车辆")
+_OWNER_WORDS = ("客户", "车主", "购车人", "购买人", "购车", "车辆", "用户", "CUSTOMER", "OWNER", "BUYER",
+                "CLIENT", "PURCHASER", "VEHICLE", "CAR")
 _BRACKET_MARKS = str.maketrans("", "", "()[]{}<>《》【】〔〕")
 _HEADER_PARTS = re.compile(r"[/\\|、]")
 _MARKS = str.maketrans("", "", "*:：#.。·_-'\"“”")
 _REWRITES = (("必填", ""), ("选填", ""), ("号码", "号"), ("时间", "日期"), ("名称", "名"), ("姓名", "名"))
+# English words spelled more than one way, then what ends a header naming a number
+_WORDS = (("TELEPHONE", "PHONE"), ("CELLPHONE", "MOBILE"), ("COLOUR", "COLOR"), ("NUMBER", "NO"),
+          ("LICENCE", "LICENSE"))
+_NUMBER_ENDINGS = ("代号", "代码", "编号", "号", "码", "NO", "NUM", "CODE")
+
+
+def _stem(key: str) -> str:
+    """A compared header without what says it names a number (车架号 车架, VIN码 VIN,
+    PHONENO PHONE), and 日 as 日期 (开票日)."""
+    if key.isascii():
+        for old, new in _WORDS:
+            key = key.replace(old, new)
+    for ending in _NUMBER_ENDINGS:
+        if key.endswith(ending) and len(key) > len(ending):
+            if not (key.isascii() and len(key) - len(ending) < 3):  # ID No. is not "ID" (a row's id)
+                key = key[:-len(ending)]
+            break
+    if key.endswith("日") and len(key) > 1:
+        key += "期"
+    return key
 
 
 def _canon(part: str) -> str:
@@ -129,6 +162,10 @@ def header_keys(text: object) -> list[str]:
             rest = key.removeprefix(owner)
             if rest and rest != key and rest not in keys:
                 keys.append(rest)
+    for key in list(keys):  # then without what names a number: 电话号码, VIN码, Engine No.
+        stem = _stem(key)
+        if stem not in keys:
+            keys.append(stem)
     return keys
 
 
@@ -138,7 +175,15 @@ def header_key(text: object) -> str:
     return keys[0] if keys else ""
 
 
-_ALIASES = {_canon(k): f for k, f in HEADER_ALIASES.items()}
+def _aliases() -> dict[str, str]:
+    """Every known header as compared, then its stem where no known header has it."""
+    found = {_canon(k): f for k, f in HEADER_ALIASES.items()}
+    for key, name in list(found.items()):
+        found.setdefault(_stem(key), name)
+    return found
+
+
+_ALIASES = _aliases()
 
 
 def field_for(text: str) -> str | None:
@@ -365,27 +410,45 @@ def _blank_row(values: tuple[Any, ...]) -> bool:
     return not any(x.strip() if type(x) is str else cell_text(x).strip() for x in values)
 
 
+# What Excel shows in a cell whose formula has no result (a CSV keeps it as text)
+_EXCEL_ERRORS = frozenset({"#N/A", "#VALUE!", "#REF!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!",
+                           "#CALC!", "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!",
+                           "#UNKNOWN!", "#N/A N/A"})
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d*)?[eE][+-]?\d+$")
 _DIGITS_KEPT = 15  # Excel keeps 15 significant digits of a number
 
 
-def _number_cell(value: Any, text: str, name: str) -> None:
+def _number_cell(value: Any, text: str, name: str, untyped: bool = False) -> None:
     """``Invalid`` when an identifier arrived as a number whose digits cannot all be
     trusted: Excel keeps 15 significant digits, so an 18-digit ID in a number cell has
     lost its last ones (5.10107198503126E+17), and rebuilt from it would pass the check
-    digit about one time in eleven as somebody else's ID."""
+    digit about one time in eleven as somebody else's ID.
+
+    ``untyped``: the cells are text as a CSV shows them, so a number cell cannot be told
+    from a text one; Excel writes such a number's lost digits as zeros
+    (510107198503126000), and an all-digit value longer than 15 digits ending so is
+    refused as one, unless written as text (="…", a leading apostrophe)."""
     if isinstance(value, float) and not isinstance(value, bool):
         lost = abs(value) >= 10 ** _DIGITS_KEPT
     elif isinstance(value, int) and not isinstance(value, bool):
         digits = str(abs(value))
         lost = len(digits) > _DIGITS_KEPT and not digits[_DIGITS_KEPT:].strip("0")
     else:
-        lost = bool(_SCIENTIFIC.match(text.strip()))
+        digits = text.strip()
+        lost = bool(_SCIENTIFIC.match(digits))
+        if not lost and untyped and len(digits) > _DIGITS_KEPT and digits.isdigit() \
+                and not digits[_DIGITS_KEPT:].strip("0") and cell_text(value).strip() == digits:
+            raise Invalid(t("import.number_zeros", label=field_label(name)), name)
     if lost:
         raise Invalid(t("import.number_cell", label=field_label(name)), name)
 
 
+_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")  # a date cell's serial day as a CSV shows it (45052)
+
+
 def _purchase_date(value: Any, day: dt.date | None = None, epoch: dt.date | None = None) -> dt.date | None:
+    if type(value) is str and _SERIAL.match(value.strip()):
+        value = float(value)
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 <= value <= 80000:
         # a date cell without a date format: a serial day from the workbook's epoch
         # (1899-12-30, or 1904-01-01 for a workbook from Mac Excel)
@@ -470,11 +533,12 @@ class RowInvalid(Invalid):
 
 
 def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | None = None,
-              epoch: dt.date | None = None) -> CleanRow:
+              epoch: dt.date | None = None, untyped: bool = False) -> CleanRow:
     """The row's values validated and normalised; ``RowInvalid`` names every bad field.
 
     ``day`` is today's date, looked up once per run rather than twice per row; ``epoch``
-    the workbook's first serial day.
+    the workbook's first serial day; ``untyped`` says the cells are all text (a CSV), so
+    a number's lost digits can only be seen in its text (``_number_cell``).
     """
     raw = row.values
     width = len(raw)
@@ -482,12 +546,16 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     problems: list[Invalid] = []
 
     def cells(name: str) -> list[tuple[Any, str]]:
-        """The field's non-blank cells and their text, in the sheet's order."""
+        """The field's non-blank cells and their text, in the sheet's order; ``Invalid``
+        for a formula's error value (#N/A: a lookup that found nothing), which is no value
+        of the customer's, yet not an empty cell either."""
         found = []
         for index in by_field.get(name, ()):
             if index < width:
                 text = _excel_text(cell_text(raw[index]))
                 if text.strip():
+                    if text[0] == "#" and text.strip().upper() in _EXCEL_ERRORS:
+                        raise Invalid(t("import.excel_error", text=text.strip()), name)
                     found.append((raw[index], text))
         return found
 
@@ -509,7 +577,7 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
         def checked() -> Any:
             if not text and not required:
                 return None
-            _number_cell(value, text, name)
+            _number_cell(value, text, name, untyped)
             return validate(text)
         return checked
 
@@ -517,7 +585,7 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     check("name", lambda: v.name(pick("name")[1]))
     # a parallel import's VIN is taken and listed in the summary (ImportResult.unchecked_vins)
     check("vin", identifier("vin", v.vin_as_found, required=True))
-    check("mobile", lambda: _phone_values(cells("mobile"), cells("phone2"), values))
+    check("mobile", lambda: _phone_values(cells("mobile"), cells("phone2"), values, untyped))
     values.setdefault("phone2", None)
     check("kind", lambda: _kind(pick("kind")[1]))
     check("id_number", identifier("id_number", lambda text: _identity(text, values["kind"], values["name"], day)))
@@ -528,9 +596,11 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
     values["kind"] = values["kind"] or "person"
     check("plate", lambda: v.optional_plate(pick("plate")[1]))
     for name, limit in _TEXT_LIMITS.items():
-        text = pick(name)[1]
-        check(name, lambda: _code_or_text(v.text(text, name, limit), name))
-    check("purchase_date", lambda: _purchase_date(pick("purchase_date")[0], day, epoch))
+        if name in by_field:
+            check(name, lambda: _text_value(pick(name)[1], name, limit))
+        else:  # no such column: nothing to check
+            values[name] = None
+    check("purchase_date", lambda: _sale_date(pick("purchase_date")[0], day, epoch))
     check("usage", lambda: _usage(pick("usage")[1], values["kind"]))
     if problems:
         raise RowInvalid(problems)
@@ -540,14 +610,14 @@ def clean_row(row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date | N
 
 
 def _phone_values(mobile_cells: list[tuple[Any, str]], other_cells: list[tuple[Any, str]],
-                  values: dict[str, Any]) -> str | None:
+                  values: dict[str, Any], untyped: bool = False) -> str | None:
     """The mobile, and the other numbers as the second phone (``values["phone2"]``).
 
     A cell may hold two numbers (/, 、, a space), a note (微信同号) or a landline; a sheet
     may have both 电话 and 手机. The first mobile is the mobile; the rest are kept."""
     if len(mobile_cells) == 1 and not other_cells:  # nearly every row: one plain mobile
         value, text = mobile_cells[0]
-        _number_cell(value, text, "mobile")
+        _number_cell(value, text, "mobile", untyped)
         try:
             return v.mobile(text)
         except Invalid:
@@ -555,7 +625,7 @@ def _phone_values(mobile_cells: list[tuple[Any, str]], other_cells: list[tuple[A
     mobiles: list[str] = []
     others: list[str] = []
     for value, text in (*mobile_cells, *other_cells):
-        _number_cell(value, text, "mobile")
+        _number_cell(value, text, "mobile", untyped)
         found, rest = v.phones(text)
         mobiles.extend(m for m in found if m not in mobiles)
         others.extend(o for o in rest if o not in others)
@@ -568,6 +638,21 @@ def _phone_values(mobile_cells: list[tuple[Any, str]], other_cells: list[tuple[A
 
 def _code_or_text(text: str | None, name: str) -> str | None:
     return compact_key(text) if text and name in _CODES else text
+
+
+# A ledger's dates, models, colours, addresses and occupations repeat from row to row:
+# each written form is checked once a run (a refused one is checked again, and refused).
+_REPEATS = 4096
+
+
+@functools.lru_cache(maxsize=_REPEATS)
+def _text_value(text: str, name: str, limit: int) -> str | None:
+    return _code_or_text(v.text(text, name, limit), name)
+
+
+@functools.lru_cache(maxsize=_REPEATS, typed=True)
+def _sale_date(value: Any, day: dt.date, epoch: dt.date | None) -> dt.date | None:
+    return _purchase_date(value, day, epoch)
 
 
 # ---------------------------------------------------------------- the run
@@ -662,7 +747,7 @@ class Importer:
                         if _blank_row(row.values):
                             continue  # blank lines between blocks of a sheet
                         self.result.rows += 1
-                        cleaned = self._clean(row, by_field, day, epoch)
+                        cleaned = self._clean(row, by_field, day, epoch, not book.typed)
                         if cleaned is not None:
                             batch.append(cleaned)
                         if len(batch) >= self.batch_size:
@@ -718,9 +803,9 @@ class Importer:
         return plans
 
     def _clean(self, row: SheetRow, by_field: Mapping[str, list[int]], day: dt.date,
-               epoch: dt.date | None) -> CleanRow | None:
+               epoch: dt.date | None, untyped: bool) -> CleanRow | None:
         try:
-            cleaned = clean_row(row, by_field, day, epoch)
+            cleaned = clean_row(row, by_field, day, epoch, untyped)
         except Invalid as exc:
             reason = str(exc) if isinstance(exc, RowInvalid) or not exc.field else t(
                 "i18n.labelled", label=field_label(exc.field), text=str(exc))

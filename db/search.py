@@ -34,6 +34,12 @@ SURNAME_READINGS = {
     "区": ["ou"], "查": ["zha"], "盖": ["ge"], "乐": ["yue"], "缪": ["miao"],
     "覃": ["qin"], "翟": ["zhai"], "召": ["shao"], "种": ["chong"], "秘": ["bi"],
     "繁": ["po"], "黑": ["he"], "瞿": ["qu"], "员": ["yun"], "句": ["gou"], "卜": ["bu"],
+    "薄": ["bo"], "折": ["she"], "都": ["du"], "重": ["chong"], "藏": ["zang"],
+}
+# A surname's other common reading where it is not the character's ordinary one (which
+# ``pinyin_readings`` takes otherwise): 尉迟 typed weichi, 万俟 wanqi, 缪 miu.
+SURNAME_ALT_READINGS = {
+    "尉迟": ["wei", "chi"], "万俟": ["wan", "qi"], "长孙": ["chang", "sun"], "缪": ["miu"],
 }
 # Characters read one way in names wherever they stand (卜 in 阿卜杜 is bu, not bo).
 NAME_READINGS = {"卜": "bu"}
@@ -98,7 +104,11 @@ def pinyin_readings(name: str) -> tuple[tuple[str, str], tuple[str, str] | None]
     cleaned = normalise(name)
     if not cleaned:
         return first, None
-    plain = _spelled(_syllables(cleaned, names=False))
+    surname = next((s for s in SURNAME_ALT_READINGS if cleaned.startswith(s)), None)
+    if surname:
+        plain = _spelled([*SURNAME_ALT_READINGS[surname], *_syllables(cleaned[len(surname):], names=True)])
+    else:
+        plain = _spelled(_syllables(cleaned, names=False))
     alt_full = fold_u(plain[0])
     if alt_full == fold_u(first[0]) and "v" not in first[0]:
         return first, None

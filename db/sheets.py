@@ -72,6 +72,7 @@ class Book:
 
     encoding: str = ""
     sheets: list[Sheet]
+    typed = False  # cells carry their type (an xlsx's numbers, dates); a CSV's are all text
 
     def close(self) -> None:
         pass
@@ -204,6 +205,7 @@ class XlsxBook(Book):
         except Exception as exc:  # a zip/XML error of any kind: not a workbook we can read
             raise Invalid(t("sheets.xlsx_broken", reason=type(exc).__name__), "file") from None
         self.encoding = "xlsx"
+        self.typed = True
         self.epoch = self.workbook.epoch
         self.sheets = [XlsxSheet(self, s) for s in self.workbook.worksheets
                        if hasattr(s, "_worksheet_path") or hasattr(s, "iter_rows")]

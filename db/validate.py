@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from operator import mul
 import unicodedata
 from functools import partial
 from dataclasses import dataclass
@@ -84,7 +85,7 @@ WMI_BRANDS = {
 
 def vin_check_char(vin17: str) -> str:
     """The check character (position 9) for a 17-character VIN."""
-    total = sum(_TRANSLIT[c] * w for c, w in zip(vin17, _WEIGHTS))
+    total = sum(map(mul, map(_TRANSLIT.__getitem__, vin17[:17]), _WEIGHTS))  # in C: twice a row at import
     rest = total % 11
     return "X" if rest == 10 else str(rest)
 
@@ -170,10 +171,28 @@ NO_PLATE_WORDS = frozenset({"无", "新车", "未上牌", "暂无", "待上牌",
                             "临牌", "临时牌照", "临时号牌", "无牌", "待办", "新车待上牌", "未挂牌"})
 
 
+# What those words are made of: a cell without a digit (every plate has some) holding one
+# of these, or nothing but marks (-, /, ——), or only a province and an office letter (京A:
+# the city known, the plate not yet), means no plate yet: 暂未上牌, 无牌照, 在办, 上牌中, N/A.
+_NO_PLATE_MARKS = frozenset("临无未待暂办没空缺否中")
+_NO_PLATE_LATIN = frozenset({"NA", "N/A", "NONE", "NULL", "NIL", "TBD", "TEMP"})
+_PROVINCE_ONLY = LazyPattern(rf"^[{PROVINCES}][A-Z]?$")
+
+
+def no_plate(text: object) -> bool:
+    """True for an empty cell or what a clerk writes for a car without its plate yet."""
+    value = _PLATE_SEPARATORS.sub("", drop_invisible(normalise(text))).upper()
+    if any(c.isdigit() for c in value):  # nearly every cell: a plate (no such word has a digit)
+        return False
+    if not value or value in NO_PLATE_WORDS or normalise(text) in NO_PLATE_WORDS:
+        return True
+    return (not any(c.isalnum() for c in value) or value in _NO_PLATE_LATIN
+            or any(c in _NO_PLATE_MARKS for c in value) or bool(_PROVINCE_ONLY.match(value)))
+
+
 def optional_plate(text: object) -> str | None:
     """A plate, or None for an empty cell or a word meaning "no plate yet" (临牌, 未上牌 …)."""
-    value = _PLATE_SEPARATORS.sub("", drop_invisible(normalise(text)))
-    if not value or value in NO_PLATE_WORDS or normalise(text) in NO_PLATE_WORDS:
+    if no_plate(text):
         return None
     return plate(text)
 
@@ -228,7 +247,18 @@ def mobile(text: object) -> str:
     return value
 
 
-_NOTE = LazyPattern(r"[(\[【〔][^)\]】〕]*[)\]】〕]")
+_NOTE = LazyPattern(r"[(\[【〔]([^)\]】〕]*)[)\]】〕]")
+_AREA_CODE = LazyPattern(r"^\s*0\d{2,3}\s*$")
+
+
+def _bracketed(found: re.Match) -> str:
+    """A bracket in a phone cell: an area code stays with its number ((010)62345678), a
+    number in brackets is a number of its own, anything else (微信同号) a note."""
+    inside = found.group(1)
+    if _AREA_CODE.match(inside):
+        return inside.strip() + "-"
+    return f"/{inside}/" if any(c.isdigit() for c in inside) else "/"
+
 _PHONE_PARTS = LazyPattern(r"[/、,;|]+")
 _LANDLINE = LazyPattern(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
 _SERVICE_LINE = LazyPattern(r"^([48]00)-?(\d{3})-?(\d{4})$")
@@ -253,7 +283,7 @@ def phones(text: object) -> tuple[list[str], list[str]]:
     """(mobiles, other numbers) written in one cell, in order: two numbers separated by
     /, 、 or a space, a note in brackets (微信同号), a landline. ``Invalid`` (the mobile's
     own message) for a part that is no number at all."""
-    cleaned = _NOTE.sub("/", normalise(text))
+    cleaned = _NOTE.sub(_bracketed, normalise(text))
     # words around the numbers (手机, 宅电, 微信同号 …) are notes too
     cleaned = re.sub(r"[^\d+\-\s/、,;|转()（）]+", "/", cleaned)
     found_mobiles: list[str] = []
@@ -294,7 +324,7 @@ _ID_CHECK = "10X98765432"
 
 
 def id_check_char(first17: str) -> str:
-    total = sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS))
+    total = sum(map(mul, map(int, first17[:17]), _ID_WEIGHTS))
     return _ID_CHECK[total % 11]
 
 
@@ -405,7 +435,8 @@ _DATE_FORMS = (
 )
 
 
-_DATE_TIME = LazyPattern(r"^(\S+?)(?:[ T]+)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$")
+_DATE_TIME = LazyPattern(r"^(\S+?)(?:[ T]+)(?:上午|下午|AM|PM)?\s*\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+                         r"\s*(?:Z|[+-]\d{2}:?\d{2}|AM|PM)?$", re.IGNORECASE)
 
 
 def date(text: object, field: str = "date") -> dt.date:

@@ -21,13 +21,18 @@ import pyte
 LISTENING = re.compile(r"127\.0\.0\.1:(\d+)")
 
 
+def _as_nohup() -> None:
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)  # what `nohup advisor serve &` leaves
+
+
 class Server:
-    def __init__(self, db_path: Path, *extra: str) -> None:
+    def __init__(self, db_path: Path, *extra: str, nohup: bool = False) -> None:
         env = {**os.environ, "TEXTUAL_ANIMATIONS": "none", "PYTHONWARNINGS": "ignore"}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tui", "--db", str(db_path), "--today", "2026-11-26", "serve", "--port", "0",
              "--host-key", str(db_path.parent / "host_key"), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            preexec_fn=_as_nohup if nohup else None)
         line = self.proc.stdout.readline()
         found = LISTENING.search(line)
         if not found:
@@ -95,7 +100,10 @@ class Terminal:
             self.raw += data
             self.stream.feed(data)
 
-    def wait_exit(self, timeout: float = 20) -> int:
+    # A cap, not a pause: the wait ends as soon as the client does. An idle session's end
+    # (12 s of quiet, then the program saving its draft and closing) took over 20 s once
+    # with the machine's load at 9 on 2 cores.
+    def wait_exit(self, timeout: float = 60) -> int:
         end = time.monotonic() + timeout
         while self.proc.poll() is None and time.monotonic() < end:
             self.pump()

@@ -238,3 +238,26 @@ def test_sessions_are_forked_from_the_template_and_start_fresh_without_it(statio
         assert term.wait_exit() == 0
     finally:
         term.close()
+
+
+def test_a_server_started_with_nohup_still_ends_idle_sessions(station, db_path):
+    """``nohup advisor serve &`` leaves SIGHUP ignored, and the server's children inherit
+    that: a session's program, forked from the template or started fresh, still ends when
+    its session is idle past the limit (it stayed, deaf to the hang-up, and the advisor's
+    terminal was never given back)."""
+    server = Server(db_path, "--idle-minutes", "0.1", nohup=True)  # 6 s
+    try:
+        template = wait_until(lambda: _children(server.proc.pid))[0]
+        for forked in (True, False):
+            term = Terminal(ssh_command(server.port, "liuyang", station["key"], "-t"))
+            try:
+                term.wait_for("我是服务顾问刘洋", "F3 接待")
+                assert term.wait_exit() == 0
+                assert "闲置超过 0.1 分钟，会话已结束" in term.text()
+            finally:
+                term.close()
+            if forked:
+                os.kill(template, signal.SIGKILL)
+                wait_until(lambda: template not in _children(server.proc.pid))
+    finally:
+        server.stop()

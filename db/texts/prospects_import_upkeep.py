@@ -47,6 +47,8 @@ TEXTS = {
     "import.rejects_sheet": ("工作表", "Sheet"),
     "import.rejects_header": ("（这一行是该工作表的表头，下面各行按它对列）", "(this line is the sheet's header; the lines below follow it)"),
     "import.number_cell": ("{label}是以数字格式保存的，Excel 只保留 15 位有效数字，末几位已经丢失，无法还原：请把这一列设为“文本”格式，重新填写或从系统重新导出", "The {label} was saved as a number; Excel keeps only 15 significant digits, so the last ones are lost and cannot be rebuilt: format the column as Text and enter or export it again"),
+    "import.number_zeros": ("{label}超过 15 位且以 0 结尾，像是 Excel 以数字格式保存时丢了末几位（Excel 只保留 15 位有效数字，其后写成 0），无法确认：请把这一列设为“文本”格式，重新填写或从系统重新导出；若证件上确实如此，请在档案中手工填写", "The {label} is longer than 15 digits and ends in zeros, as Excel writes a number whose last digits it lost (it keeps 15 significant digits): it cannot be trusted. Format the column as Text and enter or export it again; if the document really reads so, enter it in the archive by hand"),
+    "import.excel_error": ("单元格是 Excel 公式的错误值 {text}（公式没有算出结果，例如查找不到），不是数据：请在原表中修正公式或填入数值", "The cell holds Excel's error value {text} (its formula had no result, e.g. a lookup that found nothing), not data: correct the formula or enter the value in the sheet"),
     "import.usage_bad": ("使用性质“{text}”无法识别：应为 营运、非营运、家庭自用 或 公务", "Use “{text}” is not recognised: write 营运 (operating), 非营运 (non-operating), 家庭自用 (private) or 公务 (official)"),
     "import.owner_no_date": ("车架号已登记在另一位车主名下，这一行没有购车日期，无法判断是转卖还是旧的销售记录：请补上开票日期", "This VIN is on file under another owner and the row has no sale date, so a resale cannot be told from an old sale: add the invoice date"),
     "import.owner_same_day": ("车架号已登记在另一位车主名下，且购车日期相同：请核对是哪一位", "This VIN is on file under another owner bought on the same date: check which buyer is right"),

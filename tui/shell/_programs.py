@@ -65,6 +65,7 @@ class FreshProgram(Program):
 def _take_tty() -> None:
     """In the new session's child: the pty becomes its controlling terminal, so that a
     window size change reaches the program as SIGWINCH and a hang-up as SIGHUP."""
+    _template.terminal_signals()
     fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 
 

@@ -113,9 +113,21 @@ def _close(fds: list[int]) -> None:
         os.close(fd)
 
 
+def terminal_signals() -> None:
+    """A session's program takes a hang-up, Ctrl+\\ and an interrupt as a program in a
+    terminal does, whatever the server was started under: ``nohup advisor serve &`` (or a
+    shell's background job) leaves SIGHUP (SIGINT, SIGQUIT) ignored, and a child inherits
+    that. A program deaf to SIGHUP outlived its dropped or idle session, its input thread
+    spinning on the closed pty at a quarter of a core, and the client was never told."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGQUIT, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
 def become_session(request: dict, fds: list[int]) -> int:
     """In the forked child: the program in its pty, as a fresh ``python -m tui`` would be."""
     terminal, ticket = fds
+    terminal_signals()
     os.setsid()
     for target in (0, 1, 2):
         os.dup2(terminal, target)
