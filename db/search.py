@@ -107,6 +107,8 @@ def pinyin_readings(name: str) -> tuple[tuple[str, str], tuple[str, str] | None]
     surname = next((s for s in SURNAME_ALT_READINGS if cleaned.startswith(s)), None)
     if surname:
         plain = _spelled([*SURNAME_ALT_READINGS[surname], *_syllables(cleaned[len(surname):], names=True)])
+    elif not any(cleaned.startswith(s) for s in SURNAME_READINGS) and not any(c in NAME_READINGS for c in cleaned):
+        plain = first  # read as the first already (no surname or character read apart): pypinyin once, not twice
     else:
         plain = _spelled(_syllables(cleaned, names=False))
     alt_full = fold_u(plain[0])
