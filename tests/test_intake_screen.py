@@ -352,16 +352,43 @@ async def test_lower_mileage_asks_and_is_noted(app_db, returning):
         shown = screen_text(app)
         # one fact a line, numbers grouped: a figure never parts from its unit
         assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-10-27）" in shown
+        assert "否，改里程" in shown  # a mistyped reading is the likelier case: one key to correct it
         await pilot.press("escape")  # cancel: nothing saved, the form as typed
         await settle(pilot)
         assert Visit.select().count() == 1
         assert app.screen.query_one("#" + field_id("order.mileage"), Input).value == "900"
         await pilot.press("f2")
         await settle(pilot)
+        await pilot.press("right", "enter")  # 否，改里程: back in the mileage, nothing saved
+        await settle(pilot)
+        assert app.focused.id == field_id("order.mileage")
+        assert Visit.select().count() == 1
+        await pilot.press("f2")
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert "更换仪表" in screen_text(app)
     assert "12,000 → 900" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
+
+
+async def test_a_mileage_below_the_first_service_is_said_at_the_mileage(app_db, returning):
+    """The returning car's first-maintenance mileage is the archive's, above the work order
+    out of sight: the refusal is said beside today's mileage, where the advisor typed, and
+    the focus goes there (not to a field of the car the advisor never touched)."""
+    Vehicle.update(first_maintenance_mileage=5000).execute()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        await open_work_order(pilot)
+        await pilot.press(*"4000")
+        await type_into(pilot, "order.work_requested", "例行保养")
+        await pilot.press("f2")
+        await settle_refused(pilot)
+        assert message_of(app, "order.mileage") == "低于首保里程 5,000 公里：请核对本次里程或首保里程"
+        assert message_of(app, "vehicle.first_maintenance_mileage") == ""
+        assert app.focused.id == field_id("order.mileage")
+        assert "低于首保里程 5,000 公里" in screen_text(app)
+    assert Visit.select().count() == 1
 
 
 async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_db):
