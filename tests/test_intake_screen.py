@@ -340,15 +340,20 @@ async def test_page_keys_go_from_part_to_part_of_the_form(app_db):
         assert "本次接触" in screen_text(app)  # the part scrolled into sight
 
 
+async def save_returning_at(pilot, mileage: str) -> None:
+    """The returning car's work order opened, ``mileage`` and a request typed, F2 pressed."""
+    await settle(pilot)
+    await open_work_order(pilot)
+    await pilot.press(*mileage)
+    await type_into(pilot, "order.work_requested", "例行保养")
+    await pilot.press("f2")
+    await settle_refused(pilot)
+
+
 async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await open_work_order(pilot)
-        await pilot.press(*"900")
-        await type_into(pilot, "order.work_requested", "例行保养")
-        await pilot.press("f2")
-        await settle(pilot)
+        await save_returning_at(pilot, "900")
         shown = screen_text(app)
         # one fact a line, numbers grouped: a figure never parts from its unit
         assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-10-27）" in shown
@@ -378,12 +383,7 @@ async def test_a_mileage_below_the_first_service_is_said_at_the_mileage(app_db, 
     Vehicle.update(first_maintenance_mileage=5000).execute()
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await open_work_order(pilot)
-        await pilot.press(*"4000")
-        await type_into(pilot, "order.work_requested", "例行保养")
-        await pilot.press("f2")
-        await settle_refused(pilot)
+        await save_returning_at(pilot, "4000")
         assert message_of(app, "order.mileage") == "低于首保里程 5,000 公里：请核对本次里程或首保里程"
         assert message_of(app, "vehicle.first_maintenance_mileage") == ""
         assert app.focused.id == field_id("order.mileage")
