@@ -221,6 +221,30 @@ async def test_todays_arrivals_at_reception_one_key_to_a_prefilled_work_order(st
     assert appointments.get(first.id).status == "confirmed"
 
 
+async def test_a_pick_list_at_reception_is_not_parted_from_its_line_by_the_arrivals(station):
+    """Several matches: "找到 N 个结果" and the rows under it, today's arrivals put away
+    while the list is shown (they stood between the two) and Ctrl+O with them; Esc
+    empties the field and brings them back."""
+    from db import clock
+    from tests.tui_helpers import footer_line
+
+    db_path, me, fleet = station
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    appointments.book(vehicle_id=fleet[2].id, at=at(9, day=TODAY), booked_by=me.id, request="更换刹车片")
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await screen_text_when(pilot, "今日预约到店 1 辆")
+        assert "Ctrl+O" in footer_line(pilot.app)
+        await steps(pilot, ("王", "芳"), "enter")
+        lines = (await screen_text_when(pilot, "个结果")).splitlines()
+        at_line = next(n for n, line in enumerate(lines) if "找到 6 个结果" in line)
+        rows = [line for line in lines[at_line + 1:at_line + 4] if line.strip()]
+        assert rows and all("王芳" in row and "138****8000" in row for row in rows), lines
+        assert "今日预约到店" not in "\n".join(lines)
+        assert "Ctrl+O" not in footer_line(pilot.app)
+        await steps(pilot, "escape")
+        assert "今日预约到店 1 辆" in screen_text(pilot.app) and "Ctrl+O" in footer_line(pilot.app)
+
+
 def test_snapshot_todays_arrivals_at_reception(snapshot_db_path, snap_compare):
     """The reception as it opens at 09:30: the find field focused, today's three expected
     cars under it (one late and confirmed, one unconfirmed, a markup-looking request)."""
