@@ -65,6 +65,8 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         assert "王芳" in screen_text(pilot.app) and type(pilot.app.screen).__name__ == "ArchiveCard"
         await steps(pilot, "escape", "up", "enter")  # 08:30, free
         assert "预约 2026-11-27 08:30" in screen_text(pilot.app)
+        # the footer under the dialog is the book's: the dialog says its own keys
+        assert "回车：下一项 · F2：预约 · Esc：关闭" in screen_text(pilot.app)
         # the car, the advisor, waiting → drop-off, phone → WeChat, the request
         await steps(pilot, *"川A12343", "enter", *"刘洋", "enter", "right", "enter", "left", "enter", *"换机油", "enter")
         booked = Appointment.get(Appointment.vehicle == fleet[3].id)
@@ -101,6 +103,7 @@ async def test_confirm_cancel_and_move_from_the_grid(station):
         await screen_text_when(pilot, "已改到")
         await steps(pilot, "x")
         assert "取消预约" in screen_text(pilot.app)
+        assert "F2 或回车：取消这个预约 · Esc：不取消" in screen_text(pilot.app)
         await steps(pilot, "enter")
         assert "请填写取消原因" in screen_text(pilot.app)
         await steps(pilot, *"客户出差", "enter")
@@ -226,23 +229,24 @@ async def test_a_pick_list_at_reception_is_not_parted_from_its_line_by_the_arriv
     while the list is shown (they stood between the two) and Ctrl+O with them; Esc
     empties the field and brings them back."""
     from db import clock
-    from tests.tui_helpers import footer_line
+    from tests.tui_helpers import footer_line, until
 
     db_path, me, fleet = station
     clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
     appointments.book(vehicle_id=fleet[2].id, at=at(9, day=TODAY), booked_by=me.id, request="更换刹车片")
     async with make_app(db_path).run_test(size=(80, 24)) as pilot:
         await screen_text_when(pilot, "今日预约到店 1 辆")
-        assert "Ctrl+O" in footer_line(pilot.app)
+        await until(pilot, lambda: "Ctrl+O" in footer_line(pilot.app), "Ctrl+O in the footer")
         await steps(pilot, ("王", "芳"), "enter")
         lines = (await screen_text_when(pilot, "个结果")).splitlines()
         at_line = next(n for n, line in enumerate(lines) if "找到 6 个结果" in line)
         rows = [line for line in lines[at_line + 1:at_line + 4] if line.strip()]
         assert rows and all("王芳" in row and "138****8000" in row for row in rows), lines
         assert "今日预约到店" not in "\n".join(lines)
-        assert "Ctrl+O" not in footer_line(pilot.app)
+        await until(pilot, lambda: "Ctrl+O" not in footer_line(pilot.app), "Ctrl+O gone with the arrivals")
         await steps(pilot, "escape")
-        assert "今日预约到店 1 辆" in screen_text(pilot.app) and "Ctrl+O" in footer_line(pilot.app)
+        assert "今日预约到店 1 辆" in screen_text(pilot.app)
+        await until(pilot, lambda: "Ctrl+O" in footer_line(pilot.app), "Ctrl+O back with the arrivals")
 
 
 def test_snapshot_todays_arrivals_at_reception(snapshot_db_path, snap_compare):

@@ -378,6 +378,8 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
             yield TextField(self.request.request if self.request else "", id="book-request",
                             help_key="book.help.request", max_length=500)
             yield Static(Text(""), id="book-error", classes="error")
+            # The footer under a dialog is the book's: the dialog's own keys are said here.
+            yield Static(Text(t("book.dialog_keys")), classes="hint")
 
     def on_mount(self) -> None:
         first = "#book-plate" if self.for_prospect else "#book-advisor" if self.request is not None else "#book-car"
@@ -464,6 +466,7 @@ class CancelDialog(TranslatedBindings, ModalScreen[object]):
             yield Static(Text(t("book.reason")), classes="label")
             yield TextField(id="book-reason", help_key="book.help.reason", max_length=200)
             yield Static(Text(""), id="book-error", classes="error")
+            yield Static(Text(t("book.cancel_keys")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#book-reason", Input).focus()
