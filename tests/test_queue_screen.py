@@ -78,6 +78,8 @@ async def test_a_name_that_looks_like_markup_stays_text(app_db):
         await pilot.press("down", "down", "r")
         await settle(pilot)
         assert "记录通话结果：[@click=app.quit]x[/]" in screen_text(app)
+        # the footer under it is the queues': the dialog says its own keys
+        assert "1–6 选结果 · Tab 备注 · F2 或回车：记录 · Esc：不记" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
