@@ -12,7 +12,7 @@ from db import appointments
 from db.models import Appointment, AuditEntry
 from tests import factory
 from tests.conftest import TODAY
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps, until
 
 TOMORROW = TODAY + dt.timedelta(days=1)
 
@@ -86,6 +86,22 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         text = screen_text(pilot.app)
         assert "已约满" in text and "09:30" in text
         assert pilot.app.screen.query_one("#book-car").value == "川A12345"
+
+
+async def test_the_cursor_is_on_the_booking_just_made(station):
+    """Booked in the third place of a slot: the cursor stays there, on the new booking, and
+    the line under the grid names it (it went back to the slot's first place, another car)."""
+    db_path, me, fleet = station
+    for car in fleet[:2]:
+        appointments.book(vehicle_id=car.id, at=at(10), booked_by=me.id)
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_book(pilot)
+        await steps(pilot, *["down"] * 3, "tab", "tab", "enter")  # 10:00, the third place: free
+        await steps(pilot, *"川A12343", "enter", "enter", "enter", "enter", *"换机油", "enter")
+        booked = Appointment.get(Appointment.vehicle == fleet[3].id)
+        grid = pilot.app.screen.query_one("BookGrid")
+        await until(pilot, lambda: grid.current is not None and grid.current.id == booked.id, "cursor on the booking")
+        assert f"#{booked.id} 10:00 川A12343" in screen_text(pilot.app)
 
 
 async def test_confirm_cancel_and_move_from_the_grid(station):
@@ -229,7 +245,7 @@ async def test_a_pick_list_at_reception_is_not_parted_from_its_line_by_the_arriv
     while the list is shown (they stood between the two) and Ctrl+O with them; Esc
     empties the field and brings them back."""
     from db import clock
-    from tests.tui_helpers import footer_line, until
+    from tests.tui_helpers import footer_line
 
     db_path, me, fleet = station
     clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
