@@ -143,9 +143,9 @@ async def test_escape_asks_before_a_typed_note_is_thrown_away(app_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_insurance(pilot)
         await steps(pilot, "r", "escape")  # nothing typed: closes at once
-        assert "记录通话结果" not in screen_text(app) and "关闭前面的表单吗" not in screen_text(app)
+        assert "记录通话结果" not in screen_text(app) and "不保存就关闭表单吗" not in screen_text(app)
         await steps(pilot, "r", "tab", *"客户说月底再联系", "escape")
-        assert "关闭前面的表单吗" in screen_text(app)
+        assert "不保存就关闭表单吗" in screen_text(app)
         await steps(pilot, "enter")  # "no" comes first: the note stays
         assert "客户说月底再联系" in screen_text(app)
     assert Contact.select().where(Contact.purpose == "insurance").count() == 0
