@@ -111,6 +111,27 @@ async def test_returning_customer_found_by_plate_tail(app_db, returning):
     assert Customer.select().count() == 1
 
 
+async def test_the_briefs_badges_are_never_cut_across_two_lines(app_db, returning):
+    """Six badges after the name and number run past 80 columns: the line breaks between
+    two badges, never inside one (武侯/区 was cut, Chinese breaking between any two
+    characters)."""
+    from db import segments
+
+    Customer.update(name="欧阳永鑫", occupation="银行职员", occupation_category=segments.occupation_category("银行职员"),
+                    home_address="成都市武侯区科华北路184号", district="武侯区",
+                    value_class_manual="C", value_class_reason="试用").execute()
+    car = Vehicle.get_by_id(returning.vehicle_id)
+    labels = [b.label for b in segments.badges_for(car.owner_id, car.id).badges]
+    assert len(labels) >= 5 and "武侯区" in labels
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = (await find(pilot, "12345")).splitlines()
+        for label in labels:
+            assert any(label in line for line in lines[1:4]), (label, lines[1:4])
+        assert "京A12345  一汽-大众 帕萨特  LFV2A21K7MN000001" in lines[3]  # no colour: one gap, not two
+
+
 async def test_returning_customer_found_by_mobile_tail_and_picked_from_several(app_db, returning):
     other = advisors.sign_in("陈静", user="")
     save_intake(reception(name="李雷", mobile="13800005678", vin=make_vin(2), plate="京B22222"), other.id)
