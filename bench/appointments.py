@@ -87,11 +87,14 @@ def db_figures() -> dict[str, float]:
     return figures
 
 
-async def app_figures(path: str, days: int = 20, settle: float = 0.5, rounds: int = 10) -> tuple[float, float] | None:
+async def app_figures(path: str, days: int = 20, settle: float = 0.5, rounds: int = 20) -> tuple[float, float] | None:
     from tui.app import AdvisorApp
     from tui.widgets.arrivals import ArrivalsBoard
     from tui.widgets.book_grid import BookGrid
 
+    from tui import collector
+
+    collector.hold()  # as the program starts (tui.shell._app): the start's objects are frozen at its first frame
     app = AdvisorApp(db_target=path, advisor_name="刘洋")
     times = []
     async with app.run_test(size=(80, 24)) as pilot:
@@ -121,11 +124,11 @@ async def app_figures(path: str, days: int = 20, settle: float = 0.5, rounds: in
         for n in range(rounds + 1):
             await pilot.press("f3")
             await pilot.pause(0.3)
-            shown_before = app.screen.query_one(ArrivalsBoard).bookings
+            board = app.screen.query_one(ArrivalsBoard)  # the reception's own, found once: the
+            shown_before = board.bookings                 # probe runs in every frame it waits for
 
-            def fresh(old=shown_before) -> bool:
-                boards = list(app.screen.query(ArrivalsBoard)) if app.screen.is_mounted else []
-                return bool(boards) and boards[0].bookings is not old and boards[0].display
+            def fresh(old=shown_before, board=board) -> bool:
+                return board.screen is app.screen and board.bookings is not old and board.display
 
             await pilot.press("f12")
             await pilot.pause(0.3)

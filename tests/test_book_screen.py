@@ -351,3 +351,25 @@ async def test_the_books_styles_are_read_after_the_first_frame_not_on_f12(statio
         assert "已约 1/72" in text and reread == []
         await steps(pilot, "f3", "f12")
         assert "已约 1/72" in await screen_text_when(pilot, "已约")
+
+
+async def test_back_at_reception_the_arrivals_are_read_again(station):
+    """F3 from the book: a car booked for today meanwhile (by another advisor) is among the
+    arrivals, the focus still in the find field."""
+    from db import clock
+    from tui.screens.intake import IntakeScreen
+
+    db_path, me, fleet = station
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    appointments.book(vehicle_id=fleet[0].id, at=at(10, day=TODAY), booked_by=me.id, request="保养")
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        reception = pilot.app.screen
+        assert isinstance(reception, IntakeScreen)
+        await screen_text_when(pilot, "今日预约到店 1 辆")
+        await open_book(pilot)
+        appointments.book(vehicle_id=fleet[1].id, at=at(11, day=TODAY), booked_by=me.id, request="洗车")
+        await steps(pilot, "f3")
+        text = await screen_text_when(pilot, "今日预约到店 2 辆")
+        assert "11:00 川A12341 王芳  未确认  等候  洗车" in text
+        assert pilot.app.screen is reception and pilot.app.focused.id == "find-input"

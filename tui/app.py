@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.worker import Worker, WorkerState
 
 from db.errors import AdvisorError, Unconfirmed
@@ -334,6 +334,23 @@ class AdvisorApp(TranslatedBindings, App[int]):
             ask_discard(self, lambda: self._close_over(closing))
         else:
             await self._close_over(closing)
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual holds a mode switch's frames back for 50 ms (``delay_update``) to hide a
+        screen being built. A main screen shown again is built already, and those 50 ms were
+        most of F3 from the book back to the reception: the hold is kept only for a
+        screen's first showing."""
+        self._showing_built = mode in self._screen_stacks
+        try:
+            return super().switch_mode(mode)
+        finally:
+            self._showing_built = False
+
+    _showing_built = False
+
+    def delay_update(self, delay: float = 0.05) -> None:
+        if not self._showing_built:
+            super().delay_update(delay)
 
     async def open_book(self, request) -> None:
         """The appointment book with a car to book (from the card, the lookup or F5): the

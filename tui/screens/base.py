@@ -7,7 +7,7 @@ from inspect import isawaitable
 from typing import Literal
 
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -67,6 +67,15 @@ def cancel_form(screen: Screen, result: object = None) -> None:
         close()
 
 
+def style_context(app: App) -> tuple[object, ...]:
+    """What a screen's styles depend on from outside it: the style sheets and the theme
+    (Textual counts their changes; a screen shown after a change is restyled by Textual
+    on the way), and the app's classes and pseudo-classes (the terminal's focus, dark or
+    light), which Textual applies only to the screens in front. A change to a widget of
+    the screen itself restyles that widget at once, in front or not."""
+    return app._css_update_count, app.classes, app.pseudo_classes
+
+
 class DeskScreen(TranslatedBindings, Screen):
     """A main screen. Subclasses implement ``compose_body`` and set ``HELP_KEY``."""
 
@@ -81,19 +90,29 @@ class DeskScreen(TranslatedBindings, Screen):
     def compose_body(self) -> ComposeResult:
         yield from ()
 
-    # Styled as its widgets mounted, a moment before it is first shown (see _first_shown).
+    # Styled as its widgets mounted, a moment before it is first shown (see _resumed).
     _styles_fresh = True
+    # What the app's styling was when this screen was last in front (see style_context).
+    _styled_in: tuple | None = None
 
     @on(events.ScreenResume)
-    def _first_shown(self, event: events.ScreenResume) -> None:
-        """The first time the screen is shown its widgets were styled as they mounted, a
-        moment ago: Textual's restyling of every one of them (``refresh_styles``) would
-        repeat that work on the way to the frame. Later resumes restyle as usual. (A
-        decorated handler: it runs before Textual's own one of the base class.)"""
-        if self._styles_fresh:
-            self._styles_fresh = False
+    def _resumed(self, event: events.ScreenResume) -> None:
+        """Textual restyles every widget of a screen each time it is shown again
+        (``refresh_styles``): on the reception, with the work order's form kept mounted,
+        that is most of the time F3 takes. It is skipped when nothing the styles depend on
+        changed while the screen was away (``style_context``); the first time the screen
+        is shown its widgets were styled as they mounted, a moment ago. (A decorated
+        handler: it runs before Textual's own one of the base class.)"""
+        if self._styles_fresh or self._styled_in == style_context(self.app):
             event.refresh_styles = False
+        self._styles_fresh = False
 
+    @on(events.ScreenSuspend)
+    def _suspended(self) -> None:
+        self._styled_in = style_context(self.app)
+
+    # Textual runs the handler of each class of the screen's (the subclass's first, then
+    # this one): a subclass's on_mount or on_screen_resume must not call these again.
     def on_screen_resume(self) -> None:
         self.refresh_greeting()
 
@@ -103,7 +122,8 @@ class DeskScreen(TranslatedBindings, Screen):
     def refresh_greeting(self) -> None:
         from db.clock import today
 
-        banner = next(iter(self.query(GreetingBanner)), None)
+        # the banner is the screen's first child (compose): no walk through its widgets
+        banner = next((w for w in self.children if isinstance(w, GreetingBanner)), None)
         if banner is None:  # the advisor became known before this screen was composed:
             return  # on_mount paints the greeting
         banner.advisor_name = desk(self).advisor_name

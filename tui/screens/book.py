@@ -96,7 +96,6 @@ class BookScreen(DeskScreen):
             yield Static(Text(""), id="book-detail")
 
     def on_mount(self) -> None:
-        super().on_mount()
         # the screen may have been made well before it is shown (the app prepares it after
         # its first frame): tomorrow is the day of the first showing's
         self.day = today() + dt.timedelta(days=1)
@@ -104,7 +103,6 @@ class BookScreen(DeskScreen):
         self.load_day()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self.load_day()
 
     def arrived(self) -> None:

@@ -31,14 +31,12 @@ class HomeScreen(DeskScreen):
             yield Static(Text(""), id="home-db")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#home-db", Static).update(
             Text(t("home.db", target=desk(self).db_label), style="dim"))
         self.query_one("#home-keys", Static).update(self._keys_text())
         self.load_counts()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self.load_counts()
 
     def _keys_text(self) -> Text:

@@ -107,11 +107,9 @@ class ProspectsScreen(DeskScreen):
             table.add_column(label, key=name, width=min(width, COLUMN_MAX_CELLS))
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.reload()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self.reload()
 
     # ---- loading

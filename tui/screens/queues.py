@@ -88,12 +88,10 @@ class QueuesScreen(DeskScreen):
                 yield Static(Text(""), id="queue-detail")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#queue-list", OptionList).focus()
         self.load_counts()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self.load_counts()
 
     # ---- counts

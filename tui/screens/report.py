@@ -45,7 +45,6 @@ class ReportScreen(DeskScreen):
             yield Static(Text(t("report.loading"), style="italic"), id="report-text")
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.query_one("#report-body").focus()
         self.action_reload()
 

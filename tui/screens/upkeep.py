@@ -101,11 +101,9 @@ class UpkeepScreen(DeskScreen):
         hint.display = bool(message)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.action_refresh()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         if self._stale:  # back from an import or an archive card: counts may have changed
             self._stale = False
             self.action_refresh()

@@ -37,7 +37,7 @@ class ArrivalsBoard(Static):
         self.bookings = list(bookings)
         self.cursor = min(self.cursor, max(len(self.bookings) - 1, 0))
         self.display = bool(self.bookings)
-        self.refresh()
+        self.refresh(layout=True)  # its height follows the rows (one more car booked, one received)
 
     @property
     def current(self):

@@ -87,7 +87,6 @@ class IntakeScreen(DeskScreen):
         return self.query_one(FormStage)
 
     def on_mount(self) -> None:
-        super().on_mount()
         self.find_stage.field.focus()
 
     def at_first_frame(self) -> None:
@@ -108,7 +107,6 @@ class IntakeScreen(DeskScreen):
         self.find_stage.load_arrivals()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         if self.stage == "find" and self.first_frame_shown:  # back from another screen (F12 booked one)
             self.find_stage.load_arrivals()
 
