@@ -12,7 +12,7 @@ from db import appointments
 from db.models import Appointment, AuditEntry
 from tests import factory
 from tests.conftest import TODAY
-from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps
+from tests.tui_helpers import make_app, screen_text, screen_text_when, settle, steps, until
 
 TOMORROW = TODAY + dt.timedelta(days=1)
 
@@ -65,6 +65,8 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         assert "王芳" in screen_text(pilot.app) and type(pilot.app.screen).__name__ == "ArchiveCard"
         await steps(pilot, "escape", "up", "enter")  # 08:30, free
         assert "预约 2026-11-27 08:30" in screen_text(pilot.app)
+        # the footer under the dialog is the book's: the dialog says its own keys
+        assert "回车：下一项 · F2：预约 · Esc：关闭" in screen_text(pilot.app)
         # the car, the advisor, waiting → drop-off, phone → WeChat, the request
         await steps(pilot, *"川A12343", "enter", *"刘洋", "enter", "right", "enter", "left", "enter", *"换机油", "enter")
         booked = Appointment.get(Appointment.vehicle == fleet[3].id)
@@ -86,6 +88,22 @@ async def test_enter_books_a_free_place_and_a_full_slot_is_said_in_the_dialog(st
         assert pilot.app.screen.query_one("#book-car").value == "川A12345"
 
 
+async def test_the_cursor_is_on_the_booking_just_made(station):
+    """Booked in the third place of a slot: the cursor stays there, on the new booking, and
+    the line under the grid names it (it went back to the slot's first place, another car)."""
+    db_path, me, fleet = station
+    for car in fleet[:2]:
+        appointments.book(vehicle_id=car.id, at=at(10), booked_by=me.id)
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await open_book(pilot)
+        await steps(pilot, *["down"] * 3, "tab", "tab", "enter")  # 10:00, the third place: free
+        await steps(pilot, *"川A12343", "enter", "enter", "enter", "enter", *"换机油", "enter")
+        booked = Appointment.get(Appointment.vehicle == fleet[3].id)
+        grid = pilot.app.screen.query_one("BookGrid")
+        await until(pilot, lambda: grid.current is not None and grid.current.id == booked.id, "cursor on the booking")
+        assert f"#{booked.id} 10:00 川A12343" in screen_text(pilot.app)
+
+
 async def test_confirm_cancel_and_move_from_the_grid(station):
     db_path, me, fleet = station
     first = appointments.book(vehicle_id=fleet[0].id, at=at(10), booked_by=me.id)
@@ -101,6 +119,7 @@ async def test_confirm_cancel_and_move_from_the_grid(station):
         await screen_text_when(pilot, "已改到")
         await steps(pilot, "x")
         assert "取消预约" in screen_text(pilot.app)
+        assert "F2 或回车：取消这个预约 · Esc：不取消" in screen_text(pilot.app)
         await steps(pilot, "enter")
         assert "请填写取消原因" in screen_text(pilot.app)
         await steps(pilot, *"客户出差", "enter")
@@ -219,6 +238,31 @@ async def test_todays_arrivals_at_reception_one_key_to_a_prefilled_work_order(st
     arrived = appointments.get(second.id)
     assert arrived.status == "arrived" and Visit.get_by_id(arrived.visit_id).work_requested == "检查空调"
     assert appointments.get(first.id).status == "confirmed"
+
+
+async def test_a_pick_list_at_reception_is_not_parted_from_its_line_by_the_arrivals(station):
+    """Several matches: "找到 N 个结果" and the rows under it, today's arrivals put away
+    while the list is shown (they stood between the two) and Ctrl+O with them; Esc
+    empties the field and brings them back."""
+    from db import clock
+    from tests.tui_helpers import footer_line
+
+    db_path, me, fleet = station
+    clock.pin_now(dt.datetime(2026, 11, 26, 8, 0))
+    appointments.book(vehicle_id=fleet[2].id, at=at(9, day=TODAY), booked_by=me.id, request="更换刹车片")
+    async with make_app(db_path).run_test(size=(80, 24)) as pilot:
+        await screen_text_when(pilot, "今日预约到店 1 辆")
+        await until(pilot, lambda: "Ctrl+O" in footer_line(pilot.app), "Ctrl+O in the footer")
+        await steps(pilot, ("王", "芳"), "enter")
+        lines = (await screen_text_when(pilot, "个结果")).splitlines()
+        at_line = next(n for n, line in enumerate(lines) if "找到 6 个结果" in line)
+        rows = [line for line in lines[at_line + 1:at_line + 4] if line.strip()]
+        assert rows and all("王芳" in row and "138****8000" in row for row in rows), lines
+        assert "今日预约到店" not in "\n".join(lines)
+        await until(pilot, lambda: "Ctrl+O" not in footer_line(pilot.app), "Ctrl+O gone with the arrivals")
+        await steps(pilot, "escape")
+        assert "今日预约到店 1 辆" in screen_text(pilot.app)
+        await until(pilot, lambda: "Ctrl+O" in footer_line(pilot.app), "Ctrl+O back with the arrivals")
 
 
 def test_snapshot_todays_arrivals_at_reception(snapshot_db_path, snap_compare):

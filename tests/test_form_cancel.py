@@ -16,7 +16,7 @@ from tui.screens.card import ArchiveCard
 from tui.screens.card_forms import FieldForm
 from tui.screens.confirm import ConfirmDialog
 
-QUESTION = "关闭前面的表单吗？已输入的内容将不保存。"
+QUESTION = "不保存就关闭表单吗？已输入的内容会丢失。"
 
 
 @pytest.fixture

@@ -111,6 +111,27 @@ async def test_returning_customer_found_by_plate_tail(app_db, returning):
     assert Customer.select().count() == 1
 
 
+async def test_the_briefs_badges_are_never_cut_across_two_lines(app_db, returning):
+    """Six badges after the name and number run past 80 columns: the line breaks between
+    two badges, never inside one (武侯/区 was cut, Chinese breaking between any two
+    characters)."""
+    from db import segments
+
+    Customer.update(name="欧阳永鑫", occupation="银行职员", occupation_category=segments.occupation_category("银行职员"),
+                    home_address="成都市武侯区科华北路184号", district="武侯区",
+                    value_class_manual="C", value_class_reason="试用").execute()
+    car = Vehicle.get_by_id(returning.vehicle_id)
+    labels = [b.label for b in segments.badges_for(car.owner_id, car.id).badges]
+    assert len(labels) >= 5 and "武侯区" in labels
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        lines = (await find(pilot, "12345")).splitlines()
+        for label in labels:
+            assert any(label in line for line in lines[1:4]), (label, lines[1:4])
+        assert "京A12345  一汽-大众 帕萨特  LFV2A21K7MN000001" in lines[3]  # no colour: one gap, not two
+
+
 async def test_returning_customer_found_by_mobile_tail_and_picked_from_several(app_db, returning):
     other = advisors.sign_in("陈静", user="")
     save_intake(reception(name="李雷", mobile="13800005678", vin=make_vin(2), plate="京B22222"), other.id)
@@ -340,28 +361,55 @@ async def test_page_keys_go_from_part_to_part_of_the_form(app_db):
         assert "本次接触" in screen_text(app)  # the part scrolled into sight
 
 
+async def save_returning_at(pilot, mileage: str) -> None:
+    """The returning car's work order opened, ``mileage`` and a request typed, F2 pressed."""
+    await settle(pilot)
+    await open_work_order(pilot)
+    await pilot.press(*mileage)
+    await type_into(pilot, "order.work_requested", "例行保养")
+    await pilot.press("f2")
+    await settle_refused(pilot)
+
+
 async def test_lower_mileage_asks_and_is_noted(app_db, returning):
     app = make_app(app_db)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await settle(pilot)
-        await open_work_order(pilot)
-        await pilot.press(*"900")
-        await type_into(pilot, "order.work_requested", "例行保养")
-        await pilot.press("f2")
-        await settle(pilot)
+        await save_returning_at(pilot, "900")
         shown = screen_text(app)
         # one fact a line, numbers grouped: a figure never parts from its unit
         assert "本次里程 900 公里" in shown and "上次记录 12,000 公里（2026-10-27）" in shown
+        assert "否，改里程" in shown  # a mistyped reading is the likelier case: one key to correct it
         await pilot.press("escape")  # cancel: nothing saved, the form as typed
         await settle(pilot)
         assert Visit.select().count() == 1
         assert app.screen.query_one("#" + field_id("order.mileage"), Input).value == "900"
         await pilot.press("f2")
         await settle(pilot)
+        await pilot.press("right", "enter")  # 否，改里程: back in the mileage, nothing saved
+        await settle(pilot)
+        assert app.focused.id == field_id("order.mileage")
+        assert Visit.select().count() == 1
+        await pilot.press("f2")
+        await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
         assert "更换仪表" in screen_text(app)
     assert "12,000 → 900" in Visit.select().order_by(Visit.id.desc()).first().odometer_note
+
+
+async def test_a_mileage_below_the_first_service_is_said_at_the_mileage(app_db, returning):
+    """The returning car's first-maintenance mileage is the archive's, above the work order
+    out of sight: the refusal is said beside today's mileage, where the advisor typed, and
+    the focus goes there (not to a field of the car the advisor never touched)."""
+    Vehicle.update(first_maintenance_mileage=5000).execute()
+    app = make_app(app_db)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await save_returning_at(pilot, "4000")
+        assert message_of(app, "order.mileage") == "低于首保里程 5,000 公里：请核对本次里程或首保里程"
+        assert message_of(app, "vehicle.first_maintenance_mileage") == ""
+        assert app.focused.id == field_id("order.mileage")
+        assert "低于首保里程 5,000 公里" in screen_text(app)
+    assert Visit.select().count() == 1
 
 
 async def test_a_killed_terminal_leaves_a_draft_that_the_next_start_offers(app_db):

@@ -335,3 +335,19 @@ async def test_advisors_screen_manages_the_ssh_sign_in(desk, tmp_path):
     actions = [e.action for e in AuditEntry.select().where(AuditEntry.action.startswith("advisor"))
                .order_by(AuditEntry.id)]
     assert actions == ["advisor.login", "advisor.key_add", "advisor.password", "advisor.key_remove"]
+
+
+async def test_a_login_too_long_for_its_column_is_seen_cut(desk):
+    """The advisors list at 80 columns: a 12-letter login (chenzhiqiang) whole, a longer one
+    ends in an ellipsis instead of reading as a shorter login."""
+    from db import access
+
+    manager = Advisor.get(Advisor.name == "王经理")
+    x = Advisor.get(Advisor.name == "顾问X")
+    access.set_login(manager.id, manager.id, "chenzhiqiang")
+    access.set_login(manager.id, x.id, "ouyangxiaoming")
+    app = make_app(desk, advisor="王经理")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(app, pilot, "ctrl+u")
+        text = await screen_text_when(pilot, "chenzhiqiang")
+        assert "ouyangxiaom…" in text and "ouyangxiaomi" not in text, text

@@ -78,6 +78,8 @@ async def test_a_name_that_looks_like_markup_stays_text(app_db):
         await pilot.press("down", "down", "r")
         await settle(pilot)
         assert "记录通话结果：[@click=app.quit]x[/]" in screen_text(app)
+        # the footer under it is the queues': the dialog says its own keys
+        assert "1–6 选结果 · Tab 备注 · F2 或回车：记录 · Esc：不记" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
@@ -141,9 +143,9 @@ async def test_escape_asks_before_a_typed_note_is_thrown_away(app_db):
     async with app.run_test(size=(80, 24)) as pilot:
         await open_insurance(pilot)
         await steps(pilot, "r", "escape")  # nothing typed: closes at once
-        assert "记录通话结果" not in screen_text(app) and "关闭前面的表单吗" not in screen_text(app)
+        assert "记录通话结果" not in screen_text(app) and "不保存就关闭表单吗" not in screen_text(app)
         await steps(pilot, "r", "tab", *"客户说月底再联系", "escape")
-        assert "关闭前面的表单吗" in screen_text(app)
+        assert "不保存就关闭表单吗" in screen_text(app)
         await steps(pilot, "enter")  # "no" comes first: the note stays
         assert "客户说月底再联系" in screen_text(app)
     assert Contact.select().where(Contact.purpose == "insurance").count() == 0

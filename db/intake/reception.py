@@ -382,7 +382,9 @@ def _clean(data: IntakeData, errors: dict[str, str]) -> Clean:
         order["parts_fee"] = _parts_sum((p["quantity"], p["unit_price"]) for p in parts)
     first_km = vehicle.get("first_maintenance_mileage")
     if first_km is not None and order.get("mileage") is not None and first_km > order["mileage"]:
-        errors["vehicle.first_maintenance_mileage"] = t("intake.first_km_above")
+        # Said at today's mileage, the figure typed at every visit: the first-maintenance
+        # mileage of a returning car is the archive's, in a part of the form the advisor never saw.
+        errors["order.mileage"] = t("intake.first_km_above", first=number(first_km))
     if not errors:
         total = order["labour_fee"] + order["parts_fee"] + order["other_fee"]
         if total >= v.MONEY_MAX:

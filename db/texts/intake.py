@@ -2,10 +2,10 @@
 
 TEXTS = {
     # ---- rules
-    "intake.invalid": ("有 {n} 项需要更正，请看各栏旁边的提示", "{n} fields need correcting; see the note beside each"),
+    "intake.invalid": ("有 {n} 项需要更正，请看各栏旁边的提示", "Fields to correct: {n}; see the note beside each"),
     "intake.date_future": ("日期不能晚于今天", "The date can't be later than today"),
     "intake.part_name_needed": ("请填写配件名称", "Enter the part's name"),
-    "intake.first_km_above": ("首保里程不能高于本次里程", "The first-maintenance km can't exceed today's mileage"),
+    "intake.first_km_above": ("低于首保里程 {first} 公里：请核对本次里程或首保里程", "Below the first service's {first} km: check today's reading or the first service km"),
     "intake.bad_format": ("派工单编号格式“{format}”无效，请管理员在设置中更正", "The work-order number format “{format}” is invalid; ask a manager to fix the setting"),
     "intake.ask_owner_change": ("这辆车（{plate} {vin}）登记的车主是 {owner}。车辆已经过户给这位客户了吗？", "This car ({plate} {vin}) is registered to {owner}. Has it changed hands to this customer?"),
     "intake.ask_vin_check": ("车架号 {vin} 第 9 位按校验应为 {expected}，现为 {got}。\n进口车（非中国、北美生产）的第 9 位可以不是校验码。\n已对照车上铭牌核实无误吗？",

@@ -75,7 +75,7 @@ TEXTS = {
     "segment.value.C.hint": (
         "问清少来的原因，给出有针对性的优惠，防止流失",
         "Find out why they come so rarely and make a targeted offer before they drift off"),
-    "segment.value.D": ("D 类·一年未来", "D · no visit in a year"),
+    "segment.value.D": ("D 类·久未到店", "D · no visit in a year"),
     "segment.value.D.traits": (
         "一年以上没有来站，可能已转去别处",
         "Has not come for over a year; may have gone elsewhere"),

@@ -25,7 +25,7 @@ class AdvisorsScreen(ListDesk):
     HINT_KEY = "advisors.hint"
     TABLE_ID = "advisors-table"
     COLUMNS = (("advisors.col.name", 10), ("advisors.col.role", 8), ("advisors.col.status", 4),
-               ("advisors.col.pin", 3), ("advisors.col.login", 10), ("advisors.col.keys", 4),
+               ("advisors.col.pin", 3), ("advisors.col.login", 12), ("advisors.col.keys", 4),
                ("advisors.col.account", 9), ("advisors.col.orders", 5), ("advisors.col.contacts", 5))
     BINDINGS = [
         Binding("n", "add", "advisors.key.add", id="advisors.add"),
@@ -57,13 +57,13 @@ class AdvisorsScreen(ListDesk):
         self.advisor_rows = {}
         for line in lines:
             style = "" if line.active else "dim"
-            key = table.add_row(
+            key = table.add_row(*self.fit([
                 Text(visible(line.name), style=style), Text(t(f"roles.{line.role}"), style=style),
                 Text(t("advisors.active" if line.active else "advisors.retired"), style=style),
                 Text("✓" if line.has_pin else "", style=style), Text(visible(line.login or ""), style=style),
                 Text(str(len(line.keys)) if line.keys else "", justify="right", style=style),
                 Text(visible(line.os_user or ""), style=style),
-                Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right"),
+                Text(f"{line.work_orders:,}", justify="right"), Text(f"{line.contacts:,}", justify="right")]),
                 key=str(line.id))
             self.advisor_rows[key.value] = line
         ids = [line.id for line in lines]

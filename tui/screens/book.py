@@ -47,11 +47,13 @@ class DayLoaded(Message):
 
 
 class Changed(Message):
-    """A booking was made or changed: say so and paint the day again."""
+    """A booking was made or changed: say so and paint the day again (the cursor on
+    ``booking_id`` when given: the booking just made or moved)."""
 
-    def __init__(self, text: str, day: dt.date | None = None, at_slot: int | None = None) -> None:
+    def __init__(self, text: str, day: dt.date | None = None, at_slot: int | None = None,
+                 booking_id: int | None = None) -> None:
         super().__init__()
-        self.text, self.day, self.at_slot = text, day, at_slot
+        self.text, self.day, self.at_slot, self.booking_id = text, day, at_slot, booking_id
 
 
 class PickedUp(Message):
@@ -86,6 +88,7 @@ class BookScreen(DeskScreen):
         self.moving = None  # the booking M picked up, put down by the next Enter
         self.moving_call = None  # the confirmation call that asked for the move, recorded with it
         self._near: dict[dt.date, DayGrid] = {}  # the days around the one shown, as last read
+        self._cursor_on: int | None = None  # the booking the next day painted puts the cursor on
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="book-body"):
@@ -146,7 +149,8 @@ class BookScreen(DeskScreen):
         self._near = {grid.day: grid for grid in (message.grid, *message.near)}
         if message.grid.day != self.day:
             return  # a day already left
-        self.query_one(BookGrid).show(message.grid, at_slot=message.at_slot)
+        self.query_one(BookGrid).show(message.grid, at_slot=message.at_slot, booking_id=self._cursor_on)
+        self._cursor_on = None
         self._title(message.grid)
 
     def _title(self, grid: DayGrid) -> None:
@@ -244,7 +248,7 @@ class BookScreen(DeskScreen):
             if result:
                 self.request = None
                 self.post_message(Changed(t("book.booked", at=at_text(result.at), plate=result.plate or "-"),
-                                          result.at.date(), slot.start))
+                                          result.at.date(), slot.start, result.id))
 
         self.app.push_screen(BookDialog(at, self.request, me), done)
 
@@ -257,7 +261,7 @@ class BookScreen(DeskScreen):
             return
         self.moving = self.moving_call = None
         self.post_message(Changed(t("book.moved_to", at=at_text(moved.at), plate=moved.plate or "-"),
-                                  moved.at.date(), at.hour * 60 + at.minute))
+                                  moved.at.date(), at.hour * 60 + at.minute, moved.id))
 
     def action_confirm(self) -> None:
         booking = self.query_one(BookGrid).current
@@ -309,6 +313,7 @@ class BookScreen(DeskScreen):
         self.notify(message.text, timeout=3)
         if message.day is not None:
             self.day = message.day
+        self._cursor_on = message.booking_id
         self.load_day(message.at_slot)
 
     @on(Failed)
@@ -377,6 +382,8 @@ class BookDialog(TranslatedBindings, ModalScreen[object]):
             yield TextField(self.request.request if self.request else "", id="book-request",
                             help_key="book.help.request", max_length=500)
             yield Static(Text(""), id="book-error", classes="error")
+            # The footer under a dialog is the book's: the dialog's own keys are said here.
+            yield Static(Text(t("book.dialog_keys")), classes="hint")
 
     def on_mount(self) -> None:
         first = "#book-plate" if self.for_prospect else "#book-advisor" if self.request is not None else "#book-car"
@@ -463,6 +470,7 @@ class CancelDialog(TranslatedBindings, ModalScreen[object]):
             yield Static(Text(t("book.reason")), classes="label")
             yield TextField(id="book-reason", help_key="book.help.reason", max_length=200)
             yield Static(Text(""), id="book-error", classes="error")
+            yield Static(Text(t("book.cancel_keys")), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#book-reason", Input).focus()

@@ -89,6 +89,13 @@ class ListDesk(ManagerScreen):
     def reload(self) -> None:
         self._load(desk(self).advisor_id)
 
+    def fit(self, cells: list[Text]) -> list[Text]:
+        """Each cell cut to its column's width with an ellipsis, so a cut value (a long
+        login) is seen to be cut rather than read as the whole of it."""
+        for cell, (_, width) in zip(cells, self.COLUMNS):
+            cell.truncate(width, overflow="ellipsis")
+        return cells
+
     def fetch(self, actor_id: int | None) -> list:
         """The lines (in the worker); raises Forbidden for anyone but a manager."""
         raise NotImplementedError

@@ -83,6 +83,8 @@ class OutcomeDialog(TranslatedBindings, ModalScreen[str | None]):
             yield TextField(id="outcome-date", placeholder=date_example(), help_key="queues.help.booked",
                             max_length=10)
             yield Static(Text(""), id="outcome-error", classes="error")
+            # the footer under a dialog is the queues': the dialog's own keys are said here
+            yield Static(Text(t("queues.outcome_keys")), classes="hint")
 
     def on_mount(self) -> None:
         choice = self.query_one("#outcome-choice", OptionList)

@@ -24,6 +24,8 @@ TEXTS = {
     "book.key.today": ("今天", "Today"),
     "book.key.save": ("预约", "Book"),
     "book.key.close": ("关闭", "Close"),
+    "book.dialog_keys": ("回车：下一项 · F2：预约 · Esc：关闭", "Enter: next · F2: book · Esc: close"),
+    "book.cancel_keys": ("F2 或回车：取消这个预约 · Esc：不取消", "F2 or Enter: cancel the booking · Esc: keep it"),
     "book.key.cancel_save": ("取消预约", "Cancel it"),
     "book.day": ("{day} {weekday}", "{weekday} {day}"),
     "book.weekday.mon": ("周一", "Mon"),

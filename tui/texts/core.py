@@ -27,7 +27,7 @@ TEXTS = {
     "help.screen_keys": ("本页按键", "Keys on this screen"),
     "help.field": ("当前输入项", "Focused field"),
     "help.no_field": ("（没有选中输入项）", "(no field focused)"),
-    "screen.discard": ("关闭前面的表单吗？已输入的内容将不保存。", "Close the form in front? What was typed there is not saved."),
+    "screen.discard": ("不保存就关闭表单吗？已输入的内容会丢失。", "Close the form without saving? What was typed is lost."),
     "palette.go": ("前往：{screen}", "Go to: {screen}"),
     "palette.placeholder": ("输入要做的事或页面名称（可用拼音首字母）…", "Type what to do or a screen's name…"),
     "palette.none": ("没有这样的命令", "No such command"),

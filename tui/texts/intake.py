@@ -91,6 +91,7 @@ TEXTS = {
     "intake.confirm.cancel": ("取消", "Cancel"),
     "intake.confirm.vin_yes": ("是，已核对铭牌", "Yes, checked"),
     "intake.confirm.vin_fix": ("否，改车架号", "No, correct the VIN"),
+    "intake.confirm.mileage_fix": ("否，改里程", "No, correct the mileage"),
     "intake.confirm.owner_no": ("否，只是代为送修", "No, only brought in"),
     "intake.confirm.discard": ("放弃已输入的内容吗？（草稿将被删除）", "Throw away what you typed? (the draft is deleted)"),
     "intake.confirm.resume": ("有一份 {when} 未保存的接待草稿（{what}）。继续填写吗？", "There is an unsaved reception draft from {when} ({what}). Resume it?"),

@@ -27,6 +27,7 @@ TEXTS = {
     "queues.postponed_to": ("已推迟到 {day}", "Put off to {day}"),
     "queues.campaign_choose": ("按 C 选择", "press C"),
     "queues.segment_prompt": ("选择细分营销的客户细分", "Choose the campaign's segment"),
+    "queues.outcome_keys": ("1–6 选结果 · Tab 备注 · F2 或回车：记录 · Esc：不记", "1–6 outcome · Tab note · F2/Enter record · Esc close"),
     "queues.segment_keys": ("↑/↓ 移动，回车选定亮着的一项\n组合几类：空格逐项勾选（每类一项），再按回车",
                             "↑/↓ move, Enter chooses the highlighted one\nTo combine kinds: space ticks one per kind, then Enter"),
     "queues.segment_enter": ("回车选定：{segment}", "Enter chooses: {segment}"),

@@ -54,12 +54,16 @@ class BookGrid(TranslatedBindings, ScrollView, can_focus=True):
 
     # ---- data in
 
-    def show(self, grid: DayGrid, keep_cursor: bool = True, at_slot: int | None = None) -> None:
+    def show(self, grid: DayGrid, keep_cursor: bool = True, at_slot: int | None = None,
+             booking_id: int | None = None) -> None:
+        """The day; the cursor kept, or at ``at_slot`` (on ``booking_id`` there when given:
+        the booking just made or moved, not the slot's first place)."""
         self.grid = grid
         self.virtual_size = Size(self.size.width, len(grid.slots))
         if at_slot is not None:
             self.row = next((i for i, s in enumerate(grid.slots) if s.start >= at_slot), 0)
-            self.place = 0
+            ids = [b.id for b in self._shown(grid.slots[self.row])] if grid.slots else []
+            self.place = ids.index(booking_id) if booking_id in ids else 0
         elif not keep_cursor:
             self.row = self.place = 0
         self.row = min(self.row, max(len(grid.slots) - 1, 0))

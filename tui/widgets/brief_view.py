@@ -48,19 +48,33 @@ def order_today_line(key: str, order: OrderToday) -> str:
              by=f"{visible(order.advisor)} " if order.advisor else "", at=f"{order.opened_at:%H:%M}")
 
 
+# The brief's lines at 80 columns: the screen less the stage's padding and a scrollbar.
+BADGE_LINE_CELLS = 76
+
+
 def brief_text(b: Brief) -> Text:
     text = Text()
     text.append(visible(b.name), style="bold")
     text.append(f"  {visible(b.mobile_masked or '')}")
     if b.sex:
         text.append(f"  {t('intake.sex.' + b.sex)}")
-    for badge in b.segments:  # db.segments' badges
-        text.append("  ")
-        text.append(f" {badge} ", style="reverse")
+    # db.segments' badges: a badge that would not fit the line starts the next one, so
+    # a line never ends inside one (Chinese breaks between any two characters: 武侯/区).
+    used = text.cell_len
+    for badge in b.segments:
+        chip = Text(f" {badge} ", style="reverse")
+        if used + 2 + chip.cell_len > BADGE_LINE_CELLS:
+            text.append("\n")
+            used = 0
+        elif used:
+            text.append("  ")
+            used += 2
+        text.append_text(chip)
+        used += chip.cell_len
     text.append("\n")
     if b.vin:
         text.append(visible(b.plate or "—"), style="bold")
-        text.append(visible(f"  {b.car}  {b.color or ''}  {b.vin}") + "\n")
+        text.append(visible("".join(f"  {part}" for part in (b.car, b.color, b.vin) if part)) + "\n")
         age = (t("intake.brief.age", years=b.car_age_years) if b.car_age_years is not None
                else t("intake.brief.age_unknown"))
         # Two short lines rather than one that wraps at 80 columns in English, which

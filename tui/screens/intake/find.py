@@ -85,7 +85,14 @@ class FindStage(Vertical):
     @on(ArrivalsLoaded)
     def _arrivals_loaded(self, message: ArrivalsLoaded) -> None:
         self.query_one(ArrivalsBoard).show(message.bookings)
+        self._arrivals_between()
         self.screen.refresh_bindings()
+
+    def _arrivals_between(self) -> None:
+        """Today's arrivals under the field, except while a pick list is shown: between the
+        list's line ("3 matches, pick with ↑↓") and its rows they parted the two."""
+        board = self.arrivals
+        board.display = bool(board.bookings) and not self.query_one("#find-results").display
 
     @property
     def arrivals(self) -> ArrivalsBoard:
@@ -140,6 +147,8 @@ class FindStage(Vertical):
         results = self.query_one("#find-results", OptionList)
         results.clear_options()
         results.display = len(message.hits) > 1
+        self._arrivals_between()
+        self.screen.refresh_bindings()  # Ctrl+O goes with the arrivals
         if message.hits:
             self._status(t("intake.find.more" if more else "intake.find.many", n=number(len(message.hits))))
             results.add_options([Option(_hit_line(h), id=str(n)) for n, h in enumerate(message.hits)])
@@ -192,6 +201,7 @@ class FindStage(Vertical):
         """Ready for the next customer: an empty field, no list, no summary."""
         self.field.value = ""
         self.query_one("#find-results", OptionList).display = False
+        self._arrivals_between()
         self.query_one("#saved-text").display = False
         self._status(t("intake.find.hint"))
 
@@ -203,6 +213,8 @@ class FindStage(Vertical):
         if self.field.value or results.display:
             self.field.value = ""
             results.display = False
+            self._arrivals_between()
+            self.screen.refresh_bindings()
             self._status(t("intake.find.hint"))
         elif summary.display:
             summary.display = False

@@ -307,8 +307,8 @@ class FormStage(Vertical):
         self.edited()
 
         def answered(value: str | None) -> None:
-            if message.kind == "vin_check" and value == "fix":
-                self.form.focus_path("vehicle.vin")
+            if value == "fix":  # the advisor goes to correct what was typed
+                self.form.focus_path("vehicle.vin" if message.kind == "vin_check" else "order.mileage")
                 return
             if value in (None, CANCEL):
                 return
@@ -432,4 +432,6 @@ def save_answers(kind: str) -> list[tuple[str, str]]:
         return [("yes", "intake.confirm.yes"), ("no", "intake.confirm.owner_no"), (CANCEL, "intake.confirm.cancel")]
     if kind == "vin_check":
         return [("yes", "intake.confirm.vin_yes"), ("fix", "intake.confirm.vin_fix"), (CANCEL, "intake.confirm.cancel")]
+    if kind in ("lower_mileage", "mileage_jump"):  # a mistyped reading is the likelier answer
+        return [("yes", "intake.confirm.yes"), ("fix", "intake.confirm.mileage_fix"), (CANCEL, "intake.confirm.cancel")]
     return [("yes", "intake.confirm.yes"), (CANCEL, "intake.confirm.cancel")]

@@ -130,7 +130,8 @@ class IntakeScreen(DeskScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         stages = self.ACTION_STAGES.get(action)
-        if action in ("receive_arrival", "arrival") and self.find_stage.arrivals.current is None:
+        arrivals = self.find_stage.arrivals
+        if action in ("receive_arrival", "arrival") and (arrivals.current is None or not arrivals.display):
             return False
         if action == "print_order" and (self.last_saved is None or not self.find_stage.summary_shown):
             return False
