@@ -127,20 +127,17 @@ def stored_text(raw: bytes) -> str:
 
 
 _UNDECODABLE = "Could not decode to UTF-8"  # sqlite3's OperationalError for such a row
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _storable(row: Any) -> Any:
     """A row of parameters sqlite3 can bind: a lone surrogate (what ``stored_text`` made
     of bytes that were not UTF-8) written as U+FFFD, the Unicode replacement character."""
-    return tuple("".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in v) if isinstance(v, str) else v
-                 for v in row)
+    return tuple(_SURROGATE.sub("\ufffd", v) if isinstance(v, str) else v for v in row)
 
 
 def _bindable(row: Any) -> bool:
     return not any(isinstance(v, str) and not v.isprintable() and _SURROGATE.search(v) for v in row)
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ArchiveCursor(sqlite3.Cursor):
